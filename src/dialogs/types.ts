@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+export const LANGS = ['zh', 'en'] as const;
+export const ZLang = z.enum(LANGS);
+export type Lang = z.infer<typeof ZLang>;
+
+/** A button the customer can press; `value` comes back as `InboundMessage.action`. */
+export interface Button {
+  label: string;
+  value: string;
+}
+
+/** What the dialog says. Channels render it (Telegram inline keyboard, Bot Framework actions…). */
+export interface OutboundMessage {
+  text: string;
+  buttons?: Button[];
+  /** Ask the channel to offer a "share my phone number" button where it can. */
+  requestPhone?: boolean;
+}
+
+export const ATTACHMENT_KINDS = ['photo', 'document', 'audio', 'video', 'other'] as const;
+
+export interface InboundAttachment {
+  kind: (typeof ATTACHMENT_KINDS)[number];
+  /** Channel file id (Telegram file_id) or URL (Bot Framework contentUrl). */
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+  caption?: string;
+}
+
+/** One thing the customer did, in channel-neutral form. Adapters in src/bot build these. */
+export interface InboundMessage {
+  /** Stable key of this conversation, e.g. `telegram:12345` or `webchat:<session>`. */
+  conversationKey: string;
+  /** The chat channel it came in on: telegram, webchat, msteams, emulator, directline, console… */
+  intakeChannel: string;
+  externalUserId: string;
+  displayName?: string;
+  text?: string;
+  /** Value of a pressed button. */
+  action?: string;
+  /** A phone number the channel vouches for (Telegram contact sharing). */
+  sharedPhone?: string;
+  attachments?: InboundAttachment[];
+  /** Language hint from the channel (Bot Framework `locale`, Telegram `language_code`). */
+  locale?: string;
+  /** What the channel needs to message this conversation later; stored as JSON. */
+  conversationRef: unknown;
+  /** Channel-unique id of this update: a redelivered update with the same id is ignored. */
+  updateId?: string;
+  /** When the channel received it. */
+  receivedAt: Date;
+}
+
+/** Result of one turn as the channel sees it. */
+export interface TurnResult {
+  replies: OutboundMessage[];
+  /** True when the update was a redelivery and nothing was done. */
+  duplicate?: boolean;
+  /** True when a staff member holds the conversation and the bot stayed quiet. */
+  relayed?: boolean;
+}
