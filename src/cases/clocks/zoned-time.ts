@@ -1,0 +1,161 @@
+/**
+ * Calendar dates and instants in a named IANA time zone, with nothing but `Intl`.
+ *
+ * Why not date-fns here: date-fns 4 without `@date-fns/tz` does its calendar arithmetic in the
+ * server process's own zone, while deadlines are counted in the bank's zone (a server in UTC
+ * serving a bank in Asia/Shanghai would be off by a day every evening). So a day in the bank's
+ * zone is kept as a plain `YYYY-MM-DD` string and moved with UTC arithmetic, which has no DST.
+ */
+
+/** A calendar date `YYYY-MM-DD` in some time zone, without a time of day. */
+export type CivilDate = string;
+
+const MS_PER_DAY = 86_400_000;
+const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    // Throws RangeError for an unknown zone, which is what callers want (a configuration fault).
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** True when `timeZone` is an IANA zone this runtime knows, e.g. `Asia/Shanghai`. */
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    formatterFor(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClock(instant: Date, timeZone: string): WallClock {
+  const parts: Record<string, number> = {};
+  for (const p of formatterFor(timeZone).formatToParts(instant)) {
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  }
+  return {
+    year: parts.year ?? NaN,
+    month: parts.month ?? NaN,
+    day: parts.day ?? NaN,
+    hour: parts.hour ?? NaN,
+    minute: parts.minute ?? NaN,
+    second: parts.second ?? NaN,
+  };
+}
+
+/** Offset of `timeZone` from UTC at `epochMs`, in milliseconds (Shanghai: +8 h). */
+function offsetMs(epochMs: number, timeZone: string): number {
+  const w = wallClock(new Date(epochMs), timeZone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
+  return asUtc - (epochMs - (((epochMs % 1000) + 1000) % 1000));
+}
+
+function assertValidDate(d: Date, what: string): void {
+  if (Number.isNaN(d.getTime())) throw new RangeError(`${what} is not a valid date`);
+}
+
+function parseCivil(date: CivilDate): [number, number, number] {
+  const m = CIVIL_DATE.exec(date);
+  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** True when `value` is a real `YYYY-MM-DD` date (no 2025-02-30). */
+export function isCivilDate(value: string): boolean {
+  const m = CIVIL_DATE.exec(value);
+  if (!m) return false;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return new Date(t).toISOString().slice(0, 10) === value;
+}
+
+/** The calendar date that `instant` falls on in `timeZone`. */
+export function civilDateInZone(instant: Date, timeZone: string): CivilDate {
+  assertValidDate(instant, 'instant');
+  const w = wallClock(instant, timeZone);
+  return `${String(w.year).padStart(4, '0')}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** `date` moved by `days` calendar days (negative goes back). */
+export function addCivilDays(date: CivilDate, days: number): CivilDate {
+  const [y, m, d] = parseCivil(date);
+  return new Date(Date.UTC(y, m - 1, d) + days * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** Day of the week of a civil date: 0 = Sunday … 6 = Saturday (as `Date#getDay`). */
+export function civilWeekday(date: CivilDate): number {
+  const [y, m, d] = parseCivil(date);
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/** The year of a civil date. */
+export function civilYear(date: CivilDate): number {
+  return parseCivil(date)[0];
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `date` at the given time of day.
+ * In a DST gap (a wall time that does not exist) the result is the instant just after the gap.
+ */
+export function zonedInstant(
+  date: CivilDate,
+  timeZone: string,
+  time: { hour?: number; minute?: number; second?: number; millisecond?: number } = {},
+): Date {
+  const [y, m, d] = parseCivil(date);
+  const guess = Date.UTC(y, m - 1, d, time.hour ?? 0, time.minute ?? 0, time.second ?? 0, time.millisecond ?? 0);
+  // Two passes: the offset at the first estimate may differ from the offset at the answer
+  // when a DST change lies between them.
+  const first = guess - offsetMs(guess, timeZone);
+  const second = guess - offsetMs(first, timeZone);
+  return new Date(second);
+}
+
+/** The local wall-clock time of day of `instant` in `timeZone`, for carrying it to another day. */
+export function timeOfDayInZone(instant: Date, timeZone: string): { hour: number; minute: number; second: number; millisecond: number } {
+  assertValidDate(instant, 'instant');
+  const w = wallClock(instant, timeZone);
+  return { hour: w.hour, minute: w.minute, second: w.second, millisecond: ((instant.getTime() % 1000) + 1000) % 1000 };
+}
+
+/** First instant of the day `date` (or the day `date` falls on) in `timeZone`. */
+export function startOfDayInZone(date: Date | CivilDate, timeZone: string): Date {
+  const civil = typeof date === 'string' ? date : civilDateInZone(date, timeZone);
+  return zonedInstant(civil, timeZone);
+}
+
+/**
+ * Last millisecond of the day `date` (or the day `date` falls on) in `timeZone`.
+ *
+ * A deadline "on day D" runs to the end of D in the bank's zone (e.g. PRC Civil Code art. 203:
+ * the last day ends at 24:00). It is stored as 23:59:59.999 rather than next midnight so that
+ * the due instant still displays as day D.
+ */
+export function endOfDayInZone(date: Date | CivilDate, timeZone: string): Date {
+  const civil = typeof date === 'string' ? date : civilDateInZone(date, timeZone);
+  return new Date(zonedInstant(addCivilDays(civil, 1), timeZone).getTime() - 1);
+}
