@@ -173,7 +173,11 @@ export function calendarFromInline(inline: z.output<typeof ZInlineCalendar>): Ho
     if (!entry) byYear.set(y, (entry = { holidays: [], workingDays: [] }));
     return entry;
   };
-  for (const h of inline.holidays) yearOf(civilYear('date' in h ? h.date : h.from)).holidays.push(h);
+  for (const h of inline.holidays) {
+    yearOf(civilYear('date' in h ? h.date : h.from)).holidays.push(h);
+    // A run over New Year also vouches for the year it ends in.
+    if ('to' in h) yearOf(civilYear(h.to));
+  }
   for (const w of inline.workingDays) yearOf(civilYear(w.date)).workingDays.push(w);
   const source = inline.source ?? 'policy file';
   return buildCalendar({
