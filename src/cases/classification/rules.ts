@@ -72,9 +72,9 @@ export function classifyByRules(text: string, ctx: ClassifyContext): Classificat
   const causeVote = vote(t, CAUSE_SIGNALS);
   if (fraud.fraud) {
     // The fraud detector is the strongest cause signal: P1 and funds_security always agree.
-    const fraudHits = fraud.reasons.filter((r) => r.startsWith('fraud')).length;
-    causeVote.scores.set('funds_security', (causeVote.scores.get('funds_security') ?? 0) + 4 + 2 * fraudHits);
-    causeVote.evidence.set('funds_security', [...fraud.reasons.slice(0, 2).map((r) => r.replace(/^.*← "|"$/g, ''))]);
+    const cues = fraud.reasons.filter((r) => /^fraud(?: \(hedged\))? ←/.test(r));
+    causeVote.scores.set('funds_security', (causeVote.scores.get('funds_security') ?? 0) + 4 + 2 * cues.length);
+    causeVote.evidence.set('funds_security', cues.slice(0, 2).map((r) => r.replace(/^.*← "|"$/g, '')));
   }
   const business = pick<TBusiness>('business', vote(t, BUSINESS_SIGNALS), 'other');
   const cause = pick<TCause>('cause', causeVote, 'other');
@@ -125,5 +125,3 @@ export function createRuleClassifier(): Classifier {
   return { classify: async (text, ctx) => classifyByRules(text, ctx) };
 }
 
-// Re-exported so that `polarityAt` users and tests share one definition.
-export { polarityAt };

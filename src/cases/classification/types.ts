@@ -28,6 +28,19 @@ export interface Classification {
   source: 'rules' | 'llm';
   /** Neutral one-paragraph summary for staff, only when an LLM drafted one. */
   summary?: string | null;
+  /** What the rules alone decided (set by the LLM-assisted classifier, stored on the case). */
+  rulesOpinion?: Opinion;
+  /** What the LLM answered, after validation; null when it failed or was not asked. */
+  llmOpinion?: Opinion | null;
+}
+
+/** One classifier's view of the axes, kept so staff can see who decided what. */
+export interface Opinion {
+  business: TBusiness;
+  cause: TCause;
+  channel: TChannel;
+  severity: TSeverity;
+  flags: TFlag[];
 }
 
 /** Facts from outside the text that move severity (DESIGN.md P2 rules). */
