@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+import { createBotFrameworkChannel } from './bot/botframework.js';
+import { detectFraud } from './cases/classification/fraud.js';
+import { extractAmount } from './cases/classification/amount.js';
+import { extractOccurredOn } from './cases/classification/date.js';
+import { createRuleClassifier } from './cases/classification/rules.js';
+import type { Classifier } from './cases/classification/types.js';
+import { loadPolicy, type ComplaintPolicy } from './cases/clocks/index.js';
+import { createCustomerMessenger, type CustomerMessenger } from './cases/messenger.js';
+import { createStaffApiRouter } from './cases/staff/api-router.js';
+import { requireStaff } from './cases/staff/auth.js';
+import type { Config } from './config.js';
+import { openDatabase } from './db/client.js';
+import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface AppOptions {
+  log?: Logger;
+  clock?: () => Date;
+  /** Replaces the classifier built from configuration (tests inject fakes here). */
+  classifier?: Classifier;
+}
+
+/** Everything a running instance holds; tests use it to reach the parts. */
+export interface RunningApp {
+  url: string;
+  port: number;
+  config: Config;
+  db: PrismaClient;
+  log: Logger;
+  policy: ComplaintPolicy;
+  runner: TurnRunner;
+  messenger: CustomerMessenger;
+  express: Express;
+  /** Stops accepting requests, lets turns in flight finish, closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root: reads nothing from the environment itself (the config is given), opens
+ * and migrates the database, wires channels, dialogs and cases, and listens on config.PORT.
+ */
+export async function startApp(config: Config, opts: AppOptions = {}): Promise<RunningApp> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
+  const clock = opts.clock ?? (() => new Date());
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
+  const db = await openDatabase(config.DATABASE_URL);
+  const classifier = opts.classifier ?? createRuleClassifier();
+  const messenger = createCustomerMessenger();
+
+  const runner = createTurnRunner({
+    db,
+    classifier,
+    policy,
+    bank: { name: config.BANK_NAME, hotline: config.BANK_HOTLINE },
+    log,
+    clock,
+    detectFraud,
+    extractAmount,
+    extractOccurredOn,
+  });
+
+  const botframework = createBotFrameworkChannel({
+    appId: config.MicrosoftAppId,
+    appPassword: config.MicrosoftAppPassword,
+    appType: config.MicrosoftAppType,
+    tenantId: config.MicrosoftAppTenantId,
+    runner,
+    log,
+  });
+  messenger.register(botframework.sender);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      // Only method, path and status: bodies and query strings may hold complaint text.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await db.$queryRawUnsafe('SELECT 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.post('/api/messages', express.json({ limit: '256kb' }), (req, res) => botframework.handle(req, res));
+
+  app.use(
+    '/api/staff',
+    express.json({ limit: '64kb' }),
+    requireStaff({ envToken: config.STAFF_API_TOKEN }),
+    createStaffApiRouter({ db, clock }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not_found', message: 'No such page.' });
+  });
+  // The last word on any failure: a fixed, safe answer; the details go to the log only.
+  app.use((error: Error & { status?: number; type?: string }, req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) req.log?.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'request failed');
+    if (res.headersSent) return;
+    res.status(status).json(
+      status === 500
+        ? { error: 'internal', message: 'Something went wrong on our side.' }
+        : { error: error.type === 'entity.too.large' ? 'payload_too_large' : 'bad_request', message: error.message },
+    );
+  });
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ port, database: config.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql', policy: policy.name }, 'complaint desk listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    config,
+    db,
+    log,
+    policy,
+    runner,
+    messenger,
+    express: app,
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await db.$disconnect();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,149 @@
+import type { Request, Response } from 'express';
+import {
+  ActivityTypes,
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConfigurationServiceClientCredentialFactory,
+  TurnContext,
+  type Activity,
+  type CardAction,
+  type ConversationReference,
+} from 'botbuilder';
+import type { Logger } from 'pino';
+import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/messenger.js';
+import { detectLanguage, t } from '../dialogs/i18n.js';
+import type { TurnRunner } from '../dialogs/run-turn.js';
+import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
+
+export const BOTFRAMEWORK_REF_KIND = 'botframework';
+
+export interface BotFrameworkOptions {
+  appId?: string;
+  appPassword?: string;
+  appType?: string;
+  tenantId?: string;
+  runner: TurnRunner;
+  log: Logger;
+}
+
+export interface BotFrameworkChannel {
+  /** Express handler for `POST /api/messages`. */
+  handle(req: Request, res: Response): Promise<void>;
+  sender: ChannelSender;
+}
+
+/**
+ * The Bot Framework channel (Teams, Azure Web Chat, Direct Line, the Emulator) on botbuilder's
+ * CloudAdapter. Without an app id it accepts unauthenticated activities, as the Emulator does;
+ * with one, the adapter verifies every request's Bot Framework token.
+ */
+export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFrameworkChannel {
+  const { runner, log } = opts;
+  const settings = {
+    MicrosoftAppId: opts.appId ?? '',
+    MicrosoftAppPassword: opts.appPassword ?? '',
+    MicrosoftAppType: opts.appType ?? (opts.appId ? 'MultiTenant' : ''),
+    MicrosoftAppTenantId: opts.tenantId ?? '',
+  };
+  const credentials = new ConfigurationServiceClientCredentialFactory(settings);
+  const auth = new ConfigurationBotFrameworkAuthentication(settings, credentials);
+  const adapter = new CloudAdapter(auth);
+
+  // One error boundary for the channel (CONVENTIONS.md §9): log with the activity id, apologise
+  // in the customer's language, never show the error itself.
+  adapter.onTurnError = async (context, error) => {
+    log.error({ err: { message: error.message, code: (error as { code?: string }).code }, activityId: context.activity.id }, 'bot framework turn failed');
+    const lang = detectLanguage(context.activity.text, context.activity.locale);
+    await context.sendActivity(t(lang, 'error_apology')).catch(() => undefined);
+  };
+
+  async function onTurn(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    if (activity.type !== ActivityTypes.Message) return;
+    const input = toInbound(activity);
+    if (!input) return;
+    if (activity.conversation?.isGroup && activity.channelId !== 'msteams') {
+      await context.sendActivity(t(detectLanguage(activity.text, activity.locale), 'group_chat'));
+      return;
+    }
+    await context.sendActivity({ type: ActivityTypes.Typing });
+    const result = await runner.handle(input);
+    if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, activity.channelId)));
+  }
+
+  const sender: ChannelSender = {
+    kind: BOTFRAMEWORK_REF_KIND,
+    async send(ref, messages): Promise<DeliveryResult> {
+      const reference = (ref as { reference?: Partial<ConversationReference> }).reference;
+      if (!reference?.serviceUrl || !reference.conversation?.id) return { ok: false, unreachable: true, reason: 'incomplete conversation reference' };
+      try {
+        await adapter.continueConversationAsync(settings.MicrosoftAppId, reference, async (ctx) => {
+          await ctx.sendActivities(messages.map((m) => toActivity(m, reference.channelId ?? '')));
+        });
+        return { ok: true };
+      } catch (e) {
+        const status = (e as { statusCode?: number }).statusCode;
+        return { ok: false, unreachable: status === 403 || status === 404, reason: `bot framework send failed (${status ?? 'network'})` };
+      }
+    },
+  };
+
+  return {
+    sender,
+    async handle(req, res) {
+      await adapter.process(req, res, onTurn);
+    },
+  };
+}
+
+function toInbound(activity: Activity): InboundMessage | null {
+  const conversationId = activity.conversation?.id;
+  if (!conversationId) return null;
+  const value = activity.value as { action?: unknown } | undefined;
+  const action = typeof value?.action === 'string' ? value.action : undefined;
+  const attachments: InboundAttachment[] = (activity.attachments ?? [])
+    .filter((a) => a.contentUrl)
+    .map((a) => ({
+      kind: a.contentType?.startsWith('image/') ? 'photo' : 'document',
+      fileId: a.contentUrl!,
+      fileName: a.name,
+      mimeType: a.contentType,
+    }));
+  const text = activity.text ? TurnContext.removeRecipientMention(activity).trim() || undefined : undefined;
+  if (!text && !action && attachments.length === 0) return null;
+  const channel = activity.channelId || 'botframework';
+  return {
+    conversationKey: `bf:${channel}:${conversationId}`,
+    intakeChannel: channel,
+    externalUserId: activity.from?.id ?? conversationId,
+    displayName: activity.from?.name,
+    // A pressed button carries its value; the label it also sends as text is not an answer.
+    text: action ? undefined : text,
+    action,
+    attachments,
+    locale: activity.locale,
+    conversationRef: { kind: BOTFRAMEWORK_REF_KIND, reference: TurnContext.getConversationReference(activity) },
+    updateId: activity.id,
+    receivedAt: new Date(),
+  };
+}
+
+/**
+ * Buttons become suggested actions (Web Chat, Emulator, Direct Line) or, on Teams, which does
+ * not show suggested actions everywhere, a hero card. Either way a press sends `value.action`.
+ */
+function toActivity(m: CustomerMessage, channelId: string): Partial<Activity> {
+  if (!m.buttons?.length) return { type: ActivityTypes.Message, text: m.text };
+  const actions: CardAction[] = m.buttons.map((b) => ({
+    type: 'messageBack',
+    title: b.label,
+    text: b.label,
+    displayText: b.label,
+    value: { action: b.value },
+  }));
+  if (channelId === 'msteams') {
+    return { type: ActivityTypes.Message, text: m.text, attachments: [CardFactory.heroCard('', undefined, actions)] };
+  }
+  return { type: ActivityTypes.Message, text: m.text, suggestedActions: { actions, to: [] } };
+}

@@ -1,0 +1,32 @@
+import type { PrismaClient } from '@prisma/client';
+
+export interface TranscriptEntry {
+  conversationKey: string;
+  caseId?: string | null;
+  direction: 'in' | 'out';
+  author: 'customer' | 'bot' | 'staff';
+  staffUserId?: string | null;
+  text: string;
+  meta?: Record<string, unknown>;
+  channelMessageId?: string | null;
+  at: Date;
+}
+
+/** Appends messages to the conversation's transcript, in order. */
+export async function appendTranscript(db: PrismaClient, entries: TranscriptEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  // Distinct, increasing timestamps keep the order of a turn's replies when read back.
+  await db.transcriptMessage.createMany({
+    data: entries.map((e, i) => ({
+      conversationKey: e.conversationKey,
+      caseId: e.caseId ?? null,
+      direction: e.direction,
+      author: e.author,
+      staffUserId: e.staffUserId ?? null,
+      text: e.text,
+      meta: JSON.stringify(e.meta ?? {}),
+      channelMessageId: e.channelMessageId ?? null,
+      createdAt: new Date(e.at.getTime() + i),
+    })),
+  });
+}

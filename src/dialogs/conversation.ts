@@ -1,0 +1,182 @@
+import type { DialogDeps } from './deps.js';
+import { detectLanguage, formatDateTime, t } from './i18n.js';
+import {
+  continueIntake,
+  greetingMessages,
+  newIntake,
+  normaliseYesNo,
+  promptFor,
+  receiptMessages,
+  startIntake,
+  submitIntake,
+  yesNoButtons,
+  type StepResult,
+} from './intake.js';
+import { detectInterruption, requestedLanguage, type Interruption } from './interruptions.js';
+import type { ConversationState } from './state.js';
+import type { InboundMessage, Lang, OutboundMessage } from './types.js';
+
+export type { StepResult };
+
+/** An unfinished intake can be resumed for this long (issue: "within 24 hours"). */
+export const RESUME_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * One turn of the conversation: a pure function of the stored state, the customer's input and
+ * the injected dependencies (CONVENTIONS.md §2). Interruptions are handled here, before any
+ * dialog step sees the input (§4). The caller persists the returned state.
+ */
+export async function step(prev: ConversationState, input: InboundMessage, deps: DialogDeps): Promise<StepResult> {
+  const state: ConversationState = structuredClone(prev);
+  const lang: Lang = state.lang ?? detectLanguage(input.text ?? input.attachments?.[0]?.caption, input.locale);
+  state.lang = lang;
+  const lead: OutboundMessage[] = [];
+  if (state.intake && state.updatedAt && deps.now.getTime() - Date.parse(state.updatedAt) > RESUME_WINDOW_MS) {
+    state.intake = undefined;
+    state.pending = undefined;
+    lead.push({ text: t(lang, 'expired') });
+  }
+  state.updatedAt = deps.now.toISOString();
+
+  const result = await route(state, input, lang, deps);
+  return { state: result.state, replies: [...lead, ...result.replies] };
+}
+
+async function route(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+  if (state.pending) {
+    const pending = state.pending;
+    state.pending = undefined;
+    const handled = await answerPending(pending, state, input, lang, deps);
+    if (handled) return handled;
+  }
+  const interruption = detectInterruption(input);
+  if (interruption) return interrupt(interruption, state, input, lang, deps);
+  if (state.intake) return continueIntake(state, input, lang, deps);
+  return startIntake(state, input, lang, deps);
+}
+
+/** The answer to a yes/no question asked by an interruption; null lets the input through. */
+async function answerPending(
+  pending: NonNullable<ConversationState['pending']>,
+  state: ConversationState,
+  input: InboundMessage,
+  lang: Lang,
+  deps: DialogDeps,
+): Promise<StepResult | null> {
+  const answer = input.action ?? normaliseYesNo(input.text ?? '');
+  const intake = state.intake;
+  switch (pending) {
+    case 'confirm_cancel':
+      if (answer === 'yes') {
+        state.intake = undefined;
+        return { state, replies: [{ text: t(lang, 'cancelled') }] };
+      }
+      return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
+    case 'confirm_restart':
+      if (answer === 'yes') {
+        state.intake = newIntake(deps.now);
+        return { state, replies: [{ text: t(lang, 'restarted') }, { text: t(lang, 'ask_describe') }] };
+      }
+      return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
+    case 'resume':
+      if (answer === 'restart') {
+        state.intake = newIntake(deps.now);
+        return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
+      }
+      if (answer === 'continue' || answer === 'yes') return resume(state, lang, deps);
+      return null;
+    case 'offer_human':
+      if (answer === 'retry' || answer === 'no') {
+        if (intake) intake.failures = 0;
+        return resume(state, lang, deps);
+      }
+      if (answer === 'yes') return interrupt('human', state, input, lang, deps);
+      return null;
+  }
+}
+
+async function resume(state: ConversationState, lang: Lang, deps: DialogDeps, lead?: 'not_cancelled'): Promise<StepResult> {
+  const replies: OutboundMessage[] = lead ? [{ text: t(lang, lead) }] : [];
+  if (state.intake) replies.push(await promptFor(state.intake, lang, deps));
+  return { state, replies };
+}
+
+async function interrupt(
+  kind: Interruption,
+  state: ConversationState,
+  input: InboundMessage,
+  lang: Lang,
+  deps: DialogDeps,
+): Promise<StepResult> {
+  const intake = state.intake;
+  switch (kind) {
+    case 'help': {
+      const replies: OutboundMessage[] = [{ text: t(lang, 'help') }];
+      if (intake) {
+        const prompt = await promptFor(intake, lang, deps);
+        replies.push({ ...prompt, text: `${t(lang, 'help_resume')}\n${prompt.text}` });
+      }
+      return { state, replies };
+    }
+    case 'cancel':
+      if (!intake) return { state, replies: [{ text: t(lang, 'nothing_to_cancel') }] };
+      state.pending = 'confirm_cancel';
+      return { state, replies: [{ text: t(lang, 'confirm_cancel'), buttons: yesNoButtons(lang) }] };
+    case 'restart':
+      if (intake?.draft.description) {
+        state.pending = 'confirm_restart';
+        return { state, replies: [{ text: t(lang, 'confirm_restart'), buttons: yesNoButtons(lang) }] };
+      }
+      state.intake = newIntake(deps.now);
+      return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
+    case 'start':
+      if (intake?.draft.description) {
+        state.pending = 'resume';
+        return {
+          state,
+          replies: [
+            {
+              text: t(lang, 'resume_offer'),
+              buttons: [
+                { label: t(lang, 'btn_continue'), value: 'continue' },
+                { label: t(lang, 'btn_start_over'), value: 'restart' },
+              ],
+            },
+          ],
+        };
+      }
+      state.intake = newIntake(deps.now);
+      return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
+    case 'language': {
+      const next: Lang = requestedLanguage(input) ?? (lang === 'zh' ? 'en' : 'zh');
+      state.lang = next;
+      const replies: OutboundMessage[] = [{ text: t(next, 'language_switched') }];
+      if (intake) replies.push(await promptFor(intake, next, deps));
+      return { state, replies };
+    }
+    case 'status':
+      return { state, replies: [await statusMessage(lang, deps), ...(intake ? [await promptFor(intake, lang, deps)] : [])] };
+    case 'human': {
+      if (!intake && state.lastCaseRef && (await deps.cases.requestHuman(state.lastCaseRef))) {
+        return { state, replies: [{ text: t(lang, 'human_requested_existing', { reference: state.lastCaseRef }) }] };
+      }
+      const { receipt, incomplete } = await submitIntake(state, lang, deps, { humanRequested: true });
+      if (!incomplete) return { state, replies: receiptMessages(receipt, lang, deps) };
+      const firstResponseDue = formatDateTime(lang, receipt.firstResponseDueAt, deps.bank.timeZone);
+      return { state, replies: [{ text: t(lang, 'human_case_created', { reference: receipt.reference, firstResponseDue }) }] };
+    }
+  }
+}
+
+async function statusMessage(lang: Lang, deps: DialogDeps): Promise<OutboundMessage> {
+  const open = await deps.cases.listOpen();
+  if (open.length === 0) return { text: t(lang, 'status_none') };
+  const lines = open.map((c) =>
+    t(lang, 'status_line', {
+      reference: c.reference,
+      status: t(lang, `status_${c.status}`),
+      regulatoryDue: formatDateTime(lang, c.regulatoryDueAt, deps.bank.timeZone),
+    }),
+  );
+  return { text: [t(lang, 'status_title'), ...lines].join('\n') };
+}

@@ -1,0 +1,77 @@
+import { createInstance, type i18n as I18n } from 'i18next';
+import { en, type MessageKey } from './locales/en.js';
+import { zh } from './locales/zh.js';
+import type { Lang } from './types.js';
+
+export type { MessageKey };
+
+// One i18next instance for the process, initialised synchronously: texts are bundled, never
+// fetched, so a turn never waits for them.
+const i18n: I18n = createInstance();
+void i18n.init({
+  resources: { en: { translation: en }, zh: { translation: zh } },
+  lng: 'zh',
+  fallbackLng: 'en',
+  initAsync: false,
+  interpolation: { escapeValue: false },
+  returnNull: false,
+});
+const fixed = { en: i18n.getFixedT('en'), zh: i18n.getFixedT('zh') };
+
+/** The text for `key` in `lang`, with `{{placeholders}}` filled. */
+export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
+  return fixed[lang](key, vars ?? {});
+}
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
+const LATIN_WORD = /[A-Za-z]{2,}/g;
+
+/**
+ * Chinese or English from the customer's first words; the channel's locale only breaks ties.
+ * A message with a meaningful share of Chinese characters is Chinese even when it names a
+ * product in English ("我的 Visa 卡被盗刷了").
+ */
+export function detectLanguage(text: string | undefined, locale?: string): Lang {
+  const s = text ?? '';
+  const cjk = s.match(CJK)?.length ?? 0;
+  const latin = s.match(LATIN_WORD)?.length ?? 0;
+  if (cjk > 0 && cjk >= latin) return 'zh';
+  if (latin > 0 && cjk === 0) return 'en';
+  if (cjk > 0) return 'zh';
+  return locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('zh') ? 'zh' : 'zh';
+}
+
+/** A date and time the customer reads, in the bank's time zone. */
+export function formatDateTime(lang: Lang, at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: lang === 'zh' ? 'long' : 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+}
+
+/** A calendar date (YYYY-MM-DD) shown to the customer. */
+export function formatDay(lang: Lang, isoDay: string): string {
+  const [y, m, d] = isoDay.split('-').map(Number);
+  if (!y || !m || !d) return isoDay;
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
+    new Date(Date.UTC(y, m - 1, d)),
+  );
+}
+
+/** Money as the customer reads it; an unknown currency is shown as a plain number. */
+export function formatMoney(lang: Lang, value: number, currency: string | null | undefined): string {
+  const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
+  if (currency) {
+    try {
+      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
+    } catch {
+      // not an ISO code: fall through to the plain number
+    }
+  }
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+}

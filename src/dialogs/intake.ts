@@ -1,0 +1,256 @@
+import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy.js';
+import type { CaseReceipt, DialogDeps } from './deps.js';
+import { formatDateTime, formatDay, formatMoney, t, type MessageKey } from './i18n.js';
+import { SLOTS, ZDescription } from './slots.js';
+import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
+import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
+
+/** Below this the rules are guessing, so the customer is asked to choose the product. */
+const BUSINESS_CONFIDENCE_TO_SKIP = 0.6;
+const MAX_FAILURES = 3;
+
+export interface StepResult {
+  state: ConversationState;
+  replies: OutboundMessage[];
+}
+
+export function newIntake(now: Date): Intake {
+  return { startedAt: now.toISOString(), step: 'describe', draft: { extracted: [] }, failures: 0, correcting: false, fraudWarned: false };
+}
+
+/** The greeting and privacy notice that open every intake. */
+export function greetingMessages(lang: Lang, deps: DialogDeps): OutboundMessage[] {
+  return [{ text: `${t(lang, 'greeting', { bank: deps.bank.name })}\n${t(lang, 'privacy')}` }];
+}
+
+export function yesNoButtons(lang: Lang): Button[] {
+  return [
+    { label: t(lang, 'btn_yes'), value: 'yes' },
+    { label: t(lang, 'btn_no'), value: 'no' },
+  ];
+}
+
+/** The question for the step the intake is at, as first asked. */
+export async function promptFor(intake: Intake, lang: Lang, deps: DialogDeps): Promise<OutboundMessage> {
+  switch (intake.step) {
+    case 'describe':
+      return { text: t(lang, 'ask_describe') };
+    case 'confirm':
+      return summary(intake.draft, lang, deps);
+    case 'choose_correction':
+      return {
+        text: t(lang, 'which_field'),
+        buttons: FIELD_NAMES.map((f) => ({ label: t(lang, `field_${f}`), value: `field:${f}` })),
+      };
+    default:
+      return SLOTS[intake.step].prompt(lang);
+  }
+}
+
+async function summary(draft: Draft, lang: Lang, deps: DialogDeps): Promise<OutboundMessage> {
+  const c = await deps.classifier.classify(draft.description ?? '', { now: deps.now, timeZone: deps.bank.timeZone });
+  const line = (key: MessageKey, value: string) => `• ${t(lang, key)}: ${value}`;
+  const lines = [
+    t(lang, 'summary_title'),
+    line('summary_description', draft.description ?? ''),
+    line('summary_business', draft.business ? BUSINESS_LABELS[draft.business][lang] : t(lang, 'summary_unknown')),
+    line('summary_category', CAUSE_LABELS[c.cause][lang]),
+  ];
+  if (draft.channel && draft.channel !== 'other') lines.push(line('summary_channel', CHANNEL_LABELS[draft.channel][lang]));
+  lines.push(
+    line('summary_occurredOn', draft.occurredOn ? formatDay(lang, draft.occurredOn) : t(lang, 'summary_unknown')),
+    line('summary_amount', draft.amount != null ? formatMoney(lang, draft.amount, draft.currency) : t(lang, 'summary_none')),
+    line('summary_desiredResolution', draft.desiredResolution ?? ''),
+    line('summary_name', draft.name ?? ''),
+    line('summary_phone', draft.phone ?? ''),
+    '',
+    t(lang, 'summary_question'),
+  );
+  return {
+    text: lines.join('\n'),
+    buttons: [
+      { label: t(lang, 'btn_confirm'), value: 'confirm' },
+      { label: t(lang, 'btn_correct'), value: 'correct' },
+    ],
+  };
+}
+
+/** Freeze and stop-payment steps, sent in the same turn as a fraud report (DESIGN.md P1). */
+export function fraudGuidance(lang: Lang, deps: DialogDeps): OutboundMessage {
+  return { text: t(lang, 'fraud_guidance', { hotline: deps.bank.hotline ?? t(lang, 'hotline_fallback') }) };
+}
+
+/** The messages that close an intake: reference, what happens next, both deadlines. */
+export function receiptMessages(receipt: CaseReceipt, lang: Lang, deps: DialogDeps): OutboundMessage[] {
+  const tz = deps.bank.timeZone;
+  const vars = {
+    reference: receipt.reference,
+    firstResponseDue: formatDateTime(lang, receipt.firstResponseDueAt, tz),
+    regulatoryDue: formatDateTime(lang, receipt.regulatoryDueAt, tz),
+  };
+  return [{ text: `${t(lang, 'case_created', vars)}\n${t(lang, receipt.severity === 'P1' ? 'next_steps_urgent' : 'next_steps', vars)}` }];
+}
+
+/**
+ * Takes the description: keeps it, fills every slot it already answers (product, amount, date,
+ * channel) so they are not asked again, and warns at once when it reads as fraud.
+ */
+async function takeDescription(intake: Intake, text: string, lang: Lang, deps: DialogDeps): Promise<OutboundMessage[]> {
+  const replies: OutboundMessage[] = [];
+  const draft = intake.draft;
+  draft.description = text;
+  const fraud = deps.detectFraud(text);
+  if (fraud.fraud && !intake.fraudWarned) {
+    intake.fraudWarned = true;
+    replies.push(fraudGuidance(lang, deps));
+  }
+  const c = await deps.classifier.classify(text, { now: deps.now, timeZone: deps.bank.timeZone });
+  const fill = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    if (draft[key] !== undefined) return;
+    draft[key] = value;
+    draft.extracted = [...new Set([...draft.extracted, key])];
+  };
+  if (c.business !== 'other' && c.confidence.business >= BUSINESS_CONFIDENCE_TO_SKIP) fill('business', c.business);
+  if (c.channel !== 'other') fill('channel', c.channel);
+  if (c.amount) {
+    fill('amount', c.amount.value);
+    if (draft.currency === undefined) draft.currency = c.amount.currency;
+  }
+  if (c.occurredOn) fill('occurredOn', c.occurredOn);
+  return replies;
+}
+
+/** Moves to the first slot still missing, or to the summary. */
+async function advance(intake: Intake, lang: Lang, deps: DialogDeps): Promise<OutboundMessage> {
+  intake.failures = 0;
+  const next = intake.correcting ? undefined : SLOT_NAMES.find((s) => intake.draft[s] === undefined);
+  intake.correcting = false;
+  intake.step = next ?? 'confirm';
+  return promptFor(intake, lang, deps);
+}
+
+/** An invalid answer: re-ask with the reason, and after three offer a person. */
+async function refuse(state: ConversationState, intake: Intake, reason: MessageKey, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+  intake.failures += 1;
+  if (intake.failures >= MAX_FAILURES) {
+    state.pending = 'offer_human';
+    return {
+      state,
+      replies: [
+        {
+          text: t(lang, 'three_failures'),
+          buttons: [
+            { label: t(lang, 'btn_human'), value: 'cmd:human' },
+            { label: t(lang, 'btn_try_again'), value: 'retry' },
+          ],
+        },
+      ],
+    };
+  }
+  const prompt = await promptFor(intake, lang, deps);
+  return { state, replies: [{ ...prompt, text: `${t(lang, reason)}\n${prompt.text}` }] };
+}
+
+/** Starts an intake from an idle conversation: the first message may already be the complaint. */
+export async function startIntake(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+  const intake = newIntake(deps.now);
+  state.intake = intake;
+  const replies = greetingMessages(lang, deps);
+  const text = (input.text ?? input.attachments?.find((a) => a.caption)?.caption ?? '').trim();
+  const description = ZDescription.safeParse(text);
+  if (!description.success) {
+    replies.push({ text: t(lang, 'ask_describe') });
+    return { state, replies };
+  }
+  replies.push(...(await takeDescription(intake, description.data, lang, deps)));
+  replies.push(await advance(intake, lang, deps));
+  return { state, replies };
+}
+
+/** Files the case from the draft and clears the intake. */
+export async function submitIntake(
+  state: ConversationState,
+  lang: Lang,
+  deps: DialogDeps,
+  opts: { humanRequested: boolean },
+): Promise<{ receipt: CaseReceipt; incomplete: boolean }> {
+  const intake = state.intake;
+  const draft: Draft = intake ? { ...intake.draft } : { extracted: [] };
+  if (!draft.description) draft.description = t(lang, 'no_description_human');
+  const incomplete = intake?.step !== 'confirm';
+  const receipt = await deps.cases.submit({ draft, language: lang, incomplete, humanRequested: opts.humanRequested });
+  state.intake = undefined;
+  state.pending = undefined;
+  state.lastCaseRef = receipt.reference;
+  return { receipt, incomplete };
+}
+
+/** One customer turn inside an intake. */
+export async function continueIntake(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+  const intake = state.intake!;
+  const text = (input.text ?? '').trim();
+
+  // A file with no words: kept as evidence by the turn runner; just ask the question again.
+  if (!text && !input.action && !input.sharedPhone && input.attachments?.length) {
+    const caption = input.attachments.find((a) => a.caption)?.caption;
+    if (intake.step === 'describe' && caption && ZDescription.safeParse(caption).success) {
+      const replies = await takeDescription(intake, caption.trim(), lang, deps);
+      return { state, replies: [...replies, await advance(intake, lang, deps)] };
+    }
+    return { state, replies: [{ text: t(lang, 'attachment_received') }, await promptFor(intake, lang, deps)] };
+  }
+
+  switch (intake.step) {
+    case 'describe': {
+      const parsed = ZDescription.safeParse(text);
+      if (!parsed.success) return refuse(state, intake, 'invalid_description', lang, deps);
+      const replies = await takeDescription(intake, parsed.data, lang, deps);
+      return { state, replies: [...replies, await advance(intake, lang, deps)] };
+    }
+    case 'confirm': {
+      const choice = input.action ?? normaliseYesNo(text);
+      if (choice === 'confirm' || choice === 'yes') {
+        const { receipt } = await submitIntake(state, lang, deps, { humanRequested: false });
+        return { state, replies: receiptMessages(receipt, lang, deps) };
+      }
+      if (choice === 'correct' || choice === 'no') {
+        intake.step = 'choose_correction';
+        intake.failures = 0;
+        return { state, replies: [await promptFor(intake, lang, deps)] };
+      }
+      return refuse(state, intake, 'invalid_choice', lang, deps);
+    }
+    case 'choose_correction': {
+      const field = pickField(input, lang);
+      if (!field) return refuse(state, intake, 'invalid_choice', lang, deps);
+      intake.step = field === 'description' ? 'describe' : field;
+      intake.correcting = true;
+      intake.failures = 0;
+      return { state, replies: [await promptFor(intake, lang, deps)] };
+    }
+    default: {
+      const answer = SLOTS[intake.step].parse(input, deps);
+      if (!answer.ok) return refuse(state, intake, answer.reason, lang, deps);
+      Object.assign(intake.draft, answer.patch);
+      return { state, replies: [await advance(intake, lang, deps)] };
+    }
+  }
+}
+
+function pickField(input: InboundMessage, lang: Lang): FieldName | null {
+  const fromButton = input.action?.startsWith('field:') ? input.action.slice(6) : undefined;
+  const typed = (input.text ?? '').trim().toLowerCase();
+  return (
+    FIELD_NAMES.find((f) => f === fromButton) ??
+    FIELD_NAMES.find((f) => typed && (t(lang, `field_${f}`).toLowerCase() === typed || f.toLowerCase() === typed)) ??
+    null
+  );
+}
+
+/** `yes` / `no` from a typed answer in either language, else null. */
+export function normaliseYesNo(text: string): 'yes' | 'no' | null {
+  const s = text.trim().toLowerCase().replace(/[!！。.]+$/, '');
+  if (/^(yes|y|yeah|yep|ok|okay|sure|correct|confirm|是|是的|对|对的|好|好的|确认|确定|没错|正确)$/.test(s)) return 'yes';
+  if (/^(no|n|nope|not really|wrong|否|不|不是|不对|错了|不用|不要)$/.test(s)) return 'no';
+  return null;
+}

@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+import type { Logger } from 'pino';
+import type { Classifier } from '../cases/classification/types.js';
+import { recordEvent } from '../cases/case-events.js';
+import type { ComplaintPolicy } from '../cases/clocks/index.js';
+import { createCase, type CreatedCase } from '../cases/create-case.js';
+import { touchChannelAccount, type KnownAccount } from '../cases/customers.js';
+import { appendTranscript, type TranscriptEntry } from '../cases/transcript.js';
+import { step } from './conversation.js';
+import type { DialogDeps, FraudSignal } from './deps.js';
+import { parseState } from './state.js';
+import { createPrismaLease, createPrismaStateStore } from './state-store.js';
+import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
+import type { ExtractedAmount } from '../cases/classification/types.js';
+
+const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
+const LEASE_MS = 30_000;
+const LEASE_WAIT_MS = 10_000;
+
+export interface TurnRunnerDeps {
+  db: PrismaClient;
+  classifier: Classifier;
+  policy: ComplaintPolicy;
+  bank: { name: string; hotline?: string };
+  log: Logger;
+  detectFraud(text: string): FraudSignal;
+  extractAmount(text: string): ExtractedAmount | null;
+  extractOccurredOn(text: string, ctx: { now: Date; timeZone?: string }): string | null;
+  clock?: () => Date;
+  /** Told of every new case (staff alerts, metrics). Must not throw. */
+  onCaseCreated?: (created: CreatedCase & { intakeChannel: string }) => void;
+}
+
+export interface TurnRunner {
+  handle(input: InboundMessage): Promise<TurnResult>;
+}
+
+/**
+ * Runs customer turns for every channel: one conversation at a time (a keyed queue in this
+ * process, a database lease across instances), each update once, state and transcript in the
+ * database so a restart continues where the customer was.
+ */
+export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
+  const { db, log } = deps;
+  const clock = deps.clock ?? (() => new Date());
+  const store = createPrismaStateStore(db);
+  const lease = createPrismaLease(db);
+  const owner = `turn-${randomUUID()}`;
+  const queues = new Map<string, Promise<unknown>>();
+
+  function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const prev = queues.get(key) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const tail = next.catch(() => undefined);
+    queues.set(key, tail);
+    void tail.then(() => {
+      if (queues.get(key) === tail) queues.delete(key);
+    });
+    return next;
+  }
+
+  async function withLease<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    while (!(await lease.acquire(key, owner, clock(), LEASE_MS))) {
+      if (Date.now() - started > LEASE_WAIT_MS) throw Object.assign(new Error('conversation busy'), { code: 'conversation_busy' });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    try {
+      return await work();
+    } finally {
+      await lease.release(key, owner);
+    }
+  }
+
+  async function turn(input: InboundMessage): Promise<TurnResult> {
+    const now = clock();
+    const key = input.conversationKey;
+    const dedupeKey = input.updateId ? `${input.intakeChannel}:${input.updateId}` : null;
+    if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) {
+      log.info({ conversationKey: key, updateId: input.updateId }, 'duplicate update ignored');
+      return { replies: [], duplicate: true };
+    }
+    const account = await touchChannelAccount(db, {
+      intakeChannel: input.intakeChannel,
+      externalUserId: input.externalUserId,
+      conversationKey: key,
+      conversationRef: input.conversationRef,
+      now,
+    });
+    // The customer's message is stored before anything can fail: nothing accepted is lost.
+    await appendTranscript(db, [inboundEntry(input, account, now)]);
+    if (input.attachments?.length) {
+      await db.evidence.createMany({
+        data: input.attachments.map((a) => ({
+          conversationKey: key,
+          caseId: account.handoffCaseId,
+          kind: a.kind,
+          fileId: a.fileId,
+          fileName: a.fileName ?? null,
+          mimeType: a.mimeType ?? null,
+          size: a.size ?? null,
+          caption: a.caption ?? null,
+          createdAt: now,
+        })),
+      });
+    }
+    if (account.handoffCaseId) {
+      await recordEvent(db, { caseId: account.handoffCaseId, type: 'customer_message', actor: { type: 'customer' }, at: now });
+      if (dedupeKey) await markProcessed(dedupeKey, now);
+      return { replies: [], relayed: true };
+    }
+
+    const stored = await store.load(key);
+    const { state, reset } = parseState(stored.json);
+    if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
+    const created: CreatedCase[] = [];
+    const result = await step(state, input, dialogDeps(now, account, input, created));
+    if (!(await store.save(key, JSON.stringify(result.state), stored.version))) {
+      log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
+    }
+    if (dedupeKey) await markProcessed(dedupeKey, now);
+    if (!result.state.intake && result.state.lastCaseRef && input.attachments?.length) {
+      // Files sent after the intake belong to the case just filed.
+      const last = await db.case.findUnique({ where: { reference: result.state.lastCaseRef }, select: { id: true } });
+      if (last) await db.evidence.updateMany({ where: { conversationKey: key, caseId: null }, data: { caseId: last.id } });
+    }
+    const caseId = created.at(-1)?.id ?? null;
+    await appendTranscript(db, result.replies.map((r) => outboundEntry(key, r, caseId, now)));
+    for (const c of created) {
+      log.info({ caseRef: c.reference, severity: c.severity, business: c.business, cause: c.cause, channel: input.intakeChannel }, 'case created');
+      try {
+        deps.onCaseCreated?.({ ...c, intakeChannel: input.intakeChannel });
+      } catch (e) {
+        log.error({ err: e, caseRef: c.reference }, 'case-created listener failed');
+      }
+    }
+    return { replies: result.replies };
+  }
+
+  async function markProcessed(key: string, now: Date) {
+    try {
+      await db.processedUpdate.create({ data: { key, createdAt: now } });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'P2002') throw e;
+    }
+  }
+
+  function dialogDeps(now: Date, account: KnownAccount, input: InboundMessage, created: CreatedCase[]): DialogDeps {
+    return {
+      now,
+      bank: { ...deps.bank, timeZone: deps.policy.timeZone },
+      classifier: deps.classifier,
+      detectFraud: deps.detectFraud,
+      extractAmount: deps.extractAmount,
+      extractOccurredOn: deps.extractOccurredOn,
+      cases: {
+        async submit(sub) {
+          const c = await createCase(
+            {
+              answers: { ...sub.draft, description: sub.draft.description ?? '' },
+              customerId: account.customerId,
+              channelAccountId: account.accountId,
+              conversationKey: input.conversationKey,
+              intakeChannel: input.intakeChannel,
+              language: sub.language,
+              incomplete: sub.incomplete,
+              humanRequested: sub.humanRequested,
+              now,
+            },
+            { db, classifier: deps.classifier, policy: deps.policy },
+          );
+          created.push(c);
+          return c;
+        },
+        async requestHuman(reference) {
+          const c = await db.case.findFirst({
+            where: { reference, customerId: account.customerId, status: { in: OPEN_STATUSES } },
+            select: { id: true },
+          });
+          if (!c) return false;
+          await db.case.update({ where: { id: c.id }, data: { humanRequested: true } });
+          await recordEvent(db, { caseId: c.id, type: 'human_requested', actor: { type: 'customer' }, at: now });
+          return true;
+        },
+        async listOpen() {
+          const rows = await db.case.findMany({
+            where: { customerId: account.customerId, status: { in: OPEN_STATUSES } },
+            orderBy: { createdAt: 'desc' },
+            take: 10,
+            select: { reference: true, status: true, regulatoryDueAt: true },
+          });
+          return rows.map((r) => ({ ...r, status: r.status as never }));
+        },
+      },
+    };
+  }
+
+  return {
+    handle: (input) => serialised(input.conversationKey, () => withLease(input.conversationKey, () => turn(input))),
+  };
+}
+
+function inboundEntry(input: InboundMessage, account: KnownAccount, at: Date): TranscriptEntry {
+  const files = input.attachments?.map((a) => `[${a.kind}${a.fileName ? `: ${a.fileName}` : ''}]`).join(' ');
+  const text = [input.text, input.action && !input.text ? `[${input.action}]` : undefined, input.sharedPhone, files].filter(Boolean).join(' ');
+  return {
+    conversationKey: input.conversationKey,
+    caseId: account.handoffCaseId,
+    direction: 'in',
+    author: 'customer',
+    text,
+    meta: input.action ? { action: input.action } : {},
+    channelMessageId: input.updateId ?? null,
+    at,
+  };
+}
+
+function outboundEntry(conversationKey: string, r: OutboundMessage, caseId: string | null, at: Date): TranscriptEntry {
+  return {
+    conversationKey,
+    caseId,
+    direction: 'out',
+    author: 'bot',
+    text: r.text,
+    meta: r.buttons ? { buttons: r.buttons.map((b) => b.label) } : {},
+    at,
+  };
+}

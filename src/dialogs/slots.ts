@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { BUSINESSES, BUSINESS_LABELS, type TBusiness } from '../cases/taxonomy.js';
+import type { DialogDeps } from './deps.js';
+import { t, type MessageKey } from './i18n.js';
+import type { Draft, FieldName } from './state.js';
+import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
+
+/** A slot answer: the draft fields it sets, or the reason it was refused. */
+export type SlotAnswer = { ok: true; patch: Partial<Draft> } | { ok: false; reason: MessageKey };
+
+interface SlotSpec {
+  prompt(lang: Lang): OutboundMessage;
+  parse(input: InboundMessage, deps: DialogDeps): SlotAnswer;
+}
+
+const SKIP_WORDS = /^(skip|none|no|nothing|n\/a|na|0|跳过|没有|无|不涉及|没钱|0元)$/i;
+const UNKNOWN_DATE = /^(not sure|don'?t know|do not know|unknown|can'?t remember|cannot remember|不记得|不确定|不知道|忘了|记不清)/i;
+const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
+
+const ZName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((s) => !/[\d@#<>{}\\/|=_]/.test(s), 'no digits or symbols');
+const ZDesiredResolution = z.string().trim().min(2).max(1000);
+export const ZDescription = z.string().trim().min(4).max(4000);
+
+/** Phone numbers as staff will dial them: CN mobile and landline, or international with +. */
+export function normalizePhone(raw: string): string | null {
+  const s = raw.replace(/[\s\-().]/g, '').replace(/^00/, '+');
+  if (/^(\+?86)?1[3-9]\d{9}$/.test(s)) return s.replace(/^\+?86/, '');
+  if (/^0\d{2,3}\d{7,8}$/.test(s)) return s;
+  if (/^\+[1-9]\d{6,14}$/.test(s)) return s;
+  return null;
+}
+
+/** Buttons listing every business in the customer's language. */
+export function businessButtons(lang: Lang): Button[] {
+  return BUSINESSES.map((b) => ({ label: BUSINESS_LABELS[b][lang], value: `business:${b}` }));
+}
+
+function matchBusiness(input: InboundMessage): TBusiness | null {
+  const fromButton = input.action?.startsWith('business:') ? input.action.slice('business:'.length) : undefined;
+  const byId = BUSINESSES.find((b) => b === fromButton);
+  if (byId) return byId;
+  const typed = (input.text ?? input.action ?? '').trim().toLowerCase();
+  if (!typed) return null;
+  const index = Number(typed);
+  if (Number.isInteger(index) && index >= 1 && index <= BUSINESSES.length) return BUSINESSES[index - 1] ?? null;
+  for (const b of BUSINESSES) {
+    const { zh, en } = BUSINESS_LABELS[b];
+    const names = [b.replace('_', ' '), ...zh.split('/'), ...en.toLowerCase().split(/\s*[/,]\s*|\s+or\s+/)];
+    if (names.some((n) => n.length >= 2 && (typed.includes(n.toLowerCase()) || n.toLowerCase() === typed))) return b;
+  }
+  return null;
+}
+
+const answerText = (input: InboundMessage) => (input.text ?? '').trim();
+
+export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
+  business: {
+    prompt: (lang) => ({ text: t(lang, 'ask_business'), buttons: businessButtons(lang) }),
+    parse: (input) => {
+      const b = matchBusiness(input);
+      return b ? { ok: true, patch: { business: b } } : { ok: false, reason: 'invalid_business' };
+    },
+  },
+  occurredOn: {
+    prompt: (lang) => ({ text: t(lang, 'ask_occurredOn') }),
+    parse: (input, deps) => {
+      const text = answerText(input);
+      if (UNKNOWN_DATE.test(text)) return { ok: true, patch: { occurredOn: null } };
+      const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone });
+      if (!day) return { ok: false, reason: 'invalid_occurredOn' };
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: deps.bank.timeZone }).format(deps.now);
+      if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };
+      return { ok: true, patch: { occurredOn: day } };
+    },
+  },
+  amount: {
+    prompt: (lang) => ({ text: t(lang, 'ask_amount'), buttons: [{ label: t(lang, 'btn_skip'), value: 'skip' }] }),
+    parse: (input, deps) => {
+      if (input.action === 'skip') return { ok: true, patch: { amount: null, currency: null } };
+      const text = answerText(input);
+      if (SKIP_WORDS.test(text)) return { ok: true, patch: { amount: null, currency: null } };
+      const plain = text.replace(/[,，\s]/g, '');
+      const found = /^\d+(\.\d{1,2})?$/.test(plain) ? { value: Number(plain), currency: null } : deps.extractAmount(text);
+      if (!found || !Number.isFinite(found.value) || found.value < 0 || found.value > 1e12) {
+        return { ok: false, reason: 'invalid_amount' };
+      }
+      return { ok: true, patch: { amount: found.value === 0 ? null : found.value, currency: found.currency } };
+    },
+  },
+  desiredResolution: {
+    prompt: (lang) => ({
+      text: t(lang, 'ask_desiredResolution'),
+      buttons: RESOLUTIONS.map((r) => ({ label: t(lang, `resolution_${r}`), value: `resolution:${r}` })),
+    }),
+    parse: (input) => {
+      const chosen = input.action?.startsWith('resolution:') ? input.action.slice('resolution:'.length) : undefined;
+      const r = RESOLUTIONS.find((x) => x === chosen);
+      if (r) return { ok: true, patch: { desiredResolution: `${t('en', `resolution_${r}`)} / ${t('zh', `resolution_${r}`)}` } };
+      const parsed = ZDesiredResolution.safeParse(answerText(input));
+      return parsed.success ? { ok: true, patch: { desiredResolution: parsed.data } } : { ok: false, reason: 'invalid_desiredResolution' };
+    },
+  },
+  name: {
+    prompt: (lang) => ({ text: t(lang, 'ask_name') }),
+    parse: (input) => {
+      const cleaned = answerText(input).replace(/^(my name is|i am|i'm|我叫|我是|姓名[:：]?)\s*/i, '');
+      const parsed = ZName.safeParse(cleaned);
+      return parsed.success ? { ok: true, patch: { name: parsed.data } } : { ok: false, reason: 'invalid_name' };
+    },
+  },
+  phone: {
+    prompt: (lang) => ({ text: t(lang, 'ask_phone'), requestPhone: true }),
+    parse: (input) => {
+      const phone = normalizePhone(input.sharedPhone ?? answerText(input));
+      return phone ? { ok: true, patch: { phone } } : { ok: false, reason: 'invalid_phone' };
+    },
+  },
+};
