@@ -12,6 +12,7 @@ import { extractOccurredOn } from './cases/classification/date.js';
 import { createRuleClassifier } from './cases/classification/rules.js';
 import type { Classifier } from './cases/classification/types.js';
 import { loadPolicy, type ComplaintPolicy } from './cases/clocks/index.js';
+import { createDomainEvents, type DomainEvents } from './cases/domain-events.js';
 import { createCustomerMessenger, type CustomerMessenger } from './cases/messenger.js';
 import { createStaffApiRouter } from './cases/staff/api-router.js';
 import { requireStaff } from './cases/staff/auth.js';
@@ -37,6 +38,7 @@ export interface RunningApp {
   policy: ComplaintPolicy;
   runner: TurnRunner;
   messenger: CustomerMessenger;
+  events: DomainEvents;
   express: Express;
   /** Stops accepting requests, lets turns in flight finish, closes the database. */
   stop(): Promise<void>;
@@ -54,6 +56,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const db = await openDatabase(config.DATABASE_URL);
   const classifier = opts.classifier ?? createRuleClassifier();
   const messenger = createCustomerMessenger();
+  const events = createDomainEvents((e, event) =>
+    log.error({ err: { message: (e as Error).message }, event: event.type, caseRef: 'reference' in event ? event.reference : undefined }, 'event listener failed'),
+  );
 
   const runner = createTurnRunner({
     db,
@@ -65,6 +70,17 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     detectFraud,
     extractAmount,
     extractOccurredOn,
+    onCaseCreated: (c) =>
+      void events.emit({
+        type: 'case.created',
+        caseId: c.id,
+        reference: c.reference,
+        severity: c.severity,
+        business: c.business,
+        cause: c.cause,
+        intakeChannel: c.intakeChannel,
+        at: clock(),
+      }),
   });
 
   const botframework = createBotFrameworkChannel({
@@ -147,6 +163,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     policy,
     runner,
     messenger,
+    events,
     express: app,
     stop() {
       stopping ??= (async () => {
