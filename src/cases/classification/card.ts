@@ -4,7 +4,7 @@
 const TAIL_WORDS =
   /(?:尾号|末四位|后四位|后4位|末4位|ending(?: in| with)?|ends? (?:in|with)|last (?:4|four)(?: digits)?(?: of)?(?: my)?(?: (?:card|account))?(?: number)?(?: is| are)?)[\s:：是为]*(\d{4})(?!\d)/;
 const MASKED_NUMBER = /(?:[x*•]{4}[ -]?){1,3}[x*•]{0,4}[ -]?(\d{4})(?!\d)/;
-const FULL_NUMBER = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
+const FULL_NUMBER = /(?<!\d)(?:\d[ -]?){12,18}\d(?![\dx])/g;
 const CN_ID = /^[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dx]$/i;
 
 /**

@@ -143,6 +143,7 @@ export const CHANNEL_SIGNALS: Signal<TChannel>[] = [
 
 export const FLAG_SIGNALS: Signal<Exclude<TFlag, 'fraud_in_progress'>>[] = [
   en('vulnerable', 1, String.raw`\b(?:elderly|senior citizen|older american|(?:i am|i'm) (?:\d{2}|seventy|eighty|ninety)|years? old|retired|retiree|disabled|disability|handicap\w*|cancer|chemo\w*|hospital\w*|terminal(?:ly)? ill|dementia|alzheimer\w*|stroke|wheelchair|blind|deaf|hardship|unemployed|lost my job|laid off|widow\w*|low[- ]income|fixed income|social security (?:income|benefits)|ssi|ssdi|pregnan\w*|homeless|medical (?:bills|condition|emergency)|sick|illness)\b`, true),
+  en('vulnerable', 1, String.raw`(?:[6-9]\d|一百)\s?岁|[六七八九]十多?岁`),
   zh('vulnerable', 1, ['老人', '老年人', '年迈', '退休', '残疾', '生病', '住院', '重病', '癌', '白血病', '低保', '困难', '失业', '怀孕', '孕妇', '视力', '听力', '行动不便', '大病', '手术', '病重', '孤寡', '七十', '八十', '岁的老', '老母亲', '老父亲', '患病', '病人', '贫困']),
   en('regulator_threat', 1, String.raw`\b(?:cfpb|consumer financial protection|regulators?|attorney general|occ|fdic|federal reserve|comptroller|ftc|federal trade commission|state banking|department of financial|fca|financial ombudsman|report (?:you|this|them) to)\b`),
   zh('regulator_threat', 1, ['12378', '银保监', '银监', '金融监管', '监管部门', '监管机构', '人民银行', '人行', '12363', '消保', '12315', '金融办', '监管局', '证监会', '金融消费权益', '投诉到监管', '向监管']),

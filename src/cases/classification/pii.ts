@@ -1,6 +1,7 @@
 /**
  * Masks personal data before a text leaves the process (LLM calls) or reaches a log line.
- * Order matters: ID numbers before card numbers (both are long digit runs), cards before phones.
+ * Order matters: phone numbers with a country code first (+86 138… would read as a card), then
+ * ID numbers before card numbers (both are long digit runs).
  */
 const CN_ID = /(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])/g;
 const CARD = /(?<![\dA-Za-z])(?:\d[ -]?){12,18}\d(?![\dA-Za-z])/g;
@@ -18,11 +19,11 @@ const ZH_NOT_NAMES = /^(学生|老人|客户|用户|持卡人|本人|一名|一�
 /** Masks card numbers, Chinese ID numbers, phone numbers, e-mail addresses and self-given names. */
 export function maskPii(text: string): string {
   return text
-    .replace(CN_ID, '[ID]')
-    .replace(CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? '[CARD]' : m))
     .replace(EMAIL, '[EMAIL]')
     .replace(CN_MOBILE, '[PHONE]')
     .replace(INTL_PHONE, '[PHONE]')
+    .replace(CN_ID, '[ID]')
+    .replace(CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? '[CARD]' : m))
     .replace(US_PHONE, '[PHONE]')
     .replace(CN_LANDLINE, '[PHONE]')
     .replace(ZH_NAME, (m, lead: string, name: string) => (ZH_NOT_NAMES.test(name) ? m : `${lead}[NAME]`))

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { maskPii } from '../../../src/cases/classification/index.js';
+
+describe('maskPii', () => {
+  it.each([
+    ['卡号6222021234567890123被盗刷', '6222021234567890123', '[CARD]'],
+    ['card 4111 1111 1111 1111 was used', '4111 1111 1111 1111', '[CARD]'],
+    ['身份证11010519491231002X', '11010519491231002X', '[ID]'],
+    ['手机13812345678', '13812345678', '[PHONE]'],
+    ['call me at +86 138 1234 5678', '138 1234 5678', '[PHONE]'],
+    ['my number is +44 20 7946 0958', '7946 0958', '[PHONE]'],
+    ['or (415) 555-0132', '555-0132', '[PHONE]'],
+    ['mail zhang.san@example.com', 'zhang.san@example.com', '[EMAIL]'],
+    ['我叫张三，卡被盗了', '张三', '[NAME]'],
+    ['My name is John Smith and my card was stolen', 'John Smith', '[NAME]'],
+  ])('masks %s', (text, secret, marker) => {
+    const masked = maskPii(text);
+    expect(masked).not.toContain(secret);
+    expect(masked).toContain(marker);
+  });
+
+  it('leaves amounts, dates and ordinary words alone', () => {
+    const text = '2026年3月5日被扣了500元手续费, $1,200.50 on 03/05';
+    expect(maskPii(text)).toBe(text);
+  });
+});
