@@ -90,6 +90,7 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   zh('debt_collection', 2, ['骚扰', '威胁', '恐吓', '辱骂', '侮辱', '打电话给我家人', '家人', '亲友', '同事', '单位', '村委', '朋友', '父母', '短信轰炸', '呼死你']),
   // fees and pricing
   en('fees', 3, String.raw`\b(?:fees?|overdraft fees?|late fees?|annual fees?|maintenance fees?|service charges?|finance charges?|surcharge|extra charges?|charged (?:me )?(?:a|an|the)? ?(?:fee|interest)|interest (?:charged|charges|rate)|exchange rate)\b`),
+  en('fees', 2, String.raw`\b(?:(?:wrong|incorrect|bad|poor|different) (?:exchange |conversion )?rate|rate (?:applied|was (?:wrong|incorrect))|conversion (?:rate|value)|currency exchange|swift|pay (?:more|extra)|had to pay|paid (?:more|extra)|extra (?:money|amount|pound|dollar|euro)s?)\b`),
   en('fees', 1.2, String.raw`\b(?:charged|charges?|interest|apr|penalt\w*|cost|price|pricing|refund\w*|overcharg\w*)\b`),
   zh('fees', 3, ['手续费', '年费', '服务费', '收费', '乱收费', '罚息', '滞纳金', '高利贷', '砍头息', '会员费', '担保费', '咨询费', '扣费', '多收', '砍头', '息费', '复利', '溢价', '超过36', '超过24', '36%', '24%', '服务费用', '权益费', '收取', '管理费', '费率']),
   zh('fees', 1.5, ['利息', '利率', '违约金', '年化', '费用', '高息', '计息', '会员', '保费', '退费', '退还']),
