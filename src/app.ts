@@ -9,7 +9,6 @@ import { createBotFrameworkChannel } from './bot/botframework.js';
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
-import { createRuleClassifier } from './cases/classification/rules.js';
 import type { Classifier } from './cases/classification/types.js';
 import { loadPolicy, type ComplaintPolicy } from './cases/clocks/index.js';
 import { createDomainEvents, type DomainEvents } from './cases/domain-events.js';
@@ -19,6 +18,7 @@ import { requireStaff } from './cases/staff/auth.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
+import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
 
 export interface AppOptions {
@@ -54,7 +54,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   fs.mkdirSync(config.dataDir, { recursive: true });
   const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
   const db = await openDatabase(config.DATABASE_URL);
-  const classifier = opts.classifier ?? createRuleClassifier();
+  const classifier = opts.classifier ?? createClassifierFromConfig(config, log);
   const messenger = createCustomerMessenger();
   const events = createDomainEvents((e, event) =>
     log.error({ err: { message: (e as Error).message }, event: event.type, caseRef: 'reference' in event ? event.reference : undefined }, 'event listener failed'),

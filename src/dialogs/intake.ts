@@ -6,7 +6,7 @@ import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type Field
 import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
 
 /** Below this the rules are guessing, so the customer is asked to choose the product. */
-const BUSINESS_CONFIDENCE_TO_SKIP = 0.6;
+const BUSINESS_CONFIDENCE_TO_SKIP = 0.8;
 const MAX_FAILURES = 3;
 
 export interface StepResult {

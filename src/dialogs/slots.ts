@@ -15,6 +15,7 @@ interface SlotSpec {
 
 const SKIP_WORDS = /^(skip|none|no|nothing|n\/a|na|0|跳过|没有|无|不涉及|没钱|0元)$/i;
 const UNKNOWN_DATE = /^(not sure|don'?t know|do not know|unknown|can'?t remember|cannot remember|不记得|不确定|不知道|忘了|记不清)/i;
+const EXPLICIT_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/;
 const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
 
 const ZName = z
@@ -71,9 +72,15 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     parse: (input, deps) => {
       const text = answerText(input);
       if (UNKNOWN_DATE.test(text)) return { ok: true, patch: { occurredOn: null } };
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: deps.bank.timeZone }).format(deps.now);
+      // The extractor reads only past dates; an explicit date after today deserves its own reason.
+      const explicit = EXPLICIT_DATE.exec(text);
+      if (explicit) {
+        const iso = `${explicit[1]}-${explicit[2]!.padStart(2, '0')}-${explicit[3]!.padStart(2, '0')}`;
+        if (iso > today) return { ok: false, reason: 'invalid_occurredOn_future' };
+      }
       const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone });
       if (!day) return { ok: false, reason: 'invalid_occurredOn' };
-      const today = new Intl.DateTimeFormat('en-CA', { timeZone: deps.bank.timeZone }).format(deps.now);
       if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       return { ok: true, patch: { occurredOn: day } };
     },

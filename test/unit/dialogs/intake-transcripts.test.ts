@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { buttonsOf, createDialogHarness, textOf } from '../../support/dialog-harness.js';
+
+type Line = [say: string, botSays: (string | RegExp)[]];
+
+/** Plays a transcript and checks every bot turn contains what the line expects. */
+async function play(lines: Line[], opts: { locale?: string } = {}) {
+  const h = createDialogHarness(opts);
+  for (const [say, expected] of lines) {
+    const text = textOf(await h.say(say));
+    for (const e of expected) {
+      if (typeof e === 'string') expect(text, `after "${say}"`).toContain(e);
+      else expect(text, `after "${say}"`).toMatch(e);
+    }
+  }
+  return h;
+}
+
+describe('intake transcripts', () => {
+  it('takes an English complaint, asks only what is missing, and files it', async () => {
+    const h = await play([
+      ['Hello', ['complaints assistant of Test Bank', 'Privacy', 'in your own words']],
+      ['The teller at the branch was rude to me and refused to help', ['Which product or service']],
+      ['[business:deposit]', ['When did it happen']],
+      ['yesterday', ['How much money']],
+      ['[skip]', ['What would you like us to do']],
+      ['An apology from the branch manager', ['What is your name']],
+      ['Alice Wong', ['phone number']],
+      ['13812345678', ['Please check your complaint', 'Savings / current account', '26 November 2026', 'none given', 'Alice Wong']],
+      ['[confirm]', ['Reference: C-20261127-0001', 'What happens next', 'decision']],
+    ]);
+    expect(h.submitted).toHaveLength(1);
+    expect(h.submitted[0]).toMatchObject({
+      incomplete: false,
+      humanRequested: false,
+      language: 'en',
+      draft: { business: 'deposit', occurredOn: '2026-11-26', amount: null, name: 'Alice Wong', phone: '13812345678' },
+    });
+  });
+
+  it('takes a Chinese complaint and does not ask again for what the description already says', async () => {
+    const h = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您好', '隐私说明', '您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['138 1234 5678', ['请核对', '信用卡', '定价收费', '500']],
+      ['确认', ['编号：C-20261127-0001', '接下来']],
+    ]);
+    const draft = h.submitted[0]!.draft;
+    expect(draft).toMatchObject({ business: 'credit_card', amount: 500, occurredOn: '2026-11-26', phone: '13812345678', name: '张伟' });
+    expect(draft.extracted).toEqual(expect.arrayContaining(['business', 'amount', 'occurredOn']));
+    expect(h.submitted[0]!.language).toBe('zh');
+  });
+
+  it('lets the customer correct one field from the summary', async () => {
+    const h = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+      ['refund the duplicate', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['Please check your complaint', 'Bob']],
+      ['[correct]', ['What would you like to correct?']],
+      ['[field:name]', ['What is your name']],
+      ['Robert Brown', ['Please check your complaint', 'Robert Brown']],
+      ['[confirm]', ['Reference:']],
+    ]);
+    expect(h.submitted[0]!.draft.name).toBe('Robert Brown');
+    expect(h.submitted[0]!.draft.phone).toBe('+447700900123');
+  });
+
+  it('re-asks with the reason when the amount is not a number, and offers a person after three failures', async () => {
+    const h = createDialogHarness();
+    await h.say('Someone at the ATM gave me the wrong amount of cash, the machine is broken');
+    let replies = await h.say('[business:cash]');
+    replies = await h.say('today');
+    expect(textOf(replies)).toContain('How much money');
+    replies = await h.say('a lot');
+    expect(textOf(replies)).toContain('could not read that as an amount');
+    expect(textOf(replies)).toContain('How much money');
+    replies = await h.say('loads');
+    expect(textOf(replies)).toContain('could not read that as an amount');
+    replies = await h.say('very much');
+    expect(textOf(replies)).toContain('talk to a person');
+    expect(buttonsOf(replies)).toEqual(['cmd:human', 'retry']);
+    replies = await h.say('[retry]');
+    expect(textOf(replies)).toContain('How much money');
+    replies = await h.say('¥2,000');
+    expect(textOf(replies)).toContain('What would you like us to do');
+    expect(h.state.intake?.draft.amount).toBe(2000);
+  });
+
+  it('cancels only after confirmation and files nothing', async () => {
+    const h = await play([
+      ['The mobile app keeps crashing when I log in', ['Which product']],
+      ['cancel', ['Cancel this complaint?']],
+      ['no', ['carry on', 'Which product']],
+      ['/cancel', ['Cancel this complaint?']],
+      ['[yes]', ['Cancelled. Nothing was filed.']],
+    ]);
+    expect(h.submitted).toHaveLength(0);
+    expect(h.state.intake).toBeUndefined();
+  });
+
+  it('turns a request for a human mid-intake into a case with what is known', async () => {
+    const h = await play([
+      ['我的房贷利率被银行擅自上调了，客服一直推脱', ['什么时候发生']],
+      ['转人工', ['已为您转接人工', 'C-20261127-0001']],
+    ]);
+    expect(h.submitted[0]).toMatchObject({ incomplete: true, humanRequested: true });
+    expect(h.submitted[0]!.draft.description).toContain('房贷');
+  });
+
+  it('records a human request on the last case when no intake is running', async () => {
+    const h = await play([
+      ['The queue took two hours and nobody helped', ['Which product']],
+      ['[business:other]', ['When']],
+      ['not sure', ['How much']],
+      ['no', ['What would you like']],
+      ['Better service', ['name']],
+      ['Carol', ['phone']],
+      ['13900001111', ['check your complaint']],
+      ['yes', ['Reference: C-20261127-0001']],
+      ['human', ['asked a colleague', 'C-20261127-0001']],
+    ]);
+    expect(h.humanRequests).toEqual(['C-20261127-0001']);
+    expect(h.submitted).toHaveLength(1);
+  });
+
+  it('sends freeze guidance in the same turn as a fraud report, then continues the intake', async () => {
+    const h = createDialogHarness();
+    const replies = await h.say('Someone just stole $5,000 from my debit card, I did not make these transactions');
+    const text = textOf(replies);
+    expect(text).toContain('Freeze your card');
+    expect(text).toContain('95555');
+    expect(text).toMatch(/Never share verification codes/);
+    expect(replies.at(-1)!.text).not.toContain('Freeze');
+    expect(h.state.intake?.fraudWarned).toBe(true);
+    expect(h.state.intake?.draft.amount).toBe(5000);
+  });
+
+  it('sends freeze guidance in Chinese for a phone scam', async () => {
+    const text = textOf(await createDialogHarness().say('我刚接到冒充公安的诈骗电话，被骗转账两万元到安全账户'));
+    expect(text).toContain('冻结');
+    expect(text).toContain('验证码');
+  });
+
+  it('switches language on request and re-asks the current question', async () => {
+    const h = await play([
+      ['My loan statement shows interest I was never told about', ['When did it happen']],
+      ['中文', ['之后我会用中文', '这是什么时候发生的']],
+      ['English', ['English from now on', 'When did it happen']],
+    ]);
+    expect(h.state.lang).toBe('en');
+  });
+
+  it('answers help without losing the place', async () => {
+    await play([
+      ['The ATM swallowed my card yesterday at the station', []],
+      ['help', ['cancel', 'We were at this question']],
+    ]);
+  });
+
+  it('refuses a future date and a malformed phone with the reason', async () => {
+    const h = createDialogHarness();
+    await h.say('The bank closed my savings account without telling me why');
+    await h.say('[business:deposit]');
+    expect(textOf(await h.say('2027-05-01'))).toContain('in the future');
+    await h.say('last Monday');
+    await h.say('[skip]');
+    await h.say('Reopen my account');
+    await h.say('Dan');
+    expect(textOf(await h.say('12345'))).toContain('does not look like a phone number');
+    expect(textOf(await h.say('+1 415 555 0100'))).toContain('Please check your complaint');
+  });
+
+  it('drops an unfinished intake after 24 hours and keeps one within', async () => {
+    const h = createDialogHarness();
+    await h.say('My credit card application was refused without any reason');
+    h.advanceClock(23 * 3600_000);
+    expect(textOf(await h.say('[business:credit_card]'))).toContain('When did it happen');
+    h.advanceClock(25 * 3600_000);
+    expect(textOf(await h.say('yesterday'))).toContain('expired');
+  });
+
+  it('offers to resume an unfinished intake when the customer greets again', async () => {
+    const h = createDialogHarness();
+    await h.say('My mortgage payment was taken twice this month');
+    const replies = await h.say('/start');
+    expect(textOf(replies)).toContain('unfinished complaint');
+    expect(buttonsOf(replies)).toEqual(['continue', 'restart']);
+    expect(textOf(await h.say('[continue]'))).toMatch(/Which product|When did it happen|What would you like/);
+  });
+
+  it('lists open cases on status', async () => {
+    const h = createDialogHarness();
+    expect(textOf(await h.say('status'))).toContain('no open complaints');
+  });
+});

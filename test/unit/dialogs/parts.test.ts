@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { detectLanguage, t } from '../../../src/dialogs/i18n.js';
+import { detectInterruption } from '../../../src/dialogs/interruptions.js';
+import { en } from '../../../src/dialogs/locales/en.js';
+import { zh } from '../../../src/dialogs/locales/zh.js';
+import { normalizePhone } from '../../../src/dialogs/slots.js';
+import { parseState } from '../../../src/dialogs/state.js';
+import type { InboundMessage } from '../../../src/dialogs/types.js';
+
+const msg = (text: string, action?: string): InboundMessage => ({
+  conversationKey: 'k',
+  intakeChannel: 'test',
+  externalUserId: 'u',
+  conversationRef: {},
+  receivedAt: new Date(0),
+  text,
+  action,
+});
+
+describe('texts', () => {
+  it('has every key in both languages, none empty, with the same placeholders', () => {
+    for (const key of Object.keys(en) as (keyof typeof en)[]) {
+      expect(zh[key], key).toBeTruthy();
+      const vars = (s: string) => [...s.matchAll(/{{(\w+)}}/g)].map((m) => m[1]).sort();
+      expect(vars(zh[key]), key).toEqual(vars(en[key]));
+    }
+  });
+
+  it('fills placeholders', () => {
+    expect(t('en', 'case_created', { reference: 'C-20261127-0001' })).toContain('C-20261127-0001');
+  });
+});
+
+describe('detectLanguage', () => {
+  it.each([
+    ['my card was stolen', undefined, 'en'],
+    ['我的 Visa 卡被盗刷了', undefined, 'zh'],
+    ['12345', 'en-US', 'en'],
+    ['12345', 'zh-CN', 'zh'],
+    ['', undefined, 'zh'],
+  ] as const)('%s (%s) → %s', (text, locale, lang) => {
+    expect(detectLanguage(text, locale)).toBe(lang);
+  });
+});
+
+describe('detectInterruption', () => {
+  it.each([
+    ['help', 'help'],
+    ['/help@ComplaintBot', 'help'],
+    ['帮助', 'help'],
+    ['取消', 'cancel'],
+    ['转人工', 'human'],
+    ['Talk to a person', 'human'],
+    ['查询进度', 'status'],
+    ['English', 'language'],
+    ['重新开始', 'restart'],
+    ['I want to cancel my credit card because of the fees', null],
+    ['the teller refused to help me', null],
+  ] as const)('%s → %s', (text, kind) => {
+    expect(detectInterruption(msg(text))).toBe(kind);
+  });
+
+  it('reads commands from buttons', () => {
+    expect(detectInterruption(msg('', 'cmd:human'))).toBe('human');
+    expect(detectInterruption(msg('', 'cmd:nonsense'))).toBeNull();
+  });
+});
+
+describe('normalizePhone', () => {
+  it.each([
+    ['138 1234 5678', '13812345678'],
+    ['+86 138-1234-5678', '13812345678'],
+    ['010 6512 3456', '01065123456'],
+    ['+44 7700 900123', '+447700900123'],
+    ['0044 7700 900123', '+447700900123'],
+    ['12345', null],
+    ['call me', null],
+  ] as const)('%s → %s', (raw, phone) => {
+    expect(normalizePhone(raw)).toBe(phone);
+  });
+});
+
+describe('parseState', () => {
+  it('starts fresh from nothing and resets state that no longer parses', () => {
+    expect(parseState(null)).toEqual({ state: { v: 1 }, reset: false });
+    expect(parseState('{not json')).toEqual({ state: { v: 1 }, reset: true });
+    expect(parseState(JSON.stringify({ v: 1, intake: { step: 'nowhere' } })).reset).toBe(true);
+  });
+});
