@@ -25,7 +25,7 @@ export const ZEnv = z
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ),
-    BANK_NAME: z.preprocess(emptyToUndefined, z.string().max(80).default('the bank')),
+    BANK_NAME: z.preprocess(emptyToUndefined, z.string().max(80).optional()),
     BANK_HOTLINE: optionalString,
     BANK_TIMEZONE: z.preprocess(
       emptyToUndefined,

@@ -37,7 +37,8 @@ export interface FraudSignal {
  */
 export interface DialogDeps {
   now: Date;
-  bank: { name: string; hotline?: string; timeZone: string };
+  /** `name` unset: the texts say "the bank" / "本行". */
+  bank: { name?: string; hotline?: string; timeZone: string };
   classifier: Classifier;
   detectFraud(text: string): FraudSignal;
   extractAmount(text: string): ExtractedAmount | null;

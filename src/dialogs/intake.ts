@@ -20,7 +20,8 @@ export function newIntake(now: Date): Intake {
 
 /** The greeting and privacy notice that open every intake. */
 export function greetingMessages(lang: Lang, deps: DialogDeps): OutboundMessage[] {
-  return [{ text: `${t(lang, 'greeting', { bank: deps.bank.name })}\n${t(lang, 'privacy')}` }];
+  const bank = deps.bank.name ?? t(lang, 'bank_default');
+  return [{ text: `${t(lang, 'greeting', { bank })}\n${t(lang, 'privacy')}` }];
 }
 
 export function yesNoButtons(lang: Lang): Button[] {
@@ -162,9 +163,9 @@ export async function startIntake(state: ConversationState, input: InboundMessag
     replies.push({ text: t(lang, 'ask_describe') });
     return { state, replies };
   }
-  replies.push(...(await takeDescription(intake, description.data, lang, deps)));
-  replies.push(await advance(intake, lang, deps));
-  return { state, replies };
+  // Freeze guidance, when the first message reads as fraud, goes before everything else.
+  const urgent = await takeDescription(intake, description.data, lang, deps);
+  return { state, replies: [...urgent, ...replies, await advance(intake, lang, deps)] };
 }
 
 /** Files the case from the draft and clears the intake. */

@@ -22,7 +22,7 @@ export interface TurnRunnerDeps {
   db: PrismaClient;
   classifier: Classifier;
   policy: ComplaintPolicy;
-  bank: { name: string; hotline?: string };
+  bank: { name?: string; hotline?: string };
   log: Logger;
   detectFraud(text: string): FraudSignal;
   extractAmount(text: string): ExtractedAmount | null;

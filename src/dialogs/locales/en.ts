@@ -1,5 +1,6 @@
 /** English texts. Keys mirror zh.ts exactly (a unit test checks both are complete). */
 export const en = {
+  bank_default: 'the bank',
   greeting:
     "Hello, I'm the complaints assistant of {{bank}}. I'll take down your complaint and pass it to our complaints team.",
   privacy:
@@ -96,6 +97,22 @@ export const en = {
   group_chat: 'For your privacy, please message me privately to file a complaint.',
   error_apology: 'Sorry, something went wrong on our side. Your messages are safe; please try again in a moment.',
   no_description_human: '(no description yet: the customer asked for a person)',
+  // --- Telegram (issue 3): the commands menu set at start ---
+  tg_cmd_start: 'Start a new complaint',
+  tg_cmd_help: 'What I can do',
+  tg_cmd_cancel: 'Stop the complaint in progress',
+  tg_cmd_status: 'See the progress of my complaints',
+  tg_cmd_language: 'Switch language (中文 / English)',
+  tg_cmd_human: 'Talk to a person',
+  // --- end Telegram ---
+  // --- staff console (issue 5): messages staff actions send into the customer's chat ---
+  staff_reply: 'Complaints team, about {{reference}}:\n{{text}}',
+  staff_info_request: 'Complaints team, about {{reference}}: we need some more information.\n{{text}}\nPlease answer here; your reply goes straight to your complaint.',
+  staff_decision: 'Our decision on your complaint {{reference}}:\n{{resolution}}',
+  staff_handoff_started: 'A member of our complaints team has joined this conversation about {{reference}}. Your messages now go to them directly.',
+  staff_handoff_ended: 'Our colleague has left the conversation and I, the assistant, am back. Type "help" to see what I can do.',
+  case_info_added: 'Thank you. I have added this to your complaint {{reference}}; the complaints team will see it.',
+  // --- end staff console ---
 } as const;
 
 export type MessageKey = keyof typeof en;

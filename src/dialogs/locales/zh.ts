@@ -2,6 +2,7 @@ import type { MessageKey } from './en.js';
 
 /** 中文文案。键与 en.ts 完全一致（单元测试检查两边齐全）。 */
 export const zh: Record<MessageKey, string> = {
+  bank_default: '本行',
   greeting: '您好，我是{{bank}}的投诉受理助手。我会记录您的投诉并转交投诉处理团队。',
   privacy:
     '隐私说明：我会询问事情经过、涉及的产品、发生时间、涉及金额、您希望的处理方式、您的姓名和联系电话。这些信息仅用于处理本次投诉，只有银行投诉处理人员可以查看。您随时可以输入“帮助”“取消”或“人工”。',
@@ -94,4 +95,20 @@ export const zh: Record<MessageKey, string> = {
   group_chat: '为保护您的隐私，请私聊我提交投诉。',
   error_apology: '抱歉，我们这边出了点问题。您的消息已保存，请稍后再试。',
   no_description_human: '（尚无描述：客户要求转人工）',
+  // --- Telegram (issue 3): the commands menu set at start ---
+  tg_cmd_start: '开始新的投诉',
+  tg_cmd_help: '我能做什么',
+  tg_cmd_cancel: '取消正在填写的投诉',
+  tg_cmd_status: '查询投诉进度',
+  tg_cmd_language: '切换语言（中文 / English）',
+  tg_cmd_human: '转人工服务',
+  // --- end Telegram ---
+  // --- staff console (issue 5): messages staff actions send into the customer's chat ---
+  staff_reply: '投诉处理团队（{{reference}}）：\n{{text}}',
+  staff_info_request: '投诉处理团队（{{reference}}）：我们需要您补充一些信息。\n{{text}}\n请直接在此回复，您的回复会直接进入您的投诉。',
+  staff_decision: '关于您的投诉 {{reference}}，我们的处理决定如下：\n{{resolution}}',
+  staff_handoff_started: '投诉处理团队的工作人员已加入关于 {{reference}} 的对话，您的消息将直接转给工作人员。',
+  staff_handoff_ended: '工作人员已离开对话，由我（智能助手）继续为您服务。输入"帮助"查看我能做什么。',
+  case_info_added: '谢谢，已将这些内容补充到您的投诉 {{reference}} 中，投诉处理团队会看到。',
+  // --- end staff console ---
 };

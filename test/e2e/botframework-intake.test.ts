@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+
+const TOKEN = 'test-staff-token-0123456789';
+let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bf-'));
+  app = await startApp(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, BANK_HOTLINE: '95555' }),
+  );
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector?.close();
+});
+
+const staff = (p: string, token: string | null = TOKEN) =>
+  fetch(`${app.url}/api/staff${p}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+/** Plays a customer's answers; each answer may be text or a button value `[value]`. Returns the bot's messages. */
+async function intake(conversationId: string, answers: string[], locale?: string) {
+  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, locale });
+  for (const a of answers) {
+    const button = /^\[(.+)\]$/.exec(a);
+    expect(await customer.send(button ? { action: button[1] } : { text: a })).toBe(200);
+  }
+  return connector.messages(conversationId);
+}
+
+const referenceIn = (texts: (string | undefined)[]) => texts.join('\n').match(/C-\d{8}-\d{4}/)?.[0];
+
+describe('a complaint over the Bot Framework protocol', () => {
+  it('becomes a case in English within 12 turns, readable through the staff API', async () => {
+    const answers = [
+      'My credit card was charged a 200 dollar annual fee that nobody told me about',
+      'yesterday',
+      '[resolution:refund]',
+      'Jane Doe',
+      '+1 415 555 0100',
+      '[confirm]',
+    ];
+    const messages = await intake('conv-en', answers);
+    expect(answers.length).toBeLessThanOrEqual(12);
+    const reference = referenceIn(messages.map((m) => m.text));
+    expect(reference).toMatch(/^C-\d{8}-\d{4}$/);
+    // Buttons arrive as suggested actions whose value is what the dialog expects back.
+    const withButtons = messages.find((m) => m.suggestedActions);
+    expect(withButtons?.suggestedActions?.actions[0]?.value).toHaveProperty('action');
+
+    const res = await staff(`/cases/${reference}`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.case).toMatchObject({
+      reference,
+      status: 'new',
+      business: 'credit_card',
+      cause: 'fees',
+      intakeChannel: 'emulator',
+      amount: 200,
+      customerName: 'Jane Doe',
+      regulatoryProfile: 'cn',
+    });
+    expect(['P2', 'P3']).toContain(body.case.severity);
+    expect(Date.parse(body.case.firstResponseDueAt)).toBeGreaterThan(Date.parse(body.case.createdAt));
+    expect(Date.parse(body.case.regulatoryDueAt) - Date.parse(body.case.createdAt)).toBeGreaterThan(14 * 86_400_000);
+    expect(body.timeline.map((e: { type: string }) => e.type)).toContain('created');
+    const transcript = body.transcript as { direction: string; text: string }[];
+    expect(transcript.filter((m) => m.direction === 'in')).toHaveLength(answers.length);
+    expect(transcript.some((m) => m.direction === 'out' && m.text.includes(reference!))).toBe(true);
+  });
+
+  it('becomes a case in Chinese, with the fraud guidance first', async () => {
+    const messages = await intake('conv-zh', ['我的借记卡刚刚被盗刷了两万元，不是我本人操作的', '[resolution:refund]', '李雷', '13912345678', '确认']);
+    expect(messages[0]?.text).toContain('95555');
+    const reference = referenceIn(messages.map((m) => m.text));
+    expect(reference).toBeDefined();
+    const body = await (await staff(`/cases/${reference}`)).json();
+    expect(body.case).toMatchObject({ severity: 'P1', cause: 'funds_security', business: 'debit_card', language: 'zh' });
+    expect(body.case.flags).toEqual(expect.any(Array));
+    expect(Date.parse(body.case.firstResponseDueAt) - Date.parse(body.case.createdAt)).toBe(3600_000);
+  });
+
+  it('handles a redelivered activity once', async () => {
+    const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-dup' });
+    await customer.send({ text: 'The ATM at my branch kept my card', id: 'same-id' });
+    const after = connector.messages('conv-dup').length;
+    await customer.send({ text: 'The ATM at my branch kept my card', id: 'same-id' });
+    expect(connector.messages('conv-dup')).toHaveLength(after);
+  });
+
+  it('lists cases for staff, filtered and paged, and refuses bad requests with a reason', async () => {
+    const list = await (await staff('/cases?severity=P1,P2,P3,P4&page=1')).json();
+    expect(list.total).toBeGreaterThanOrEqual(2);
+    expect(list.items[0]).toHaveProperty('reference');
+    // Most urgent first: the P1 fraud case leads.
+    expect(list.items[0].severity).toBe('P1');
+    const fees = await (await staff('/cases?cause=fees')).json();
+    expect(fees.items.every((c: { cause: string }) => c.cause === 'fees')).toBe(true);
+
+    expect((await staff('/cases', null)).status).toBe(401);
+    expect((await staff('/cases', 'wrong-token-wrong-token')).status).toBe(401);
+    const bad = await staff('/cases?severity=P9');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).issues[0].path).toMatch(/^severity/);
+    expect((await staff('/cases/not-a-ref')).status).toBe(400);
+    expect((await staff('/cases/C-20000101-0001')).status).toBe(404);
+  });
+
+  it('answers malformed activities with a 4xx, never a 5xx', async () => {
+    const post = (body: string) => fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post(JSON.stringify({ type: 'message' }))).status).toBeLessThan(500);
+    expect((await post(JSON.stringify({ text: 'x'.repeat(300_000) }))).status).toBe(413);
+  });
+
+  it('reports health', async () => {
+    const res = await fetch(`${app.url}/healthz`);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+});

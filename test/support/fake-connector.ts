@@ -1,0 +1,87 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedActivity {
+  conversationId: string;
+  replyToId?: string;
+  activity: { type: string; text?: string; suggestedActions?: { actions: { title: string; value: { action: string } }[] }; [k: string]: unknown };
+}
+
+/**
+ * A stand-in for the Bot Framework connector service: the bot posts its replies and proactive
+ * messages to `{serviceUrl}/v3/conversations/{id}/activities[/{replyToId}]`; this records them.
+ * Conversations listed in `blocked` answer 403, as a channel does for a user who left.
+ */
+export async function startFakeConnector() {
+  const received: RecordedActivity[] = [];
+  const blocked = new Set<string>();
+  const waiters: (() => void)[] = [];
+  let seq = 0;
+  const server = http.createServer((req, res) => {
+    const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.method !== 'POST' || !m) {
+        res.writeHead(404).end();
+        return;
+      }
+      const conversationId = decodeURIComponent(m[1]!);
+      if (blocked.has(conversationId)) {
+        res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":{"code":"BotNotInConversationRoster"}}');
+        return;
+      }
+      received.push({ conversationId, replyToId: m[2], activity: JSON.parse(body) });
+      waiters.splice(0).forEach((w) => w());
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `act-${++seq}` }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    received,
+    blocked,
+    /** Messages (not typing indicators) sent to one conversation. */
+    messages(conversationId: string) {
+      return received.filter((r) => r.conversationId === conversationId && r.activity.type === 'message').map((r) => r.activity);
+    },
+    /** Resolves when `predicate` holds, checking after every received activity. */
+    async waitFor(predicate: () => boolean, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (Date.now() > until) throw new Error('timed out waiting for the connector');
+        await new Promise<void>((r) => {
+          waiters.push(r);
+          setTimeout(r, 200);
+        });
+      }
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** A Bot Framework customer talking to `/api/messages`, replies delivered to the fake connector. */
+export function botFrameworkCustomer(opts: { botUrl: string; serviceUrl: string; conversationId: string; channelId?: string; locale?: string; userId?: string }) {
+  let n = 0;
+  const channelId = opts.channelId ?? 'emulator';
+  return {
+    async send(what: { text?: string; action?: string; id?: string }): Promise<number> {
+      const activity = {
+        type: 'message',
+        id: what.id ?? `${opts.conversationId}-m${++n}`,
+        channelId,
+        serviceUrl: opts.serviceUrl,
+        timestamp: new Date().toISOString(),
+        locale: opts.locale,
+        conversation: { id: opts.conversationId },
+        from: { id: opts.userId ?? `user-${opts.conversationId}`, name: 'Customer' },
+        recipient: { id: 'bot', name: 'Complaint Desk' },
+        text: what.text ?? (what.action ? what.action : undefined),
+        value: what.action ? { action: what.action } : undefined,
+      };
+      const res = await fetch(`${opts.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+      return res.status;
+    },
+  };
+}
