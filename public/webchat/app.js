@@ -1,0 +1,316 @@
+// The web chat page's transport: a Direct Line-like object for Bot Framework Web Chat
+// (activity$, connectionStatus$, postActivity, end) over our own endpoints:
+//   POST /api/webchat/messages  one customer message (text or a pressed button), answers with
+//                               the bot's replies;
+//   GET  /api/webchat/events    Server-Sent Events: every bot message of this session, replayed
+//                               from the last one this browser saw (staff replies, surveys, and
+//                               replies that a lost response never delivered).
+// Plain ES2020, no build step; served under a CSP that allows only same-origin scripts.
+(function () {
+  'use strict';
+
+  var ID_PATTERN = /^[A-Za-z0-9_-]{20,64}$/;
+  var CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+  var ConnectionStatus = { Uninitialized: 0, Connecting: 1, Online: 2, Ended: 5 };
+  var root = document.getElementById('webchat');
+  var bankName = (root && root.getAttribute('data-bank-name')) || 'Bank';
+
+  function randomId(bytes) {
+    var a = new Uint8Array(bytes);
+    crypto.getRandomValues(a);
+    var s = '';
+    for (var i = 0; i < a.length; i++) s += String.fromCharCode(a[i]);
+    return window.btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  // localStorage may be unavailable (private mode, disabled storage): fall back to memory, so
+  // the chat still works for this visit.
+  var memory = {};
+  function load(key) {
+    try {
+      return localStorage.getItem(key);
+    } catch {
+      return Object.prototype.hasOwnProperty.call(memory, key) ? memory[key] : null;
+    }
+  }
+  function store(key, value) {
+    try {
+      localStorage.setItem(key, value);
+    } catch {
+      memory[key] = value;
+    }
+  }
+
+  var SESSION_KEY = 'complaintDesk.webchat.session';
+  var sessionId = load(SESSION_KEY);
+  if (!sessionId || !ID_PATTERN.test(sessionId)) {
+    sessionId = randomId(24);
+    store(SESSION_KEY, sessionId);
+  }
+  var CURSOR_KEY = 'complaintDesk.webchat.cursor.' + sessionId;
+
+  // Timestamps from one increasing clock: Web Chat orders by timestamp, and the server's clock
+  // and this one may disagree, so activities are stamped here in the order they arrive.
+  var lastStamp = 0;
+  function stamp() {
+    lastStamp = Math.max(Date.now(), lastStamp + 1);
+    return new Date(lastStamp).toISOString();
+  }
+
+  /** A tiny Observable: what Web Chat calls is subscribe(observer) → { unsubscribe() }. */
+  function Observable(subscribe) {
+    this._subscribe = subscribe;
+  }
+  Observable.prototype.subscribe = function (observerOrNext, error, complete) {
+    var observer =
+      typeof observerOrNext === 'function' || !observerOrNext
+        ? { next: observerOrNext, error: error, complete: complete }
+        : observerOrNext;
+    var closed = false;
+    var safe = {
+      next: function (v) {
+        if (!closed && observer.next) observer.next(v);
+      },
+      error: function (e) {
+        if (closed) return;
+        closed = true;
+        if (observer.error) observer.error(e);
+      },
+      complete: function () {
+        if (closed) return;
+        closed = true;
+        if (observer.complete) observer.complete();
+      },
+    };
+    var teardown = this._subscribe(safe);
+    return {
+      get closed() {
+        return closed;
+      },
+      unsubscribe: function () {
+        closed = true;
+        if (typeof teardown === 'function') teardown();
+      },
+    };
+  };
+
+  /** Multicast; keeps what was emitted before the first subscriber so nothing is dropped. */
+  function createSubject(replayCurrent, initial) {
+    var observers = new Set();
+    var buffer = [];
+    var current = initial;
+    return {
+      observable: new Observable(function (observer) {
+        observers.add(observer);
+        if (replayCurrent) observer.next(current);
+        else {
+          var pending = buffer;
+          buffer = [];
+          pending.forEach(function (v) {
+            observer.next(v);
+          });
+        }
+        return function () {
+          observers.delete(observer);
+        };
+      }),
+      next: function (v) {
+        current = v;
+        if (!replayCurrent && observers.size === 0) buffer.push(v);
+        observers.forEach(function (o) {
+          o.next(v);
+        });
+      },
+      complete: function () {
+        observers.forEach(function (o) {
+          o.complete();
+        });
+        observers.clear();
+      },
+      get value() {
+        return current;
+      },
+    };
+  }
+
+  var activities = createSubject(false);
+  var status = createSubject(true, ConnectionStatus.Uninitialized);
+  var seen = new Set();
+  var cursor = Number.parseInt(load(CURSOR_KEY) || '0', 10) || 0;
+  var events = null;
+  var ended = false;
+
+  function setStatus(s) {
+    if (status.value !== s && !ended) status.next(s);
+  }
+
+  function botActivity(m) {
+    var activity = {
+      type: 'message',
+      id: 'bot-' + m.seq,
+      timestamp: stamp(),
+      from: { id: 'complaint-desk', name: bankName, role: 'bot' },
+      textFormat: 'plain',
+      text: m.text,
+      channelData: { seq: m.seq, serverTime: m.at },
+    };
+    if (m.buttons && m.buttons.length) {
+      activity.suggestedActions = {
+        to: [],
+        actions: m.buttons.map(function (b) {
+          return { type: 'messageBack', title: b.label, text: b.label, displayText: b.label, value: { action: b.value } };
+        }),
+      };
+    }
+    return activity;
+  }
+
+  /** Shows a bot message once, whichever path (response or stream) brings it first. */
+  function deliver(m, fromStream) {
+    if (fromStream && m.seq > cursor) {
+      // Only the stream moves the stored cursor: it delivers in order, so nothing before the
+      // cursor can still be missing when the page is reopened.
+      cursor = m.seq;
+      store(CURSOR_KEY, String(cursor));
+    }
+    if (seen.has(m.seq)) return;
+    seen.add(m.seq);
+    activities.next(botActivity(m));
+  }
+
+  function connect() {
+    if (events || ended) return;
+    setStatus(ConnectionStatus.Connecting);
+    events = new EventSource(
+      '/api/webchat/events?session=' + encodeURIComponent(sessionId) + '&since=' + encodeURIComponent(String(cursor)),
+    );
+    events.addEventListener('open', function () {
+      setStatus(ConnectionStatus.Online);
+    });
+    events.addEventListener('message', function (e) {
+      try {
+        deliver(JSON.parse(e.data), true);
+      } catch (err) {
+        console.error('unreadable chat event', err);
+      }
+    });
+    // EventSource reconnects by itself, sending Last-Event-ID; until then show "connecting".
+    events.addEventListener('error', function () {
+      if (!ended) setStatus(ConnectionStatus.Connecting);
+    });
+  }
+
+  function sleep(ms) {
+    return new Promise(function (resolve) {
+      setTimeout(resolve, ms);
+    });
+  }
+
+  /** Posts one message, retrying network failures and server errors with the same id. */
+  async function send(body) {
+    var delays = [500, 1500, 3000];
+    for (var attempt = 0; ; attempt++) {
+      var response;
+      try {
+        response = await fetch('/api/webchat/messages', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+          credentials: 'same-origin',
+        });
+      } catch {
+        response = null;
+      }
+      if (response && response.ok) return response.json();
+      var retryable = !response || response.status >= 500 || response.status === 429;
+      if (!retryable || attempt >= delays.length) {
+        var detail = response ? await response.json().catch(function () { return {}; }) : {};
+        throw new Error((detail && detail.message) || 'send failed');
+      }
+      await sleep(delays[attempt]);
+    }
+  }
+
+  var directLine = {
+    activity$: activities.observable,
+    connectionStatus$: new Observable(function (observer) {
+      var sub = status.observable.subscribe(observer);
+      // Web Chat subscribes here first and waits for Online: start the stream now.
+      setTimeout(connect, 0);
+      return function () {
+        sub.unsubscribe();
+      };
+    }),
+    postActivity: function (activity) {
+      return new Observable(function (observer) {
+        var channelData = activity.channelData || {};
+        var clientId = CLIENT_ID_PATTERN.test(channelData.clientActivityID || '') ? channelData.clientActivityID : randomId(12);
+        var id = 'user-' + clientId;
+        if (activity.type !== 'message') {
+          // Typing and other events are not sent to the bot.
+          observer.next(id);
+          observer.complete();
+          return;
+        }
+        var value = activity.value;
+        var action = value && typeof value.action === 'string' ? value.action : undefined;
+        var body = { sessionId: sessionId, clientMessageId: clientId, locale: window.navigator.language || undefined };
+        if (action) body.action = action;
+        else body.text = activity.text || '';
+
+        // Echo first (with an id), as Direct Line does; Web Chat marks the message sent once
+        // both the echo and postActivity's id have arrived, and "send failed" on an error.
+        activities.next(
+          Object.assign({}, activity, {
+            id: id,
+            timestamp: stamp(),
+            from: Object.assign({}, activity.from, { id: sessionId, role: 'user' }),
+            channelData: Object.assign({}, channelData),
+          }),
+        );
+        activities.next({ type: 'typing', id: 'typing-' + clientId, timestamp: stamp(), from: { id: 'complaint-desk', name: bankName, role: 'bot' } });
+
+        send(body).then(
+          function (result) {
+            observer.next(id);
+            observer.complete();
+            (result.replies || []).forEach(function (m) {
+              deliver(m, false);
+            });
+          },
+          function (err) {
+            observer.error(err);
+          },
+        );
+      });
+    },
+    end: function () {
+      ended = true;
+      if (events) events.close();
+      events = null;
+      status.next(ConnectionStatus.Ended);
+      activities.complete();
+    },
+  };
+
+  window.complaintDeskChat = { sessionId: sessionId };
+
+  window.WebChat.renderWebChat(
+    {
+      directLine: directLine,
+      userID: sessionId,
+      username: 'You',
+      locale: window.navigator.language || 'en-US',
+      styleOptions: {
+        accent: '#0b4f94',
+        hideUploadButton: true,
+        suggestedActionLayout: 'flow',
+        botAvatarInitials: '',
+        userAvatarInitials: '',
+        rootHeight: '100%',
+        sendTimeout: 30000,
+      },
+    },
+    root,
+  );
+})();
