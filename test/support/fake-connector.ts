@@ -64,12 +64,14 @@ export async function startFakeConnector() {
 /** A Bot Framework customer talking to `/api/messages`, replies delivered to the fake connector. */
 export function botFrameworkCustomer(opts: { botUrl: string; serviceUrl: string; conversationId: string; channelId?: string; locale?: string; userId?: string }) {
   let n = 0;
+  // Activity ids are unique per customer object: the bot ignores an id it has seen before.
+  const prefix = `${opts.conversationId}-${Math.random().toString(36).slice(2, 8)}`;
   const channelId = opts.channelId ?? 'emulator';
   return {
     async send(what: { text?: string; action?: string; id?: string }): Promise<number> {
       const activity = {
         type: 'message',
-        id: what.id ?? `${opts.conversationId}-m${++n}`,
+        id: what.id ?? `${prefix}-m${++n}`,
         channelId,
         serviceUrl: opts.serviceUrl,
         timestamp: new Date().toISOString(),
