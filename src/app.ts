@@ -20,12 +20,19 @@ import { openDatabase } from './db/client.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
 import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
+// --- scheduler (issue 6) ---
+import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 
 export interface AppOptions {
   log?: Logger;
   clock?: () => Date;
   /** Replaces the classifier built from configuration (tests inject fakes here). */
   classifier?: Classifier;
+  // --- scheduler (issue 6) ---
+  /** Extra job handlers (tests); merged over the built-in ones. */
+  jobHandlers?: Record<string, JobHandler>;
+  /** How often the scheduler looks for due jobs (default 2000 ms; 0 = only when woken). */
+  schedulerPollMs?: number;
 }
 
 /** Everything a running instance holds; tests use it to reach the parts. */
@@ -39,6 +46,8 @@ export interface RunningApp {
   runner: TurnRunner;
   messenger: CustomerMessenger;
   events: DomainEvents;
+  /** The durable job scheduler's worker of this instance (issue 6). */
+  scheduler: Scheduler;
   express: Express;
   /** Stops accepting requests, lets turns in flight finish, closes the database. */
   stop(): Promise<void>;
@@ -150,6 +159,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
+
+  // --- scheduler (issue 6): durable jobs (surveys, reminders); one worker per instance ---
+  const jobHandlers: Record<string, JobHandler> = { ...opts.jobHandlers };
+  const scheduler = startScheduler({ db, handlers: jobHandlers, log: log.child({ component: 'scheduler' }), clock, pollMs: opts.schedulerPollMs ?? 2000 });
+  // --- end scheduler ---
   const url = `http://127.0.0.1:${port}`;
   log.info({ port, database: config.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql', policy: policy.name }, 'complaint desk listening');
 
@@ -164,10 +178,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     runner,
     messenger,
     events,
+    scheduler,
     express: app,
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => server.close(() => resolve()));
+        await scheduler.stop();
         await db.$disconnect();
       })();
       return stopping;

@@ -1,0 +1,2 @@
+export * from './schedule-job.js';
+export * from './worker.js';
