@@ -72,7 +72,7 @@ export function classifyByRules(text: string, ctx: ClassifyContext): Classificat
   const causeVote = vote(t, CAUSE_SIGNALS);
   if (fraud.fraud) {
     // The fraud detector is the strongest cause signal: P1 and funds_security always agree.
-    const cues = fraud.reasons.filter((r) => /^fraud(?: \(hedged\))? ←/.test(r));
+    const cues = fraud.reasons.filter((r) => /^fraud(?: \(hedged\))?(?: \(weak\))? ←/.test(r));
     causeVote.scores.set('funds_security', (causeVote.scores.get('funds_security') ?? 0) + 4 + 2 * cues.length);
     causeVote.evidence.set('funds_security', cues.slice(0, 2).map((r) => r.replace(/^.*← "|"$/g, '')));
   }
