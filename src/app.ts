@@ -15,6 +15,12 @@ import { createDomainEvents, type DomainEvents } from './cases/domain-events.js'
 import { createCustomerMessenger, type CustomerMessenger } from './cases/messenger.js';
 import { createStaffApiRouter } from './cases/staff/api-router.js';
 import { requireStaff } from './cases/staff/auth.js';
+// --- staff console (issue 5) ---
+import cookieParser from 'cookie-parser';
+import { ensureFirstAdmin } from './cases/staff/accounts.js';
+import { createStaffActionsRouter } from './cases/staff/actions-router.js';
+import { staffOpenApiDocument } from './cases/staff/openapi.js';
+import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
@@ -133,12 +139,21 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
 
   app.post('/api/messages', express.json({ limit: '256kb' }), (req, res) => botframework.handle(req, res));
 
+  // --- staff console, accounts and actions (issue 5) ---
+  const firstAdmin = await ensureFirstAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, clock());
+  if (firstAdmin === 'created') log.info({ component: 'staff' }, 'first admin created from ADMIN_EMAIL');
+  const staffAuth = requireStaff({ envToken: config.STAFF_API_TOKEN, resolvers: [userTokenResolver(db, clock), sessionResolver(db, clock)] });
+  app.get('/api/staff/openapi.json', (_req, res) => void res.json(staffOpenApiDocument(config.publicUrl)));
   app.use(
     '/api/staff',
     express.json({ limit: '64kb' }),
-    requireStaff({ envToken: config.STAFF_API_TOKEN }),
+    cookieParser(),
+    staffAuth,
+    requireCsrf,
     createStaffApiRouter({ db, clock }),
+    createStaffActionsRouter({ db, events, messenger, policy, clock }),
   );
+  // --- end staff ---
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such page.' });

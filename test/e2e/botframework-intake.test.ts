@@ -65,7 +65,7 @@ describe('a complaint over the Bot Framework protocol', () => {
       cause: 'fees',
       intakeChannel: 'emulator',
       amount: 200,
-      customerName: 'Jane Doe',
+      customerName: 'J*** D**', // masked until a staff member reveals it
       regulatoryProfile: 'cn',
     });
     expect(['P2', 'P3']).toContain(body.case.severity);

@@ -8,6 +8,7 @@ export interface StaffPrincipal {
   userId: string | null;
   role: StaffRole;
   via: 'env_token' | 'user_token' | 'session';
+  displayName?: string;
 }
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');

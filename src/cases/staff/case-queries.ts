@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod';
+import { maskName, maskPhone } from '../reveal-customer-contact.js';
 import { ZBusiness, ZCaseStatus, ZCause, ZChannel, ZSeverity } from '../taxonomy.js';
 
 const csv = <T extends z.ZodType>(item: T) =>
@@ -123,9 +124,15 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
     db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' } }),
     db.transcriptMessage.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' } }),
   ]);
-  const { id: _id, classification, ...rest } = c;
+  const { id: _id, classification, customerName, customerPhone, ...rest } = c;
   return {
-    case: { ...caseToJson(rest), classification: JSON.parse(classification) as Record<string, unknown> },
+    // Name and phone stay masked until a staff member reveals them (recorded as pii_revealed).
+    case: {
+      ...caseToJson(rest),
+      customerName: maskName(customerName),
+      customerPhone: maskPhone(customerPhone),
+      classification: JSON.parse(classification) as Record<string, unknown>,
+    },
     timeline: timeline.map((e) => ({ type: e.type, at: e.createdAt, actorType: e.actorType, actorId: e.actorId, note: e.note, data: JSON.parse(e.data) as unknown })),
     transcript: transcript.map((m) => ({
       at: m.createdAt,

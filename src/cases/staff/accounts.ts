@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+import bcrypt from 'bcryptjs';
+import { z } from 'zod';
+import { STAFF_ROLES, type TStaffRole } from '../clocks/index.js';
+import type { StaffActor } from '../case-action.js';
+import { err, ok, type Result } from '../result.js';
+import { sha256, type StaffPrincipal } from './auth.js';
+
+/**
+ * Staff accounts: users, password logins with throttling, console sessions and personal API
+ * tokens. Secrets are never stored: passwords as bcrypt hashes, session ids and tokens as their
+ * SHA-256 (a leaked database cannot be replayed as a login).
+ */
+
+export const ZStaffRole = z.enum(STAFF_ROLES);
+export const ZNewStaffUser = z.object({
+  email: z.email().max(200).transform((e) => e.toLowerCase()),
+  displayName: z.string().trim().min(1).max(80),
+  role: ZStaffRole,
+  password: z.string().min(12, 'must be at least 12 characters').max(200),
+});
+export type TNewStaffUser = z.input<typeof ZNewStaffUser>;
+
+const BCRYPT_COST = 12;
+/** Failed logins in a row before the account is locked for LOCK_MS. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MS = 15 * 60_000;
+export const SESSION_MS = 12 * 60 * 60_000;
+const TOKEN_PREFIX = 'cdt_';
+/** The env STAFF_API_TOKEN acts as this (inactive, password-less) user, so its actions have a who. */
+export const AUTOMATION_EMAIL = 'automation@staff.invalid';
+// Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
+const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4);
+
+export async function createStaffUser(db: PrismaClient, input: TNewStaffUser, now: Date): Promise<Result<{ id: string; email: string }, { type: 'conflict' | 'invalid'; message: string }>> {
+  const parsed = ZNewStaffUser.safeParse(input);
+  if (!parsed.success) return err({ type: 'invalid', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+  const u = parsed.data;
+  try {
+    const created = await db.staffUser.create({
+      data: { email: u.email, displayName: u.displayName, role: u.role, passwordHash: await bcrypt.hash(u.password, BCRYPT_COST), createdAt: now },
+      select: { id: true, email: true },
+    });
+    return ok(created);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'P2002') return err({ type: 'conflict', message: `A staff user with email ${u.email} already exists.` });
+    throw e;
+  }
+}
+
+/** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when no admin exists yet. */
+export async function ensureFirstAdmin(db: PrismaClient, env: { email?: string; password?: string }, now: Date): Promise<'created' | 'exists' | 'skipped'> {
+  if (!env.email || !env.password) return 'skipped';
+  const admins = await db.staffUser.count({ where: { role: 'admin', active: true, NOT: { email: AUTOMATION_EMAIL } } });
+  if (admins > 0) return 'exists';
+  const r = await createStaffUser(db, { email: env.email, displayName: 'Administrator', role: 'admin', password: env.password }, now);
+  return r.ok ? 'created' : 'exists';
+}
+
+export type LoginError = { type: 'invalid_credentials' } | { type: 'locked'; until: Date };
+
+/**
+ * Checks a password login. Wrong passwords count up `failedLogins`; the fifth in a row locks the
+ * account for 15 minutes (also against the right password), a success resets the count.
+ */
+export async function verifyLogin(db: PrismaClient, email: string, password: string, now: Date): Promise<Result<StaffActor, LoginError>> {
+  const user = await db.staffUser.findUnique({ where: { email: email.trim().toLowerCase() } });
+  if (!user || !user.active) {
+    await bcrypt.compare(password, DUMMY_HASH);
+    return err({ type: 'invalid_credentials' });
+  }
+  if (user.lockedUntil && user.lockedUntil > now) return err({ type: 'locked', until: user.lockedUntil });
+  if (!(await bcrypt.compare(password, user.passwordHash))) {
+    const failed = user.failedLogins + 1;
+    const lock = failed >= MAX_FAILED_LOGINS;
+    await db.staffUser.update({
+      where: { id: user.id },
+      data: { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil },
+    });
+    return lock ? err({ type: 'locked', until: new Date(now.getTime() + LOCK_MS) }) : err({ type: 'invalid_credentials' });
+  }
+  await db.staffUser.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
+  return ok({ userId: user.id, role: ZStaffRole.parse(user.role), displayName: user.displayName });
+}
+
+/** Starts a console session; returns the cookie value (only its hash is stored). */
+export async function createSession(db: PrismaClient, userId: string, now: Date): Promise<{ sessionId: string; expiresAt: Date }> {
+  const sessionId = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_MS);
+  await db.staffSession.create({ data: { id: sha256(sessionId), userId, createdAt: now, expiresAt } });
+  return { sessionId, expiresAt };
+}
+
+export async function deleteSession(db: PrismaClient, sessionId: string): Promise<void> {
+  await db.staffSession.deleteMany({ where: { id: sha256(sessionId) } });
+}
+
+/** The staff member behind a session cookie value, or null (unknown, expired, deactivated). */
+export async function principalForSession(db: PrismaClient, sessionId: string, now: Date): Promise<StaffPrincipal | null> {
+  const s = await db.staffSession.findUnique({ where: { id: sha256(sessionId) }, include: { user: { select: { id: true, role: true, active: true, displayName: true } } } });
+  if (!s || s.expiresAt <= now || !s.user.active) return null;
+  return { userId: s.user.id, role: ZStaffRole.parse(s.user.role), via: 'session', displayName: s.user.displayName };
+}
+
+/** Issues a personal API token; the token is returned once and stored only as its hash. */
+export async function createStaffToken(db: PrismaClient, userId: string, name: string, now: Date): Promise<{ id: string; token: string }> {
+  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const row = await db.staffToken.create({ data: { userId, name: name.slice(0, 80), tokenHash: sha256(token), createdAt: now }, select: { id: true } });
+  return { id: row.id, token };
+}
+
+export async function revokeStaffToken(db: PrismaClient, tokenId: string, userId: string | null, now: Date): Promise<boolean> {
+  const r = await db.staffToken.updateMany({ where: { id: tokenId, revokedAt: null, ...(userId ? { userId } : {}) }, data: { revokedAt: now } });
+  return r.count > 0;
+}
+
+/** The staff member behind a personal API token, or null. */
+export async function principalForToken(db: PrismaClient, token: string, now: Date): Promise<StaffPrincipal | null> {
+  if (!token.startsWith(TOKEN_PREFIX)) return null;
+  const row = await db.staffToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: { select: { id: true, role: true, active: true, displayName: true } } } });
+  if (!row || row.revokedAt || !row.user.active) return null;
+  await db.staffToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+  return { userId: row.user.id, role: ZStaffRole.parse(row.user.role), via: 'user_token', displayName: row.user.displayName };
+}
+
+/**
+ * The actor for timeline events. The STAFF_API_TOKEN has no user of its own, so it acts as a
+ * built-in inactive "automation" user (created on first use) that cannot log in.
+ */
+export async function actorFor(db: PrismaClient, p: StaffPrincipal): Promise<StaffActor> {
+  if (p.userId) return { userId: p.userId, role: p.role, displayName: p.displayName ?? p.userId };
+  const u = await db.staffUser.upsert({
+    where: { email: AUTOMATION_EMAIL },
+    create: { email: AUTOMATION_EMAIL, displayName: 'API automation (STAFF_API_TOKEN)', role: 'admin', passwordHash: '!', active: false },
+    update: {},
+    select: { id: true, displayName: true },
+  });
+  return { userId: u.id, role: p.role, displayName: u.displayName };
+}
+
+export type { TStaffRole };

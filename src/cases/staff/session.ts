@@ -1,0 +1,72 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { PrismaClient } from '@prisma/client';
+import type { CookieOptions, NextFunction, Request, Response } from 'express';
+import { principalForSession, principalForToken } from './accounts.js';
+import type { PrincipalResolver } from './auth.js';
+
+/**
+ * Console sessions and CSRF. The session cookie is HttpOnly, SameSite=Lax and Secure when the
+ * console is served over https. CSRF uses a synchronizer token derived from the session id
+ * (SHA-256 of a domain-separated string): it needs no storage, works across instances, and an
+ * attacker who cannot read the HttpOnly cookie cannot compute it. Before login, the login form
+ * uses a double-submit cookie.
+ */
+export const SESSION_COOKIE = 'cd_staff';
+export const LOGIN_CSRF_COOKIE = 'cd_login_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+export const CSRF_FIELD = '_csrf';
+
+export function cookieOptions(secure: boolean, expires?: Date): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/', ...(expires ? { expires } : {}) };
+}
+
+export function csrfTokenFor(sessionId: string): string {
+  return createHash('sha256').update(`complaint-desk csrf v1:${sessionId}`).digest('base64url');
+}
+
+export function newLoginCsrf(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function sameToken(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = createHash('sha256').update(a).digest();
+  const y = createHash('sha256').update(b).digest();
+  return timingSafeEqual(x, y);
+}
+
+export function sessionIdOf(req: Request): string | undefined {
+  const v = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+  return typeof v === 'string' && v.length > 20 && v.length < 100 ? v : undefined;
+}
+
+/** Resolves the console session cookie. */
+export function sessionResolver(db: PrismaClient, clock: () => Date): PrincipalResolver {
+  return async (req) => {
+    const sid = sessionIdOf(req);
+    return sid ? principalForSession(db, sid, clock()) : null;
+  };
+}
+
+/** Resolves a personal API token (`Authorization: Bearer cdt_…`). */
+export function userTokenResolver(db: PrismaClient, clock: () => Date): PrincipalResolver {
+  return async (req) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
+    return bearer ? principalForToken(db, bearer, clock()) : null;
+  };
+}
+
+/**
+ * Refuses state-changing requests authenticated by the session cookie unless they carry the
+ * session's CSRF token (form field `_csrf` or header `X-CSRF-Token`). Bearer tokens are not
+ * sent by browsers on their own, so they need none.
+ */
+export function requireCsrf(req: Request, res: Response, next: NextFunction): void {
+  const p = res.locals.staff as { via?: string } | undefined;
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || p?.via !== 'session') return next();
+  const sid = sessionIdOf(req);
+  const body = req.body as Record<string, unknown> | undefined;
+  const given = req.get(CSRF_HEADER) ?? (typeof body?.[CSRF_FIELD] === 'string' ? (body[CSRF_FIELD] as string) : undefined);
+  if (sid && sameToken(given, csrfTokenFor(sid))) return next();
+  res.status(403).json({ error: 'csrf_failed', message: 'The form is out of date or did not come from the console; reload the page and try again.' });
+}
