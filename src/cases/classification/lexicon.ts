@@ -86,12 +86,16 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   // debt collection
   en('debt_collection', 3, String.raw`\b(?:debt collectors?|collection agenc\w*|collections? (?:company|agency|firm|law firm|attorney)|collector|collecting (?:on )?(?:a |the |this )?debt|collect (?:a |the |this )?debt|debt buyer|fdcpa|fair debt collection|1692\w*|validat\w* (?:of )?(?:the |this )?debt|debt validation|cease and desist|verification of (?:the |this )?debt)\b`),
   en('debt_collection', 1.5, String.raw`\b(?:collections?|harass\w*|debt|owe|owed|calling (?:me|my)|calls? (?:to )?my (?:work|job|employer|family|relatives)|threaten\w*)\b`),
+  // What collectors do and what consumers dispute with them: the debt itself, its validity, its age, court action.
+  en('debt_collection', 2, String.raw`\b(?:original creditor|alleged debt|(?:this|the|a|my|that|her|his) debt|debts? (?:i|that i) do(?:es)? ?n[o']t owe|do(?:es)? ?n[o']t owe|not owed|proof (?:of|that) (?:the |this )?debt|statute of limitations?|time[- ]barred|re-?ag(?:e|ed|ing)|judg(?:e)?ments?|garnish\w*|law (?:firm|office)|attorneys? (?:office|at law)|sued|summons|placed (?:in|into|for) collections?|sent (?:it |this )?to collections?|in collections?|charged[- ]off|charge[- ]off account|medical (?:debt|bills?|accounts?)|receivables|recovery|credit management|portfolio|midland|stop (?:calling|contacting)|wrong number|keeps? calling|called (?:me )?(?:repeatedly|multiple times|every day|daily|at work)|voicemails?|cease (?:all )?(?:communication|contact)|do not (?:call|contact))\b`),
   zh('debt_collection', 3, ['催收', '暴力催收', '爆通讯录', '通讯录', '催款', '紧急联系人', '外访', '上门', '催债', '讨债', '爆通']),
   zh('debt_collection', 2, ['骚扰', '威胁', '恐吓', '辱骂', '侮辱', '打电话给我家人', '家人', '亲友', '同事', '单位', '村委', '朋友', '父母', '短信轰炸', '呼死你']),
   // fees and pricing
   en('fees', 3, String.raw`\b(?:fees?|overdraft fees?|late fees?|annual fees?|maintenance fees?|service charges?|finance charges?|surcharge|extra charges?|charged (?:me )?(?:a|an|the)? ?(?:fee|interest)|interest (?:charged|charges|rate)|exchange rate)\b`),
   en('fees', 2, String.raw`\b(?:(?:wrong|incorrect|bad|poor|different) (?:exchange |conversion )?rate|rate (?:applied|was (?:wrong|incorrect))|conversion (?:rate|value)|currency exchange|swift|pay (?:more|extra)|had to pay|paid (?:more|extra)|extra (?:money|amount|pound|dollar|euro)s?)\b`),
-  en('fees', 1.2, String.raw`\b(?:charged|charges?|interest|apr|penalt\w*|cost|price|pricing|refund\w*|overcharg\w*)\b`),
+  en('fees', 1.2, String.raw`\b(?:charged|charges?|apr|penalt\w*|cost|price|pricing|refund\w*)\b`),
+  // Price of credit and of being short of money: interest, rates, overdrafts, paying back far more than borrowed.
+  en('fees', 2, String.raw`\b(?:interest|over ?charg\w*|predatory|usur\w*|\d+(?:\.\d+)? ?%|(?:double|triple|twice|three times) (?:the|what|that)|paid (?:back )?(?:more|over|almost|nearly)|pay(?:ing)? (?:back )?(?:over|almost|nearly|double|triple)|payoff amount|overdraft|over ?drawn|nsf|insufficient funds|returned (?:item|payment)|bounced)\b`),
   zh('fees', 3, ['手续费', '年费', '服务费', '收费', '乱收费', '罚息', '滞纳金', '高利贷', '砍头息', '会员费', '担保费', '咨询费', '扣费', '多收', '砍头', '息费', '复利', '溢价', '超过36', '超过24', '36%', '24%', '服务费用', '权益费', '收取', '管理费', '费率']),
   zh('fees', 1.5, ['利息', '利率', '违约金', '年化', '费用', '高息', '计息', '会员', '保费', '退费', '退还']),
   // marketing and sales
@@ -100,8 +104,9 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   zh('marketing', 3, ['业务员', '销售人员', '推荐', '介绍', '当时说', '骗我说', '利息很低', '利息低', '利息非常低', '说可以', '打电话说', '打电话给我说', '专员', '宣称', '声称', '保证', '没有说', '夸大']),
   zh('marketing', 3, ['营销', '推销', '宣传', '虚假宣传', '诱导', '误导', '欺骗消费者', '搭售', '捆绑', '推广', '广告', '电话营销', '承诺', '号称', '说好的', '免息', '额度高', '低息', '送', '赠送', '活动', '套路', '办理', '诱骗', '欺诈', '夸大']),
   // customer service
-  en('service', 3, String.raw`\b(?:customer service|customer care|rude|unprofessional|hung up|on hold|no response|never (?:called|responded|heard)|unhelpful|runaround|poor service|terrible service|supervisor|manager)\b`),
-  en('service', 1, String.raw`\b(?:representatives?|reps?|agents?|called (?:them|the bank|customer)|waited|waiting|transferred me|email(?:ed)?)\b`),
+  en('service', 3, String.raw`\b(?:customer service|customer care|rude|unprofessional|hung up|on hold|no response|never (?:called|responded|heard)|unhelpful|runaround|poor service|terrible service|(?:refused|refuse|failed|fail) to (?:respond|help|answer|call)|never (?:got|received) (?:a |any )?(?:response|answer|call back|callback))\b`),
+  // People and contact steps appear in almost every narrative, so they only tip the balance.
+  en('service', 0.5, String.raw`\b(?:representatives?|reps?|agents?|supervisor|manager|called (?:them|the bank|customer)|waited|waiting|transferred me|email(?:ed)?)\b`),
   zh('service', 1.5, ['协商', '延期', '停息', '分期还款', '理赔', '希望', '解决', '不同意', '拒绝', '退回', '未到账', '没到账', '重复', '要求', '处理', '联系不上', '找不到']),
   zh('service', 3, ['客服', '态度', '服务', '不处理', '推诿', '敷衍', '无人接听', '打不通', '不回复', '没人管', '拖延', '踢皮球', '工作人员', '柜员', '排队', '不解决', '无人处理', '不作为', '投诉无门', '没有回复', '不予处理', '等待']),
   // disclosure
@@ -114,13 +119,15 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   en('choice', 3, String.raw`\b(?:forced (?:me )?to|required (?:me )?to (?:buy|purchase|open)|no choice|bundled|without (?:my )?(?:consent|permission) (?:enrolled|added)|automatically enrolled)\b`),
   zh('choice', 3, ['强制', '强迫', '被迫', '必须购买', '不能选择', '自动开通', '默认勾选', '强行', '强制购买', '强制搭售']),
   // contract terms
-  en('contract', 3, String.raw`\b(?:contract|agreement|terms and conditions|clause|arbitration|breach of)\b`),
+  en('contract', 3, String.raw`\b(?:terms and conditions|clause|arbitration|breach of (?:the )?(?:contract|agreement))\b`),
+  en('contract', 1.5, String.raw`\b(?:contract|agreement)\b`),
   zh('contract', 3, ['合同', '条款', '协议', '霸王条款', '格式条款', '合约', '签约', '签署', '签订', '提前还款', '提前结清', '电子签名', '违约', '约定']),
   // facilities and systems
   en('facilities', 3, String.raw`\b(?:atm (?:was )?(?:broken|out of order|not working|ate|swallowed|kept)|app (?:crash\w*|is down|not working|glitch\w*|keeps)|website (?:is down|not working|error)|system (?:error|outage|glitch|failure)|outage|technical (?:issue|problem|error)|can'?t log ?in|unable to log ?in)\b`),
   zh('facilities', 3, ['系统故障', '故障', '闪退', '无法登录', '登录不了', '登不上', '系统问题', '系统升级', '机器坏', '设备', '吞卡', '系统bug', 'bug', '打不开']),
   // procedures
-  en('procedures', 2, String.raw`\b(?:clos(?:ed|ing) my account|froze|frozen|freez\w* (?:my )?(?:account|funds)|hold on my|account (?:was )?(?:restricted|closed|locked)|verification|verify my identity|documents?|policy|procedure|process)\b`),
+  en('procedures', 2, String.raw`\b(?:clos(?:ed|ing) my account|froze|frozen|freez\w* (?:my )?(?:account|funds)|hold on my|account (?:was )?(?:restricted|closed|locked)|verification|verify my identity|procedure)\b`),
+  en('procedures', 0.7, String.raw`\b(?:documents?|policy|process)\b`),
   zh('procedures', 2, ['冻结', '限制', '流程', '手续', '规定', '证明', '无法销户', '开户难', '材料', '非柜面限额', '限额', '锁卡', '止付', '不给办理', '要求本人']),
   // information security
   en('info_security', 3, String.raw`\b(?:data breach|leaked|privacy|shared my (?:personal )?information|my (?:personal )?information (?:was|has been) (?:exposed|leaked|shared|sold))\b`),
@@ -137,7 +144,9 @@ export const CHANNEL_SIGNALS: Signal<TChannel>[] = [
   en('mobile_app', 3, String.raw`\b(?:app|mobile banking|mobile app|phone app|application on my phone)\b`),
   zh('mobile_app', 3, ['手机银行', 'app', '客户端', '小程序', '公众号', '手机上']),
   en('phone_banking', 2.5, String.raw`\b(?:hotline|phone banking|call cent(?:er|re)|customer service (?:line|number)|called (?:the bank|customer service|them)|on the phone|phone call|over the phone)\b`),
-  zh('phone_banking', 3, ['客服电话', '热线', '电话银行', '人工客服', '打电话', '来电', '致电', '95']),
+  zh('phone_banking', 3, ['客服电话', '热线', '电话银行', '人工客服', '打电话', '来电', '致电']),
+  // Chinese bank hotlines are five digits starting with 95 (95588, 95533).
+  en('phone_banking', 3, String.raw`(?<!\d)95\d{3}(?!\d)`),
   en('third_party', 2, String.raw`\b(?:third[- ]party|merchant|vendor|paypal|venmo|cash ?app|zelle|collection agenc\w*|debt collector)\b`),
   zh('third_party', 3, ['第三方', '支付宝', '微信', '商户', '合作机构', '中介', '代理', '美团', '京东', '淘宝', '拼多多', '抖音']),
 ];

@@ -15,7 +15,9 @@ export function escapeRegExp(s: string): string {
 
 /** A regex that matches any of the Chinese (or other literal) words given. */
 export function anyOf(words: readonly string[]): RegExp {
-  return new RegExp(words.map(escapeRegExp).join('|'), 'g');
+  // Latin words and digits in a Chinese list ('app', 'atm', 'bug') must be whole words, or
+  // 'app' would match "approved" and 'atm' "treatment".
+  return new RegExp(words.map((w) => (/^[a-z0-9]+$/i.test(w) ? String.raw`\b${escapeRegExp(w)}\b` : escapeRegExp(w))).join('|'), 'g');
 }
 
 // The negator must be next to the keyword ("not a scam", "wasn't stolen", "no fraud"), so that
