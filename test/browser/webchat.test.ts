@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+
+const TOKEN = 'browser-staff-token-0123456789';
+let app: RunningApp;
+// Each test gets its own browser profile, so its own session id (localStorage).
+let browser: TestBrowser | undefined;
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-webchat-browser-'));
+  app = await startApp(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: `file:${dir}/db.sqlite`,
+      LOG_LEVEL: 'silent',
+      STAFF_API_TOKEN: TOKEN,
+      BANK_NAME: 'Harbour & Co Bank',
+      BANK_HOTLINE: '95555',
+    }),
+  );
+});
+
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** Opens the chat page and records what the browser complains about (CSP, script errors). */
+async function openChat(b: TestBrowser): Promise<{ page: Page; problems: string[] }> {
+  const page = await b.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+  });
+  const response = await page.goto(app.url, { waitUntil: 'load' });
+  expect(response?.status()).toBe(200);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+  await page.locator('[data-id="webchat-sendbox-input"]').waitFor({ state: 'visible' });
+  return { page, problems };
+}
+
+const sendBox = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
+
+async function say(page: Page, text: string) {
+  await sendBox(page).fill(text);
+  await sendBox(page).press('Enter');
+}
+
+const suggested = (page: Page, label: string) =>
+  page.getByRole('toolbar', { name: 'Suggested actions' }).getByRole('button', { name: label, exact: true });
+
+/** Presses a suggested action by its label. */
+async function press(page: Page, label: string) {
+  await suggested(page, label).click();
+}
+
+/** Waits until the transcript shows the text (bot messages are plain text). */
+async function expectShown(page: Page, text: string | RegExp) {
+  await expect.poll(async () => page.locator('.webchat__basic-transcript').innerText(), { timeout: 20_000 }).toMatch(text);
+}
+
+const sessionOf = (page: Page) => page.evaluate(() => (window as unknown as { complaintDeskChat: { sessionId: string } }).complaintDeskChat.sessionId);
+
+describe('the web chat page', () => {
+  it('shows the bank name, the privacy line and the staff link, under a CSP without errors', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Harbour & Co Bank');
+    expect(await page.locator('footer').innerText()).toMatch(/verification codes/);
+    expect(await page.getByRole('link', { name: /Staff console/ }).getAttribute('href')).toBe('/staff');
+    const sessionId = await sessionOf(page);
+    expect(sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('files a whole complaint in English by typing and pressing buttons', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+
+    await say(page, 'My credit card was charged a 200 dollar annual fee that nobody told me about');
+    await expectShown(page, /When did it happen/);
+    await say(page, 'yesterday');
+    await expectShown(page, /What would you like us to do/);
+    await press(page, 'Refund');
+    await expectShown(page, /What is your name/);
+    await say(page, 'Jane Doe');
+    await expectShown(page, /What phone number/);
+    await say(page, '+1 415 555 0100');
+    await expectShown(page, /Please check your complaint/);
+    await press(page, 'Confirm and submit');
+    await expectShown(page, /Reference: C-\d{8}-\d{4}/);
+
+    const transcript = await page.locator('.webchat__basic-transcript').innerText();
+    const reference = /C-\d{8}-\d{4}/.exec(transcript)?.[0];
+    // What the customer pressed is shown as their own message.
+    expect(transcript).toContain('Refund');
+
+    const res = await fetch(`${app.url}/api/staff/cases/${reference}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.case).toMatchObject({
+      reference,
+      status: 'new',
+      business: 'credit_card',
+      cause: 'fees',
+      intakeChannel: 'webchat',
+      amount: 200,
+    });
+    expect(body.transcript.filter((m: { direction: string }) => m.direction === 'in')).toHaveLength(6);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('shows messages pushed later: at once while open, and after reopening when sent while closed', async () => {
+    browser = await launchBrowser();
+    const first = await openChat(browser);
+    const sessionId = await sessionOf(first.page);
+    await say(first.page, 'The teller at my branch was rude to me');
+    await expectShown(first.page, /complaints assistant of Harbour & Co Bank/);
+
+    const live = await app.messenger.send({ kind: 'webpage', sessionId }, [{ text: 'Complaints team: we are looking into it now.' }]);
+    expect(live).toEqual({ ok: true });
+    await expectShown(first.page, /we are looking into it now/);
+    await first.page.close();
+
+    const offline = await app.messenger.send({ kind: 'webpage', sessionId }, [
+      { text: 'How did we do? Please rate us.', buttons: [{ label: 'Solved', value: 'survey:yes' }] },
+    ]);
+    expect(offline).toEqual({ ok: true });
+
+    const second = await openChat(browser);
+    expect(await sessionOf(second.page)).toBe(sessionId);
+    await expectShown(second.page, /How did we do\? Please rate us\./);
+    await suggested(second.page, 'Solved').waitFor({ state: 'visible' });
+    // The message delivered before the page was closed is not shown again.
+    expect(await second.page.locator('.webchat__basic-transcript').innerText()).not.toMatch(/looking into it now/);
+    expect([...first.problems, ...second.problems]).toEqual([]);
+    await second.page.close();
+  });
+});
