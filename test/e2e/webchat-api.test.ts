@@ -1,0 +1,206 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+
+let app: RunningApp;
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-webchat-api-'));
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent' }));
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+const newSession = () => randomBytes(24).toString('base64url');
+const newMessageId = () => randomBytes(9).toString('base64url');
+
+function post(body: unknown, raw?: string) {
+  return fetch(`${app.url}/api/webchat/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
+}
+
+interface WireMessage {
+  seq: number;
+  text: string;
+  buttons?: { label: string; value: string }[];
+  at: string;
+}
+
+/** An open event stream, parsed into messages as they arrive. */
+async function openEvents(query: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const res = await fetch(`${app.url}/api/webchat/events?${query}`, { headers, signal: controller.signal });
+  const received: { id: string; data: WireMessage }[] = [];
+  let buffer = '';
+  const pump = (async () => {
+    if (!res.body) return;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of res.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const id = /^id: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (id && data) received.push({ id, data: JSON.parse(data) });
+        }
+      }
+    } catch {
+      // aborted
+    }
+  })();
+  return {
+    res,
+    received,
+    async waitFor(count: number) {
+      await expect.poll(() => received.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(count);
+      return received;
+    },
+    async close() {
+      controller.abort();
+      await pump;
+    },
+  };
+}
+
+describe('POST /api/webchat/messages', () => {
+  it('runs a turn and answers with the replies, in order, each with a sequence number', async () => {
+    const res = await post({ sessionId: newSession(), clientMessageId: newMessageId(), text: 'The ATM kept my debit card', locale: 'en-GB' });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.duplicate).toBe(false);
+    expect(body.replies.length).toBeGreaterThan(0);
+    const seqs = body.replies.map((r: WireMessage) => r.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(body.replies[0].text).toMatch(/complaints assistant/);
+  });
+
+  it('refuses bad bodies with 400 and a reason naming the field', async () => {
+    const sessionId = newSession();
+    const clientMessageId = newMessageId();
+    const cases: [unknown, RegExp][] = [
+      [{ clientMessageId, text: 'hi' }, /sessionId/],
+      [{ sessionId: 'short', clientMessageId, text: 'hi' }, /sessionId: must be 20–64 characters/],
+      [{ sessionId: 'x'.repeat(20) + '<script>', clientMessageId, text: 'hi' }, /sessionId/],
+      [{ sessionId, text: 'hi' }, /clientMessageId/],
+      [{ sessionId, clientMessageId }, /either text or action/],
+      [{ sessionId, clientMessageId, text: 'hi', action: 'confirm' }, /either text or action/],
+      [{ sessionId, clientMessageId, text: '   ' }, /text: must not be empty/],
+      [{ sessionId, clientMessageId, text: 'x'.repeat(4001) }, /text: must be at most 4000/],
+      [{ sessionId, clientMessageId, action: 'drop table; --' }, /action: must be a button value/],
+      [{ sessionId, clientMessageId, text: 'hi', locale: 'en_US<>' }, /locale/],
+      [['not', 'an', 'object'], /body/],
+    ];
+    for (const [body, reason] of cases) {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      const answer = await res.json();
+      expect(answer.error).toBe('bad_request');
+      expect(answer.message).toMatch(reason);
+    }
+    const notJson = await post(undefined, '{not json');
+    expect(notJson.status).toBe(400);
+    expect((await notJson.json()).error).toBe('bad_request');
+    const tooBig = await post({ sessionId, clientMessageId, text: 'x'.repeat(20_000) });
+    expect(tooBig.status).toBe(413);
+  });
+
+  it('handles a retried client message id once and answers the retry with the same replies', async () => {
+    const sessionId = newSession();
+    const message = { sessionId, clientMessageId: newMessageId(), text: 'I was charged a 50 yuan fee on my credit card I never agreed to' };
+    const [first, second] = await Promise.all([post(message), post(message)]);
+    const a = await first.json();
+    const b = await second.json();
+    const third = await (await post(message)).json();
+    const handled = [a, b].filter((x) => !x.duplicate);
+    expect(handled).toHaveLength(1);
+    expect(third.duplicate).toBe(true);
+    const seqs = (x: { replies: WireMessage[] }) => x.replies.map((r) => r.seq);
+    expect(seqs(b)).toEqual(seqs(a));
+    expect(seqs(third)).toEqual(seqs(a));
+
+    const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'in' } });
+    expect(inbound).toBe(1);
+    const stored = await app.db.webChatMessage.count({ where: { sessionId } });
+    expect(stored).toBe(a.replies.length);
+  });
+
+  it('stores the conversation reference the messenger needs to reach the page later', async () => {
+    const sessionId = newSession();
+    await post({ sessionId, clientMessageId: newMessageId(), text: 'hello' });
+    const account = await app.db.channelAccount.findUnique({ where: { conversationKey: `web:${sessionId}` } });
+    expect(account?.channel).toBe('webchat');
+    expect(JSON.parse(account!.conversationRef)).toEqual({ kind: 'webpage', sessionId });
+  });
+});
+
+describe('GET /api/webchat/events', () => {
+  it('refuses a bad session id with 400', async () => {
+    const res = await fetch(`${app.url}/api/webchat/events?session=nope`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).message).toMatch(/session/);
+  });
+
+  it('pushes a message sent later to an open stream', async () => {
+    const sessionId = newSession();
+    const stream = await openEvents(`session=${sessionId}`);
+    expect(stream.res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const sent = await app.messenger.send({ kind: 'webpage', sessionId }, [
+      { text: 'Complaints team: we have refunded the fee.' },
+      { text: 'Was your problem solved?', buttons: [{ label: 'Yes', value: 'survey:yes' }] },
+    ]);
+    expect(sent).toEqual({ ok: true });
+    const received = await stream.waitFor(2);
+    expect(received.map((r) => r.data.text)).toEqual(['Complaints team: we have refunded the fee.', 'Was your problem solved?']);
+    expect(received[1]!.data.buttons).toEqual([{ label: 'Yes', value: 'survey:yes' }]);
+    expect(received[0]!.id).toBe(String(received[0]!.data.seq));
+    await stream.close();
+  });
+
+  it('replays what was sent while nobody listened, from the cursor on', async () => {
+    const sessionId = newSession();
+    await app.messenger.send({ kind: 'webpage', sessionId }, [{ text: 'one' }]);
+    const first = await openEvents(`session=${sessionId}&since=0`);
+    const [one] = await first.waitFor(1);
+    await first.close();
+
+    await app.messenger.send({ kind: 'webpage', sessionId }, [{ text: 'two' }, { text: 'three' }]);
+    // A reconnecting EventSource sends Last-Event-ID; the page's first connection sends `since`.
+    const again = await openEvents(`session=${sessionId}&since=0`, { 'last-event-id': one!.id });
+    await again.waitFor(2);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(again.received.map((r) => r.data.text)).toEqual(['two', 'three']);
+    await again.close();
+
+    const fromSince = await openEvents(`session=${sessionId}&since=${one!.id}`);
+    await fromSince.waitFor(2);
+    expect(fromSince.received.map((r) => r.data.text)).toEqual(['two', 'three']);
+    await fromSince.close();
+  });
+
+  it('also streams the replies of turns, so a reply whose response was lost still arrives', async () => {
+    const sessionId = newSession();
+    const stream = await openEvents(`session=${sessionId}`);
+    const res = await (await post({ sessionId, clientMessageId: newMessageId(), text: 'my card was swallowed by the ATM' })).json();
+    await stream.waitFor(res.replies.length);
+    expect(stream.received.map((r) => r.data.seq)).toEqual(res.replies.map((r: WireMessage) => r.seq));
+    await stream.close();
+  });
+});
+
+describe('the webpage channel sender', () => {
+  it('reports a reference without a valid session id as unreachable', async () => {
+    const result = await app.messenger.send({ kind: 'webpage', sessionId: '../../etc' }, [{ text: 'x' }]);
+    expect(result).toMatchObject({ ok: false, unreachable: true });
+  });
+});
