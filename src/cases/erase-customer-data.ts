@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import type { PrismaClient } from '@prisma/client';
+import { err, ok, type Result } from './result.js';
+
+export const ERASED = '[erased on request]';
+
+export interface ErasureSummary {
+  customerId: string;
+  cases: number;
+  messages: number;
+  evidenceFiles: number;
+}
+
+/**
+ * Erases what identifies a customer, on their request, while keeping the statistics: cases keep
+ * their classification, severity, dates, clocks and outcome; names, phone numbers, complaint
+ * text, transcripts, evidence files and chat identities are removed or replaced. Idempotent.
+ */
+export async function eraseCustomerData(
+  db: PrismaClient,
+  { customerId, reference, now }: { customerId?: string; reference?: string; now: Date },
+): Promise<Result<ErasureSummary, { type: 'not_found' }>> {
+  const id =
+    customerId ?? (reference ? (await db.case.findUnique({ where: { reference }, select: { customerId: true } }))?.customerId : undefined);
+  const customer = id ? await db.customer.findUnique({ where: { id }, select: { id: true } }) : null;
+  if (!customer) return err({ type: 'not_found' });
+
+  const cases = await db.case.findMany({ where: { customerId: customer.id }, select: { id: true } });
+  const caseIds = cases.map((c) => c.id);
+  const accounts = await db.channelAccount.findMany({ where: { customerId: customer.id }, select: { id: true, conversationKey: true } });
+  const keys = accounts.map((a) => a.conversationKey);
+  const files = await db.evidence.findMany({
+    where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
+    select: { localPath: true },
+  });
+  for (const f of files) if (f.localPath) fs.rmSync(f.localPath, { force: true });
+
+  const summary = await db.$transaction(async (tx) => {
+    await tx.customer.update({ where: { id: customer.id }, data: { name: null, phone: null, anonymizedAt: now, surveyOptOut: true } });
+    await tx.case.updateMany({
+      where: { customerId: customer.id },
+      data: { description: ERASED, desiredResolution: null, customerName: null, customerPhone: null, summary: null },
+    });
+    const messages = await tx.transcriptMessage.updateMany({
+      where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
+      data: { text: ERASED, meta: '{}' },
+    });
+    await tx.evidence.updateMany({
+      where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
+      data: { caption: null, fileName: null, localPath: null, fileId: ERASED },
+    });
+    await tx.caseNote.updateMany({ where: { caseId: { in: caseIds } }, data: { text: ERASED } });
+    for (const a of accounts) {
+      // The chat identity is replaced by a one-way hash: the customer cannot be reached or
+      // recognised again, and a new message from them starts afresh.
+      const pseudonym = createHash('sha256').update(a.id).digest('hex').slice(0, 24);
+      await tx.channelAccount.update({
+        where: { id: a.id },
+        data: { externalUserId: `erased-${pseudonym}`, conversationKey: `erased:${pseudonym}`, conversationRef: '{}', reachable: false, unreachableReason: 'erased' },
+      });
+    }
+    await tx.dialogState.deleteMany({ where: { conversationKey: { in: keys } } });
+    for (const caseId of caseIds) {
+      await tx.caseEvent.create({ data: { caseId, type: 'customer_data_erased', actorType: 'system', createdAt: now } });
+    }
+    return { customerId: customer.id, cases: caseIds.length, messages: messages.count, evidenceFiles: files.filter((f) => f.localPath).length };
+  });
+  return ok(summary);
+}

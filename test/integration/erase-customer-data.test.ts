@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRuleClassifier } from '../../src/cases/classification/rules.js';
+import { loadPolicy } from '../../src/cases/clocks/index.js';
+import { createCase } from '../../src/cases/create-case.js';
+import { touchChannelAccount } from '../../src/cases/customers.js';
+import { ERASED, eraseCustomerData } from '../../src/cases/erase-customer-data.js';
+import { appendTranscript } from '../../src/cases/transcript.js';
+import type { Db } from '../../src/db/client.js';
+import { openTestDatabase } from '../support/db.js';
+
+let db: Db;
+beforeAll(async () => {
+  ({ db } = await openTestDatabase('cd-erase-'));
+});
+afterAll(async () => db?.$disconnect());
+
+describe('eraseCustomerData', () => {
+  it('removes what identifies the customer and keeps the statistics', async () => {
+    const now = new Date('2026-11-27T03:00:00Z');
+    const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '777', conversationKey: 'telegram:777', conversationRef: { kind: 'telegram', chatId: 777 }, now });
+    await appendTranscript(db, [{ conversationKey: 'telegram:777', direction: 'in', author: 'customer', text: 'my card 6222021234567890 was stolen', at: now }]);
+    const created = await createCase(
+      {
+        answers: { description: 'my card 6222021234567890 was stolen', name: 'Wang Fang', phone: '13812345678' },
+        customerId: account.customerId,
+        channelAccountId: account.accountId,
+        conversationKey: 'telegram:777',
+        intakeChannel: 'telegram',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        now,
+      },
+      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
+    );
+
+    const result = await eraseCustomerData(db, { reference: created.reference, now });
+    expect(result.ok).toBe(true);
+
+    const c = await db.case.findUniqueOrThrow({ where: { reference: created.reference }, include: { messages: true, events: true, customer: true } });
+    expect(c).toMatchObject({ description: ERASED, customerName: null, customerPhone: null, severity: created.severity, cause: created.cause, business: created.business });
+    expect(c.messages.every((m) => m.text === ERASED)).toBe(true);
+    expect(c.customer).toMatchObject({ name: null, phone: null });
+    expect(c.customer.anonymizedAt).not.toBeNull();
+    expect(c.events.at(-1)?.type).toBe('customer_data_erased');
+    const dump = JSON.stringify(await db.channelAccount.findMany({ where: { customerId: account.customerId } }));
+    expect(dump).not.toContain('777');
+    expect(await db.case.count()).toBeGreaterThan(0);
+  });
+
+  it('says when there is nobody to erase', async () => {
+    expect(await eraseCustomerData(db, { reference: 'C-20000101-0001', now: new Date() })).toEqual({ ok: false, error: { type: 'not_found' } });
+  });
+});
