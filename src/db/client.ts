@@ -1,21 +1,56 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
+import { PrismaClient as PgPrismaClient } from '../generated/pg/index.js';
 import { migrateSqlite } from './migrate.js';
-
-export type Db = PrismaClient;
+import { migratePostgres } from './migrate-postgres.js';
 
 /**
- * Opens the database named by DATABASE_URL, applying pending migrations first. SQLite is the
- * embedded default (`file:` URLs); PostgreSQL support arrives with the scale work.
+ * The database client every module receives. Its type is the SQLite client's; on PostgreSQL the
+ * object is the PostgreSQL client generated from the same models (see `openDatabase`).
+ */
+export type Db = PrismaClient;
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+/** Which database a DATABASE_URL names. */
+export function databaseKind(databaseUrl: string): DatabaseKind {
+  if (databaseUrl.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
+  throw new Error('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+}
+
+/** Connections per instance on PostgreSQL (`?connection_limit=` in the URL overrides it). */
+const DEFAULT_PG_POOL = 10;
+
+/**
+ * Opens the database named by DATABASE_URL, applying pending migrations first: a `file:` URL is
+ * the embedded SQLite default, a `postgresql://` URL is PostgreSQL for several instances (each
+ * instance migrates at start under an advisory lock, so starting them together is safe).
  */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
-  if (!databaseUrl.startsWith('file:')) {
-    throw new Error('Only SQLite (file:) DATABASE_URL is supported in this build');
-  }
+  if (databaseKind(databaseUrl) === 'postgresql') return openPostgres(databaseUrl);
   const filePath = databaseUrl.slice('file:'.length);
   migrateSqlite(filePath);
   const adapter = new PrismaBetterSQLite3({ url: `file:${filePath}`, timeout: 5000 } as { url: string });
   const db = new PrismaClient({ adapter });
   await db.$connect();
   return db;
+}
+
+async function openPostgres(databaseUrl: string): Promise<Db> {
+  const url = new URL(databaseUrl);
+  const limit = Number(url.searchParams.get('connection_limit') ?? DEFAULT_PG_POOL);
+  // Prisma-style parameters mean nothing to `pg`; a `schema` parameter is not supported.
+  url.searchParams.delete('connection_limit');
+  const connectionString = url.toString();
+  await migratePostgres(connectionString);
+  const adapter = new PrismaPg({ connectionString, max: Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_PG_POOL, application_name: 'complaint-desk' });
+  const db = new PgPrismaClient({ adapter });
+  await db.$connect();
+  // The one cast between the two clients. Both are generated from the same models
+  // (prisma/postgres/schema.prisma is written from prisma/schema.prisma by
+  // scripts/sync-postgres-schema.mjs, and a test checks it is current), so their model APIs are
+  // identical; only the nominal types differ, because each generated client declares its own.
+  return db as unknown as Db;
 }
