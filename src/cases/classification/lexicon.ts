@@ -37,6 +37,8 @@ export const BUSINESS_SIGNALS: Signal<TBusiness>[] = [
   en('credit_card', 1.5, String.raw`\b(?:american express|amex|discover card|synchrony|capital one|citi ?cards?|barclaycard|comenity)\b`),
   en('credit_card', 1.5, String.raw`\b(?:statement balance|minimum payment|balance transfer|cash advance|credit limit|credit line|annual fee|purchase apr|rewards? points?|cash ?back|sign[- ]?up bonus|late fee)\b`),
   en('credit_card', 0.6, String.raw`\bapr\b|\bcharge ?offs?\b|\bcharged off\b`),
+  // Card networks and the vocabulary of a card account (a debit card is "debit card" or "ATM card" in these texts).
+  en('credit_card', 2, String.raw`\b(?:visa|master ?card|card (?:account|balance|limit|statement|company|issuer|holder|services)|(?:airline|travel|rewards?|cash back|platinum|gold|business|retail) card|miles|statement credit|purchase protection|chargeback)\b`),
   zh('credit_card', 3, ['信用卡', '白金卡', '卡中心', '信用卡中心', '贷记卡', '准贷记卡']),
   zh('credit_card', 1.5, ['年费', '最低还款', '账单日', '还款日', '信用额度', '临时额度', '提额', '降额', '分期付款', '账单分期', '取现', '卡片', '办卡', '开卡', '销卡']),
   // debit cards
@@ -55,6 +57,8 @@ export const BUSINESS_SIGNALS: Signal<TBusiness>[] = [
   en('personal_loan', 2, String.raw`\bloans?\b|\blender\b|\bservicer\b|\bborrow(?:ed|er|ing)?\b|\b(?:navient|nelnet|great lakes|fedloan|mohela|sallie mae|aidvantage|edfinancial|ocwen|nationstar|mr\.? cooper|rocket mortgage|quicken loans|santander consumer|ally|credit acceptance|westlake|onemain|opploans|oportun|possible finance|speedy cash|check ?n ?go|advance america|ace cash|cashnet|lendingclub|prosper|upstart|avant)\b`),
   en('personal_loan', 1.5, String.raw`\b(?:modification|fha|garnish\w*|lien|dealership|dealer|title|repo|payday|lending|financ(?:e|ed|ing) (?:company|the)|payment plan|payment arrangements?)\b`),
   en('personal_loan', 0.7, String.raw`\b(?:debts?|owe|owed|paid off|payments?)\b`),
+  // Credit that is not a card: lines of credit, point-of-sale financing, leases.
+  en('personal_loan', 2.5, String.raw`\b(?:lines? of credit|financ(?:ing|ed)|lease|leasing|rent[- ]to[- ]own|installments?|buy now,? pay later|affirm|afterpay|klarna|acima|snap finance|underwrit\w*|approved for (?:a|the) loan|loan (?:application|officer|servicer|balance|account|agreement))\b`),
   en('personal_loan', 1, String.raw`\b(?:principal|payoff|pay off|interest rate|forbearance|deferment|down payment|vehicle|car|truck|house|home|property|tuition|pslf|income[- ]driven)\b`),
   zh('personal_loan', 3, ['贷款', '借款', '网贷', '房贷', '车贷', '消费贷', '信用贷', '经营贷', '助学贷', '按揭', '借呗', '微粒贷', '捷信', '消费金融', '小额贷', '分期乐', '放款', '下款', '借了', '贷了']),
   zh('personal_loan', 1.5, ['还款', '逾期', '利息', '本金', '提前还款', '提前结清', '期数', '月供']),
@@ -67,7 +71,7 @@ export const BUSINESS_SIGNALS: Signal<TBusiness>[] = [
   en('cash', 2, String.raw`\b(?:counterfeit|coins?|banknotes?|cash deposit|deposit(?:ed)? cash|(?:did ?n[o']t|didn't|never) (?:get|receive|dispense)\w* (?:the |my )?cash|dispense\w*)\b`),
   zh('cash', 3, ['现金', '取现金', '存取款', '残币', '假币', '硬币', '零钱', '钞票', '人民币兑换', '大额取款', '取款机', '点钞']),
   // credit reports and personal data
-  en('personal_info', 4, String.raw`\bcredit (?:reports?|reporting|files?|bureaus?|history|profile)\b|\bconsumer reports?\b|\breporting agenc\w*`),
+  en('personal_info', 3, String.raw`\bcredit (?:reports?|reporting|files?|bureaus?|history|profile)\b|\bconsumer reports?\b|\breporting agenc\w*`),
   en('personal_info', 3, String.raw`\b(?:equifax|experian|transunion|trans union|lexisnexis|chexsystems|early warning|fcra|fair credit reporting|1681\w*|hard inquir\w*|inquir(?:y|ies)|credit scores?|tradelines?|metro ?2|dispute letter)\b`),
   en('personal_info', 1, String.raw`\b(?:inaccurate|incorrect(?:ly)? report\w*|reporting|personal information|identity theft|data breach|obsolete|verify the accuracy|remove (?:this|these|the) (?:account|item))\b`),
   zh('personal_info', 3, ['征信', '个人信息', '信息泄露', '隐私', '信用报告', '个人资料', '信息被泄露', '上征信']),

@@ -8,19 +8,29 @@ import { gradeSeverity } from './severity.js';
 import { normalizeText, polarityAt, snippet } from './text.js';
 import type { Classification, ClassifyContext, Classifier } from './types.js';
 
+/** The opening of a complaint (characters) and how much more a product named there weighs. */
+const LEAD = 250;
+const LEAD_BOOST = 1.5;
+
 interface Vote<T extends string> {
   scores: Map<T, number>;
   evidence: Map<T, string[]>;
 }
 
-/** Each occurrence after the first counts half as much, at most 6 occurrences per signal. */
-function vote<T extends string>(t: string, signals: readonly Signal<T>[]): Vote<T> {
+/**
+ * Each occurrence after the first counts half as much, at most 6 occurrences per signal. With
+ * `lead`, a signal that already occurs in the first `lead` characters counts `LEAD_BOOST` times:
+ * people name the product they complain about first, and what it led to (a credit report, a
+ * collector) later.
+ */
+function vote<T extends string>(t: string, signals: readonly Signal<T>[], lead = 0): Vote<T> {
   const scores = new Map<T, number>();
   const evidence = new Map<T, string[]>();
   for (const s of signals) {
     s.re.lastIndex = 0;
     let n = 0;
     let first: string | null = null;
+    let firstAt = -1;
     let m: RegExpExecArray | null;
     while (n < 6 && (m = s.re.exec(t)) !== null) {
       if (m[0] === '') {
@@ -29,10 +39,14 @@ function vote<T extends string>(t: string, signals: readonly Signal<T>[]): Vote<
       }
       if (s.negatable && polarityAt(t, m.index) === 'negated') continue;
       n++;
-      first ??= m[0];
+      if (first === null) {
+        first = m[0];
+        firstAt = m.index;
+      }
     }
     if (n === 0) continue;
-    scores.set(s.id, (scores.get(s.id) ?? 0) + s.w * (1 + 0.5 * (n - 1)));
+    const boost = firstAt < lead ? LEAD_BOOST : 1;
+    scores.set(s.id, (scores.get(s.id) ?? 0) + s.w * boost * (1 + 0.5 * (n - 1)));
     const ev = evidence.get(s.id) ?? [];
     if (ev.length < 2 && first) ev.push(snippet(first));
     evidence.set(s.id, ev);
@@ -76,7 +90,7 @@ export function classifyByRules(text: string, ctx: ClassifyContext): Classificat
     causeVote.scores.set('funds_security', (causeVote.scores.get('funds_security') ?? 0) + 4 + 2 * cues.length);
     causeVote.evidence.set('funds_security', cues.slice(0, 2).map((r) => r.replace(/^.*← "|"$/g, '')));
   }
-  const business = pick<TBusiness>('business', vote(t, BUSINESS_SIGNALS), 'other');
+  const business = pick<TBusiness>('business', vote(t, BUSINESS_SIGNALS, LEAD), 'other');
   const cause = pick<TCause>('cause', causeVote, 'other');
   const channel = pick<TChannel>('channel', vote(t, CHANNEL_SIGNALS), 'other');
   reasons.push(business.reason, cause.reason, channel.reason);

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { classifyByRules } from '../../../src/cases/classification/index.js';
+
+const ctx = { now: new Date('2026-11-27T02:00:00Z'), timeZone: 'Asia/Shanghai' };
+const run = (text: string) => classifyByRules(text, ctx);
+
+describe('business: the product named first outweighs what it led to', () => {
+  it.each([
+    ['My Visa card limit was cut without warning and my credit score dropped.', 'credit_card'],
+    ['I financed a sofa through a point-of-sale lender; the line of credit shows twice on my credit report.', 'personal_loan'],
+    ['Equifax and Experian both list an account that I paid off, and the bureau will not fix my credit report.', 'personal_info'],
+    ['我的信用卡逾期了一次，现在征信上有记录。', 'credit_card'],
+  ])('%s → %s', (text, expected) => {
+    expect(run(text).business).toBe(expected);
+  });
+});
+
+describe('cause: specific causes over narrative words', () => {
+  it.each([
+    ['The agency says I owe a medical bill; I asked for validation and proof from the original creditor and they sued me anyway.', 'debt_collection'],
+    ['A law firm got a judgment and started a wage garnishment for a time-barred debt.', 'debt_collection'],
+    ['I borrowed $500 and have already paid back triple that; the APR is over 300%, this is predatory.', 'fees'],
+    ['My account was overdrawn by $3 and they hit me with three NSF items in one day.', 'fees'],
+    ['The manager and two agents were polite, but the interest they charged on my loan is double what the agreement says.', 'fees'],
+    ['催收公司天天打电话给我的紧急联系人。', 'debt_collection'],
+  ])('%s → %s', (text, expected) => {
+    expect(run(text).cause).toBe(expected);
+  });
+});
+
+describe('lexicon hygiene', () => {
+  it('does not read English words inside longer words ("app" in "approved", "atm" in "treatment")', () => {
+    const c = run('My loan was approved after the treatment plan was accepted.');
+    expect(c.channel).not.toBe('mobile_app');
+    expect(c.channel).not.toBe('atm');
+  });
+
+  it('reads a 95xxx bank hotline as phone banking, not any number with 95 in it', () => {
+    expect(run('我打了95588没人接').channel).toBe('phone_banking');
+    expect(run('I paid $95 for the appraisal').channel).not.toBe('phone_banking');
+  });
+});
