@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { createBotFrameworkChannel } from './bot/botframework.js';
+import { mountWebChat } from './bot/webchat.js'; // web chat page (issue 2)
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
@@ -155,6 +156,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   );
   // --- end staff ---
 
+  // --- web chat page (issue 2): `/`, its transport under /api/webchat, pushes to open pages ---
+  const webchat = mountWebChat(app, { db, runner, log, bankName: config.BANK_NAME, clock });
+  messenger.register(webchat.sender);
+  // --- end web chat ---
+
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such page.' });
   });
@@ -197,6 +203,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     express: app,
     stop() {
       stopping ??= (async () => {
+        webchat.close(); // web chat (issue 2): open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
         await db.$disconnect();
