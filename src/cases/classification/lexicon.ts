@@ -92,8 +92,8 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   en('debt_collection', 1.5, String.raw`\b(?:collections?|harass\w*|debt|owe|owed|calling (?:me|my)|calls? (?:to )?my (?:work|job|employer|family|relatives)|threaten\w*)\b`),
   // What collectors do and what consumers dispute with them: the debt itself, its validity, its age, court action.
   en('debt_collection', 2, String.raw`\b(?:original creditor|alleged debt|(?:this|the|a|my|that|her|his) debt|debts? (?:i|that i) do(?:es)? ?n[o']t owe|do(?:es)? ?n[o']t owe|not owed|proof (?:of|that) (?:the |this )?debt|statute of limitations?|time[- ]barred|re-?ag(?:e|ed|ing)|judg(?:e)?ments?|garnish\w*|law (?:firm|office)|attorneys? (?:office|at law)|sued|summons|placed (?:in|into|for) collections?|sent (?:it |this )?to collections?|in collections?|charged[- ]off|charge[- ]off account|medical (?:debt|bills?|accounts?)|receivables|recovery|credit management|portfolio|midland|stop (?:calling|contacting)|wrong number|keeps? calling|called (?:me )?(?:repeatedly|multiple times|every day|daily|at work)|voicemails?|cease (?:all )?(?:communication|contact)|do not (?:call|contact))\b`),
-  zh('debt_collection', 3, ['催收', '暴力催收', '爆通讯录', '通讯录', '催款', '紧急联系人', '外访', '上门', '催债', '讨债', '爆通']),
-  zh('debt_collection', 2, ['骚扰', '威胁', '恐吓', '辱骂', '侮辱', '打电话给我家人', '家人', '亲友', '同事', '单位', '村委', '朋友', '父母', '短信轰炸', '呼死你']),
+  zh('debt_collection', 3, ['催收', '暴力催收', '爆通讯录', '通讯录', '催款', '紧急联系人', '联系人', '外访', '上门', '催债', '讨债', '爆通', '骚扰', '电话轰炸', '律师函', '家访', '传票']),
+  zh('debt_collection', 2, ['轰炸', '频繁', '法务', '欠款', '威胁', '恐吓', '辱骂', '侮辱', '打电话给我家人', '家人', '亲友', '同事', '单位', '村委', '朋友', '父母', '短信轰炸', '呼死你']),
   // fees and pricing
   en('fees', 3, String.raw`\b(?:fees?|overdraft fees?|late fees?|annual fees?|maintenance fees?|service charges?|finance charges?|surcharge|extra charges?|charged (?:me )?(?:a|an|the)? ?(?:fee|interest)|interest (?:charged|charges|rate)|exchange rate)\b`),
   en('fees', 2, String.raw`\b(?:(?:wrong|incorrect|bad|poor|different) (?:exchange |conversion )?rate|rate (?:applied|was (?:wrong|incorrect))|conversion (?:rate|value)|currency exchange|swift|pay (?:more|extra)|had to pay|paid (?:more|extra)|extra (?:money|amount|pound|dollar|euro)s?)\b`),
@@ -101,21 +101,31 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   // Price of credit and of being short of money: interest, rates, overdrafts, paying back far more than borrowed.
   en('fees', 2, String.raw`\b(?:interest|over ?charg\w*|predatory|usur\w*|\d+(?:\.\d+)? ?%|(?:double|triple|twice|three times) (?:the|what|that)|paid (?:back )?(?:more|over|almost|nearly)|pay(?:ing)? (?:back )?(?:over|almost|nearly|double|triple)|payoff amount|overdraft|over ?drawn|nsf|insufficient funds|returned (?:item|payment)|bounced)\b`),
   zh('fees', 3, ['手续费', '年费', '服务费', '收费', '乱收费', '罚息', '滞纳金', '高利贷', '砍头息', '会员费', '担保费', '咨询费', '扣费', '多收', '砍头', '息费', '复利', '溢价', '超过36', '超过24', '36%', '24%', '服务费用', '权益费', '收取', '管理费', '费率']),
-  zh('fees', 1.5, ['利息', '利率', '违约金', '年化', '费用', '高息', '计息', '会员', '保费', '退费', '退还']),
+  // Money taken without a reason given is a pricing complaint: 乱扣款, 私自扣款, 无故扣钱.
+  zh('fees', 2, ['扣款', '扣钱', '扣了我', '乱扣', '私自扣', '无故扣', '代扣', '利率太高', '利息太高', '利息高', '高额', '多扣']),
+  zh('fees', 1.5, ['不知情', '利息', '利率', '违约金', '年化', '费用', '高息', '计息', '会员', '保费', '退费', '退还']),
   // marketing and sales
   en('marketing', 3, String.raw`\b(?:advertis\w*|promotion\w*|promo\w*|sign[- ]?up bonus|bonus offer|misleading|mislead|misled|sales (?:rep\w*|pitch|tactics|practices)|telemarket\w*|solicit\w*|pre-?approved|bait and switch|false advertising)\b`),
   en('marketing', 1.5, String.raw`\b(?:offer(?:ed)?|bonus|rewards?|promised|told me (?:i|it) would)\b`),
-  zh('marketing', 3, ['业务员', '销售人员', '推荐', '介绍', '当时说', '骗我说', '利息很低', '利息低', '利息非常低', '说可以', '打电话说', '打电话给我说', '专员', '宣称', '声称', '保证', '没有说', '夸大']),
-  zh('marketing', 3, ['营销', '推销', '宣传', '虚假宣传', '诱导', '误导', '欺骗消费者', '搭售', '捆绑', '推广', '广告', '电话营销', '承诺', '号称', '说好的', '免息', '额度高', '低息', '送', '赠送', '活动', '套路', '办理', '诱骗', '欺诈', '夸大']),
+  zh('marketing', 3, ['业务员', '销售人员', '推荐', '介绍', '当时说', '骗我说', '利息很低', '利息低', '利息非常低', '无利息', '零利息', '说可以', '打电话说', '打电话给我说', '宣称', '声称', '没有说', '没说', '没跟我说', '夸大']),
+  zh('marketing', 3, ['营销', '推销', '宣传', '虚假宣传', '诱导', '误导', '欺骗消费者', '搭售', '捆绑', '推广', '广告', '电话营销', '承诺', '号称', '说好的', '免息', '额度高', '低息', '赠送', '套路', '诱骗', '欺诈', '退保']),
+  // What the seller said when selling (当时业务员说…, 专员告诉我…): the sale, not the price, is the complaint.
+  en('marketing', 3, String.raw`(?:当时|办理时|推销时|办卡时|贷款时|业务员|专员|销售|经理|客服人员|工作人员)[^。！？，,]{0,10}(?:说|告诉我|承诺|保证|介绍)|接到[^。！？]{0,12}电话`),
+  // Common words that also name a sales context ("办理" = to apply for anything, "活动" = any campaign).
+  zh('marketing', 1, ['专员', '保证', '活动', '办理']),
   // customer service
   en('service', 3, String.raw`\b(?:customer service|customer care|rude|unprofessional|hung up|on hold|no response|never (?:called|responded|heard)|unhelpful|runaround|poor service|terrible service|(?:refused|refuse|failed|fail) to (?:respond|help|answer|call)|never (?:got|received) (?:a |any )?(?:response|answer|call back|callback))\b`),
   // People and contact steps appear in almost every narrative, so they only tip the balance.
   en('service', 0.5, String.raw`\b(?:representatives?|reps?|agents?|supervisor|manager|called (?:them|the bank|customer)|waited|waiting|transferred me|email(?:ed)?)\b`),
-  zh('service', 1.5, ['协商', '延期', '停息', '分期还款', '理赔', '希望', '解决', '不同意', '拒绝', '退回', '未到账', '没到账', '重复', '要求', '处理', '联系不上', '找不到']),
-  zh('service', 3, ['客服', '态度', '服务', '不处理', '推诿', '敷衍', '无人接听', '打不通', '不回复', '没人管', '拖延', '踢皮球', '工作人员', '柜员', '排队', '不解决', '无人处理', '不作为', '投诉无门', '没有回复', '不予处理', '等待']),
+  zh('service', 1.5, ['延期', '停息', '分期还款', '个性化分期', '理赔', '未到账', '没到账', '联系不上', '找不到']),
+  // Words every complaint uses ("I hope", "I ask", "handle", "negotiate"): they only break ties.
+  zh('service', 0.5, ['协商', '希望', '解决', '不同意', '拒绝', '退回', '重复', '要求', '处理']),
+  zh('service', 1.5, ['客服', '服务', '态度']),
+  zh('service', 3, ['不处理', '推诿', '敷衍', '无人接听', '打不通', '不回复', '没人管', '拖延', '踢皮球', '工作人员', '柜员', '排队', '不解决', '无人处理', '不作为', '投诉无门', '没有回复', '不予处理', '等待']),
   // disclosure
   en('disclosure', 3, String.raw`\b(?:(?:not|never|wasn'?t|weren'?t) (?:disclosed|informed|told|notified|explained)|(?:did ?n[o']t|didn't|failed to|never) (?:disclose|inform|tell|notify|explain)|hidden (?:fees?|terms)|fine print|no disclosure|without (?:notice|notifying))\b`),
-  zh('disclosure', 3, ['未告知', '没有告知', '没告知', '隐瞒', '未披露', '不透明', '没有说明', '未说明', '未提示', '没有提示', '不告知', '未通知', '没有通知', '不知情']),
+  zh('disclosure', 3, ['未告知', '没有告知', '没告知', '隐瞒', '未披露', '不透明', '没有说明', '未说明', '未提示', '没有提示', '不告知', '未通知', '没有通知']),
+  zh('disclosure', 1.5, ['不知情']),
   // product returns
   en('returns', 3, String.raw`\b(?:return on (?:my )?investment|yield|lost value|losses on|net asset value)\b`),
   zh('returns', 3, ['收益', '亏损', '亏本', '保本', '收益率', '预期收益', '本金亏']),

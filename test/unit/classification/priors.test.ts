@@ -40,3 +40,15 @@ describe('lexicon hygiene', () => {
     expect(run('I paid $95 for the appraisal').channel).not.toBe('phone_banking');
   });
 });
+
+describe('cause (zh): structure over common words', () => {
+  it.each([
+    ['逾期以后他们天天给我的联系人打电话，电话轰炸，态度很差。', 'debt_collection'],
+    ['平台无故扣款两次，也不说是什么钱，我希望退回。', 'fees'],
+    ['当时业务员说利息很低，办了以后才发现每月要还那么多。', 'marketing'],
+    ['接到一个推销电话，说可以免息分期，结果全是手续费之外的套路。', 'marketing'],
+    ['客服一直推诿，打了十几次电话都不处理。', 'service'],
+  ])('%s → %s', (text, expected) => {
+    expect(run(text).cause).toBe(expected);
+  });
+});
