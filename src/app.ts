@@ -29,6 +29,7 @@ import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
 // --- scheduler (issue 6) ---
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
+import { createSurveyService } from './cases/surveys/index.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -75,6 +76,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const events = createDomainEvents((e, event) =>
     log.error({ err: { message: (e as Error).message }, event: event.type, caseRef: 'reference' in event ? event.reference : undefined }, 'event listener failed'),
   );
+  // --- surveys (issue 6): follow-up survey after resolution; its jobs run on the scheduler ---
+  const schedulerRef: { current?: Scheduler } = {};
+  const surveys = createSurveyService({
+    db,
+    events,
+    messenger,
+    policy,
+    log: log.child({ component: 'surveys' }),
+    clock,
+    delayMinutes: config.SURVEY_DELAY_MINUTES,
+    lowScoreAction: config.SURVEY_LOW_SCORE_ACTION,
+    wake: () => schedulerRef.current?.wake(),
+  });
+  // --- end surveys ---
 
   const runner = createTurnRunner({
     db,
@@ -86,6 +101,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     detectFraud,
     extractAmount,
     extractOccurredOn,
+    surveys: surveys.portFor, // survey (issue 6)
     onCaseCreated: (c) =>
       void events.emit({
         type: 'case.created',
@@ -182,8 +198,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const port = (server.address() as AddressInfo).port;
 
   // --- scheduler (issue 6): durable jobs (surveys, reminders); one worker per instance ---
-  const jobHandlers: Record<string, JobHandler> = { ...opts.jobHandlers };
+  const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...opts.jobHandlers };
   const scheduler = startScheduler({ db, handlers: jobHandlers, log: log.child({ component: 'scheduler' }), clock, pollMs: opts.schedulerPollMs ?? 2000 });
+  schedulerRef.current = scheduler;
   // --- end scheduler ---
   const url = `http://127.0.0.1:${port}`;
   log.info({ port, database: config.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql', policy: policy.name }, 'complaint desk listening');

@@ -9,7 +9,14 @@ export type DomainEvent =
   | { type: 'case.status_changed'; caseId: string; reference: string; from: string; to: string; actorId: string | null; at: Date }
   | { type: 'case.resolved'; caseId: string; reference: string; at: Date }
   | { type: 'case.reopened'; caseId: string; reference: string; at: Date }
-  | { type: 'case.clock_milestone'; caseId: string; reference: string; clock: 'first_response' | 'regulatory'; milestone: string; at: Date };
+  | { type: 'case.clock_milestone'; caseId: string; reference: string; clock: 'first_response' | 'regulatory'; milestone: string; at: Date }
+  // --- survey (issue 6) ---
+  /** The customer finished the survey's questions (solved + score). */
+  | { type: 'survey.answered'; caseId: string; reference: string; solved: string | null; score: number | null; at: Date }
+  /** "Not solved" or a score of 1–2: staff are alerted (a StaffNotification row exists too). */
+  | { type: 'survey.unhappy'; caseId: string; reference: string; solved: string | null; score: number | null; action: 'reopened' | 'followup'; at: Date }
+  /** The customer asked for a review (核查): a linked case at the next escalation level. */
+  | { type: 'case.review_requested'; caseId: string; reference: string; reviewCaseId: string; reviewReference: string; escalationLevel: string; at: Date };
 
 export type DomainEventType = DomainEvent['type'];
 type Listener<T extends DomainEventType> = (event: Extract<DomainEvent, { type: T }>) => void | Promise<void>;

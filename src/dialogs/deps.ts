@@ -49,4 +49,49 @@ export interface DialogDeps {
     requestHuman(reference: string): Promise<boolean>;
     listOpen(): Promise<OpenCaseLine[]>;
   };
+  /** Follow-up surveys of this conversation (issue 6); absent where surveys are not wired (dialog tests). */
+  surveys?: SurveyPort;
 }
+
+// --- survey (issue 6) ---
+export type SurveyQuestion = 'solved' | 'score' | 'comment';
+export type SurveySolved = 'yes' | 'partly' | 'no';
+
+/** A survey in this conversation waiting for the customer's answer. */
+export interface AwaitingSurvey {
+  surveyId: string;
+  reference: string;
+  language: Lang;
+  question: SurveyQuestion;
+}
+
+export type SurveyAnswer = { question: 'solved'; value: SurveySolved } | { question: 'score'; value: number } | { question: 'comment'; value: string | null };
+
+/** What recording an answer led to. */
+export interface SurveyAnswerOutcome {
+  /** False when the answer came too late or twice (nothing changed). */
+  recorded: boolean;
+  /** Set when this answer made the case unhappy: reopened, or a supervisor follow-up. */
+  lowScoreAction?: 'reopened' | 'followup';
+  /** After the comment: offer a review (the customer was not fully satisfied). */
+  offerReview?: boolean;
+}
+
+export interface ReviewReceipt {
+  reference: string;
+  escalationLevel: string;
+  regulatoryDueAt: Date;
+  alreadyExisted: boolean;
+}
+
+export interface SurveyPort {
+  awaiting(): Promise<AwaitingSurvey | null>;
+  answer(surveyId: string, answer: SurveyAnswer): Promise<SurveyAnswerOutcome>;
+  /** Opts the customer out of surveys; false when they were never surveyed (the word is then not a command). */
+  optOut(): Promise<boolean>;
+  /** Opens (or finds) the review case of `reference`; null when it is not this customer's resolved case. */
+  requestReview(reference: string): Promise<ReviewReceipt | null>;
+  /** The policy profile's name (cn, uk, us, …): which regulator to name. */
+  policyName: string;
+}
+// --- end survey ---

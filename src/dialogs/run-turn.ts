@@ -8,7 +8,7 @@ import { createCase, type CreatedCase } from '../cases/create-case.js';
 import { touchChannelAccount, type KnownAccount } from '../cases/customers.js';
 import { appendTranscript, type TranscriptEntry } from '../cases/transcript.js';
 import { step } from './conversation.js';
-import type { DialogDeps, FraudSignal } from './deps.js';
+import type { DialogDeps, FraudSignal, SurveyPort } from './deps.js';
 import { parseState } from './state.js';
 import { createPrismaLease, createPrismaStateStore } from './state-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
@@ -30,6 +30,8 @@ export interface TurnRunnerDeps {
   clock?: () => Date;
   /** Told of every new case (staff alerts, metrics). Must not throw. */
   onCaseCreated?: (created: CreatedCase & { intakeChannel: string }) => void;
+  /** Follow-up surveys of a conversation (issue 6); without it the dialog never sees surveys. */
+  surveys?: (account: { customerId: string; accountId: string }, now: Date) => SurveyPort;
 }
 
 export interface TurnRunner {
@@ -154,6 +156,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       detectFraud: deps.detectFraud,
       extractAmount: deps.extractAmount,
       extractOccurredOn: deps.extractOccurredOn,
+      ...(deps.surveys ? { surveys: deps.surveys({ customerId: account.customerId, accountId: account.accountId }, now) } : {}), // survey (issue 6)
       cases: {
         async submit(sub) {
           const c = await createCase(

@@ -113,6 +113,38 @@ export const en = {
   staff_handoff_ended: 'Our colleague has left the conversation and I, the assistant, am back. Type "help" to see what I can do.',
   case_info_added: 'Thank you. I have added this to your complaint {{reference}}; the complaints team will see it.',
   // --- end staff console ---
+  // --- survey (issue 6): follow-up survey (回访), review (核查) and where to turn beyond the bank ---
+  survey_intro: 'About your complaint {{reference}}: we would like to know how we did. (Reply "stop" if you do not want surveys.)',
+  survey_q_solved: 'Was your problem solved?',
+  survey_btn_yes: 'Yes',
+  survey_btn_partly: 'Partly',
+  survey_btn_no: 'No',
+  survey_q_score: 'How satisfied are you with how we handled it? 1 = very dissatisfied, 5 = very satisfied.',
+  survey_q_comment: 'Anything you would like to add? Type a comment, or press Skip.',
+  survey_btn_skip: 'Skip',
+  survey_invalid: 'Sorry, I did not catch that. Please use one of the buttons.',
+  survey_reminder: 'A reminder about complaint {{reference}}: your feedback helps us improve and takes a few seconds.',
+  survey_thanks: 'Thank you for your feedback.',
+  survey_comment_saved: 'Thank you, your comment has been passed on to the complaints team.',
+  survey_reopened: 'I am sorry it was not put right. We have reopened complaint {{reference}}, and a colleague will contact you here.',
+  survey_followup: 'I am sorry it was not put right. A supervisor will follow up with you about complaint {{reference}}.',
+  survey_review_offer: 'If you disagree with our decision, you can ask for a review (核查) by a more senior team, which answers within 30 days.',
+  survey_btn_review: 'Request a review',
+  survey_review_created: 'Your review request is registered: {{reference}}. Our {{level}} team will look at the decision again and answer by {{due}}.',
+  survey_review_exists: 'A review of this complaint is already under way: {{reference}}, answer by {{due}}.',
+  survey_review_unavailable: 'Sorry, I could not find that complaint to review. Type "human" to talk to a person.',
+  survey_level_back_office: 'back-office',
+  survey_level_leadership: 'senior management',
+  beyond_bank_cn:
+    'If you still disagree after that, you may apply for mediation by a financial dispute mediation organisation, or call the National Financial Regulatory Administration (国家金融监督管理总局) consumer hotline 12378.',
+  beyond_bank_uk:
+    'If you still disagree after our final response (or after 8 weeks), you can refer your complaint free of charge to the Financial Ombudsman Service: 0800 023 4567, financial-ombudsman.org.uk.',
+  beyond_bank_us:
+    'If you still disagree after that, you can submit a complaint to the Consumer Financial Protection Bureau (CFPB): 855-411-2372, consumerfinance.gov/complaint, or use mediation.',
+  beyond_bank_other: 'If you still disagree after that, you may turn to a mediation service or to your financial regulator.',
+  survey_opted_out: 'Understood: we will not send you any more surveys. Your complaints are not affected.',
+  survey_closed: 'This survey is no longer open. Thank you.',
+  // --- end survey ---
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,0 +1,146 @@
+import type { PrismaClient } from '@prisma/client';
+import type { AwaitingSurvey, SurveyAnswer, SurveyAnswerOutcome } from '../../dialogs/deps.js';
+import { ZLang } from '../../dialogs/types.js';
+import { recordEvent } from '../case-events.js';
+import type { DomainEvents } from '../domain-events.js';
+import { cancelJobs } from '../scheduler/index.js';
+
+/** How long after the score the optional comment is still taken as a comment. */
+export const COMMENT_WINDOW_MS = 24 * 60 * 60_000;
+
+export type LowScoreAction = 'reopen' | 'followup';
+
+/**
+ * The survey of this conversation (channel account) that waits for an answer, newest first:
+ * one sent and not expired (question `solved` or `score`), or one answered within the last
+ * 24 hours whose optional comment is still open.
+ */
+export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccountId: string; now: Date }): Promise<AwaitingSurvey | null> {
+  const { channelAccountId, now } = opts;
+  const s = await db.survey.findFirst({
+    where: {
+      case: { channelAccountId },
+      OR: [
+        { status: 'sent', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
+        { status: 'answered', comment: null, answeredAt: { gt: new Date(now.getTime() - COMMENT_WINDOW_MS) } },
+      ],
+    },
+    orderBy: { sentAt: 'desc' },
+    select: { id: true, status: true, solved: true, case: { select: { reference: true, language: true } } },
+  });
+  if (!s) return null;
+  return {
+    surveyId: s.id,
+    reference: s.case.reference,
+    language: ZLang.catch('zh').parse(s.case.language),
+    question: s.status === 'answered' ? 'comment' : s.solved === null ? 'solved' : 'score',
+  };
+}
+
+export interface AnswerSurveyDeps {
+  db: PrismaClient;
+  events: DomainEvents;
+  lowScoreAction: LowScoreAction;
+}
+
+/**
+ * Records one answer on the Survey row and the case timeline. Each write is conditional on the
+ * survey still waiting for that question, so a repeated button press changes nothing.
+ * "Not solved" or a score of 1–2 (whichever comes first) makes the case unhappy once: reopened,
+ * or a 回访 follow-up for a supervisor (SURVEY_LOW_SCORE_ACTION), and staff are alerted.
+ */
+export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: string; answer: SurveyAnswer; now: Date }): Promise<SurveyAnswerOutcome> {
+  const { db } = deps;
+  const { surveyId, answer, now } = opts;
+  const survey = await db.survey.findUnique({ where: { id: surveyId }, select: { caseId: true, solved: true, score: true, case: { select: { reference: true } } } });
+  if (!survey) return { recorded: false };
+  const { caseId } = survey;
+  const reference = survey.case.reference;
+  const actor = { type: 'customer' as const };
+
+  if (answer.question === 'solved') {
+    const res = await db.survey.updateMany({ where: { id: surveyId, status: 'sent', solved: null }, data: { solved: answer.value } });
+    if (res.count === 0) return { recorded: false };
+    await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, data: { question: 'solved', solved: answer.value } });
+    if (answer.value !== 'no') return { recorded: true };
+    return { recorded: true, lowScoreAction: await handleUnhappy(deps, { caseId, reference, solved: 'no', score: null, now }) };
+  }
+
+  if (answer.question === 'score') {
+    const res = await db.survey.updateMany({
+      where: { id: surveyId, status: 'sent', score: null, solved: { not: null } },
+      data: { score: answer.value, status: 'answered', answeredAt: now },
+    });
+    if (res.count === 0) return { recorded: false };
+    await cancelJobs(db, [`survey:remind:${surveyId}`, `survey:expire:${surveyId}`]);
+    await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, data: { question: 'score', score: answer.value, solved: survey.solved } });
+    await deps.events.emit({ type: 'survey.answered', caseId, reference, solved: survey.solved, score: answer.value, at: now });
+    // "No" already made the case unhappy at the first question; a low score only counts once.
+    if (answer.value > 2 || survey.solved === 'no') return { recorded: true };
+    return { recorded: true, lowScoreAction: await handleUnhappy(deps, { caseId, reference, solved: survey.solved, score: answer.value, now }) };
+  }
+
+  const res = await db.survey.updateMany({ where: { id: surveyId, status: 'answered', comment: null }, data: { comment: answer.value ?? '' } });
+  if (res.count === 0) return { recorded: false };
+  // The comment is the customer's own words: kept in the note (staff read it), never in `data` or logs.
+  await recordEvent(db, { caseId, type: answer.value ? 'survey_comment' : 'survey_comment_skipped', actor, at: now, note: answer.value ?? null });
+  const answered = await db.survey.findUniqueOrThrow({ where: { id: surveyId }, select: { solved: true, score: true } });
+  const satisfied = answered.solved === 'yes' && (answered.score ?? 0) >= 4;
+  return { recorded: true, offerReview: !satisfied };
+}
+
+async function handleUnhappy(
+  deps: AnswerSurveyDeps,
+  u: { caseId: string; reference: string; solved: string | null; score: number | null; now: Date },
+): Promise<'reopened' | 'followup'> {
+  const { db, events } = deps;
+  const { caseId, reference, now } = u;
+  let action: 'reopened' | 'followup' = 'followup';
+  if (deps.lowScoreAction === 'reopen') {
+    // Only a resolved case reopens (a closed one is archived): otherwise a supervisor follows up.
+    const res = await db.case.updateMany({ where: { id: caseId, status: 'resolved' }, data: { status: 'reopened', reopenCount: { increment: 1 }, resolvedAt: null } });
+    if (res.count === 1) action = 'reopened';
+  }
+  const answers = `solved=${u.solved ?? '-'}, score=${u.score ?? '-'}`;
+  await db.$transaction(async (tx) => {
+    if (action === 'reopened') {
+      await recordEvent(tx, {
+        caseId,
+        type: 'reopened',
+        actor: { type: 'customer' },
+        at: now,
+        note: 'Follow-up survey: the customer says the problem was not solved.',
+        data: { from: 'resolved', to: 'reopened', source: 'survey', solved: u.solved, score: u.score },
+      });
+    } else {
+      await recordEvent(tx, { caseId, type: 'survey_followup_requested', actor: { type: 'system' }, at: now, data: { solved: u.solved, score: u.score } });
+      await tx.staffNotification.create({ data: { type: 'survey_followup', caseId, createdAt: now, message: `回访 follow-up needed for ${reference}: customer unhappy (${answers}).` } });
+    }
+    await tx.staffNotification.create({
+      data: { type: 'survey_unhappy', caseId, createdAt: now, message: `Unhappy survey on ${reference} (${answers}); case ${action === 'reopened' ? 'reopened' : 'needs a supervisor follow-up'}.` },
+    });
+  });
+  if (action === 'reopened') {
+    await events.emit({ type: 'case.status_changed', caseId, reference, from: 'resolved', to: 'reopened', actorId: null, at: now });
+    await events.emit({ type: 'case.reopened', caseId, reference, at: now });
+  }
+  await events.emit({ type: 'survey.unhappy', caseId, reference, solved: u.solved, score: u.score, action, at: now });
+  return action;
+}
+
+/**
+ * "stop" / "不要再发" from a customer who has been surveyed: no more surveys or reminders, now
+ * or later. False when the customer was never surveyed (then the word is not a command).
+ */
+export async function optOutOfSurveys(db: PrismaClient, opts: { customerId: string; now: Date }): Promise<boolean> {
+  const { customerId, now } = opts;
+  const surveys = await db.survey.findMany({ where: { case: { customerId } }, select: { id: true, caseId: true, status: true } });
+  if (surveys.length === 0) return false;
+  await db.customer.update({ where: { id: customerId }, data: { surveyOptOut: true } });
+  for (const s of surveys.filter((x) => x.status === 'scheduled' || x.status === 'sent')) {
+    await db.survey.update({ where: { id: s.id }, data: { status: 'skipped' } });
+    await cancelJobs(db, [`survey:send:${s.caseId}`, `survey:remind:${s.id}`, `survey:expire:${s.id}`]);
+    await recordEvent(db, { caseId: s.caseId, type: 'survey_opted_out', actor: { type: 'customer' }, at: now });
+  }
+  return true;
+}

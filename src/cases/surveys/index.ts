@@ -1,0 +1,71 @@
+import type { PrismaClient } from '@prisma/client';
+import type { Logger } from 'pino';
+import type { SurveyPort } from '../../dialogs/deps.js';
+import type { ComplaintPolicy } from '../clocks/index.js';
+import type { DomainEvents } from '../domain-events.js';
+import type { CustomerMessenger } from '../messenger.js';
+import type { JobHandler } from '../scheduler/index.js';
+import { answerSurvey, findAwaitingSurvey, optOutOfSurveys, type LowScoreAction } from './answer-survey.js';
+import { requestReview } from './request-review.js';
+import { SURVEY_JOB, scheduleSurvey } from './schedule-survey.js';
+import { expireSurveyJob, remindSurveyJob, sendSurveyJob } from './send-survey.js';
+
+export * from './answer-survey.js';
+export * from './request-review.js';
+export * from './schedule-survey.js';
+export * from './send-survey.js';
+
+export interface SurveyServiceDeps {
+  db: PrismaClient;
+  events: DomainEvents;
+  messenger: CustomerMessenger;
+  policy: ComplaintPolicy;
+  log: Logger;
+  clock: () => Date;
+  delayMinutes: number;
+  lowScoreAction: LowScoreAction;
+  /** Asks the scheduler to look for due jobs now (a survey due at once goes out at once). */
+  wake: () => void;
+}
+
+export interface SurveyService {
+  /** Job handlers to give the scheduler. */
+  handlers: Record<string, JobHandler>;
+  /** The survey port of one conversation, for the dialog's deps. */
+  portFor(account: { customerId: string; accountId: string }, now: Date): SurveyPort;
+}
+
+/**
+ * Wires follow-up surveys (回访): a `case.resolved` listener schedules the survey (side effect
+ * follows the domain event, CONVENTIONS.md §6), job handlers send, remind and expire it, and the
+ * port lets the dialog read and record answers.
+ */
+export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
+  const { db, events, log } = deps;
+  events.on('case.resolved', async (e) => {
+    const res = await scheduleSurvey({ db, caseId: e.caseId, now: e.at, delayMinutes: deps.delayMinutes });
+    if (res.ok) {
+      log.info({ caseRef: e.reference, runAt: res.value.runAt }, 'survey scheduled');
+      if (deps.delayMinutes === 0) deps.wake();
+    } else {
+      log.info({ caseRef: e.reference, reason: res.error.type }, 'survey not scheduled');
+    }
+  });
+  const jobDeps = { db, messenger: deps.messenger };
+  return {
+    handlers: {
+      [SURVEY_JOB.send]: sendSurveyJob(jobDeps),
+      [SURVEY_JOB.remind]: remindSurveyJob(jobDeps),
+      [SURVEY_JOB.expire]: expireSurveyJob(jobDeps),
+    },
+    portFor(account, now) {
+      return {
+        policyName: deps.policy.name,
+        awaiting: () => findAwaitingSurvey(db, { channelAccountId: account.accountId, now }),
+        answer: (surveyId, answer) => answerSurvey({ db, events, lowScoreAction: deps.lowScoreAction }, { surveyId, answer, now }),
+        optOut: () => optOutOfSurveys(db, { customerId: account.customerId, now }),
+        requestReview: (reference) => requestReview({ db, events, policy: deps.policy }, { reference, customerId: account.customerId, now }),
+      };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { PrismaClient } from '@prisma/client';
+import { recordEvent } from '../case-events.js';
+import { err, ok, type Result } from '../result.js';
+import { scheduleJob } from '../scheduler/index.js';
+
+export const SURVEY_JOB = { send: 'survey.send', remind: 'survey.remind', expire: 'survey.expire' } as const;
+
+/** Timeline events that mean a case was closed as something other than a real decision. */
+const NO_DECISION_EVENTS = ['duplicate', 'marked_duplicate', 'merged', 'bulk_closed'];
+
+export type SurveySkipReason = 'no_decision' | 'incomplete' | 'opted_out' | 'unreachable' | 'no_chat' | 'already_surveyed' | 'not_found';
+
+/**
+ * Schedules the follow-up survey (回访) of a resolved case `delayMinutes` after `now`: a Survey
+ * row (`scheduled`) and a `survey.send` job. Never surveyed: a case without a decision
+ * (no resolution, an abandoned intake, a duplicate or bulk close), a customer who opted out or
+ * cannot be reached, a case already surveyed (Survey.caseId is unique, the job's dedupeKey too).
+ * A skip is recorded on the timeline with its reason, except a repeat (already surveyed).
+ */
+export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; now: Date; delayMinutes: number }): Promise<Result<{ surveyId: string; runAt: Date }, { type: SurveySkipReason }>> {
+  const { db, caseId, now } = opts;
+  const kase = await db.case.findUnique({
+    where: { id: caseId },
+    select: {
+      id: true,
+      resolution: true,
+      incomplete: true,
+      survey: { select: { id: true } },
+      customer: { select: { surveyOptOut: true } },
+      channelAccount: { select: { reachable: true } },
+      events: { where: { type: { in: NO_DECISION_EVENTS } }, select: { id: true }, take: 1 },
+    },
+  });
+  if (!kase) return err({ type: 'not_found' });
+  if (kase.survey) return err({ type: 'already_surveyed' });
+  const reason: SurveySkipReason | null = kase.incomplete
+    ? 'incomplete'
+    : !kase.resolution?.trim() || kase.events.length > 0
+      ? 'no_decision'
+      : kase.customer.surveyOptOut
+        ? 'opted_out'
+        : !kase.channelAccount
+          ? 'no_chat'
+          : !kase.channelAccount.reachable
+            ? 'unreachable'
+            : null;
+  if (reason) {
+    await recordEvent(db, { caseId, type: 'survey_skipped', actor: { type: 'system' }, at: now, data: { reason } });
+    return err({ type: reason });
+  }
+  const runAt = new Date(now.getTime() + opts.delayMinutes * 60_000);
+  try {
+    const surveyId = await db.$transaction(async (tx) => {
+      const survey = await tx.survey.create({ data: { caseId, status: 'scheduled', createdAt: now }, select: { id: true } });
+      await scheduleJob(tx, { type: SURVEY_JOB.send, runAt, payload: { surveyId: survey.id }, dedupeKey: `survey:send:${caseId}` });
+      await recordEvent(tx, { caseId, type: 'survey_scheduled', actor: { type: 'system' }, at: now, data: { runAt: runAt.toISOString() } });
+      return survey.id;
+    });
+    return ok({ surveyId, runAt });
+  } catch (e) {
+    // Two instances handling the same resolution: the unique caseId lets one win.
+    if ((e as { code?: string }).code === 'P2002') return err({ type: 'already_surveyed' });
+    throw e;
+  }
+}

@@ -1,0 +1,144 @@
+import type { PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+import { surveyQuestionMessage } from '../../dialogs/survey.js';
+import { t } from '../../dialogs/i18n.js';
+import { ZLang, type Lang } from '../../dialogs/types.js';
+import { recordEvent } from '../case-events.js';
+import type { CustomerMessage, CustomerMessenger } from '../messenger.js';
+import { scheduleJob } from '../scheduler/index.js';
+import type { JobHandler } from '../scheduler/index.js';
+import { appendTranscript } from '../transcript.js';
+import { SURVEY_JOB } from './schedule-survey.js';
+
+export const SURVEY_REMINDER_MS = 24 * 60 * 60_000;
+export const SURVEY_LIFETIME_MS = 7 * 24 * 60 * 60_000;
+
+const ZSurveyJobPayload = z.object({ surveyId: z.string().min(1) });
+
+export interface SurveyJobDeps {
+  db: PrismaClient;
+  messenger: CustomerMessenger;
+}
+
+const surveySelect = {
+  id: true,
+  status: true,
+  solved: true,
+  score: true,
+  case: {
+    select: {
+      id: true,
+      reference: true,
+      status: true,
+      language: true,
+      customer: { select: { surveyOptOut: true } },
+      channelAccount: { select: { id: true, conversationKey: true, conversationRef: true, reachable: true } },
+    },
+  },
+} as const;
+
+async function loadSurvey(db: PrismaClient, payload: unknown) {
+  const { surveyId } = ZSurveyJobPayload.parse(payload);
+  return db.survey.findUnique({ where: { id: surveyId }, select: surveySelect });
+}
+type LoadedSurvey = NonNullable<Awaited<ReturnType<typeof loadSurvey>>>;
+
+const langOf = (s: LoadedSurvey): Lang => ZLang.catch('zh').parse(s.case.language);
+
+/**
+ * Delivers survey messages into the customer's chat. An unreachable chat is marked and the
+ * survey skipped; any other failure throws, so the scheduler retries with backoff.
+ */
+async function deliver(deps: SurveyJobDeps, s: LoadedSurvey, messages: CustomerMessage[], now: Date, purpose: string): Promise<boolean> {
+  const account = s.case.channelAccount!;
+  let ref: unknown = null;
+  try {
+    ref = JSON.parse(account.conversationRef);
+  } catch {
+    // an unreadable reference is handled as unreachable below
+  }
+  const result = await deps.messenger.send(ref, messages);
+  if (!result.ok) {
+    if (!result.unreachable && ref) throw new Error(`survey delivery failed: ${result.reason}`);
+    await deps.db.$transaction(async (tx) => {
+      await tx.channelAccount.update({ where: { id: account.id }, data: { reachable: false, unreachableReason: result.reason.slice(0, 200) } });
+      await tx.survey.update({ where: { id: s.id }, data: { status: 'skipped' } });
+      await recordEvent(tx, { caseId: s.case.id, type: 'survey_skipped', actor: { type: 'system' }, at: now, data: { reason: 'unreachable', purpose } });
+    });
+    return false;
+  }
+  await appendTranscript(
+    deps.db,
+    messages.map((m) => ({
+      conversationKey: account.conversationKey,
+      caseId: s.case.id,
+      direction: 'out' as const,
+      author: 'bot' as const,
+      text: m.text,
+      meta: { purpose, ...(m.buttons ? { buttons: m.buttons.map((b) => b.label) } : {}) },
+      at: now,
+    })),
+  );
+  return true;
+}
+
+/** Why a scheduled survey is no longer sent; null when it may go out. */
+function staleReason(s: LoadedSurvey): string | null {
+  if (s.case.customer.surveyOptOut) return 'opted_out';
+  if (!s.case.channelAccount) return 'no_chat';
+  if (!s.case.channelAccount.reachable) return 'unreachable';
+  // Reopened (or back in work) since the resolution: the survey would ask about a decision that no longer stands.
+  if (s.case.status !== 'resolved' && s.case.status !== 'closed') return 'case_reopened';
+  return null;
+}
+
+/** `survey.send`: the first question, then a reminder after 24 h and expiry after 7 days, as jobs. */
+export function sendSurveyJob(deps: SurveyJobDeps): JobHandler {
+  return async (job) => {
+    const s = await loadSurvey(deps.db, job.payload);
+    if (!s || s.status !== 'scheduled') return; // already sent or skipped: idempotent
+    const now = job.now;
+    const stale = staleReason(s);
+    if (stale) {
+      await deps.db.survey.update({ where: { id: s.id }, data: { status: 'skipped' } });
+      await recordEvent(deps.db, { caseId: s.case.id, type: 'survey_skipped', actor: { type: 'system' }, at: now, data: { reason: stale } });
+      return;
+    }
+    const lang = langOf(s);
+    const first = surveyQuestionMessage(lang, 'solved', t(lang, 'survey_intro', { reference: s.case.reference }));
+    if (!(await deliver(deps, s, [first], now, 'survey'))) return;
+    const expiresAt = new Date(now.getTime() + SURVEY_LIFETIME_MS);
+    await deps.db.$transaction(async (tx) => {
+      await tx.survey.update({ where: { id: s.id }, data: { status: 'sent', sentAt: now, expiresAt } });
+      await scheduleJob(tx, { type: SURVEY_JOB.remind, runAt: new Date(now.getTime() + SURVEY_REMINDER_MS), payload: { surveyId: s.id }, dedupeKey: `survey:remind:${s.id}` });
+      await scheduleJob(tx, { type: SURVEY_JOB.expire, runAt: expiresAt, payload: { surveyId: s.id }, dedupeKey: `survey:expire:${s.id}` });
+      await recordEvent(tx, { caseId: s.case.id, type: 'survey_sent', actor: { type: 'system' }, at: now, data: { language: lang, expiresAt: expiresAt.toISOString() } });
+    });
+    job.log.info({ caseRef: s.case.reference }, 'survey sent');
+  };
+}
+
+/** `survey.remind`: one reminder repeating the question still open, if the survey is unanswered. */
+export function remindSurveyJob(deps: SurveyJobDeps): JobHandler {
+  return async (job) => {
+    const s = await loadSurvey(deps.db, job.payload);
+    if (!s || s.status !== 'sent' || s.case.customer.surveyOptOut || !s.case.channelAccount?.reachable) return;
+    const lang = langOf(s);
+    const question = s.solved === null ? 'solved' : 'score';
+    const msg = surveyQuestionMessage(lang, question, t(lang, 'survey_reminder', { reference: s.case.reference }));
+    if (!(await deliver(deps, s, [msg], job.now, 'survey_reminder'))) return;
+    await deps.db.survey.update({ where: { id: s.id }, data: { reminderSentAt: job.now } });
+    await recordEvent(deps.db, { caseId: s.case.id, type: 'survey_reminded', actor: { type: 'system' }, at: job.now, data: { question } });
+  };
+}
+
+/** `survey.expire`: an unanswered survey closes after 7 days; late answers are then politely refused. */
+export function expireSurveyJob(deps: SurveyJobDeps): JobHandler {
+  return async (job) => {
+    const { surveyId } = ZSurveyJobPayload.parse(job.payload);
+    const res = await deps.db.survey.updateMany({ where: { id: surveyId, status: 'sent' }, data: { status: 'expired' } });
+    if (res.count === 0) return;
+    const s = await deps.db.survey.findUniqueOrThrow({ where: { id: surveyId }, select: { caseId: true, solved: true } });
+    await recordEvent(deps.db, { caseId: s.caseId, type: 'survey_expired', actor: { type: 'system' }, at: job.now, data: { partlyAnswered: s.solved !== null } });
+  };
+}

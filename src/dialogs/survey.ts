@@ -1,0 +1,197 @@
+import type { AwaitingSurvey, DialogDeps, SurveyAnswer, SurveyQuestion, SurveySolved } from './deps.js';
+import { formatDateTime, t, type MessageKey } from './i18n.js';
+import { detectInterruption } from './interruptions.js';
+import type { ConversationState } from './state.js';
+import type { InboundMessage, Lang, OutboundMessage } from './types.js';
+import type { StepResult } from './intake.js';
+
+/**
+ * The follow-up survey (回访) as a conversation. The survey's progress lives on its Survey row
+ * (src/cases/surveys), not in the dialog state: the scheduler sends the first question outside
+ * any turn, and the row is the one place both sides see. Buttons carry `survey:<question>:<value>`;
+ * typed answers are understood too.
+ */
+
+/** Button values. Short on purpose: Telegram allows 64 bytes of callback data. */
+export const SURVEY_ACTION = {
+  solved: (v: SurveySolved) => `survey:solved:${v}`,
+  score: (n: number) => `survey:score:${n}`,
+  skipComment: 'survey:comment:skip',
+  review: (reference: string) => `survey:review:${reference}`,
+  noReview: 'survey:review:none',
+} as const;
+
+/** The message asking `question`, with its buttons, in the survey's language. */
+export function surveyQuestionMessage(lang: Lang, question: SurveyQuestion, lead?: string): OutboundMessage {
+  const withLead = (text: string) => (lead ? `${lead}\n${text}` : text);
+  switch (question) {
+    case 'solved':
+      return {
+        text: withLead(t(lang, 'survey_q_solved')),
+        buttons: (['yes', 'partly', 'no'] as const).map((v) => ({ label: t(lang, `survey_btn_${v}`), value: SURVEY_ACTION.solved(v) })),
+      };
+    case 'score':
+      return { text: withLead(t(lang, 'survey_q_score')), buttons: [1, 2, 3, 4, 5].map((n) => ({ label: String(n), value: SURVEY_ACTION.score(n) })) };
+    case 'comment':
+      return { text: withLead(t(lang, 'survey_q_comment')), buttons: [{ label: t(lang, 'survey_btn_skip'), value: SURVEY_ACTION.skipComment }] };
+  }
+}
+
+/** Where to turn beyond the bank, by policy profile (cn → 12378, uk → FOS, us → CFPB). */
+export function beyondBankText(lang: Lang, policyName: string): string {
+  const key: MessageKey = policyName === 'cn' ? 'beyond_bank_cn' : policyName === 'uk' ? 'beyond_bank_uk' : policyName === 'us' ? 'beyond_bank_us' : 'beyond_bank_other';
+  return t(lang, key);
+}
+
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/[!！。.？?,，~～]+$/g, '')
+    .trim();
+
+const SOLVED_PATTERNS: [SurveySolved, RegExp][] = [
+  ['partly', /^(partly|partially|part of it|somewhat|kind of|sort of|部分|部分解决|解决了一部分|一部分|还行吧?|一半)$/],
+  ['no', /^(no|nope|nah|n|not really|not at all|not solved|unsolved|no it was not|否|不是|没有|没|不|没解决|没有解决|未解决|还没解决|没有解决好|不满意)$/],
+  ['yes', /^(yes|yeah|yep|y|solved|it was|it is|resolved|是|是的|对|嗯|好了|解决了|已解决|解决|已经解决了?)$/],
+];
+
+/** "yes" / "partly" / "no" from a typed answer, or null. */
+export function parseSolved(text: string): SurveySolved | null {
+  const s = norm(text);
+  for (const [value, re] of SOLVED_PATTERNS) if (re.test(s)) return value;
+  return null;
+}
+
+const SCORE_WORDS: [number, RegExp][] = [
+  [1, /^(非常不满意|很不满意|极不满意|very dissatisfied|very unsatisfied|very bad|terrible|awful)$/],
+  [2, /^(不满意|不太满意|dissatisfied|unsatisfied|bad|poor)$/],
+  [3, /^(一般|还行|凑合|neutral|ok|okay|average|so-so|so so)$/],
+  [5, /^(非常满意|很满意|特别满意|十分满意|very satisfied|excellent|great|very good)$/],
+  [4, /^(满意|比较满意|还算满意|satisfied|good)$/],
+];
+
+/** A score 1–5 from "5", "５分", "4/5", "非常满意", "not bad"…, or null. */
+export function parseScore(text: string): number | null {
+  const s = norm(text);
+  const digit = /^([1-5])\s*(分|星|stars?|points?|\/\s*5|out of 5)?$/.exec(s);
+  if (digit) return Number(digit[1]);
+  const zhDigit = /^([一二三四五])\s*(分|星)?$/.exec(s);
+  if (zhDigit) return '一二三四五'.indexOf(zhDigit[1]!) + 1;
+  for (const [score, re] of SCORE_WORDS) if (re.test(s)) return score;
+  return null;
+}
+
+const OPT_OUT = /^(stop|unsubscribe|stop surveys?|no more surveys?|opt out|不要再发|不要再发了|别再发了|别发了|退订|不要回访|不需要回访)$/;
+
+/** True for "stop" / "不要再发" / "unsubscribe" and the like (whole message). */
+export function isSurveyOptOut(text: string | undefined): boolean {
+  return !!text && OPT_OUT.test(norm(text));
+}
+
+/** Typed text longer than this that is not an answer is taken as something new (a complaint), not swallowed. */
+const NEW_TOPIC_MIN_CHARS = 16;
+
+/**
+ * The survey's turn, called first thing in `route()`. Returns null to let the turn go on to
+ * interruptions and the intake, which happens when:
+ * - no survey is wired or waiting (and no survey button was pressed);
+ * - the message is an interruption (help, human, status, language, …): those always work;
+ * - an intake or an interruption's question is in progress: typed text belongs to it
+ *   (survey buttons still count);
+ * - the text is not an answer and reads like something new (longer than a short phrase): it is
+ *   handled as a new complaint and the survey stays open for a later answer or the reminder.
+ * The comment question takes any text: that is what it asks for.
+ */
+export async function surveyStep(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult | null> {
+  const surveys = deps.surveys;
+  if (!surveys) return null;
+  const action = input.action?.startsWith('survey:') ? input.action : undefined;
+  if (!action) {
+    if (detectInterruption(input)) return null;
+    if (state.intake || state.pending) return null;
+  }
+  if (!action && isSurveyOptOut(input.text)) {
+    if (await surveys.optOut()) return { state, replies: [{ text: t(lang, 'survey_opted_out') }] };
+    return null;
+  }
+  if (action?.startsWith('survey:review:')) return review(state, action.slice('survey:review:'.length), lang, deps);
+
+  const awaiting = await surveys.awaiting();
+  if (!awaiting) {
+    return action ? { state, replies: [{ text: t(lang, 'survey_closed') }] } : null;
+  }
+  const sLang = awaiting.language;
+  const answer = action ? answerFromAction(action, awaiting) : answerFromText(input.text ?? '', awaiting);
+  if (!answer) {
+    const text = (input.text ?? '').trim();
+    if (!action && (text.length === 0 || text.length >= NEW_TOPIC_MIN_CHARS || input.attachments?.length)) return null;
+    return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, t(sLang, 'survey_invalid'))] };
+  }
+  const outcome = await surveys.answer(awaiting.surveyId, answer);
+  if (!outcome.recorded) return { state, replies: [{ text: t(sLang, 'survey_closed') }] };
+
+  const replies: OutboundMessage[] = [];
+  if (outcome.lowScoreAction === 'reopened') replies.push({ text: t(sLang, 'survey_reopened', { reference: awaiting.reference }) });
+  if (outcome.lowScoreAction === 'followup') replies.push({ text: t(sLang, 'survey_followup', { reference: awaiting.reference }) });
+  switch (answer.question) {
+    case 'solved':
+      replies.push(surveyQuestionMessage(sLang, 'score'));
+      break;
+    case 'score':
+      replies.push(surveyQuestionMessage(sLang, 'comment'));
+      break;
+    case 'comment':
+      replies.push({ text: t(sLang, answer.value ? 'survey_comment_saved' : 'survey_thanks') });
+      if (outcome.offerReview) {
+        replies.push({
+          text: `${t(sLang, 'survey_review_offer')}\n${beyondBankText(sLang, surveys.policyName)}`,
+          buttons: [{ label: t(sLang, 'survey_btn_review'), value: SURVEY_ACTION.review(awaiting.reference) }],
+        });
+      }
+      break;
+  }
+  return { state, replies };
+}
+
+function answerFromAction(action: string, awaiting: AwaitingSurvey): SurveyAnswer | null {
+  const [, question, value] = action.split(':');
+  if (question !== awaiting.question) return null;
+  if (question === 'solved' && (value === 'yes' || value === 'partly' || value === 'no')) return { question, value };
+  if (question === 'score' && /^[1-5]$/.test(value ?? '')) return { question, value: Number(value) };
+  if (question === 'comment' && value === 'skip') return { question, value: null };
+  return null;
+}
+
+function answerFromText(text: string, awaiting: AwaitingSurvey): SurveyAnswer | null {
+  switch (awaiting.question) {
+    case 'solved': {
+      const v = parseSolved(text);
+      return v ? { question: 'solved', value: v } : null;
+    }
+    case 'score': {
+      const n = parseScore(text);
+      return n ? { question: 'score', value: n } : null;
+    }
+    case 'comment': {
+      const s = text.trim();
+      if (!s) return null;
+      if (/^(skip|no|nothing|no thanks|跳过|没有|无|没了|不用了)$/i.test(norm(s))) return { question: 'comment', value: null };
+      return { question: 'comment', value: s.slice(0, 2000) };
+    }
+  }
+}
+
+async function review(state: ConversationState, reference: string, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+  const surveys = deps.surveys!;
+  if (reference === 'none') return { state, replies: [{ text: t(lang, 'survey_thanks') }] };
+  const receipt = await surveys.requestReview(reference);
+  if (!receipt) return { state, replies: [{ text: t(lang, 'survey_review_unavailable') }] };
+  const due = formatDateTime(lang, receipt.regulatoryDueAt, deps.bank.timeZone);
+  const level = t(lang, receipt.escalationLevel === 'leadership' ? 'survey_level_leadership' : 'survey_level_back_office');
+  const text = receipt.alreadyExisted
+    ? t(lang, 'survey_review_exists', { reference: receipt.reference, due })
+    : t(lang, 'survey_review_created', { reference: receipt.reference, due, level });
+  return { state, replies: [{ text: `${text}\n${beyondBankText(lang, surveys.policyName)}` }] };
+}

@@ -1,0 +1,300 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+
+const TOKEN = 'test-staff-token-survey-0123456789';
+const DAY = 86_400_000;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'survey-bf-'));
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+});
+afterAll(async () => {
+  await connector?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function startDesk(name: string, env: Record<string, string> = {}, clock?: () => Date) {
+  return startApp(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/${name}.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, SURVEY_DELAY_MINUTES: '0', ...env }),
+    clock ? { clock } : {},
+  );
+}
+
+const EN_COMPLAINT = 'My credit card was charged a 200 dollar annual fee that nobody told me about';
+const ZH_COMPLAINT = '我的信用卡被收取了200元年费，办卡时没有人告诉我';
+
+function customer(app: RunningApp, conversationId: string) {
+  const c = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId });
+  return {
+    /** Says `[value]` (a button press) or text; returns the bot's messages sent in reply. */
+    async say(what: string) {
+      const before = connector.messages(conversationId).length;
+      const button = /^\[(.+)\]$/.exec(what);
+      expect(await c.send(button ? { action: button[1] } : { text: what })).toBe(200);
+      return connector.messages(conversationId).slice(before);
+    },
+  };
+}
+
+/**
+ * Files a complaint, answering whatever the intake asks (the intake's own tests pin its exact
+ * questions; here only a confirmed case matters). Returns the new reference.
+ */
+async function fileCase(app: RunningApp, conversationId: string, complaint = EN_COMPLAINT): Promise<string> {
+  const c = customer(app, conversationId);
+  const zh = /[\u4e00-\u9fff]/.test(complaint);
+  let replies = await c.say(complaint);
+  for (let turn = 0; turn < 12; turn++) {
+    const reference = replies.map((m) => m.text ?? '').join('\n').match(/C-\d{8}-\d{4}/)?.[0];
+    if (reference) return reference;
+    const last = replies.at(-1);
+    const text = last?.text ?? '';
+    const buttons = actionsOf(last);
+    let answer: string;
+    if (buttons.includes('confirm')) answer = '[confirm]';
+    else if (/When did|什么时候/.test(text)) answer = zh ? '昨天' : 'yesterday';
+    else if (/How much|金额|多少钱/.test(text)) answer = '200';
+    else if (/name\?|姓名|称呼/.test(text)) answer = zh ? '李雷' : 'Jane Doe';
+    else if (/phone|电话|手机/.test(text)) answer = zh ? '13912345678' : '+1 415 555 0100';
+    else if (buttons.length) answer = `[${buttons[0]}]`;
+    else throw new Error(`unexpected intake question: ${text}`);
+    replies = await c.say(answer);
+  }
+  throw new Error('intake did not finish in 12 turns');
+}
+
+async function staff(app: RunningApp, method: string, p: string, body?: unknown) {
+  const res = await fetch(`${app.url}/api/staff${p}`, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? await res.json() : await res.text() };
+}
+
+/** Resolves through the staff transitions API (issue 5); where it is not mounted, as it would: row + event. */
+async function resolve(app: RunningApp, reference: string) {
+  const res = await staff(app, 'POST', `/cases/${reference}/transitions`, { to: 'resolved', resolution: 'We refunded the fee.', rootCause: 'Fee not disclosed at sale' });
+  if (res.status === 200) return;
+  expect(res.status).toBe(404);
+  const now = new Date();
+  const c = await app.db.case.update({ where: { reference }, data: { status: 'resolved', resolvedAt: now, resolution: 'We refunded the fee.', rootCause: 'Fee not disclosed at sale' } });
+  await app.events.emit({ type: 'case.resolved', caseId: c.id, reference, at: now });
+}
+
+const SOLVED_Q = /Was your problem solved\?|您的问题解决了吗/;
+const surveyMessages = (conversationId: string) => connector.messages(conversationId).filter((m) => SOLVED_Q.test(m.text ?? ''));
+const actionsOf = (m: { suggestedActions?: { actions: { value: { action: string } }[] } } | undefined) => m?.suggestedActions?.actions.map((a) => a.value.action) ?? [];
+const timelineTypes = async (app: RunningApp, reference: string) =>
+  (await app.db.caseEvent.findMany({ where: { case: { reference } }, orderBy: { createdAt: 'asc' } })).map((e) => e.type);
+
+describe('follow-up survey over the Bot Framework protocol', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startDesk('main');
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('arrives with buttons within 30 s of resolution; "no" and "1" reopen the case, show on the timeline and count in the summary', async () => {
+    const conv = 'survey-no';
+    const reference = await fileCase(app, conv);
+    const started = Date.now();
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const survey = surveyMessages(conv)[0]!;
+    expect(survey.text).toContain(reference);
+    expect(actionsOf(survey)).toEqual(['survey:solved:yes', 'survey:solved:partly', 'survey:solved:no']);
+
+    const c = customer(app, conv);
+    const afterNo = await c.say('[survey:solved:no]');
+    expect(afterNo.map((m) => m.text).join('\n')).toContain(`reopened complaint ${reference}`);
+    expect(actionsOf(afterNo.at(-1))).toEqual(['survey:score:1', 'survey:score:2', 'survey:score:3', 'survey:score:4', 'survey:score:5']);
+    const afterScore = await c.say('1');
+    expect(actionsOf(afterScore.at(-1))).toEqual(['survey:comment:skip']);
+
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true } });
+    expect(kase).toMatchObject({ status: 'reopened', reopenCount: 1 });
+    expect(kase.survey).toMatchObject({ status: 'answered', solved: 'no', score: 1 });
+    const types = await timelineTypes(app, reference);
+    expect(types).toEqual(expect.arrayContaining(['resolved', 'survey_scheduled', 'survey_sent', 'survey_answered', 'reopened']));
+    expect(types.filter((t) => t === 'reopened')).toHaveLength(1); // "no" then "1": reopened once
+    const detail = await staff(app, 'GET', `/cases/${reference}`);
+    expect(detail.body.timeline.map((e: { type: string }) => e.type)).toContain('survey_answered');
+    expect(await app.db.staffNotification.count({ where: { caseId: kase.id, type: 'survey_unhappy' } })).toBe(1);
+
+    const summary = await staff(app, 'GET', '/reports/summary');
+    if (summary.status !== 404) {
+      expect(summary.status).toBe(200);
+      expect(summary.body.csat.responses).toBeGreaterThanOrEqual(1);
+    }
+
+    // The comment, then the offer of a review (核查) with one tap.
+    const afterComment = await c.say('I was still charged the fee again this month');
+    const offer = afterComment.at(-1)!;
+    expect(offer.text).toContain('12378');
+    expect(actionsOf(offer)).toEqual([`survey:review:${reference}`]);
+    const afterReview = await c.say(`[survey:review:${reference}]`);
+    const reviewRef = afterReview.map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)?.[0];
+    expect(reviewRef).toBeDefined();
+    expect(reviewRef).not.toBe(reference);
+    expect(afterReview.at(-1)?.text).toContain('12378');
+    const review = await app.db.case.findUniqueOrThrow({ where: { reference: reviewRef! }, include: { parentCase: true } });
+    expect(review.parentCase?.reference).toBe(reference);
+    expect(review.escalationLevel).toBe('back_office');
+    const days = (review.regulatoryDueAt.getTime() - review.receivedAt.getTime()) / DAY;
+    expect(days).toBeGreaterThan(29);
+    expect(days).toBeLessThanOrEqual(31);
+    expect((await app.db.survey.findUniqueOrThrow({ where: { caseId: kase.id } })).comment).toContain('charged');
+    // A second tap finds the same review.
+    const again = await c.say(`[survey:review:${reference}]`);
+    expect(again.at(-1)?.text).toContain(reviewRef);
+    expect(await app.db.case.count({ where: { parentCaseId: kase.id } })).toBe(1);
+  });
+
+  it('takes typed answers in Chinese ("是", "非常满意", "跳过") and leaves a satisfied case resolved', async () => {
+    const conv = 'survey-zh';
+    const reference = await fileCase(app, conv, ZH_COMPLAINT);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    expect(surveyMessages(conv)[0]!.text).toContain('您的问题解决了吗');
+    const c = customer(app, conv);
+    expect((await c.say('是')).at(-1)?.text).toContain('满意');
+    expect(actionsOf((await c.say('非常满意')).at(-1))).toEqual(['survey:comment:skip']);
+    const end = await c.say('跳过');
+    expect(end.map((m) => m.text).join('\n')).toContain('感谢');
+    expect(end.some((m) => actionsOf(m).some((a) => a.startsWith('survey:review:')))).toBe(false);
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true } });
+    expect(kase.status).toBe('resolved');
+    expect(kase.survey).toMatchObject({ status: 'answered', solved: 'yes', score: 5, comment: '' });
+  });
+
+  it('re-asks a short unclear answer, but lets a new complaint through and keeps the survey open', async () => {
+    const conv = 'survey-newtopic';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const c = customer(app, conv);
+    const unclear = await c.say('hmm');
+    expect(unclear.at(-1)?.text).toMatch(/did not catch that[\s\S]*Was your problem solved/);
+    const newComplaint = await c.say('The ATM at the station swallowed my debit card this morning');
+    expect(newComplaint.map((m) => m.text).join('\n')).not.toMatch(/did not catch that/);
+    const s = await app.db.survey.findFirstOrThrow({ where: { case: { reference } } });
+    expect(s).toMatchObject({ status: 'sent', solved: null });
+    // Interruptions still work while the survey waits.
+    expect((await c.say('help')).at(-1)?.text).toBeDefined();
+  });
+
+  it('stops for good when the customer says "stop": no survey for the next resolved case either', async () => {
+    const conv = 'survey-stop';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const c = customer(app, conv);
+    expect((await c.say('stop')).at(-1)?.text).toContain('not send you any more surveys');
+    const first = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true, customer: true } });
+    expect(first.customer.surveyOptOut).toBe(true);
+    expect(first.survey?.status).toBe('skipped');
+    expect(await timelineTypes(app, reference)).toContain('survey_opted_out');
+
+    const second = await fileCase(app, conv);
+    const sentBefore = surveyMessages(conv).length;
+    await resolve(app, second);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(surveyMessages(conv)).toHaveLength(sentBefore);
+    const skipped = await app.db.caseEvent.findFirst({ where: { case: { reference: second }, type: 'survey_skipped' } });
+    expect(JSON.parse(skipped!.data)).toEqual({ reason: 'opted_out' });
+    expect(await app.db.survey.count({ where: { case: { reference: second } } })).toBe(0);
+  });
+
+  it('never surveys a case twice, nor an unreachable customer', async () => {
+    const conv = 'survey-twice';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference } });
+    // Emitted again (a redelivered event, a second resolution after a reopen): still one survey.
+    await app.events.emit({ type: 'case.resolved', caseId: kase.id, reference, at: new Date() });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(surveyMessages(conv)).toHaveLength(1);
+    expect(await app.db.survey.count({ where: { caseId: kase.id } })).toBe(1);
+
+    // A chat marked unreachable (blocked bot, deleted conversation) gets no survey.
+    const goneConv = 'survey-unreachable';
+    const other = await fileCase(app, goneConv);
+    await app.db.channelAccount.updateMany({ where: { cases: { some: { reference: other } } }, data: { reachable: false, unreachableReason: 'test' } });
+    const before = connector.messages(goneConv).length;
+    await resolve(app, other);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(surveyMessages(goneConv)).toHaveLength(0);
+    expect(connector.messages(goneConv).length - before).toBeLessThanOrEqual(1); // at most the decision itself
+    const skipped = await app.db.caseEvent.findFirst({ where: { case: { reference: other }, type: 'survey_skipped' } });
+    expect(JSON.parse(skipped!.data)).toEqual({ reason: 'unreachable' });
+  });
+});
+
+describe('survey reminder and expiry (injected clock)', () => {
+  it('reminds once after 24 h and expires after 7 days; a late button is politely refused', async () => {
+    let now = new Date('2026-11-27T02:00:00Z');
+    const app = await startDesk('clock', { SURVEY_LOW_SCORE_ACTION: 'followup' }, () => now);
+    try {
+      const conv = 'survey-clock';
+      const reference = await fileCase(app, conv);
+      await resolve(app, reference);
+      await app.scheduler.runOnce();
+      await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+
+      now = new Date(now.getTime() + DAY - 60_000);
+      await app.scheduler.runOnce();
+      expect(surveyMessages(conv)).toHaveLength(1);
+      now = new Date(now.getTime() + 120_000);
+      await app.scheduler.runOnce();
+      await connector.waitFor(() => surveyMessages(conv).length === 2);
+      expect(surveyMessages(conv)[1]!.text).toMatch(/reminder/i);
+      expect(actionsOf(surveyMessages(conv)[1])).toContain('survey:solved:no');
+      now = new Date(now.getTime() + 2 * DAY);
+      await app.scheduler.runOnce();
+      expect(surveyMessages(conv)).toHaveLength(2); // one reminder only
+
+      now = new Date(now.getTime() + 5 * DAY);
+      await app.scheduler.runOnce();
+      const s = await app.db.survey.findFirstOrThrow({ where: { case: { reference } } });
+      expect(s.status).toBe('expired');
+      expect(s.reminderSentAt).not.toBeNull();
+      expect(await timelineTypes(app, reference)).toEqual(expect.arrayContaining(['survey_sent', 'survey_reminded', 'survey_expired']));
+      const late = await customer(app, conv).say('[survey:solved:no]');
+      expect(late.at(-1)?.text).toContain('no longer open');
+      expect((await app.db.case.findUniqueOrThrow({ where: { reference } })).status).toBe('resolved');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('with SURVEY_LOW_SCORE_ACTION=followup a low score creates a supervisor follow-up instead of reopening', async () => {
+    const app = await startDesk('followup', { SURVEY_LOW_SCORE_ACTION: 'followup' });
+    try {
+      const conv = 'survey-followup';
+      const reference = await fileCase(app, conv);
+      await resolve(app, reference);
+      await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+      const c = customer(app, conv);
+      await c.say('partly');
+      const reply = await c.say('2');
+      expect(reply.map((m) => m.text).join('\n')).toContain('A supervisor will follow up');
+      const kase = await app.db.case.findUniqueOrThrow({ where: { reference } });
+      expect(kase.status).toBe('resolved');
+      expect(await app.db.staffNotification.count({ where: { caseId: kase.id, type: 'survey_followup' } })).toBe(1);
+      expect(await timelineTypes(app, reference)).toContain('survey_followup_requested');
+    } finally {
+      await app.stop();
+    }
+  });
+});
