@@ -1,0 +1,184 @@
+import { z } from 'zod';
+import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
+
+export const TELEGRAM_REF_KIND = 'telegram';
+export const TELEGRAM_INTAKE_CHANNEL = 'telegram';
+
+/** The updates the bot asks Telegram for (polling `allowed_updates` and the webhook's). */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
+
+/**
+ * The part of a Telegram update the channel reads (the channel-payload boundary,
+ * CONVENTIONS.md §7). Everything else in the update is ignored; an update that does not fit
+ * is ignored rather than crashing the polling loop.
+ */
+const ZChat = z.object({ id: z.number().int(), type: z.string() });
+const ZUser = z.object({
+  id: z.number().int(),
+  is_bot: z.boolean().optional(),
+  first_name: z.string().optional(),
+  last_name: z.string().optional(),
+  language_code: z.string().optional(),
+});
+const ZFile = z.object({ file_id: z.string(), file_unique_id: z.string().optional(), file_size: z.number().int().optional() });
+const ZMessage = z.object({
+  message_id: z.number().int(),
+  chat: ZChat,
+  from: ZUser.optional(),
+  text: z.string().optional(),
+  caption: z.string().optional(),
+  photo: z.array(ZFile).optional(),
+  document: ZFile.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+  video: ZFile.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+  audio: ZFile.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+  voice: ZFile.extend({ mime_type: z.string().optional() }).optional(),
+  contact: z.object({ phone_number: z.string(), user_id: z.number().int().optional() }).optional(),
+});
+export const ZTelegramUpdate = z.object({
+  update_id: z.number().int(),
+  message: ZMessage.optional(),
+  edited_message: ZMessage.optional(),
+  callback_query: z
+    .object({
+      id: z.string(),
+      from: ZUser,
+      message: z.object({ message_id: z.number().int(), chat: ZChat }).optional(),
+      data: z.string().optional(),
+    })
+    .optional(),
+  my_chat_member: z
+    .object({ chat: ZChat, from: ZUser, new_chat_member: z.object({ status: z.string() }) })
+    .optional(),
+});
+export type TTelegramUpdate = z.infer<typeof ZTelegramUpdate>;
+type TMessage = z.infer<typeof ZMessage>;
+
+/** Where a proactive message goes: stored as the ChannelAccount's conversationRef. */
+export const ZTelegramRef = z.object({ kind: z.literal(TELEGRAM_REF_KIND), chatId: z.union([z.number().int(), z.string()]) });
+export type TTelegramRef = z.infer<typeof ZTelegramRef>;
+
+/** What the channel should do with one update. */
+export type TelegramAction =
+  | {
+      kind: 'turn';
+      chatId: number;
+      input: InboundMessage;
+      /** A button press: the query to answer and the message whose buttons were pressed. */
+      callback?: { id: string; messageId?: number };
+      /** The update was an edit of an earlier message. */
+      edited: boolean;
+    }
+  /** A group or channel chat: answered with a polite "message me privately", no case. */
+  | { kind: 'group'; chatId: number; locale?: string; text?: string; callbackId?: string }
+  /** The user blocked (or unblocked) the bot. */
+  | { kind: 'membership'; chatId: number; blocked: boolean }
+  | { kind: 'ignore'; callbackId?: string };
+
+export const telegramConversationKey = (chatId: number | string) => `telegram:${chatId}`;
+
+/**
+ * Translates one Telegram update into what the dialogs understand (`InboundMessage`), or says
+ * why it is not a turn. Pure: no I/O, time passed in.
+ */
+export function translateUpdate(raw: unknown, receivedAt: Date): TelegramAction {
+  const parsed = ZTelegramUpdate.safeParse(raw);
+  if (!parsed.success) return { kind: 'ignore' };
+  const update = parsed.data;
+  const updateId = String(update.update_id);
+
+  if (update.my_chat_member) {
+    const m = update.my_chat_member;
+    if (m.chat.type !== 'private') return { kind: 'ignore' };
+    return { kind: 'membership', chatId: m.chat.id, blocked: m.new_chat_member.status === 'kicked' };
+  }
+
+  if (update.callback_query) {
+    const q = update.callback_query;
+    const chat = q.message?.chat;
+    if (!chat || q.data === undefined) return { kind: 'ignore', callbackId: q.id };
+    if (chat.type !== 'private') return { kind: 'group', chatId: chat.id, locale: q.from.language_code, callbackId: q.id };
+    return {
+      kind: 'turn',
+      chatId: chat.id,
+      callback: { id: q.id, messageId: q.message?.message_id },
+      edited: false,
+      input: {
+        ...identity(chat.id, q.from, updateId, receivedAt),
+        action: q.data,
+      },
+    };
+  }
+
+  const edited = update.edited_message !== undefined;
+  const message = update.message ?? update.edited_message;
+  if (!message) return { kind: 'ignore' };
+  const chat = message.chat;
+  if (chat.type !== 'private') {
+    // Only plain messages get the "message me privately" answer; edits in a group stay silent.
+    if (edited) return { kind: 'ignore' };
+    return { kind: 'group', chatId: chat.id, locale: message.from?.language_code, text: message.text };
+  }
+  const from: z.infer<typeof ZUser> = message.from ?? { id: chat.id };
+  const contact = message.contact;
+  // A contact is a phone number the channel vouches for only when it is the sender's own.
+  const ownPhone = contact && contact.user_id === from.id ? contact.phone_number : undefined;
+  const foreignPhone = contact && !ownPhone ? contact.phone_number : undefined;
+  // An edit re-sends the text or caption only: its file was kept the first time.
+  const attachments = edited ? [] : attachmentsOf(message);
+  const text = normaliseText(message.text ?? foreignPhone ?? (edited ? message.caption : undefined));
+  if (!text && !ownPhone && attachments.length === 0) return { kind: 'ignore' };
+  return {
+    kind: 'turn',
+    chatId: chat.id,
+    edited,
+    input: {
+      ...identity(chat.id, from, updateId, receivedAt),
+      text,
+      sharedPhone: ownPhone,
+      attachments: attachments.length ? attachments : undefined,
+    },
+  };
+}
+
+function identity(chatId: number, from: z.infer<typeof ZUser>, updateId: string, receivedAt: Date) {
+  const displayName = [from.first_name, from.last_name].filter(Boolean).join(' ') || undefined;
+  return {
+    conversationKey: telegramConversationKey(chatId),
+    intakeChannel: TELEGRAM_INTAKE_CHANNEL,
+    externalUserId: String(from.id),
+    displayName,
+    locale: from.language_code,
+    conversationRef: { kind: TELEGRAM_REF_KIND, chatId } satisfies TTelegramRef,
+    updateId,
+    receivedAt,
+  };
+}
+
+/**
+ * Slash commands pass through as text for the dialog's interruption handling; a deep-link
+ * payload (`/start campaign42`) is dropped so `/start` is still recognised as a command.
+ */
+function normaliseText(text: string | undefined): string | undefined {
+  const s = text?.trim();
+  if (!s) return undefined;
+  const start = /^\/start(@\w+)?\s+\S+$/.exec(s);
+  return start ? '/start' : s;
+}
+
+function attachmentsOf(m: TMessage): InboundAttachment[] {
+  const caption = m.caption?.trim() || undefined;
+  const out: InboundAttachment[] = [];
+  if (m.photo?.length) {
+    // Telegram sends every size of one photo; the largest is the evidence.
+    const largest = m.photo.reduce((a, b) => ((b.file_size ?? 0) >= (a.file_size ?? 0) ? b : a));
+    out.push({ kind: 'photo', fileId: largest.file_id, mimeType: 'image/jpeg', size: largest.file_size, caption });
+  }
+  if (m.document) {
+    const d = m.document;
+    out.push({ kind: 'document', fileId: d.file_id, fileName: d.file_name, mimeType: d.mime_type, size: d.file_size, caption });
+  }
+  if (m.video) out.push({ kind: 'video', fileId: m.video.file_id, fileName: m.video.file_name, mimeType: m.video.mime_type, size: m.video.file_size, caption });
+  if (m.audio) out.push({ kind: 'audio', fileId: m.audio.file_id, fileName: m.audio.file_name, mimeType: m.audio.mime_type, size: m.audio.file_size, caption });
+  if (m.voice) out.push({ kind: 'audio', fileId: m.voice.file_id, mimeType: m.voice.mime_type, size: m.voice.file_size, caption });
+  return out;
+}

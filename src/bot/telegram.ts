@@ -1,0 +1,349 @@
+import type { Express, Request, Response } from 'express';
+import type { PrismaClient } from '@prisma/client';
+import type { Logger } from 'pino';
+import { Telegraf, TelegramError } from 'telegraf';
+import type { DomainEvents } from '../cases/domain-events.js';
+import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/messenger.js';
+import type { Config } from '../config.js';
+import { detectLanguage, t } from '../dialogs/i18n.js';
+import type { TurnRunner } from '../dialogs/run-turn.js';
+import type { InboundMessage, Lang } from '../dialogs/types.js';
+import { ALERT_SEVERITIES, formatCaseAlert } from './telegram-alerts.js';
+import { downloadEvidence } from './telegram-evidence.js';
+import { renderMessages } from './telegram-render.js';
+import { markConversationUnreachable } from './telegram-store.js';
+import {
+  ALLOWED_UPDATES,
+  TELEGRAM_REF_KIND,
+  telegramConversationKey,
+  translateUpdate,
+  ZTelegramRef,
+  type TelegramAction,
+} from './telegram-update.js';
+
+/** The commands menu, in the order Telegram shows it. The dialog recognises each as `/name`. */
+export const TELEGRAM_COMMANDS = ['start', 'help', 'cancel', 'status', 'language', 'human'] as const;
+
+const TYPING_REPEAT_MS = 4_000;
+const RETRY_MIN_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
+
+export interface TelegramChannelOptions {
+  /** The Telegram part of the configuration (token, webhook, API root, staff chat, sizes). */
+  config: Pick<
+    Config,
+    'TELEGRAM_API_ROOT' | 'TELEGRAM_WEBHOOK_URL' | 'TELEGRAM_WEBHOOK_SECRET' | 'STAFF_TELEGRAM_CHAT_ID' | 'EVIDENCE_MAX_BYTES' | 'dataDir' | 'publicUrl'
+  >;
+  token: string;
+  /** The app's express instance: the webhook route is mounted on it (before the 404 handler). */
+  express: Express;
+  runner: TurnRunner;
+  events: DomainEvents;
+  db: PrismaClient;
+  log: Logger;
+  clock?: () => Date;
+}
+
+export interface TelegramChannel {
+  /** Proactive messages (staff replies, surveys) to conversations stored with kind `telegram`. */
+  sender: ChannelSender;
+  mode: 'polling' | 'webhook';
+  /**
+   * Connects to the Bot API (getMe, commands menu, then long polling or setWebhook). A failure
+   * is logged and retried in the background: Telegram being down must not stop the console.
+   */
+  start(): Promise<void>;
+  /** Stops polling, waits for turns, downloads and alerts in flight. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The Telegram channel on telegraf. It only translates: updates become `InboundMessage`s for
+ * the shared turn runner (which dedupes on `update_id` and serialises each chat), and the
+ * dialog's replies become plain-text messages with inline keyboards. Nothing of the dialog
+ * lives here.
+ */
+export function createTelegramChannel(opts: TelegramChannelOptions): TelegramChannel {
+  const { config, runner, db, log } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const apiRoot = (config.TELEGRAM_API_ROOT ?? 'https://api.telegram.org').replace(/\/+$/, '');
+  // webhookReply off: every call goes to the API, none hides in a webhook response body.
+  const bot = new Telegraf(opts.token, { telegram: { apiRoot, webhookReply: false }, handlerTimeout: 120_000 });
+  const tg = bot.telegram;
+  const webhook = config.TELEGRAM_WEBHOOK_URL ? webhookTarget(config.TELEGRAM_WEBHOOK_URL, config.TELEGRAM_WEBHOOK_SECRET) : undefined;
+  const log_ = log.child({ channel: 'telegram' });
+
+  const inflight = new Set<Promise<unknown>>();
+  function track<T>(p: Promise<T>): Promise<T> {
+    inflight.add(p);
+    const done = () => void inflight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+  /** Chats showing the "share my phone number" keyboard, so it is removed once answered. */
+  const phoneKeyboard = new Set<string>();
+  /** Per chat, the tail of the replies being sent, so turns answer in the order they came. */
+  const outbox = new Map<string, Promise<unknown>>();
+  let stopped = false;
+  let polling: Promise<void> | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+
+  bot.use((ctx) => track(handleUpdate(ctx.update)));
+  // The channel's error boundary (CONVENTIONS.md §9); turn failures are caught closer, in turn().
+  bot.catch((e, ctx) => {
+    log_.error({ updateId: ctx.update.update_id, err: errInfo(e) }, 'telegram update failed');
+  });
+
+  async function handleUpdate(update: unknown): Promise<void> {
+    const action = translateUpdate(update, clock());
+    switch (action.kind) {
+      case 'turn':
+        return turn(action);
+      case 'group':
+        if (action.callbackId) void answerCallback(action.callbackId);
+        await deliver(action.chatId, [{ text: t(detectLanguage(action.text, action.locale), 'group_chat') }]);
+        return;
+      case 'membership':
+        if (action.blocked) await markConversationUnreachable(db, telegramConversationKey(action.chatId), 'blocked the bot');
+        return;
+      case 'ignore':
+        if (action.callbackId) void answerCallback(action.callbackId);
+        return;
+    }
+  }
+
+  async function turn(action: Extract<TelegramAction, { kind: 'turn' }>): Promise<void> {
+    const { chatId, input } = action;
+    // Handed to the runner before anything is awaited, so updates of one chat reach its
+    // per-conversation queue in the order Telegram sent them.
+    const handling = runner.handle(input);
+    if (action.callback) {
+      void answerCallback(action.callback.id);
+      // The pressed keyboard goes away: a second press of an old button would only confuse.
+      if (action.callback.messageId) void tg.editMessageReplyMarkup(chatId, action.callback.messageId, undefined, undefined).catch(() => undefined);
+    }
+    const stopTyping = typing(chatId);
+    // Replies go out in turn order too: a later turn of this chat, finished while this one's
+    // replies are still being sent, waits for them.
+    await inChatOrder(String(chatId), async () => {
+      let result;
+      try {
+        result = await handling;
+      } catch (e) {
+        log_.error({ conversationKey: input.conversationKey, updateId: input.updateId, err: errInfo(e) }, 'telegram turn failed');
+        await deliver(chatId, [{ text: t(turnLang(input.text, input.locale), 'error_apology') }]);
+        return;
+      } finally {
+        stopTyping();
+      }
+      if (result.replies.length) await deliver(chatId, result.replies, { contactReceived: input.sharedPhone !== undefined });
+      if (!result.duplicate) startDownloads(input);
+    });
+  }
+
+  function startDownloads(input: InboundMessage): void {
+    if (!input.attachments?.length) return;
+    // In the background: a large file must not hold up the next turn or a webhook answer.
+    void track(
+      downloadEvidence(
+        {
+          db,
+          log: log_,
+          dataDir: config.dataDir,
+          maxBytes: config.EVIDENCE_MAX_BYTES,
+          getFile: (fileId) => tg.getFile(fileId),
+          fileBaseUrl: `${apiRoot}/file/bot${opts.token}/`,
+        },
+        input.conversationKey,
+        input.attachments,
+      ),
+    );
+  }
+
+  /** Runs `work` after every earlier piece of work queued for this chat (same-process order). */
+  function inChatOrder(chat: string, work: () => Promise<void>): Promise<void> {
+    const prev = outbox.get(chat) ?? Promise.resolve();
+    const next = prev.then(work, work);
+    const tail = next.catch(() => undefined);
+    outbox.set(chat, tail);
+    void tail.then(() => {
+      if (outbox.get(chat) === tail) outbox.delete(chat);
+    });
+    return next;
+  }
+
+  function answerCallback(id: string): Promise<unknown> {
+    // An old or redelivered query can no longer be answered; that is fine.
+    return tg.answerCbQuery(id).catch(() => undefined);
+  }
+
+  /** "typing…" until the turn is done (Telegram shows it for about five seconds per call). */
+  function typing(chatId: number): () => void {
+    const send = () => void tg.sendChatAction(chatId, 'typing').catch(() => undefined);
+    send();
+    const timer = setInterval(send, TYPING_REPEAT_MS);
+    return () => clearInterval(timer);
+  }
+
+  /**
+   * Sends the dialog's messages to one chat. A user who blocked the bot (403) or a chat that no
+   * longer exists is marked unreachable; nothing is thrown.
+   */
+  async function deliver(chatId: number | string, messages: CustomerMessage[], o: { contactReceived?: boolean } = {}): Promise<DeliveryResult> {
+    const key = String(chatId);
+    const { outgoing, showsPhoneKeyboard } = renderMessages(messages, {
+      removePhoneKeyboard: phoneKeyboard.has(key) || o.contactReceived === true,
+      onDroppedButton: (value) => log_.warn({ bytes: Buffer.byteLength(value) }, 'button value too long for callback_data, dropped'),
+    });
+    try {
+      for (const m of outgoing) {
+        const sent = await tg.sendMessage(chatId, m.text, { reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
+        if (m.inlineAfterSend) await tg.editMessageReplyMarkup(chatId, sent.message_id, undefined, m.inlineAfterSend);
+      }
+      if (showsPhoneKeyboard) phoneKeyboard.add(key);
+      else phoneKeyboard.delete(key);
+      return { ok: true };
+    } catch (e) {
+      const unreachable = isUnreachable(e);
+      const reason = e instanceof TelegramError ? e.description : 'network error';
+      const conversationKey = telegramConversationKey(chatId);
+      if (unreachable) {
+        await markConversationUnreachable(db, conversationKey, reason).catch((err: unknown) =>
+          log_.error({ conversationKey, err: errInfo(err) }, 'could not mark conversation unreachable'),
+        );
+        log_.warn({ conversationKey, reason }, 'telegram user unreachable');
+      } else {
+        log_.error({ conversationKey, err: errInfo(e) }, 'telegram send failed');
+      }
+      return { ok: false, unreachable, reason: `telegram send failed: ${reason}` };
+    }
+  }
+
+  const sender: ChannelSender = {
+    kind: TELEGRAM_REF_KIND,
+    async send(ref, messages) {
+      const parsed = ZTelegramRef.safeParse(ref);
+      if (!parsed.success) return { ok: false, unreachable: true, reason: 'incomplete telegram conversation reference' };
+      return deliver(parsed.data.chatId, messages);
+    },
+  };
+
+  const staffChat = config.STAFF_TELEGRAM_CHAT_ID;
+  if (staffChat) {
+    opts.events.on('case.created', (e) => {
+      if (!ALERT_SEVERITIES.includes(e.severity)) return;
+      const text = formatCaseAlert(e, config.publicUrl);
+      void track(
+        tg.sendMessage(staffChat, text, { link_preview_options: { is_disabled: true } }).then(
+          () => log_.info({ caseRef: e.reference, severity: e.severity }, 'staff alert posted'),
+          (err: unknown) => log_.error({ caseRef: e.reference, err: errInfo(err) }, 'staff alert failed'),
+        ),
+      );
+    });
+  }
+
+  if (webhook) {
+    const callback = bot.webhookCallback(webhook.filterPath, { secretToken: webhook.secret });
+    // telegraf checks path and secret; on a mismatch it calls `next`, which answers 403 here.
+    opts.express.post(webhook.routePath, (req: Request, res: Response) => {
+      callback(req, res, () => {
+        res.status(403).json({ error: 'forbidden', message: 'Missing or wrong X-Telegram-Bot-Api-Secret-Token header.' });
+      }).catch((e: unknown) => {
+        log_.error({ err: errInfo(e) }, 'telegram webhook request failed');
+        if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'Something went wrong on our side.' });
+      });
+    });
+  }
+
+  async function setCommands(): Promise<void> {
+    const menu = (lang: Lang) => TELEGRAM_COMMANDS.map((c) => ({ command: c, description: t(lang, `tg_cmd_${c}`) }));
+    await tg.setMyCommands(menu('zh'));
+    await tg.setMyCommands(menu('zh'), { language_code: 'zh' });
+    await tg.setMyCommands(menu('en'), { language_code: 'en' });
+  }
+
+  async function connect(): Promise<void> {
+    bot.botInfo = await tg.getMe();
+    await setCommands().catch((e: unknown) => log_.warn({ err: errInfo(e) }, 'could not set the commands menu'));
+    if (webhook) {
+      await tg.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+      log_.info({ mode: 'webhook', path: webhook.routePath }, 'telegram channel started');
+      return;
+    }
+    // launch() skips getMe (botInfo is set), deletes any webhook and polls until stop().
+    polling = bot.launch({ allowedUpdates: [...ALLOWED_UPDATES] }).catch((e: unknown) => {
+      if (stopped) return;
+      log_.error({ err: errInfo(e) }, 'telegram polling stopped');
+      retry(RETRY_MIN_MS);
+    });
+    log_.info({ mode: 'polling' }, 'telegram channel started');
+  }
+
+  function retry(delayMs: number): void {
+    if (stopped) return;
+    retryTimer = setTimeout(() => {
+      connect().catch((e: unknown) => onConnectError(e, delayMs));
+    }, delayMs);
+    retryTimer.unref();
+  }
+
+  function onConnectError(e: unknown, lastDelayMs: number): void {
+    if (stopped) return;
+    if (e instanceof TelegramError && e.code === 401) {
+      log_.error({ err: errInfo(e) }, 'telegram rejected TELEGRAM_BOT_TOKEN; the Telegram channel is off');
+      return;
+    }
+    const next = Math.min(lastDelayMs * 2, RETRY_MAX_MS);
+    log_.error({ err: errInfo(e), retryInMs: next }, 'telegram not reachable; retrying');
+    retry(next);
+  }
+
+  return {
+    sender,
+    mode: webhook ? 'webhook' : 'polling',
+    async start() {
+      try {
+        await connect();
+      } catch (e) {
+        onConnectError(e, RETRY_MIN_MS / 2);
+      }
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      if (polling) {
+        try {
+          bot.stop('shutdown');
+        } catch {
+          // not running (polling already ended)
+        }
+        await polling;
+      }
+      while (inflight.size) await Promise.allSettled([...inflight]);
+    },
+  };
+}
+
+function webhookTarget(url: string, secret: string | undefined) {
+  const u = new URL(url);
+  // Telegram posts to exactly this URL; telegraf compares `req.url` (path and query) with it.
+  return { url, secret, routePath: u.pathname, filterPath: `${u.pathname}${u.search}` };
+}
+
+/** Blocked, deactivated or kicked (403), or the chat is gone (400 chat not found). */
+function isUnreachable(e: unknown): boolean {
+  if (!(e instanceof TelegramError)) return false;
+  return e.code === 403 || (e.code === 400 && /chat not found|user is deactivated/i.test(e.description));
+}
+
+/** Language of a fixed apology when the dialog could not say it itself. */
+function turnLang(text: string | undefined, locale: string | undefined): Lang {
+  return detectLanguage(text, locale);
+}
+
+/** Error details safe to log: message and code only (never the update, never the token). */
+function errInfo(e: unknown): { message: string; code?: string | number } {
+  if (e instanceof TelegramError) return { message: e.description, code: e.code };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { message: err.message, code: (err as { code?: string }).code };
+}
