@@ -14,6 +14,8 @@ const LEAD_BOOST = 1.5;
 
 interface Vote<T extends string> {
   scores: Map<T, number>;
+  /** Scores without the opening boost: the boost decides ties of topic, not how sure we are. */
+  raw: Map<T, number>;
   evidence: Map<T, string[]>;
 }
 
@@ -25,6 +27,7 @@ interface Vote<T extends string> {
  */
 function vote<T extends string>(t: string, signals: readonly Signal<T>[], lead = 0): Vote<T> {
   const scores = new Map<T, number>();
+  const raw = new Map<T, number>();
   const evidence = new Map<T, string[]>();
   for (const s of signals) {
     s.re.lastIndex = 0;
@@ -46,12 +49,14 @@ function vote<T extends string>(t: string, signals: readonly Signal<T>[], lead =
     }
     if (n === 0) continue;
     const boost = firstAt < lead ? LEAD_BOOST : 1;
-    scores.set(s.id, (scores.get(s.id) ?? 0) + s.w * boost * (1 + 0.5 * (n - 1)));
+    const add = s.w * (1 + 0.5 * (n - 1));
+    scores.set(s.id, (scores.get(s.id) ?? 0) + add * boost);
+    raw.set(s.id, (raw.get(s.id) ?? 0) + add);
     const ev = evidence.get(s.id) ?? [];
     if (ev.length < 2 && first) ev.push(snippet(first));
     evidence.set(s.id, ev);
   }
-  return { scores, evidence };
+  return { scores, raw, evidence };
 }
 
 /** Highest-scoring id, its margin-based confidence, and the reason string. */
@@ -67,8 +72,12 @@ function pick<T extends string>(axis: string, v: Vote<T>, fallback: T): { id: T;
     } else if (score > second) second = score;
   }
   if (top === 0) return { id: fallback, confidence: 0, reason: `${axis}:${fallback} ← no signal (default)` };
-  // Confidence grows with the margin over the runner-up and with the absolute evidence.
-  const confidence = Math.min(1, ((top - second) / top) * 0.7 + Math.min(top, 6) / 20);
+  // Confidence grows with the margin over the runner-up and with the absolute evidence, both
+  // measured without the opening boost (which only settles which topic comes first).
+  const rawTop = v.raw.get(best) ?? top;
+  let rawSecond = 0;
+  for (const [id, score] of v.raw) if (id !== best && score > rawSecond) rawSecond = score;
+  const confidence = Math.min(1, (Math.max(0, rawTop - rawSecond) / rawTop) * 0.7 + Math.min(rawTop, 6) / 20);
   const words = (v.evidence.get(best) ?? []).map((w) => `"${w}"`).join(', ');
   return { id: best, confidence: Math.round(confidence * 100) / 100, reason: `${axis}:${best} ← ${words}` };
 }
