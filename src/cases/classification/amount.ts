@@ -69,6 +69,18 @@ const EN_SUFFIX = new RegExp(
   String.raw`\b(${NUM})\s?(k|thousand|million)?\s?(dollars?|usd|bucks|pounds|gbp|euros?|eur|yuan|rmb|cny)\b`,
   'g',
 );
+// A bare number right after a money verb, in chat: "someone just stole 5000 from my card",
+// "they charged me 300.", "被转走5000", "扣了我300". Only a few filler words may sit between the
+// verb and the number (so "charged my card ending 1234" is not read), and what follows must not
+// make it a count, a date or a time ("took 3 cards", "paid 2 times", "扣了3笔", "转走5月").
+const EN_VERB_BARE = new RegExp(
+  String.raw`\b(?:stole|stolen|steal|took|taken|take|withdrew|withdrawn|withdraw|transferred|transfer|charged|debited|deducted|spent|lost|lose|paid|pay|sent|send|moved|drained|emptied|scammed (?:me )?out of|cheated (?:me )?out of|owe|owed|refund|refunded|missing|short|gone)\s+(?:(?:me|us|my|our|him|her|about|around|almost|nearly|over|another|an extra|extra|just|already|like|roughly|approximately|some|all|total|a total of)\s+){0,3}(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d{1,2})?)(?![\d,./:-]*\d)(?=\s*(?:$|[.,!?;:)]|(?:from|out|off|to|into|on|in|at|and|but|via|through|with|without|over|already|yesterday|today|tonight|last|this|just|again|so|which|that|while|when|before|after|for|please|now|right)\b))`,
+  'g',
+);
+const ZH_VERB_BARE = new RegExp(
+  String.raw`(?:转走|转了|转出|划走|划了|划扣|扣了|扣走|扣除|被扣|扣款|盗刷了?|刷了|刷走|取走|取了|骗了|骗走|损失了?|少了|被盗了?|偷了|付了|支付了|汇了|充值了?|还了|借了|贷了)(?:我|了|约|大约|近|将近|共|一共|总共|足足|整整)*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d{1,2})?)(?![\d.,:/-]|\s*[号日月年点分秒位个次期天笔张条%岁周块元万千百十])`,
+  'g',
+);
 const BARE_K = new RegExp(String.raw`(?<![\w.,])(\d+(?:\.\d+)?)k\b`, 'g');
 
 const CURRENCY: Record<string, string> = {
@@ -113,6 +125,16 @@ export function extractAmounts(text: string): ExtractedAmount[] {
     if (found.some((f) => Math.abs(f.at - (m.index ?? 0)) <= 2)) continue;
     const value = toNumber(m[1] ?? '') * 1000;
     if (value > 0) found.push({ at: m.index ?? 0, amount: { value, currency: null, text: m[0] } });
+  }
+  for (const re of [EN_VERB_BARE, ZH_VERB_BARE]) {
+    for (const m of t.matchAll(re)) {
+      const num = m[1] ?? '';
+      const at = (m.index ?? 0) + m[0].length - num.length;
+      // Already read with a currency or a unit at this place ("扣了300元", "took $50").
+      if (found.some((f) => at >= f.at && at < f.at + f.amount.text.length + 1)) continue;
+      const value = toNumber(num);
+      if (value > 0) found.push({ at, amount: { value, currency: null, text: num } });
+    }
   }
   found.sort((a, b) => a.at - b.at);
   // The same money can be read twice ("$500 dollars"): keep the first reading at a position.

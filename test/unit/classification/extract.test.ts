@@ -29,6 +29,32 @@ describe('extractAmount', () => {
     },
   );
 
+  it.each([
+    ['someone just stole 5000 from my card', 5000],
+    ['someone just took 5,000 from my card', 5000],
+    ['they charged me 300.', 300],
+    ['withdrew 200 at the atm and I never did that', 200],
+    ['被转走5000', 5000],
+    ['刚才被盗刷了3000多', 3000],
+    ['他们扣了我300', 300],
+  ])('reads a bare number next to a money verb in %s', (text, value) => {
+    const a = extractAmount(text);
+    expect(a?.value).toBe(value);
+    expect(a?.currency).toBeNull();
+  });
+
+  it.each([
+    ['they took 3 cards from my wallet'],
+    ['I paid 2 times for the same thing'],
+    ['charged my card ending 1234'],
+    ['stole 12/05 from the calendar'],
+    ['扣了3笔'],
+    ['转走5月的工资卡'],
+    ['被转走了，客服电话13812345678'],
+  ])('does not read a count, a card tail, a date or a phone number as money in %s', (text) => {
+    expect(extractAmount(text)).toBeNull();
+  });
+
   it('takes the largest sum when several are named', () => {
     expect(extractAmount('fee of $35 on a $12,000 transfer')?.value).toBe(12000);
   });
