@@ -76,3 +76,21 @@ export async function listWebChatRepliesTo(db: PrismaClient, sessionId: string, 
   });
   return rows.map(toWire);
 }
+
+/**
+ * Deletes a session's stored messages (erasure on request: bot messages can repeat what the
+ * customer said, e.g. the summary with name and phone).
+ */
+export async function deleteWebChatMessages(db: PrismaClient, sessionId: string): Promise<number> {
+  const { count } = await db.webChatMessage.deleteMany({ where: { sessionId } });
+  return count;
+}
+
+/**
+ * Retention: deletes messages stored before `before`. The case transcript keeps the record;
+ * these rows only exist to reach a page that was offline.
+ */
+export async function pruneWebChatMessages(db: PrismaClient, before: Date): Promise<number> {
+  const { count } = await db.webChatMessage.deleteMany({ where: { createdAt: { lt: before } } });
+  return count;
+}

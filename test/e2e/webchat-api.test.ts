@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
+import { deleteWebChatMessages, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
 import { loadConfig } from '../../src/config.js';
 
 let app: RunningApp;
@@ -202,5 +203,19 @@ describe('the webpage channel sender', () => {
   it('reports a reference without a valid session id as unreachable', async () => {
     const result = await app.messenger.send({ kind: 'webpage', sessionId: '../../etc' }, [{ text: 'x' }]);
     expect(result).toMatchObject({ ok: false, unreachable: true });
+  });
+});
+
+describe('the stored web chat messages', () => {
+  it('can be erased per session and pruned by age', async () => {
+    const [a, b] = [newSession(), newSession()];
+    await app.messenger.send({ kind: 'webpage', sessionId: a }, [{ text: 'for a' }]);
+    await app.messenger.send({ kind: 'webpage', sessionId: b }, [{ text: 'for b' }]);
+    expect(await deleteWebChatMessages(app.db, a)).toBe(1);
+    expect(await app.db.webChatMessage.count({ where: { sessionId: a } })).toBe(0);
+    expect(await pruneWebChatMessages(app.db, new Date(Date.now() - 86_400_000))).toBe(0);
+    expect(await app.db.webChatMessage.count({ where: { sessionId: b } })).toBe(1);
+    await pruneWebChatMessages(app.db, new Date(Date.now() + 60_000));
+    expect(await app.db.webChatMessage.count({ where: { sessionId: b } })).toBe(0);
   });
 });
