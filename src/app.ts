@@ -20,6 +20,7 @@ import { requireStaff } from './cases/staff/auth.js';
 import cookieParser from 'cookie-parser';
 import { ensureFirstAdmin } from './cases/staff/accounts.js';
 import { createStaffActionsRouter } from './cases/staff/actions-router.js';
+import { createStaffConsole } from './cases/staff/console/console-router.js';
 import { staffOpenApiDocument } from './cases/staff/openapi.js';
 import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
@@ -169,6 +170,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     requireCsrf,
     createStaffApiRouter({ db, clock }),
     createStaffActionsRouter({ db, events, messenger, policy, clock }),
+  );
+  app.use(
+    '/staff',
+    cookieParser(),
+    createStaffConsole({ db, events, messenger, policy, clock, log, secureCookies: config.publicUrl.startsWith('https:') }),
   );
   // --- end staff ---
 

@@ -1,39 +1,14 @@
 import type { PrismaClient } from '@prisma/client';
 import { Router, type Request, type Response } from 'express';
-import type { z } from 'zod';
-import { addCaseNote } from '../add-case-note.js';
-import { assignCase } from '../assign-case.js';
-import { hasRole, type ActionResult, type StaffActor } from '../case-action.js';
+import { hasRole, type ActionResult } from '../case-action.js';
 import type { ComplaintPolicy } from '../clocks/index.js';
 import type { DomainEvents } from '../domain-events.js';
-import { escalateCase } from '../escalate-case.js';
-import { extendCaseDeadline } from '../extend-case-deadline.js';
-import { handBackConversation } from '../hand-back-conversation.js';
 import type { CustomerMessenger } from '../messenger.js';
-import { reclassifyCase } from '../reclassify-case.js';
 import { REFERENCE_PATTERN } from '../reference.js';
-import { replyToCustomer } from '../reply-to-customer.js';
-import { requestCustomerInformation } from '../request-customer-information.js';
-import { revealCustomerContact } from '../reveal-customer-contact.js';
-import { takeOverConversation } from '../take-over-conversation.js';
-import { transitionCase } from '../transition-case.js';
 import { sendActionError } from './action-errors.js';
-import {
-  ZAssignBody,
-  ZClassificationBody,
-  ZEmptyBody,
-  ZEscalationBody,
-  ZExtensionBody,
-  ZInformationRequestBody,
-  ZNewTokenBody,
-  ZNewUserBody,
-  ZNoteBody,
-  ZReplyBody,
-  ZRevealBody,
-  ZTransitionBody,
-  ZUserUpdateBody,
-} from './action-schemas.js';
-import { actorFor, createStaffToken, createStaffUser, revokeStaffToken } from './accounts.js';
+import { ZNewTokenBody, ZNewUserBody, ZUserUpdateBody } from './action-schemas.js';
+import { isStaffAction, STAFF_ACTIONS, type ActionContext } from './action-table.js';
+import { actorFor, AUTOMATION_EMAIL, createStaffToken, createStaffUser, revokeStaffToken } from './accounts.js';
 import { badRequest } from './api-router.js';
 import type { StaffPrincipal } from './auth.js';
 
@@ -45,8 +20,6 @@ export interface StaffActionDeps {
   clock: () => Date;
 }
 
-type Handler<S extends z.ZodType> = (ctx: { actor: StaffActor; reference: string; body: z.infer<S>; now: Date }) => Promise<ActionResult<unknown>>;
-
 /**
  * The write side of the staff JSON API: one POST per action, each validated by its zod schema
  * (400 `{error, message, issues}`), each refusal mapped by `ACTION_ERROR_STATUS`. Mounted behind
@@ -56,37 +29,20 @@ export function createStaffActionsRouter(deps: StaffActionDeps): Router {
   const { db, clock } = deps;
   const router = Router();
 
-  function action<S extends z.ZodType>(path: string, schema: S, handler: Handler<S>, status = 200) {
-    router.post(`/cases/:reference/${path}`, async (req: Request, res: Response) => {
-      const reference = String(req.params.reference);
-      if (!REFERENCE_PATTERN.test(reference)) return void res.status(400).json({ error: 'bad_request', message: 'A reference looks like C-20261127-0042.' });
-      const body = schema.safeParse(req.body ?? {});
-      if (!body.success) return void res.status(400).json(badRequest(body.error));
-      const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
-      const result = await handler({ actor, reference, body: body.data, now: clock() });
-      if (!result.ok) return void sendActionError(res, result.error);
-      res.status(status).json({ ok: true, reference, ...(result.value && typeof result.value === 'object' ? result.value : {}) });
-    });
-  }
-
-  const common = { db: deps.db, events: deps.events, messenger: deps.messenger, policy: deps.policy };
-  action('replies', ZReplyBody, ({ actor, reference, body, now }) => replyToCustomer({ ...common, actor, reference, text: body.text, now }), 201);
-  action('transitions', ZTransitionBody, ({ actor, reference, body, now }) => transitionCase({ ...common, actor, reference, ...body, now }));
-  action('assignment', ZAssignBody, ({ actor, reference, body, now }) =>
-    assignCase({ ...common, actor, reference, assigneeId: body.assigneeId === 'me' ? actor.userId : body.assigneeId, reason: body.reason, now }),
-  );
-  action('classification', ZClassificationBody, ({ actor, reference, body, now }) => {
-    const { reason, ...change } = body;
-    return reclassifyCase({ ...common, actor, reference, change, reason, now });
+  const actionDeps = { db: deps.db, events: deps.events, messenger: deps.messenger, policy: deps.policy };
+  router.post('/cases/:reference/:action', async (req: Request, res: Response, next) => {
+    const name = String(req.params.action);
+    if (!isStaffAction(name)) return next();
+    const reference = String(req.params.reference);
+    if (!REFERENCE_PATTERN.test(reference)) return void res.status(400).json({ error: 'bad_request', message: 'A reference looks like C-20261127-0042.' });
+    const spec = STAFF_ACTIONS[name];
+    const body = spec.schema.safeParse(req.body ?? {});
+    if (!body.success) return void res.status(400).json(badRequest(body.error));
+    const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
+    const result = await (spec.run as (c: ActionContext, b: unknown) => Promise<ActionResult<unknown>>)({ deps: actionDeps, actor, reference, now: clock() }, body.data);
+    if (!result.ok) return void sendActionError(res, result.error);
+    res.status(spec.status).json({ ok: true, reference, ...(result.value && typeof result.value === 'object' ? result.value : {}) });
   });
-  action('escalations', ZEscalationBody, ({ actor, reference, body, now }) => escalateCase({ ...common, actor, reference, reason: body.reason, now }), 201);
-  action('notes', ZNoteBody, ({ actor, reference, body, now }) => addCaseNote({ ...common, actor, reference, text: body.text, now }), 201);
-  action('information-requests', ZInformationRequestBody, ({ actor, reference, body, now }) =>
-    requestCustomerInformation({ ...common, actor, reference, question: body.question, now }), 201);
-  action('handoff', ZEmptyBody, ({ actor, reference, now }) => takeOverConversation({ ...common, actor, reference, now }));
-  action('handback', ZEmptyBody, ({ actor, reference, now }) => handBackConversation({ ...common, actor, reference, now }));
-  action('extensions', ZExtensionBody, ({ actor, reference, body, now }) => extendCaseDeadline({ ...common, actor, reference, reason: body.reason, now }), 201);
-  action('reveal', ZRevealBody, ({ actor, reference, body, now }) => revealCustomerContact({ ...common, actor, reference, reason: body.reason, now }));
 
   router.get('/me', async (_req, res) => {
     const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
@@ -124,7 +80,7 @@ export function createStaffActionsRouter(deps: StaffActionDeps): Router {
   });
   router.get('/users', async (_req, res) => {
     const users = await db.staffUser.findMany({
-      where: { NOT: { email: 'automation@staff.invalid' } },
+      where: { NOT: { email: AUTOMATION_EMAIL } },
       select: { id: true, email: true, displayName: true, role: true, active: true, createdAt: true, lockedUntil: true },
       orderBy: { createdAt: 'asc' },
     });

@@ -1,0 +1,357 @@
+import type { PrismaClient } from '@prisma/client';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Logger } from 'pino';
+import type { ActionResult } from '../../case-action.js';
+import type { ComplaintPolicy } from '../../clocks/index.js';
+import type { DomainEvents } from '../../domain-events.js';
+import type { CustomerMessenger } from '../../messenger.js';
+import { REFERENCE_PATTERN } from '../../reference.js';
+import { maskName, maskPhone } from '../../reveal-customer-contact.js';
+import { ZNewUserBody } from '../action-schemas.js';
+import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
+import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, deleteSession, principalForSession, revokeStaffToken, verifyLogin } from '../accounts.js';
+import { caseListSelect, caseToJson, caseWhere, ZCaseFilter } from '../case-queries.js';
+import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
+import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
+import type { Html } from './html.js';
+import { accountPage, casePage, errorPage, loginPage, notificationsPage, queuePage, usersPage, type Viewer } from './pages.js';
+
+export interface StaffConsoleDeps {
+  db: PrismaClient;
+  events: DomainEvents;
+  messenger: CustomerMessenger;
+  policy: ComplaintPolicy;
+  clock: () => Date;
+  log: Logger;
+  /** Secure cookies when the console is served over https (PUBLIC_URL). */
+  secureCookies: boolean;
+  /** Login attempts per IP per 15 minutes (express-rate-limit). */
+  loginRateLimit?: number;
+}
+
+const OPEN = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
+const FLASH_COOKIE = 'cd_flash';
+
+/** No inline script or style, no framing, forms only to ourselves. */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+function send(res: Response, page: Html, status = 200) {
+  res.status(status).type('html').set('Cache-Control', 'no-store').send(page.value);
+}
+
+function reasonsOf(classification: string): string[] {
+  try {
+    const cl = JSON.parse(classification) as { reasons?: unknown };
+    return Array.isArray(cl.reasons) ? cl.reasons.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A safe local redirect target (never another site). */
+function localPath(p: unknown): string {
+  return typeof p === 'string' && /^\/staff(\/|$|\?)/.test(p) && !p.startsWith('//') ? p : '/staff';
+}
+
+/**
+ * The staff console at /staff: server-rendered pages over the same use cases as the JSON API.
+ * Every page needs a session; every form carries the session's CSRF token; the login form is
+ * protected by a double-submit cookie and throttled per IP and per account.
+ */
+export function createStaffConsole(deps: StaffConsoleDeps): Router {
+  const { db, clock, log } = deps;
+  const router = Router();
+  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const actionDeps = { db, events: deps.events, messenger: deps.messenger, policy: deps.policy };
+  const tz = deps.policy.timeZone;
+
+  router.use((_req, res, next) => {
+    res.set({ 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
+    next();
+  });
+  router.get('/assets/console.css', (_req, res) => void res.type('css').set('Cache-Control', 'public, max-age=300').send(CONSOLE_CSS));
+  router.get('/assets/console.js', (_req, res) => void res.type('js').set('Cache-Control', 'public, max-age=300').send(CONSOLE_JS));
+
+  // --- login / logout ---
+  router.get('/login', async (req, res) => {
+    const sid = sessionIdOf(req);
+    if (sid && (await principalForSession(db, sid, clock()))) return res.redirect(303, '/staff');
+    const csrf = newLoginCsrf();
+    res.cookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(deps.secureCookies), sameSite: 'strict' });
+    send(res, loginPage({ csrf, next: localPath(req.query.next) }));
+  });
+  const loginLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: deps.loginRateLimit ?? 30,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    // Only refused logins count: a busy office behind one address is not locked out by success.
+    skipSuccessfulRequests: true,
+    handler: (_req, res) => send(res, loginPage({ csrf: '', error: 'Too many login attempts from this address. Wait 15 minutes. 登录尝试过多，请15分钟后再试。' }), 429),
+  });
+  router.post('/login', loginLimiter, form, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const retry = (status: number, error: string) => {
+      const csrf = newLoginCsrf();
+      res.cookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(deps.secureCookies), sameSite: 'strict' });
+      send(res, loginPage({ csrf, error, email: body.email, next: localPath(body.next) }), status);
+    };
+    if (!sameToken(body[CSRF_FIELD], (req.cookies as Record<string, string>)[LOGIN_CSRF_COOKIE])) return retry(403, 'The login form expired. Please try again. 表单已过期，请重试。');
+    const r = await verifyLogin(db, body.email ?? '', body.password ?? '', clock());
+    if (!r.ok) {
+      log.info({ component: 'staff', outcome: r.error.type }, 'staff login refused');
+      return r.error.type === 'locked'
+        ? retry(429, 'Too many failed attempts: this account is locked for 15 minutes. 失败次数过多，账号已锁定15分钟。')
+        : retry(401, 'Wrong email or password. 邮箱或密码错误。');
+    }
+    const s = await createSession(db, r.value.userId, clock());
+    res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
+    res.cookie(SESSION_COOKIE, s.sessionId, cookieOptions(deps.secureCookies, s.expiresAt));
+    log.info({ component: 'staff', staffUserId: r.value.userId }, 'staff logged in');
+    res.redirect(303, localPath(body.next));
+  });
+
+  // --- everything below needs a session ---
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    const sid = sessionIdOf(req);
+    const p = sid ? await principalForSession(db, sid, clock()) : null;
+    if (!p || !p.userId || !sid) {
+      if (req.method === 'GET') return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return send(res, errorPage({ status: 401, message: 'Please log in again.' }), 401);
+    }
+    const viewer: Viewer = { userId: p.userId, displayName: p.displayName ?? p.userId, role: p.role, csrf: csrfTokenFor(sid) };
+    res.locals.viewer = viewer;
+    res.locals.staff = p;
+    next();
+  });
+  // CSRF: every POST must carry the session's token.
+  router.post(/.*/, form, (req, res, next) => {
+    const viewer = res.locals.viewer as Viewer;
+    if (sameToken((req.body as Record<string, string> | undefined)?.[CSRF_FIELD], viewer.csrf)) return next();
+    send(res, errorPage({ viewer, status: 403, message: 'The form is out of date or did not come from the console. Reload the page and try again.' }), 403);
+  });
+
+  const viewerOf = (res: Response) => res.locals.viewer as Viewer;
+  const unreadCount = () => db.staffNotification.count({ where: { readAt: null } });
+  const flashOf = (req: Request, res: Response) => {
+    const v = (req.cookies as Record<string, string | undefined>)[FLASH_COOKIE];
+    if (!v) return null;
+    res.clearCookie(FLASH_COOKIE, { path: '/staff' });
+    try {
+      const f = JSON.parse(v) as { kind: 'ok' | 'error'; text: string };
+      return f.kind === 'ok' || f.kind === 'error' ? { kind: f.kind, text: String(f.text).slice(0, 300) } : null;
+    } catch {
+      return null;
+    }
+  };
+  const flash = (res: Response, kind: 'ok' | 'error', text: string) =>
+    res.cookie(FLASH_COOKIE, JSON.stringify({ kind, text }), { httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, path: '/staff', maxAge: 60_000 });
+  const staffList = () =>
+    db.staffUser.findMany({ where: { NOT: { email: AUTOMATION_EMAIL } }, select: { id: true, displayName: true, role: true, active: true }, orderBy: { displayName: 'asc' } });
+
+  router.post('/logout', async (req, res) => {
+    const sid = sessionIdOf(req);
+    if (sid) await deleteSession(db, sid);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.redirect(303, '/staff/login');
+  });
+
+  // --- queue ---
+  router.get('/', async (req, res) => {
+    const viewer = viewerOf(res);
+    const q = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
+    const statusAll = q.status === 'all';
+    const parsed = ZCaseFilter.safeParse({
+      ...q,
+      status: statusAll ? undefined : (q.status ?? OPEN.join(',')),
+      assignee: q.assignee === 'me' ? viewer.userId : q.assignee,
+      pageSize: q.pageSize ?? '25',
+    });
+    if (!parsed.success) return send(res, errorPage({ viewer, status: 400, message: `Bad filter: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` }), 400);
+    const f = parsed.data;
+    const now = clock();
+    const where = caseWhere(f, now);
+    const [total, rows, staff, unread] = await Promise.all([
+      db.case.count({ where }),
+      db.case.findMany({
+        where,
+        select: caseListSelect,
+        // Urgency: severity first, then the nearest deadline of either clock.
+        orderBy: [{ severity: 'asc' }, { firstResponseDueAt: 'asc' }, { regulatoryDueAt: 'asc' }],
+        skip: (f.page - 1) * f.pageSize,
+        take: f.pageSize,
+      }),
+      staffList(),
+      unreadCount(),
+    ]);
+    const query = (page: number) => {
+      const p = new URLSearchParams({ ...q, page: String(page) });
+      return `/staff?${p.toString()}`;
+    };
+    send(
+      res,
+      queuePage({ viewer, unread, flash: flashOf(req, res), filter: q, rows: rows.map(caseToJson), total, page: f.page, pageSize: f.pageSize, staff, now, timeZone: tz, query }),
+    );
+  });
+
+  // --- case page ---
+  async function renderCase(req: Request, res: Response, reference: string, revealed: { name: string | null; phone: string | null } | null, status = 200) {
+    const viewer = viewerOf(res);
+    const c = await db.case.findUnique({
+      where: { reference },
+      include: {
+        channelAccount: { select: { handoffCaseId: true, reachable: true } },
+        evidence: { orderBy: { createdAt: 'asc' } },
+        notes: { orderBy: { createdAt: 'asc' } },
+      },
+    });
+    if (!c) return send(res, errorPage({ viewer, status: 404, message: `No case ${reference}.` }), 404);
+    const [transcript, timeline, staff, unread] = await Promise.all([
+      db.transcriptMessage.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' }, take: 2000 }),
+      db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' }, take: 2000 }),
+      staffList(),
+      unreadCount(),
+    ]);
+    const reasons = reasonsOf(c.classification);
+    send(
+      res,
+      casePage({
+        viewer,
+        unread,
+        flash: flashOf(req, res),
+        c: {
+          ...c,
+          flags: JSON.parse(c.flags) as string[],
+          amount: c.amount === null ? null : Number(c.amount),
+          reasons,
+          customerName: maskName(c.customerName),
+          customerPhone: maskPhone(c.customerPhone),
+          handoffActive: c.channelAccount?.handoffCaseId === c.id,
+          reachable: c.channelAccount ? c.channelAccount.reachable : null,
+        },
+        revealed,
+        evidence: c.evidence,
+        transcript: transcript.map((m) => ({ at: m.createdAt, direction: m.direction, author: m.author, staffUserId: m.staffUserId, text: m.text })),
+        timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: e.note, data: e.data })),
+        notes: c.notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, text: n.text })),
+        staff,
+        now: clock(),
+        timeZone: tz,
+      }),
+      status,
+    );
+  }
+
+  router.get('/cases/:reference', async (req, res) => {
+    const reference = String(req.params.reference);
+    if (!REFERENCE_PATTERN.test(reference)) return send(res, errorPage({ viewer: viewerOf(res), status: 400, message: 'A reference looks like C-20261127-0042.' }), 400);
+    await renderCase(req, res, reference, null);
+  });
+
+  router.post('/cases/:reference/:action', async (req, res, next) => {
+    const name = String(req.params.action);
+    const reference = String(req.params.reference);
+    if (!isStaffAction(name) || !REFERENCE_PATTERN.test(reference)) return next();
+    const viewer = viewerOf(res);
+    // Form fields arrive as strings: empty means "not given"; the API schema decides the rest.
+    const raw = { ...(req.body as Record<string, string>) };
+    delete raw[CSRF_FIELD];
+    const body: Record<string, unknown> = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
+    if (name === 'assignment') body.assigneeId = raw.assigneeId ? raw.assigneeId : null;
+    const spec = STAFF_ACTIONS[name];
+    const parsed = spec.schema.safeParse(body);
+    const back = `/staff/cases/${reference}`;
+    if (!parsed.success) {
+      flash(res, 'error', `Not done: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`);
+      return res.redirect(303, back);
+    }
+    const result = await (spec.run as (c: ActionContext, b: unknown) => Promise<ActionResult<unknown>>)(
+      { deps: actionDeps, actor: { userId: viewer.userId, role: viewer.role, displayName: viewer.displayName }, reference, now: clock() },
+      parsed.data,
+    );
+    if (!result.ok) {
+      flash(res, 'error', `Not done: ${result.error.message}`);
+      return res.redirect(303, back);
+    }
+    if (name === 'reveal') return renderCase(req, res, reference, result.value as { name: string | null; phone: string | null });
+    flash(res, 'ok', spec.done);
+    res.redirect(303, back);
+  });
+
+  // --- notifications ---
+  router.get('/notifications', async (_req, res) => {
+    const items = await db.staffNotification.findMany({ orderBy: { createdAt: 'desc' }, take: 200 });
+    const ids = [...new Set(items.map((n) => n.caseId).filter((x): x is string => !!x))];
+    const refs = new Map((await db.case.findMany({ where: { id: { in: ids } }, select: { id: true, reference: true } })).map((c) => [c.id, c.reference]));
+    send(res, notificationsPage({ viewer: viewerOf(res), unread: await unreadCount(), items: items.map((n) => ({ ...n, reference: n.caseId ? (refs.get(n.caseId) ?? null) : null })), timeZone: tz }));
+  });
+  router.post('/notifications/read', async (_req, res) => {
+    await db.staffNotification.updateMany({ where: { readAt: null }, data: { readAt: clock() } });
+    res.redirect(303, '/staff/notifications');
+  });
+
+  // --- personal API tokens ---
+  async function renderAccount(req: Request, res: Response, newToken?: string) {
+    const viewer = viewerOf(res);
+    const tokens = await db.staffToken.findMany({ where: { userId: viewer.userId }, orderBy: { createdAt: 'desc' } });
+    send(res, accountPage({ viewer, unread: await unreadCount(), flash: flashOf(req, res), newToken, tokens, timeZone: tz }));
+  }
+  router.get('/account', (req, res) => renderAccount(req, res));
+  router.post('/account/tokens', async (req, res) => {
+    const name = String((req.body as Record<string, string>).name ?? '').trim();
+    if (!name) {
+      flash(res, 'error', 'A token needs a name.');
+      return res.redirect(303, '/staff/account');
+    }
+    const t = await createStaffToken(db, viewerOf(res).userId, name, clock());
+    await renderAccount(req, res, t.token);
+  });
+  router.post('/account/tokens/:id/revoke', async (req, res) => {
+    await revokeStaffToken(db, String(req.params.id), viewerOf(res).userId, clock());
+    flash(res, 'ok', 'Token revoked.');
+    res.redirect(303, '/staff/account');
+  });
+
+  // --- users (admins) ---
+  router.use('/users', (_req, res, next) => {
+    const viewer = viewerOf(res);
+    if (viewer.role === 'admin') return next();
+    send(res, errorPage({ viewer, status: 403, message: 'Only an admin manages staff users.' }), 403);
+  });
+  router.get('/users', async (req, res) => {
+    const users = await db.staffUser.findMany({
+      where: { NOT: { email: AUTOMATION_EMAIL } },
+      select: { id: true, email: true, displayName: true, role: true, active: true, lockedUntil: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    send(res, usersPage({ viewer: viewerOf(res), unread: await unreadCount(), flash: flashOf(req, res), users }));
+  });
+  router.post('/users', async (req, res) => {
+    const b = req.body as Record<string, string>;
+    const parsed = ZNewUserBody.safeParse({ email: b.email, displayName: b.displayName, role: b.role, password: b.password });
+    if (!parsed.success) flash(res, 'error', `Not created: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    else {
+      const r = await createStaffUser(db, parsed.data, clock());
+      flash(res, r.ok ? 'ok' : 'error', r.ok ? `Created ${r.value.email}.` : r.error.message);
+    }
+    res.redirect(303, '/staff/users');
+  });
+  router.post('/users/:id', async (req, res) => {
+    const b = req.body as Record<string, string>;
+    const role = ['agent', 'supervisor', 'admin'].includes(b.role ?? '') ? b.role : undefined;
+    const active = b.active === 'true' ? true : b.active === 'false' ? false : undefined;
+    const id = String(req.params.id);
+    if (id === viewerOf(res).userId && (active === false || (role && role !== 'admin'))) {
+      flash(res, 'error', 'You cannot demote or deactivate yourself.');
+      return res.redirect(303, '/staff/users');
+    }
+    await db.staffUser.updateMany({ where: { id }, data: { ...(role ? { role } : {}), ...(active === undefined ? {} : { active }) } });
+    if (active === false) await db.staffSession.deleteMany({ where: { userId: id } });
+    flash(res, 'ok', 'Saved.');
+    res.redirect(303, '/staff/users');
+  });
+
+  router.use((_req, res) => send(res, errorPage({ viewer: viewerOf(res), status: 404, message: 'No such page.' }), 404));
+  return router;
+}

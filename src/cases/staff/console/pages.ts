@@ -1,0 +1,369 @@
+import { clockState, type TStaffRole } from '../../clocks/index.js';
+import { TARGET_STATUSES } from '../../case-lifecycle.js';
+import {
+  BUSINESSES,
+  BUSINESS_LABELS,
+  CASE_STATUSES,
+  CAUSES,
+  CAUSE_LABELS,
+  CHANNELS,
+  CHANNEL_LABELS,
+  ESCALATION_LEVELS,
+  SEVERITIES,
+  SEVERITY_LABELS,
+} from '../../taxonomy.js';
+import { html, raw, type Html } from './html.js';
+
+/** Page templates of the staff console: plain functions from data to escaped HTML. */
+
+export interface Viewer {
+  userId: string;
+  displayName: string;
+  role: TStaffRole;
+  csrf: string;
+}
+
+export interface StaffOption {
+  id: string;
+  displayName: string;
+  role: string;
+  active: boolean;
+}
+
+const STATUS_LABELS: Record<string, string> = {
+  new: 'New 新',
+  acknowledged: 'Acknowledged 已受理',
+  in_progress: 'In progress 处理中',
+  awaiting_customer: 'Awaiting customer 待客户补充',
+  resolved: 'Resolved 已解决',
+  reopened: 'Reopened 重新打开',
+  closed: 'Closed 已归档',
+};
+const ESCALATION_LABELS: Record<string, string> = { frontline: 'Frontline 一线', back_office: 'Back office 后台', leadership: 'Leadership 领导' };
+
+const fmt = (d: Date | string | null | undefined, timeZone: string) =>
+  d
+    ? new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(d))
+    : '—';
+
+export function layout(opts: { title: string; viewer?: Viewer; unread?: number; flash?: { kind: 'ok' | 'error'; text: string } | null; body: Html }): Html {
+  const v = opts.viewer;
+  return html`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${opts.title} · Complaint Desk staff</title><link rel="stylesheet" href="/staff/assets/console.css"></head>
+<body>
+<header><a href="/staff"><strong>Complaint Desk</strong> · staff 投诉处理</a><span class="grow"></span>
+${v
+  ? html`<a href="/staff">Queue 队列</a>
+<a href="/staff/notifications">Alerts 提醒${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread}</span>` : ''}</a>
+<a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">Users 用户</a>` : ''}
+<span>${v.displayName} (${v.role})</span>
+<form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">Log out</button></form>`
+  : ''}
+</header>
+<main>
+${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="status">${opts.flash.text}</div>` : ''}
+${opts.body}
+</main>
+<script src="/staff/assets/console.js"></script>
+</body></html>`;
+}
+
+export function loginPage(opts: { csrf: string; error?: string; email?: string; next?: string }): Html {
+  return layout({
+    title: 'Log in',
+    body: html`<div class="card login"><h1>Staff login 员工登录</h1>
+${opts.error ? html`<div class="flash error" role="alert">${opts.error}</div>` : ''}
+<form method="post" action="/staff/login">
+<input type="hidden" name="_csrf" value="${opts.csrf}">
+<input type="hidden" name="next" value="${opts.next ?? '/staff'}">
+<label>Email 邮箱<input type="email" name="email" autocomplete="username" required value="${opts.email ?? ''}"></label>
+<label>Password 密码<input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">Log in 登录</button>
+</form></div>`,
+  });
+}
+
+/** A countdown badge; the script keeps it current. `done` means the clock has stopped. */
+export function clockBadge(label: string, startAt: Date, dueAt: Date, now: Date, timeZone: string, done?: Date | null): Html {
+  if (done) return html`<span class="badge lvl-done" title="${label} met ${fmt(done, timeZone)}">${label}: done</span>`;
+  const s = clockState({ startAt, dueAt, now });
+  return html`<span class="badge lvl-${s.level}" data-due="${dueAt.toISOString()}" data-start="${startAt.toISOString()}" title="${label} due ${fmt(dueAt, timeZone)}">${label}: <span class="left">${fmt(dueAt, timeZone)}</span></span>`;
+}
+
+function options(values: readonly string[], selected: readonly string[] | undefined, label: (v: string) => string = (v) => v): Html {
+  return html`${values.map((v) => html`<option value="${v}"${selected?.includes(v) ? raw(' selected') : ''}>${label(v)}</option>`)}`;
+}
+
+export interface QueueRow {
+  reference: string;
+  status: string;
+  severity: string;
+  business: string;
+  cause: string;
+  channel: string;
+  intakeChannel: string;
+  flags: string[];
+  amount: number | null;
+  currency: string | null;
+  escalationLevel: string;
+  humanRequested: boolean;
+  assigneeId: string | null;
+  receivedAt: Date;
+  firstResponseDueAt: Date;
+  firstResponseAt: Date | null;
+  regulatoryDueAt: Date;
+  resolvedAt: Date | null;
+}
+
+export function queuePage(opts: {
+  viewer: Viewer;
+  unread: number;
+  flash: { kind: 'ok' | 'error'; text: string } | null;
+  filter: Record<string, string | undefined>;
+  rows: QueueRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  staff: StaffOption[];
+  now: Date;
+  timeZone: string;
+  query: (page: number) => string;
+}): Html {
+  const f = opts.filter;
+  const sel = (k: string) => (f[k] ? f[k]!.split(',') : undefined);
+  const names = new Map(opts.staff.map((s) => [s.id, s.displayName]));
+  const pages = Math.max(1, Math.ceil(opts.total / opts.pageSize));
+  return layout({
+    title: 'Queue',
+    viewer: opts.viewer,
+    unread: opts.unread,
+    flash: opts.flash,
+    body: html`<h1>Queue 投诉队列</h1>
+<form class="filters card" method="get" action="/staff" data-testid="filters">
+<label>Status 状态<select name="status"><option value="">open 未结</option><option value="all"${f.status === 'all' ? raw(' selected') : ''}>all 全部</option>${options(CASE_STATUSES, sel('status'), (v) => STATUS_LABELS[v] ?? v)}</select></label>
+<label>Severity 严重度<select name="severity"><option value="">any</option>${options(SEVERITIES, sel('severity'), (v) => `${v} ${SEVERITY_LABELS[v as 'P1'].en}`)}</select></label>
+<label>Business 业务<select name="business"><option value="">any</option>${options(BUSINESSES, sel('business'), (v) => BUSINESS_LABELS[v as 'other'].en)}</select></label>
+<label>Cause 原因<select name="cause"><option value="">any</option>${options(CAUSES, sel('cause'), (v) => CAUSE_LABELS[v as 'other'].en)}</select></label>
+<label>Channel 渠道<select name="channel"><option value="">any</option>${options(CHANNELS, sel('channel'), (v) => CHANNEL_LABELS[v as 'other'].en)}</select></label>
+<label>Intake channel 来源<input type="text" name="intakeChannel" size="10" value="${f.intakeChannel ?? ''}" placeholder="telegram…"></label>
+<label>Assignee 处理人<select name="assignee"><option value="">anyone</option><option value="me"${f.assignee === 'me' ? raw(' selected') : ''}>me 我</option><option value="none"${f.assignee === 'none' ? raw(' selected') : ''}>unassigned 未分配</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${f.assignee === s.id ? raw(' selected') : ''}>${s.displayName}</option>`)}</select></label>
+<label>Reference 编号<input type="text" name="q" size="14" value="${f.q ?? ''}"></label>
+<label><span><input type="checkbox" name="overdue" value="true"${f.overdue === 'true' ? raw(' checked') : ''}> overdue 已超时</span></label>
+<button type="submit">Filter 筛选</button> <a href="/staff">reset</a>
+</form>
+<p class="muted" data-testid="total">${opts.total} case(s)</p>
+<table data-testid="queue"><thead><tr><th>Reference</th><th>Sev.</th><th>Status</th><th>Business / cause</th><th>Flags</th><th>Amount</th><th>Intake</th><th>Assignee</th><th>Deadlines</th></tr></thead><tbody>
+${opts.rows.map(
+  (r) => html`<tr data-ref="${r.reference}">
+<td><a href="/staff/cases/${r.reference}">${r.reference}</a>${r.humanRequested ? html` <span class="badge" title="customer asked for a person">human</span>` : ''}</td>
+<td class="sev sev-${r.severity}">${r.severity}</td>
+<td>${STATUS_LABELS[r.status] ?? r.status}${r.escalationLevel !== 'frontline' ? html`<br><small>${ESCALATION_LABELS[r.escalationLevel]}</small>` : ''}</td>
+<td>${BUSINESS_LABELS[r.business as 'other']?.en ?? r.business}<br><small class="muted">${CAUSE_LABELS[r.cause as 'other']?.en ?? r.cause}</small></td>
+<td>${r.flags.join(', ')}</td>
+<td>${r.amount === null ? '' : `${r.amount}${r.currency ? ` ${r.currency}` : ''}`}</td>
+<td>${r.intakeChannel}</td>
+<td>${r.assigneeId ? (names.get(r.assigneeId) ?? r.assigneeId) : html`<span class="muted">—</span>`}</td>
+<td>${['resolved', 'closed'].includes(r.status) ? html`<span class="badge lvl-done">${r.status}</span>` : html`${clockBadge('Response', r.receivedAt, r.firstResponseDueAt, opts.now, opts.timeZone, r.firstResponseAt)}<br>${clockBadge('Regulatory', r.receivedAt, r.regulatoryDueAt, opts.now, opts.timeZone)}`}</td>
+</tr>`,
+)}
+</tbody></table>
+${opts.rows.length === 0 ? html`<p class="muted">No cases match.</p>` : ''}
+<div class="pager">${opts.page > 1 ? html`<a href="${opts.query(opts.page - 1)}" rel="prev">← previous</a>` : ''}<span>page ${opts.page} of ${pages}</span>${opts.page < pages ? html`<a href="${opts.query(opts.page + 1)}" rel="next">next →</a>` : ''}</div>`,
+  });
+}
+
+export interface CaseView {
+  reference: string;
+  status: string;
+  severity: string;
+  business: string;
+  cause: string;
+  channel: string;
+  intakeChannel: string;
+  language: string;
+  flags: string[];
+  amount: number | null;
+  currency: string | null;
+  escalationLevel: string;
+  assigneeId: string | null;
+  humanRequested: boolean;
+  incomplete: boolean;
+  receivedAt: Date;
+  firstResponseDueAt: Date;
+  firstResponseAt: Date | null;
+  regulatoryDueAt: Date;
+  regulatoryProfile: string;
+  extensionCount: number;
+  occurredOn: string | null;
+  description: string;
+  desiredResolution: string | null;
+  summary: string | null;
+  resolution: string | null;
+  rootCause: string | null;
+  classificationSource: string;
+  reasons: string[];
+  customerName: string | null;
+  customerPhone: string | null;
+  handoffActive: boolean;
+  reachable: boolean | null;
+}
+
+export function casePage(opts: {
+  viewer: Viewer;
+  unread: number;
+  flash: { kind: 'ok' | 'error'; text: string } | null;
+  c: CaseView;
+  revealed: { name: string | null; phone: string | null } | null;
+  evidence: { kind: string; fileName: string | null; mimeType: string | null; size: number | null; caption: string | null; createdAt: Date }[];
+  transcript: { at: Date; direction: string; author: string; staffUserId: string | null; text: string }[];
+  timeline: { at: Date; type: string; actorType: string; actorId: string | null; note: string | null; data: string }[];
+  notes: { at: Date; authorId: string; text: string }[];
+  staff: StaffOption[];
+  now: Date;
+  timeZone: string;
+}): Html {
+  const { c, viewer } = opts;
+  const names = new Map(opts.staff.map((s) => [s.id, s.displayName]));
+  const who = (type: string, id: string | null) => (type === 'staff' ? (id ? (names.get(id) ?? id) : 'staff') : type);
+  const csrf = html`<input type="hidden" name="_csrf" value="${viewer.csrf}">`;
+  const action = (name: string, body: Html, button: string, extra = '') =>
+    html`<form method="post" action="/staff/cases/${c.reference}/${name}" data-action="${name}"${extra ? raw(` data-confirm="${extra}"`) : ''}>${csrf}${body}<button type="submit">${button}</button></form>`;
+  const open = !['resolved', 'closed'].includes(c.status);
+  return layout({
+    title: c.reference,
+    viewer,
+    unread: opts.unread,
+    flash: opts.flash,
+    body: html`<h1>${c.reference} <span class="sev sev-${c.severity}">${c.severity}</span> · <span data-testid="status">${STATUS_LABELS[c.status] ?? c.status}</span></h1>
+<div class="grid">
+<section class="card" data-testid="summary"><h2>Summary 概要</h2>
+<table>
+<tr><th>Received</th><td>${fmt(c.receivedAt, opts.timeZone)} via ${c.intakeChannel} (${c.language})</td></tr>
+<tr><th>Escalation</th><td>${ESCALATION_LABELS[c.escalationLevel] ?? c.escalationLevel}</td></tr>
+<tr><th>Assignee</th><td data-testid="assignee">${c.assigneeId ? (names.get(c.assigneeId) ?? c.assigneeId) : '—'}</td></tr>
+<tr><th>First response</th><td>${clockBadge('Response', c.receivedAt, c.firstResponseDueAt, opts.now, opts.timeZone, c.firstResponseAt)} due ${fmt(c.firstResponseDueAt, opts.timeZone)}</td></tr>
+<tr><th>Regulatory (${c.regulatoryProfile})</th><td>${open ? clockBadge('Regulatory', c.receivedAt, c.regulatoryDueAt, opts.now, opts.timeZone) : ''} due ${fmt(c.regulatoryDueAt, opts.timeZone)}${c.extensionCount ? html` · extended ${c.extensionCount}×` : ''}</td></tr>
+<tr><th>Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${opts.revealed.name ?? '—'}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${c.customerName ?? '—'} · ${c.customerPhone ?? '—'}`}
+${!opts.revealed && (c.customerName || c.customerPhone) ? action('reveal', html``, 'Reveal 显示') : ''}
+${c.reachable === false ? html`<br><span class="badge lvl-breached">unreachable in chat</span>` : ''}${c.handoffActive ? html`<br><span class="badge lvl-near_75">staff hold the conversation</span>` : ''}${c.humanRequested ? html`<br><span class="badge">asked for a person</span>` : ''}</td></tr>
+${c.resolution ? html`<tr><th>Decision</th><td>${c.resolution}</td></tr><tr><th>Root cause</th><td>${c.rootCause ?? ''}</td></tr>` : ''}
+</table></section>
+<section class="card" data-testid="classification"><h2>Classification 分类</h2>
+<table>
+<tr><th>Business</th><td>${BUSINESS_LABELS[c.business as 'other']?.en ?? c.business} (${c.business})</td></tr>
+<tr><th>Cause</th><td>${CAUSE_LABELS[c.cause as 'other']?.en ?? c.cause} (${c.cause})</td></tr>
+<tr><th>Channel</th><td>${CHANNEL_LABELS[c.channel as 'other']?.en ?? c.channel} (${c.channel})</td></tr>
+<tr><th>Flags</th><td>${c.flags.length ? c.flags.map((f) => html`<span class="badge">${f}</span> `) : '—'}</td></tr>
+<tr><th>Amount</th><td>${c.amount === null ? '—' : `${c.amount}${c.currency ? ` ${c.currency}` : ''}`}</td></tr>
+<tr><th>Occurred</th><td>${c.occurredOn ?? '—'}</td></tr>
+<tr><th>Source</th><td>${c.classificationSource}</td></tr>
+</table>
+<h2>Reasons 依据</h2><ul>${c.reasons.map((r) => html`<li>${r}</li>`)}</ul></section>
+</div>
+<section class="card"><h2>Complaint 投诉内容</h2>${c.incomplete ? html`<p class="badge lvl-near_75">intake not completed</p>` : ''}
+<pre data-testid="description">${c.description}</pre>
+${c.desiredResolution ? html`<p><strong>Wants:</strong> ${c.desiredResolution}</p>` : ''}${c.summary ? html`<p class="muted">${c.summary}</p>` : ''}</section>
+<div class="grid">
+<section class="card transcript" data-testid="transcript"><h2>Conversation 对话记录</h2>
+${opts.transcript.map(
+  (m) => html`<div class="msg ${m.author === 'staff' ? 'staff' : m.direction}"><small>${m.author === 'staff' ? `staff · ${who('staff', m.staffUserId)}` : m.author} · ${fmt(m.at, opts.timeZone)}</small>${m.text}</div>`,
+)}
+${opts.evidence.length ? html`<h2>Evidence 证据</h2><ul data-testid="evidence">${opts.evidence.map((e) => html`<li>${e.kind}: ${e.fileName ?? '(unnamed)'} ${e.mimeType ?? ''} ${e.size ? `${Math.round(e.size / 1024)} KB` : ''} ${e.caption ?? ''} <small class="muted">${fmt(e.createdAt, opts.timeZone)}</small></li>`)}</ul>` : ''}
+</section>
+<section class="card actions" data-testid="actions"><h2>Actions 操作</h2>
+${c.status !== 'closed'
+  ? html`
+${action('replies', html`<label>Reply to the customer in their chat 回复客户<textarea name="text" required maxlength="4000"></textarea></label>`, 'Send reply 发送')}
+${!c.assigneeId || (c.assigneeId !== viewer.userId && viewer.role !== 'agent') ? action('assignment', html`<input type="hidden" name="assigneeId" value="me">`, 'Claim 认领') : ''}
+${viewer.role !== 'agent' ? action('assignment', html`<label>Assign to 分配给 <select name="assigneeId"><option value="">(unassigned)</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${s.id === c.assigneeId ? raw(' selected') : ''}>${s.displayName} (${s.role})</option>`)}</select></label> <label>Reason <input type="text" name="reason" maxlength="500"></label>`, 'Assign 分配') : ''}
+${action(
+  'transitions',
+  html`<label>Status 状态 <select name="to">${TARGET_STATUSES.map((s) => html`<option value="${s}">${STATUS_LABELS[s]}</option>`)}</select></label>
+<label>Decision (resolution) 处理决定<textarea name="resolution" maxlength="4000"></textarea></label>
+<label>Root cause 根本原因 <input type="text" name="rootCause" maxlength="500" size="40"></label>
+<label>Note 说明 <input type="text" name="note" maxlength="2000" size="40"></label>`,
+  'Change status 变更状态',
+)}
+${open ? action('information-requests', html`<label>Ask the customer for information 请客户补充信息<textarea name="question" required maxlength="2000"></textarea></label>`, 'Ask 发送请求') : ''}
+${open ? (c.handoffActive ? action('handback', html``, 'Hand back to the bot 交还机器人') : action('handoff', html`<p class="muted">Take over the chat: the bot stays quiet and relays the customer.</p>`, 'Take over conversation 人工接管')) : ''}
+${action('escalations', html`<label>Escalate (${ESCALATION_LEVELS.join(' → ')}) 升级 <input type="text" name="reason" required maxlength="1000" size="40" placeholder="reason"></label>`, 'Escalate 升级')}
+${action(
+  'classification',
+  html`<label>Severity <select name="severity"><option value="">—</option>${options(SEVERITIES, [])}</select></label>
+<label>Business <select name="business"><option value="">—</option>${options(BUSINESSES, [])}</select></label>
+<label>Cause <select name="cause"><option value="">—</option>${options(CAUSES, [])}</select></label>
+<label>Channel <select name="channel"><option value="">—</option>${options(CHANNELS, [])}</select></label>
+<label>Reason <input type="text" name="reason" required maxlength="500" size="30"></label>`,
+  'Reclassify 重新分类',
+)}
+${open ? action('extensions', html`<label>Extend the regulatory deadline (supervisor) 延长期限 <input type="text" name="reason" required maxlength="500" size="40" placeholder="reason (told to the customer)"></label>`, 'Extend 延期', 'The customer will be sent the extension notice. Continue?') : ''}`
+  : html`<p class="muted">Closed cases are archived.</p>`}
+</section>
+</div>
+<div class="grid">
+<section class="card" data-testid="timeline"><h2>Timeline 时间线</h2>
+${opts.timeline.map(
+  (e) => html`<div class="event" data-type="${e.type}"><small>${fmt(e.at, opts.timeZone)} · ${who(e.actorType, e.actorId)}</small><strong>${e.type}</strong>${e.note ? html` — ${e.note}` : ''} ${e.data !== '{}' ? html`<small class="muted">${e.data}</small>` : ''}</div>`,
+)}
+</section>
+<section class="card" data-testid="notes"><h2>Internal notes 内部备注</h2>
+${opts.notes.map((n) => html`<div class="event"><small>${fmt(n.at, opts.timeZone)} · ${who('staff', n.authorId)}</small><pre>${n.text}</pre></div>`)}
+${action('notes', html`<label>New note (never sent to the customer)<textarea name="text" required maxlength="4000"></textarea></label>`, 'Add note 添加备注')}
+</section>
+</div>`,
+  });
+}
+
+export function notificationsPage(opts: { viewer: Viewer; unread: number; items: { id: string; createdAt: Date; type: string; message: string; readAt: Date | null; reference: string | null }[]; timeZone: string }): Html {
+  return layout({
+    title: 'Alerts',
+    viewer: opts.viewer,
+    unread: opts.unread,
+    body: html`<h1>Alerts 提醒</h1>
+<form method="post" action="/staff/notifications/read"><input type="hidden" name="_csrf" value="${opts.viewer.csrf}"><button type="submit" class="secondary">Mark all read 全部已读</button></form>
+<table><thead><tr><th>When</th><th>Type</th><th>Case</th><th>Message</th></tr></thead><tbody>
+${opts.items.map((n) => html`<tr${n.readAt ? '' : raw(' style="font-weight:600"')}><td>${fmt(n.createdAt, opts.timeZone)}</td><td>${n.type}</td><td>${n.reference ? html`<a href="/staff/cases/${n.reference}">${n.reference}</a>` : ''}</td><td>${n.message}</td></tr>`)}
+</tbody></table>`,
+  });
+}
+
+export function accountPage(opts: { viewer: Viewer; unread: number; flash: { kind: 'ok' | 'error'; text: string } | null; newToken?: string; tokens: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[]; timeZone: string }): Html {
+  const csrf = html`<input type="hidden" name="_csrf" value="${opts.viewer.csrf}">`;
+  return layout({
+    title: 'API tokens',
+    viewer: opts.viewer,
+    unread: opts.unread,
+    flash: opts.flash,
+    body: html`<h1>Personal API tokens</h1>
+${opts.newToken ? html`<div class="card"><p>Your new token (shown once, store it now):</p><pre data-testid="new-token">${opts.newToken}</pre><p class="muted">Use it as <code>Authorization: Bearer …</code> on /api/staff.</p></div>` : ''}
+<form class="card" method="post" action="/staff/account/tokens">${csrf}<label>Name <input type="text" name="name" required maxlength="80"></label> <button type="submit">Create token</button></form>
+<table><thead><tr><th>Name</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>
+${opts.tokens.map((t) => html`<tr><td>${t.name}</td><td>${fmt(t.createdAt, opts.timeZone)}</td><td>${fmt(t.lastUsedAt, opts.timeZone)}</td><td>${t.revokedAt ? 'revoked' : html`<form method="post" action="/staff/account/tokens/${t.id}/revoke">${csrf}<button class="danger" type="submit">Revoke</button></form>`}</td></tr>`)}
+</tbody></table>`,
+  });
+}
+
+export function usersPage(opts: { viewer: Viewer; unread: number; flash: { kind: 'ok' | 'error'; text: string } | null; users: (StaffOption & { email: string; lockedUntil: Date | null })[] }): Html {
+  const csrf = html`<input type="hidden" name="_csrf" value="${opts.viewer.csrf}">`;
+  const roles = ['agent', 'supervisor', 'admin'];
+  return layout({
+    title: 'Users',
+    viewer: opts.viewer,
+    unread: opts.unread,
+    flash: opts.flash,
+    body: html`<h1>Staff users 员工账号</h1>
+<form class="card filters" method="post" action="/staff/users">${csrf}
+<label>Email<input type="email" name="email" required></label><label>Name<input type="text" name="displayName" required maxlength="80"></label>
+<label>Role<select name="role">${options(roles, ['agent'])}</select></label><label>Password (12+)<input type="password" name="password" required minlength="12"></label>
+<button type="submit">Create user</button></form>
+<table><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th></th></tr></thead><tbody>
+${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td>${u.role}</td><td>${u.active ? 'active' : 'inactive'}${u.lockedUntil && u.lockedUntil > new Date(0) ? html` <small class="muted">locked until ${u.lockedUntil.toISOString()}</small>` : ''}</td>
+<td><form method="post" action="/staff/users/${u.id}">${csrf}<select name="role">${options(roles, [u.role])}</select> <select name="active"><option value="true"${u.active ? raw(' selected') : ''}>active</option><option value="false"${u.active ? '' : raw(' selected')}>inactive</option></select> <button type="submit" class="secondary">Save</button></form></td></tr>`)}
+</tbody></table>`,
+  });
+}
+
+export function errorPage(opts: { viewer?: Viewer; status: number; message: string }): Html {
+  return layout({ title: `Error ${opts.status}`, viewer: opts.viewer, body: html`<div class="card"><h1>${opts.status}</h1><p>${opts.message}</p><p><a href="/staff">Back to the queue</a></p></div>` });
+}

@@ -1,0 +1,195 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { createStaffUser } from '../../src/cases/staff/accounts.js';
+import { loadConfig } from '../../src/config.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+
+const ADMIN = { email: 'first.admin@bank.test', password: 'first-admin-password-1' };
+let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+let reference: string;
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-access-'));
+  app = await startApp(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+  );
+  await createStaffUser(app.db, { email: 'agent@bank.test', displayName: 'Alice Agent', role: 'agent', password: 'agent-password-123' }, new Date());
+  await createStaffUser(app.db, { email: 'victim@bank.test', displayName: 'Vic Tim', role: 'agent', password: 'victim-password-123' }, new Date());
+  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'access-1' });
+  await customer.send({ text: 'The ATM at my branch swallowed my debit card and nobody helped me' });
+  await customer.send({ text: 'human' });
+  reference = connector.messages('access-1').map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector?.close();
+});
+
+/** A tiny cookie jar over fetch, never following redirects. */
+function browser() {
+  const jar = new Map<string, string>();
+  const setCookies: string[] = [];
+  return {
+    jar,
+    setCookies,
+    async go(p: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
+      const headers: Record<string, string> = { ...init.headers, cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') };
+      let body: string | undefined;
+      if (init.form) {
+        headers['content-type'] = 'application/x-www-form-urlencoded';
+        body = new URLSearchParams(init.form).toString();
+      } else if (init.json) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(init.json);
+      }
+      const res = await fetch(`${app.url}${p}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+      for (const c of res.headers.getSetCookie()) {
+        setCookies.push(c);
+        const [pair] = c.split(';');
+        const [k, ...v] = pair!.split('=');
+        const value = v.join('=');
+        if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') jar.delete(k!);
+        else jar.set(k!, value);
+      }
+      return { status: res.status, location: res.headers.get('location'), text: await res.text(), headers: res.headers };
+    },
+    async login(email: string, password: string) {
+      const page = await this.go('/staff/login');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      return this.go('/staff/login', { form: { _csrf: csrf, email, password, next: '/staff' } });
+    },
+    csrfFrom(html: string) {
+      return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    },
+  };
+}
+
+describe('staff access', () => {
+  it('serves no page and no API without login', async () => {
+    const b = browser();
+    const queue = await b.go('/staff');
+    expect(queue.status).toBe(303);
+    expect(queue.location).toMatch(/^\/staff\/login\?next=/);
+    expect((await b.go(`/staff/cases/${reference}`)).status).toBe(303);
+    expect((await b.go('/staff/users')).status).toBe(303);
+    expect((await b.go(`/staff/cases/${reference}/notes`, { form: { text: 'x' } })).status).toBe(401);
+    expect((await b.go('/api/staff/cases')).status).toBe(401);
+    expect((await b.go(`/api/staff/cases/${reference}/replies`, { json: { text: 'x' } })).status).toBe(401);
+  });
+
+  it('logs the first admin (from ADMIN_EMAIL) in with an HttpOnly, SameSite=Lax session cookie stored only as a hash', async () => {
+    const b = browser();
+    const res = await b.login(ADMIN.email, ADMIN.password);
+    expect(res.status).toBe(303);
+    expect(res.location).toBe('/staff');
+    const cookie = b.setCookies.find((c) => c.startsWith('cd_staff='))!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Lax/);
+    expect(cookie).not.toMatch(/Secure/);
+    const sid = b.jar.get('cd_staff')!;
+    const rows = await app.db.staffSession.findMany();
+    expect(rows.some((r) => r.id === sid)).toBe(false);
+    expect(rows.some((r) => r.id === createHash('sha256').update(sid).digest('hex'))).toBe(true);
+
+    const queue = await b.go('/staff');
+    expect(queue.status).toBe(200);
+    expect(queue.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(queue.text).toContain(reference);
+    expect((await b.go('/staff/users')).status).toBe(200);
+    // The session works for the JSON API too.
+    expect((await b.go('/api/staff/me')).text).toContain('"role":"admin"');
+
+    const logout = await b.go('/staff/logout', { form: { _csrf: b.csrfFrom(queue.text) } });
+    expect(logout.status).toBe(303);
+    expect((await b.go('/staff')).status).toBe(303);
+  });
+
+  it('refuses forms and cookie-authenticated API writes without the CSRF token', async () => {
+    const b = browser();
+    await b.login('agent@bank.test', 'agent-password-123');
+    const page = await b.go(`/staff/cases/${reference}`);
+    expect(page.status).toBe(200);
+    const csrf = b.csrfFrom(page.text);
+    expect((await b.go(`/staff/cases/${reference}/notes`, { form: { text: 'no token' } })).status).toBe(403);
+    expect((await b.go(`/staff/cases/${reference}/notes`, { form: { text: 'bad token', _csrf: 'forged' } })).status).toBe(403);
+    expect((await b.go(`/api/staff/cases/${reference}/notes`, { json: { text: 'no header' } })).status).toBe(403);
+    const ok = await b.go(`/staff/cases/${reference}/notes`, { form: { text: 'with token', _csrf: csrf } });
+    expect(ok.status).toBe(303);
+    expect((await b.go(`/api/staff/cases/${reference}/notes`, { json: { text: 'api with header' }, headers: { 'x-csrf-token': csrf } })).status).toBe(201);
+    const notes = await app.db.caseNote.findMany({ where: { case: { reference } } });
+    expect(notes.map((n) => n.text).sort()).toEqual(['api with header', 'with token']);
+    // The login form has its own double-submit token.
+    const c = browser();
+    await c.go('/staff/login');
+    expect((await c.go('/staff/login', { form: { _csrf: 'forged', email: 'agent@bank.test', password: 'agent-password-123' } })).status).toBe(403);
+  });
+
+  it('shows masked contact details until revealed, and records the reveal', async () => {
+    const b = browser();
+    await b.login('agent@bank.test', 'agent-password-123');
+    await app.db.case.update({ where: { reference }, data: { customerName: '王小明', customerPhone: '13912345678' } });
+    const page = await b.go(`/staff/cases/${reference}`);
+    expect(page.text).not.toContain('13912345678');
+    expect(page.text).toContain('*******5678');
+    const revealed = await b.go(`/staff/cases/${reference}/reveal`, { form: { _csrf: b.csrfFrom(page.text) } });
+    expect(revealed.text).toContain('13912345678');
+    const events = await app.db.caseEvent.findMany({ where: { case: { reference }, type: 'pii_revealed' } });
+    expect(events).toHaveLength(1);
+  });
+
+  it('keeps agents out of admin pages', async () => {
+    const b = browser();
+    await b.login('agent@bank.test', 'agent-password-123');
+    expect((await b.go('/staff/users')).status).toBe(403);
+    expect((await b.go('/api/staff/users')).status).toBe(403);
+  });
+
+  it('locks an account after five wrong passwords, even against the right one', async () => {
+    const b = browser();
+    for (let i = 0; i < 4; i++) expect((await b.login('victim@bank.test', 'wrong-password-xx')).status).toBe(401);
+    expect((await b.login('victim@bank.test', 'wrong-password-xx')).status).toBe(429);
+    const locked = await b.login('victim@bank.test', 'victim-password-123');
+    expect(locked.status).toBe(429);
+    expect(locked.text).toContain('locked');
+    const user = await app.db.staffUser.findUniqueOrThrow({ where: { email: 'victim@bank.test' } });
+    expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('throttles login attempts per address', async () => {
+    const b = browser();
+    let last = 0;
+    for (let i = 0; i < 40 && last !== 429; i++) last = (await b.login(`nobody${i}@bank.test`, 'whatever-password')).status;
+    expect(last).toBe(429);
+    expect((await b.login('agent@bank.test', 'agent-password-123')).status).toBe(429);
+  });
+});
+
+describe('behind https', () => {
+  it('marks the session cookie Secure', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-https-'));
+    const secure = await startApp(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://complaints.bank.test', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    );
+    try {
+      const page = await fetch(`${secure.url}/staff/login`);
+      const loginCsrf = page.headers.getSetCookie()[0]!.split(';')[0]!;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+      const res = await fetch(`${secure.url}/staff/login`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: loginCsrf },
+        body: new URLSearchParams({ _csrf: csrf, email: ADMIN.email, password: ADMIN.password }).toString(),
+      });
+      expect(res.status).toBe(303);
+      expect(res.headers.getSetCookie().find((c) => c.startsWith('cd_staff='))).toMatch(/; Secure/);
+    } finally {
+      await secure.stop();
+    }
+  });
+});
