@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { createBotFrameworkChannel } from './bot/botframework.js';
 import { mountWebChat } from './bot/webchat.js'; // web chat page (issue 2)
+import { createTelegramChannel } from './bot/telegram.js'; // Telegram (issue 3)
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
@@ -178,6 +179,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   );
   // --- end staff ---
 
+  // --- Telegram channel (issue 3): on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here ---
+  const telegram = config.TELEGRAM_BOT_TOKEN
+    ? createTelegramChannel({ config, token: config.TELEGRAM_BOT_TOKEN, express: app, runner, events, db, log, clock })
+    : undefined;
+  if (telegram) messenger.register(telegram.sender);
+  // --- end Telegram ---
+
   // --- web chat page (issue 2): `/`, its transport under /api/webchat, pushes to open pages ---
   const webchat = mountWebChat(app, { db, runner, log, bankName: config.BANK_NAME, clock });
   messenger.register(webchat.sender);
@@ -202,6 +210,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
+  // --- Telegram (issue 3): polling or setWebhook once the server listens ---
+  await telegram?.start();
 
   // --- scheduler (issue 6): durable jobs (surveys, reminders); one worker per instance ---
   const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...opts.jobHandlers };
@@ -226,6 +236,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     express: app,
     stop() {
       stopping ??= (async () => {
+        await telegram?.stop(); // Telegram (issue 3): polling stops, turns in flight finish
         webchat.close(); // web chat (issue 2): open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();

@@ -1,0 +1,255 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app.js';
+import { startFakeTelegram, tgUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+import { REFERENCE, STAFF_TOKEN, TOKEN, completeIntake, staffCase, startTelegramApp, telegramUser, tempDir, texts, type IntakeAnswers } from './telegram-support.js';
+
+const PLAIN: IntakeAnswers = { business: 'deposit', occurredOn: 'yesterday', amount: 'skip', resolution: 'apology', name: 'Carol Chan', phone: '13912345678' };
+
+const STAFF_CHAT = '-1001234567890';
+
+describe('Telegram channel (long polling against a fake Bot API server)', () => {
+  let dir: string;
+  let fake: FakeTelegram;
+  let app: RunningApp;
+  let nextUser = 41_000;
+  const newUser = (language_code: string) => ({ id: nextUser++, first_name: 'Test', language_code });
+
+  beforeAll(async () => {
+    dir = tempDir('tg-polling-');
+    fake = await startFakeTelegram({ token: TOKEN });
+    app = await startTelegramApp(dir, fake, { STAFF_TELEGRAM_CHAT_ID: STAFF_CHAT, EVIDENCE_MAX_BYTES: '100000' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('connects, sets the commands menu in Chinese and English, and polls', async () => {
+    await fake.waitFor(() => fake.callsOf('getUpdates').length > 0, 5000, 'polling');
+    expect(fake.callsOf('getMe')).not.toHaveLength(0);
+    expect(fake.callsOf('deleteWebhook')).not.toHaveLength(0);
+    const menus = fake.callsOf('setMyCommands');
+    const byLang = new Map(menus.map((c) => [String(c.body.language_code ?? ''), c.body.commands as { command: string; description: string }[]]));
+    for (const lang of ['', 'zh', 'en']) {
+      expect(byLang.get(lang)?.map((c) => c.command)).toEqual(['start', 'help', 'cancel', 'status', 'language', 'human']);
+    }
+    expect(byLang.get('en')!.find((c) => c.command === 'human')!.description).toBe('Talk to a person');
+    expect(byLang.get('zh')!.find((c) => c.command === 'human')!.description).toBe('转人工服务');
+  });
+
+  it('files a Chinese complaint with button presses and a shared phone number', async () => {
+    const u = telegramUser(fake, newUser('zh-hans'));
+    let out = await u.say('我的信用卡昨天被多扣了500元年费，我从来没有同意过');
+    expect(texts(out)).toContain('您好');
+    expect(texts(out)).toContain('您希望我们怎样处理');
+    expect(fake.callsOf('sendChatAction', u.user.id).at(-1)?.body.action).toBe('typing');
+    const keyboard = out.at(-1)!.reply_markup!.inline_keyboard!.flat();
+    expect(keyboard.map((b) => b.callback_data)).toContain('resolution:refund');
+    expect(keyboard.every((b) => Buffer.byteLength(b.callback_data) <= 64)).toBe(true);
+
+    const answersBefore = fake.callsOf('answerCallbackQuery').length;
+    out = await u.press('resolution:refund');
+    expect(fake.callsOf('answerCallbackQuery').length).toBe(answersBefore + 1);
+    expect(texts(out)).toContain('请问您怎么称呼');
+
+    out = await u.say('张伟');
+    expect(texts(out)).toContain('电话号码');
+    const phoneButton = out.at(-1)!.reply_markup!.keyboard![0]![0]!;
+    expect(phoneButton).toMatchObject({ text: '发送我的手机号', request_contact: true });
+
+    const editsBefore = fake.callsOf('editMessageReplyMarkup', u.user.id).length;
+    out = await u.shareOwnPhone('+86 138 1234 5678');
+    expect(texts(out)).toContain('请核对');
+    expect(texts(out)).toContain('13812345678');
+    // The phone keyboard is removed, and the summary's buttons are put back on by an edit.
+    expect(out[0]!.reply_markup).toEqual({ remove_keyboard: true });
+    const edit = fake.callsOf('editMessageReplyMarkup', u.user.id).slice(editsBefore).find((c) => c.body.reply_markup);
+    expect(JSON.stringify(edit?.body.reply_markup)).toContain('"confirm"');
+
+    out = await u.press('confirm');
+    const reference = REFERENCE.exec(texts(out))?.[0];
+    expect(reference, texts(out)).toBeDefined();
+    expect(texts(out)).toContain('接下来');
+
+    const detail = await staffCase(app, reference!);
+    expect(detail.case).toMatchObject({ reference, intakeChannel: 'telegram', business: 'credit_card' });
+    expect(detail.transcript.some((m) => m.direction === 'in' && m.text.includes('张伟'))).toBe(true);
+    const account = await app.db.channelAccount.findUnique({ where: { conversationKey: `telegram:${u.user.id}` } });
+    expect(JSON.parse(account!.conversationRef)).toEqual({ kind: 'telegram', chatId: u.user.id });
+  });
+
+  it('files an English complaint with button presses; slash commands reach the dialog', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const first = await u.say('I was charged twice for the same payment at the supermarket and nobody helps me');
+    expect(texts(first)).toContain('complaints assistant');
+    // A slash command mid-intake is the dialog's "help" interruption; the question comes back.
+    const help = await u.say('/help');
+    expect(texts(help)).toContain(first.at(-1)!.text.split('\n')[0]!.slice(0, 20));
+    const { reference, pressed } = await completeIntake(u, help, {
+      business: 'payment',
+      occurredOn: 'yesterday',
+      amount: 'skip',
+      resolution: 'refund',
+      name: 'Alice Wong',
+      phone: '13812345678',
+    });
+    expect(pressed).toEqual(expect.arrayContaining(['resolution:refund', 'confirm']));
+    expect(reference).toBeDefined();
+    const detail = await staffCase(app, reference!);
+    expect(detail.case).toMatchObject({ reference, intakeChannel: 'telegram' });
+
+    const listed = await fetch(`${app.url}/api/staff/cases?intakeChannel=telegram`, { headers: { authorization: `Bearer ${STAFF_TOKEN}` } });
+    const body = (await listed.json()) as { items: { reference: string }[] };
+    expect(body.items.map((c) => c.reference)).toContain(reference);
+  });
+
+  it('removes the phone keyboard after a typed number, putting the summary buttons back by an edit', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const first = await u.say('The teller at the branch was rude to me and refused to help');
+    const atPhone = await completeIntake(u, first, { ...PLAIN, stopAt: 'phone' });
+    expect(atPhone.out.at(-1)!.reply_markup!.keyboard![0]![0]).toMatchObject({ text: 'Share my phone number', request_contact: true });
+    const editsBefore = fake.callsOf('editMessageReplyMarkup', u.user.id).length;
+    const summary = await u.say('13812345678');
+    expect(texts(summary)).toContain('Please check your complaint');
+    expect(summary[0]!.reply_markup).toEqual({ remove_keyboard: true });
+    const edit = fake.callsOf('editMessageReplyMarkup', u.user.id).slice(editsBefore).find((c) => c.body.reply_markup);
+    expect(edit?.body.message_id).toBe(summary[0]!.message_id);
+    const { reference } = await completeIntake(u, summary, PLAIN);
+    const detail = await staffCase(app, reference!);
+    // A rude teller is not urgent: the staff chat hears nothing of it.
+    expect(['P3', 'P4']).toContain(detail.case.severity);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.sent.filter((m) => m.chat_id === STAFF_CHAT && m.text.includes(reference!))).toHaveLength(0);
+  });
+
+  it('handles an update delivered twice (in one batch and again later) as one turn with one reply', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const update = { ...tgUpdate.text(u.user, 'Hello'), update_id: fake.nextUpdateId() };
+    await fake.process(update, update);
+    const first = u.sent();
+    expect(first.length).toBeGreaterThan(0);
+    expect(texts(first).match(/complaints assistant/g)).toHaveLength(1);
+    // Telegram sends it again after the bot confirmed it (e.g. a crash before the offset moved).
+    await fake.process(update);
+    expect(u.sent()).toHaveLength(first.length);
+    const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `telegram:${u.user.id}`, direction: 'in' } });
+    expect(inbound).toBe(1);
+    expect(await app.db.processedUpdate.count({ where: { key: `telegram:${update.update_id}` } })).toBe(1);
+  });
+
+  it('never runs two updates of one chat on the same state: a batch is taken in order', async () => {
+    const u = telegramUser(fake, newUser('zh'));
+    const before = u.sent().length;
+    await fake.process(tgUpdate.text(u.user, '我的信用卡昨天被多扣了500元年费，我从来没有同意过'), tgUpdate.text(u.user, '退款'), tgUpdate.text(u.user, '李娜'));
+    const out = u.sent().slice(before);
+    const order = ['您希望我们怎样处理', '请问您怎么称呼', '电话号码'].map((s) => out.findIndex((m) => m.text.includes(s)));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const state = await app.db.dialogState.findUnique({ where: { conversationKey: `telegram:${u.user.id}` } });
+    expect(JSON.parse(state!.state)).toMatchObject({ intake: { step: 'phone', draft: { name: '李娜' } } });
+  });
+
+  it('starts an intake from a picture with no text and keeps the photo, downloaded, as evidence on the case', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const bytes = Buffer.from(`fake-jpeg-${'x'.repeat(2000)}`);
+    const fileId = fake.addFile(bytes, 'photos/file_7.jpg');
+    let out = await u.photo(fileId, bytes.length);
+    expect(texts(out)).toContain('complaints assistant');
+    expect(texts(out)).toContain('in your own words');
+    out = await u.say('My credit card was charged 50 dollars twice for the same purchase last week');
+    const { reference } = await completeIntake(u, out, PLAIN);
+    expect(reference).toBeDefined();
+
+    const evidence = await waitForEvidence(app, `telegram:${u.user.id}`);
+    expect(evidence).toMatchObject({ kind: 'photo', fileId, size: bytes.length, mimeType: 'image/jpeg' });
+    const c = await app.db.case.findUnique({ where: { reference: reference! }, select: { id: true } });
+    expect(evidence.caseId).toBe(c!.id);
+    expect(evidence.localPath).toMatch(/^evidence\//);
+    expect(fs.readFileSync(path.join(dir, evidence.localPath!))).toEqual(bytes);
+    const detail = await staffCase(app, reference!);
+    expect(detail.case.evidence).toHaveLength(1);
+  });
+
+  it('keeps a photo sent during the intake, with its caption, and does not download one over the size limit', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const first = await u.say('The teller at the branch was rude to me and refused to help');
+    const big = Buffer.alloc(200_000, 1);
+    const bigId = fake.addFile(big, 'photos/big.jpg');
+    const ack = await u.photo(bigId, big.length, 'the receipt');
+    expect(texts(ack)).toContain('kept the file as evidence');
+    // The question asked before the photo is asked again.
+    expect(ack.at(-1)!.text).toBe(first.at(-1)!.text);
+    const { reference } = await completeIntake(u, ack, PLAIN);
+    const rows = await app.db.evidence.findMany({ where: { conversationKey: `telegram:${u.user.id}` } });
+    const c = await app.db.case.findUnique({ where: { reference: reference! }, select: { id: true } });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ caseId: c!.id, kind: 'photo', fileId: bigId, caption: 'the receipt', size: big.length, localPath: null });
+    expect(fake.calls.filter((x) => x.method === 'getFile' && x.body.file_id === bigId)).toHaveLength(0);
+  });
+
+  it('treats an edited message as a new answer to the current question', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const first = await u.say('The teller at the branch was rude to me and refused to help');
+    await completeIntake(u, first, { ...PLAIN, name: 'Dave Smiht', stopAt: 'phone' });
+    const before = u.sent().length;
+    await fake.process(tgUpdate.edited(u.user, 1, 'Dave Smith'));
+    // The edit arrived at the phone question: it is not a phone number, so it is re-asked.
+    expect(texts(u.sent().slice(before))).toContain('does not look like a phone number');
+  });
+
+  it('tells a group chat to write privately and opens no case', async () => {
+    const groupId = -100_777;
+    const member = newUser('en');
+    const before = fake.sent.length;
+    await fake.process(tgUpdate.text(member, 'I want to complain about my card', { chat: { id: groupId, type: 'supergroup' } }));
+    const replies = fake.sent.slice(before).filter((m) => m.chat_id === String(groupId));
+    expect(replies.map((m) => m.text)).toEqual(['For your privacy, please message me privately to file a complaint.']);
+    expect(await app.db.channelAccount.count({ where: { conversationKey: `telegram:${groupId}` } })).toBe(0);
+    expect(await app.db.dialogState.count({ where: { conversationKey: `telegram:${groupId}` } })).toBe(0);
+  });
+
+  it('marks a user who blocked the bot unreachable when a proactive message fails, without crashing', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    await u.say('Hello');
+    fake.block(u.user.id);
+    const result = await app.messenger.send({ kind: 'telegram', chatId: u.user.id }, [{ text: 'Our reply to your complaint' }]);
+    expect(result).toEqual({ ok: false, unreachable: true, reason: expect.stringContaining('blocked') });
+    const account = await app.db.channelAccount.findUnique({ where: { conversationKey: `telegram:${u.user.id}` } });
+    expect(account).toMatchObject({ reachable: false, unreachableReason: expect.stringContaining('blocked') });
+    // The bot keeps serving everyone else.
+    const other = telegramUser(fake, newUser('en'));
+    expect(texts(await other.say('Hello'))).toContain('complaints assistant');
+  });
+
+  it('marks a user unreachable as soon as Telegram reports the bot blocked', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    await u.say('Hello');
+    await fake.process(tgUpdate.blocked(u.user));
+    const account = await app.db.channelAccount.findUnique({ where: { conversationKey: `telegram:${u.user.id}` } });
+    expect(account).toMatchObject({ reachable: false, unreachableReason: 'blocked the bot' });
+  });
+
+  it('posts a new P1 case to the staff chat with reference, severity, labels and a link, and nothing the customer wrote', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const out = await u.say('Someone just stole $5,000 from my debit card, I did not make these transactions');
+    expect(texts(out)).toContain('Freeze your card');
+    const { reference } = await completeIntake(u, out, { ...PLAIN, business: 'debit_card', name: 'Erin Zhao', phone: { share: '13700001111' } });
+    expect(reference).toBeDefined();
+    const alert = await fake.waitFor(() => fake.sent.find((m) => m.chat_id === STAFF_CHAT && m.text.includes(reference!)), 5000, 'the staff alert');
+    expect(alert.text).toContain('P1');
+    expect(alert.text).toContain(`https://complaints.example.test/staff/cases/${reference}`);
+    expect(alert.text).toContain('Debit card');
+    expect(alert.text).not.toMatch(/stole|5,000|5000|Erin|Zhao|13700001111/);
+  });
+});
+
+async function waitForEvidence(app: RunningApp, conversationKey: string) {
+  for (let i = 0; i < 200; i++) {
+    const row = await app.db.evidence.findFirst({ where: { conversationKey, localPath: { not: null } } });
+    if (row) return row;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('evidence was not downloaded');
+}
