@@ -182,6 +182,8 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
     });
   });
 
+  // The raw template is not a page of its own (no bank name, no CSP): send visitors to `/`.
+  app.get('/webchat/index.html', (_req, res) => res.redirect(301, '/'));
   app.use(
     '/webchat',
     express.static(PUBLIC_DIR, {

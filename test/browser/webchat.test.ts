@@ -71,7 +71,7 @@ async function press(page: Page, label: string) {
 
 /** Waits until the transcript shows the text (bot messages are plain text). */
 async function expectShown(page: Page, text: string | RegExp) {
-  await expect.poll(async () => page.locator('.webchat__basic-transcript').innerText(), { timeout: 20_000 }).toMatch(text);
+  await expect.poll(async () => page.locator('.webchat__basic-transcript').innerText(), { timeout: 45_000 }).toMatch(text);
 }
 
 const sessionOf = (page: Page) => page.evaluate(() => (window as unknown as { complaintDeskChat: { sessionId: string } }).complaintDeskChat.sessionId);
