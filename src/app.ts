@@ -32,6 +32,8 @@ import { createLogger, type Logger } from './logger.js';
 // --- scheduler (issue 6) ---
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
+import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
+import { sessionIdOf } from './cases/staff/session.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -157,6 +159,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   });
 
   app.post('/api/messages', express.json({ limit: '256kb' }), (req, res) => botframework.handle(req, res));
+
+  // --- reports (issue 6): summary API and the /staff/reports page, behind the staff auth; mounted
+  // before the console so its catch-all 404 does not take /staff/reports ---
+  const reportsAuth = requireStaff({ envToken: config.STAFF_API_TOKEN, resolvers: [userTokenResolver(db, clock), sessionResolver(db, clock)] });
+  const reportDeps = { db, dialect: dialectOf(config.DATABASE_URL), timeZone: policy.timeZone, clock };
+  app.use('/api/staff/reports', cookieParser(), reportsAuth, createReportsApiRouter(reportDeps));
+  app.use(
+    '/staff/reports',
+    cookieParser(),
+    requireStaffPage(reportsAuth, (req) => Boolean(req.get('authorization') || sessionIdOf(req))),
+    createReportsPageRouter(reportDeps),
+  );
+  // --- end reports ---
 
   // --- staff console, accounts and actions (issue 5) ---
   const firstAdmin = await ensureFirstAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, clock());

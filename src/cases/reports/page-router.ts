@@ -1,0 +1,71 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import type { PrismaClient } from '@prisma/client';
+import { z } from 'zod';
+import { resolveReportRange, ZReportQuery } from './report-range.js';
+import { reportsPage } from './report-page.js';
+import { loadReportData, reportTables, toCsv } from './report-tables.js';
+import type { SqlDialect } from './summary.js';
+
+export interface ReportsPageDeps {
+  db: PrismaClient;
+  dialect: SqlDialect;
+  timeZone: string;
+  clock: () => Date;
+}
+
+const ZPageQuery = ZReportQuery.extend({
+  lang: z.enum(['zh', 'en']).default('zh'),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional(),
+});
+
+/**
+ * Sends a visitor without any staff credentials to the console's login page (and back here
+ * afterwards); everyone else goes through the staff auth (session, user token or the env token).
+ */
+export function requireStaffPage(staffAuth: (req: Request, res: Response, next: NextFunction) => unknown, hasCredentials: (req: Request) => boolean) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!hasCredentials(req) && req.method === 'GET') return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return staffAuth(req, res, next);
+  };
+}
+
+/** `/staff/reports` (HTML) and `/staff/reports/export.csv?table=` (every table of the page). */
+export function createReportsPageRouter(deps: ReportsPageDeps): Router {
+  const router = Router();
+  const parse = (req: Request, res: Response) => {
+    const q = ZPageQuery.safeParse(req.query);
+    if (!q.success) {
+      res.status(400).type('text/plain').send(`Bad report query: ${q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return null;
+    }
+    const now = deps.clock();
+    const range = resolveReportRange(q.data, { now, timeZone: deps.timeZone });
+    if ('error' in range) {
+      res.status(400).type('text/plain').send(range.error);
+      return null;
+    }
+    return { q: q.data, range, now };
+  };
+
+  router.get('/', async (req, res) => {
+    const p = parse(req, res);
+    if (!p) return;
+    const data = await loadReportData({ db: deps.db, dialect: deps.dialect, timeZone: deps.timeZone }, p.range, p.now, p.q.month);
+    res.set('Cache-Control', 'no-store').type('html').send(reportsPage({ data, range: p.range, timeZone: deps.timeZone, lang: p.q.lang, basePath: req.baseUrl }));
+  });
+
+  router.get('/export.csv', async (req, res) => {
+    const p = parse(req, res);
+    if (!p) return;
+    const id = typeof req.query.table === 'string' ? req.query.table : '';
+    const data = await loadReportData({ db: deps.db, dialect: deps.dialect, timeZone: deps.timeZone }, p.range, p.now, p.q.month);
+    const table = reportTables(data, p.q.lang).find((t) => t.id === id);
+    if (!table) return void res.status(404).type('text/plain').send('No such table.');
+    res
+      .set('Cache-Control', 'no-store')
+      .set('Content-Disposition', `attachment; filename="${table.id}.csv"`)
+      .type('text/csv; charset=utf-8')
+      .send(`\uFEFF${toCsv(table)}`);
+  });
+  return router;
+}

@@ -1,0 +1,144 @@
+import type { Prisma, PrismaClient } from '@prisma/client';
+import { BUSINESSES, CAUSES, CHANNELS, SEVERITIES } from '../taxonomy.js';
+import type { ReportRange } from './report-range.js';
+
+export type SqlDialect = 'sqlite' | 'postgresql';
+
+/** Which SQL the few raw queries (medians) speak, from DATABASE_URL. */
+export function dialectOf(databaseUrl: string): SqlDialect {
+  return databaseUrl.startsWith('file:') ? 'sqlite' : 'postgresql';
+}
+
+export interface ReportDeps {
+  db: PrismaClient;
+  dialect: SqlDialect;
+}
+
+const pct = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 1000) / 10);
+const zeros = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<string, number>;
+
+function countsOf(rows: { key: string | null; n: number }[], keys?: readonly string[]): Record<string, number> {
+  const out = keys ? zeros(keys) : {};
+  for (const r of rows) out[r.key ?? 'unknown'] = (out[r.key ?? 'unknown'] ?? 0) + r.n;
+  return out;
+}
+
+/** Cases received in the range: the population of every count. */
+export const inRange = (r: ReportRange): Prisma.CaseWhereInput => ({ receivedAt: { gte: r.from, lte: r.to } });
+
+async function groupCount(db: PrismaClient, where: Prisma.CaseWhereInput, field: 'severity' | 'business' | 'cause' | 'channel' | 'intakeChannel' | 'status') {
+  const rows = await db.case.groupBy({ by: [field], where, _count: { _all: true } });
+  return rows.map((r) => ({ key: r[field] as string | null, n: r._count._all }));
+}
+
+/**
+ * Service-target and regulatory-deadline compliance of the cases received in the range.
+ * Only cases whose outcome is known count: answered (or decided), or already past due.
+ */
+export async function slaSummary(db: PrismaClient, range: ReportRange, now: Date) {
+  const base = inRange(range);
+  const fr = db.case.fields;
+  const [firstResponseMet, firstResponseDue, regulatoryMet, regulatoryDue] = await Promise.all([
+    db.case.count({ where: { AND: [base, { firstResponseAt: { not: null, lte: fr.firstResponseDueAt } }] } }),
+    db.case.count({ where: { AND: [base, { OR: [{ firstResponseAt: { not: null } }, { firstResponseDueAt: { lt: now } }] }] } }),
+    db.case.count({ where: { AND: [base, { resolvedAt: { not: null, lte: fr.regulatoryDueAt } }] } }),
+    db.case.count({ where: { AND: [base, { OR: [{ resolvedAt: { not: null } }, { regulatoryDueAt: { lt: now } }] }] } }),
+  ]);
+  return {
+    firstResponseMetPct: pct(firstResponseMet, firstResponseDue),
+    regulatoryMetPct: pct(regulatoryMet, regulatoryDue),
+    firstResponseMet,
+    firstResponseEvaluated: firstResponseDue,
+    regulatoryMet,
+    regulatoryEvaluated: regulatoryDue,
+  };
+}
+
+/** Satisfaction of the surveys sent in the range. */
+export async function csatSummary(db: PrismaClient, range: ReportRange) {
+  const sentWhere: Prisma.SurveyWhereInput = { sentAt: { gte: range.from, lte: range.to } };
+  const [sent, scored, byScore, solvedYes, solvedAny] = await Promise.all([
+    db.survey.count({ where: sentWhere }),
+    db.survey.aggregate({ where: { ...sentWhere, score: { not: null } }, _count: { score: true }, _avg: { score: true } }),
+    db.survey.groupBy({ by: ['score'], where: { ...sentWhere, score: { not: null } }, _count: { _all: true } }),
+    db.survey.count({ where: { ...sentWhere, solved: 'yes' } }),
+    db.survey.count({ where: { ...sentWhere, solved: { not: null } } }),
+  ]);
+  const responses = scored._count.score;
+  const distribution = zeros(['1', '2', '3', '4', '5']);
+  for (const r of byScore) if (r.score !== null) distribution[String(r.score)] = r._count._all;
+  return {
+    sent,
+    responses,
+    average: scored._avg.score === null ? null : Math.round(scored._avg.score * 100) / 100,
+    solvedRate: pct(solvedYes, solvedAny),
+    responseRate: pct(responses, sent),
+    distribution,
+  };
+}
+
+/**
+ * The median of `end - start` in hours over the range's cases where `end` is set, computed in
+ * SQL (ORDER BY … LIMIT/OFFSET), so no case rows are loaded.
+ */
+export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'firstResponseAt' | 'resolvedAt'): Promise<number | null> {
+  const { db, dialect } = deps;
+  const n = await db.case.count({ where: { AND: [inRange(range), { [end]: { not: null } }] } });
+  if (n === 0) return null;
+  const offset = Math.floor((n - 1) / 2);
+  const take = n % 2 === 0 ? 2 : 1;
+  // Column names are fixed literals here, never input.
+  const sql =
+    dialect === 'sqlite'
+      ? `SELECT (julianday("${end}") - julianday("receivedAt")) * 24.0 AS h FROM "Case"
+         WHERE "${end}" IS NOT NULL AND julianday("receivedAt") >= julianday(?) AND julianday("receivedAt") <= julianday(?)
+         ORDER BY h LIMIT ${take} OFFSET ${offset}`
+      : `SELECT EXTRACT(EPOCH FROM ("${end}" - "receivedAt")) / 3600.0 AS h FROM "Case"
+         WHERE "${end}" IS NOT NULL AND "receivedAt" >= $1::timestamptz AND "receivedAt" <= $2::timestamptz
+         ORDER BY h LIMIT ${take} OFFSET ${offset}`;
+  const rows = await db.$queryRawUnsafe<{ h: number | string }[]>(sql, range.from.toISOString(), range.to.toISOString());
+  if (rows.length === 0) return null;
+  const values = rows.map((r) => Number(r.h));
+  return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
+}
+
+/**
+ * `GET /api/staff/reports/summary`: counts by severity, business, cause, channel and intake
+ * channel of the cases received in the range (all of them, abandoned intakes and review cases
+ * included; `incomplete` says how many were abandoned), SLA compliance, and CSAT of the
+ * surveys sent in the range. Every number is a SQL aggregate.
+ */
+export async function getReportSummary(deps: ReportDeps, range: ReportRange, now: Date) {
+  const { db } = deps;
+  const where = inRange(range);
+  const [total, incomplete, severity, business, cause, channel, intakeChannel, status, sla, csat, medFirst, medDecision] = await Promise.all([
+    db.case.count({ where }),
+    db.case.count({ where: { AND: [where, { incomplete: true }] } }),
+    groupCount(db, where, 'severity'),
+    groupCount(db, where, 'business'),
+    groupCount(db, where, 'cause'),
+    groupCount(db, where, 'channel'),
+    groupCount(db, where, 'intakeChannel'),
+    groupCount(db, where, 'status'),
+    slaSummary(db, range, now),
+    csatSummary(db, range),
+    medianHours(deps, range, 'firstResponseAt'),
+    medianHours(deps, range, 'resolvedAt'),
+  ]);
+  return {
+    range: { from: range.from.toISOString(), to: range.to.toISOString() },
+    total,
+    incomplete,
+    counts: {
+      severity: countsOf(severity, SEVERITIES),
+      business: countsOf(business, BUSINESSES),
+      cause: countsOf(cause, CAUSES),
+      channel: countsOf(channel, CHANNELS),
+      intakeChannel: countsOf(intakeChannel),
+      status: countsOf(status),
+    },
+    sla: { ...sla, medianHoursToFirstResponse: medFirst, medianHoursToDecision: medDecision },
+    csat,
+  };
+}
+export type ReportSummary = Awaited<ReturnType<typeof getReportSummary>>;
