@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/messenger.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
+import { ZInboundActivity } from './botframework-activity.js';
 import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
 
 export const BOTFRAMEWORK_REF_KIND = 'botframework';
@@ -54,7 +55,8 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
   // in the customer's language, never show the error itself.
   adapter.onTurnError = async (context, error) => {
     log.error({ err: { message: error.message, code: (error as { code?: string }).code }, activityId: context.activity.id }, 'bot framework turn failed');
-    const lang = detectLanguage(context.activity.text, context.activity.locale);
+    const { text, locale } = context.activity;
+    const lang = detectLanguage(typeof text === 'string' ? text : undefined, typeof locale === 'string' ? locale : undefined);
     await context.sendActivity(t(lang, 'error_apology')).catch(() => undefined);
   };
 
@@ -92,6 +94,12 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
   return {
     sender,
     async handle(req, res) {
+      const parsed = ZInboundActivity.safeParse(req.body);
+      if (!parsed.success) {
+        const first = parsed.error.issues[0];
+        res.status(400).json({ error: 'bad_request', message: `Not a valid activity: ${first?.path.join('.') || 'body'} ${first?.message ?? ''}`.trim() });
+        return;
+      }
       await adapter.process(req, res, onTurn);
     },
   };

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+const id = z.string().min(1).max(512);
+const account = z.looseObject({ id: id, name: z.string().max(256).optional(), role: z.string().max(32).optional() });
+
+/**
+ * The shape of an inbound Bot Framework activity, as far as botbuilder and this bot read it.
+ * botbuilder trusts its input (a number where it expects a string throws deep inside the
+ * adapter), so every activity is checked here first and a malformed one gets a 400 with the
+ * reason. Unknown fields pass through untouched.
+ */
+export const ZInboundActivity = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: id.optional(),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  timestamp: z.string().max(64).optional(),
+  localTimestamp: z.string().max(64).optional(),
+  locale: z.string().max(32).optional(),
+  conversation: z.looseObject({ id, isGroup: z.boolean().optional(), tenantId: z.string().max(128).optional(), conversationType: z.string().max(64).optional() }),
+  from: account.optional(),
+  recipient: account.optional(),
+  replyToId: id.optional(),
+  text: z.string().max(8000).optional(),
+  textFormat: z.string().max(32).optional(),
+  value: z.unknown().optional(),
+  deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),
+  entities: z.array(z.looseObject({ type: z.string().max(64) })).max(50).optional(),
+  membersAdded: z.array(account).max(100).optional(),
+  membersRemoved: z.array(account).max(100).optional(),
+  attachments: z
+    .array(
+      z.looseObject({
+        contentType: z.string().max(256),
+        contentUrl: z.string().max(4096).optional(),
+        name: z.string().max(512).optional(),
+      }),
+    )
+    .max(20)
+    .optional(),
+  channelData: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type TInboundActivity = z.infer<typeof ZInboundActivity>;
