@@ -1,9 +1,28 @@
 import * as chrono from 'chrono-node';
 import type { ClassifyContext } from './types.js';
 
+// Building an Intl.DateTimeFormat costs more than classifying a short message, and a batch
+// asks for the same zone at the same instant thousands of times: keep the formatters and the
+// last answer.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+let lastOffset: { timeZone: string; at: number; minutes: number } | null = null;
+
 /** Minutes east of UTC of a time zone at an instant (Asia/Shanghai → 480). */
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+  const ms = at.getTime();
+  if (lastOffset && lastOffset.timeZone === timeZone && lastOffset.at === ms) return lastOffset.minutes;
+  const minutes = computeOffset(timeZone, at);
+  lastOffset = { timeZone, at: ms, minutes };
+  return minutes;
+}
+
+function computeOffset(timeZone: string, at: Date): number {
+  let fmt = FORMATTERS.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
+    FORMATTERS.set(timeZone, fmt);
+  }
+  const name = fmt
     .formatToParts(at)
     .find((p) => p.type === 'timeZoneName')?.value;
   const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name ?? '');

@@ -1,4 +1,4 @@
-import { normalizeText, polarityAt, snippet } from './text.js';
+import { canMatch, normalizeText, polarityAt, scriptOfSource, scriptsOf, snippet, type Script } from './text.js';
 import { anyOf } from './text.js';
 
 /** What the fraud detector found. The dialog's freeze fast-path and severity P1 both use it. */
@@ -27,8 +27,9 @@ type CueKind = 'strong' | 'chat' | 'soft' | 'weak';
 interface Cue {
   re: RegExp;
   kind: CueKind;
+  script: Script;
 }
-const cue = (source: string, kind: CueKind): Cue => ({ re: new RegExp(source, 'g'), kind });
+const cue = (source: string, kind: CueKind): Cue => ({ re: new RegExp(source, 'g'), kind, script: scriptOfSource(source) });
 
 // Word lists shared by the structural cues below.
 const TXN = String.raw`(?:transactions?|charges?|payments?|purchases?|withdraw[a-z]*|debits?|direct debits?|transfers?|cash|money|funds)`;
@@ -73,7 +74,7 @@ const EN_FRAUD: Cue[] = [
 /** A short message about a fee or a rate: "soft" cues there mean "what is this fee", not fraud. */
 const FEE_CONTEXT = /\bfees?\b|\bcharged (?:me )?(?:extra|more|an? extra|twice)\b|\bextra (?:\w+ )?charge|\bexchange rate|\bconversion rate|\bcommission\b|手续费|汇率|年费/;
 
-const ZH_CUE: Cue = { kind: 'strong', re: anyOf([
+const ZH_CUE: Cue = { kind: 'strong', script: 'han', re: anyOf([
   '诈骗', '被骗', '骗子', '骗走', '盗刷', '被盗', '盗用', '盗取资金', '盗取了我', '被偷', '偷走', '冒用', '冒名', '冒领', '冒充',
   '未经授权', '未经本人授权', '未授权', '没有授权', '没授权', '非本人', '不是本人', '本人没有操作', '本人未操作', '我没有操作', '我没操作',
   '本人并未', '钓鱼', '木马', '卡丢了', '卡丢失', '丢失', '遗失', '卡不见了', '钱包丢', '手机丢', '被转走', '被划走', '资金被转',
@@ -110,7 +111,9 @@ export function detectFraudNormalized(t: string): FraudSignal {
   const feeQuestion = short && FEE_CONTEXT.test(t);
   let strong = 0;
   let weak = 0;
+  const has = scriptsOf(t);
   for (const c of CUES) {
+    if (!canMatch(c.script, has)) continue;
     if (c.kind === 'soft' && feeQuestion) continue;
     // Chat cues prove fraud in a short message; in a long narrative they are only hints.
     const isStrong = c.kind === 'strong' || (short && c.kind !== 'weak');

@@ -1,5 +1,5 @@
 import type { TBusiness, TCause, TChannel, TFlag } from '../taxonomy.js';
-import { anyOf } from './text.js';
+import { anyOf, scriptOfSource, type Script } from './text.js';
 
 /**
  * One weighted signal: a regex over the normalised text (NFKC, lower case) that votes for an id.
@@ -10,6 +10,8 @@ export interface Signal<T extends string> {
   w: number;
   re: RegExp;
   negatable?: boolean;
+  /** Skipped on texts without this script (speed: most texts are one language). */
+  script: Script;
 }
 
 const en = <T extends string>(id: T, w: number, source: string, negatable = false): Signal<T> => ({
@@ -17,12 +19,14 @@ const en = <T extends string>(id: T, w: number, source: string, negatable = fals
   w,
   re: new RegExp(source, 'g'),
   negatable,
+  script: scriptOfSource(source),
 });
 const zh = <T extends string>(id: T, w: number, words: readonly string[], negatable = false): Signal<T> => ({
   id,
   w,
   re: anyOf(words),
   negatable,
+  script: scriptOfSource(words.join('')),
 });
 
 /*

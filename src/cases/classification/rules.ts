@@ -5,7 +5,7 @@ import { extractOccurredOn } from './date.js';
 import { detectFraudNormalized } from './fraud.js';
 import { BUSINESS_SIGNALS, CAUSE_SIGNALS, CHANNEL_SIGNALS, FLAG_SIGNALS, type Signal } from './lexicon.js';
 import { gradeSeverity } from './severity.js';
-import { normalizeText, polarityAt, snippet } from './text.js';
+import { canMatch, normalizeText, polarityAt, scriptsOf, snippet } from './text.js';
 import type { Classification, ClassifyContext, Classifier } from './types.js';
 
 /** The opening of a complaint (characters) and how much more a product named there weighs. */
@@ -25,11 +25,12 @@ interface Vote<T extends string> {
  * people name the product they complain about first, and what it led to (a credit report, a
  * collector) later.
  */
-function vote<T extends string>(t: string, signals: readonly Signal<T>[], lead = 0): Vote<T> {
+function vote<T extends string>(t: string, signals: readonly Signal<T>[], has: { latin: boolean; han: boolean }, lead = 0): Vote<T> {
   const scores = new Map<T, number>();
   const raw = new Map<T, number>();
   const evidence = new Map<T, string[]>();
   for (const s of signals) {
+    if (!canMatch(s.script, has)) continue;
     s.re.lastIndex = 0;
     let n = 0;
     let first: string | null = null;
@@ -91,20 +92,21 @@ export function classifyByRules(text: string, ctx: ClassifyContext): Classificat
   const t = normalizeText(text);
   const reasons: string[] = [];
 
+  const has = scriptsOf(t);
   const fraud = detectFraudNormalized(t);
-  const causeVote = vote(t, CAUSE_SIGNALS);
+  const causeVote = vote(t, CAUSE_SIGNALS, has);
   if (fraud.fraud) {
     // The fraud detector is the strongest cause signal: P1 and funds_security always agree.
     const cues = fraud.reasons.filter((r) => /^fraud(?: \(hedged\))?(?: \(weak\))? ←/.test(r));
     causeVote.scores.set('funds_security', (causeVote.scores.get('funds_security') ?? 0) + 4 + 2 * cues.length);
     causeVote.evidence.set('funds_security', cues.slice(0, 2).map((r) => r.replace(/^.*← "|"$/g, '')));
   }
-  const business = pick<TBusiness>('business', vote(t, BUSINESS_SIGNALS, LEAD), 'other');
+  const business = pick<TBusiness>('business', vote(t, BUSINESS_SIGNALS, has, LEAD), 'other');
   const cause = pick<TCause>('cause', causeVote, 'other');
-  const channel = pick<TChannel>('channel', vote(t, CHANNEL_SIGNALS), 'other');
+  const channel = pick<TChannel>('channel', vote(t, CHANNEL_SIGNALS, has), 'other');
   reasons.push(business.reason, cause.reason, channel.reason);
 
-  const flagVote = vote(t, FLAG_SIGNALS);
+  const flagVote = vote(t, FLAG_SIGNALS, has);
   const flags: TFlag[] = [];
   for (const f of FLAGS) {
     if (f === 'fraud_in_progress') {

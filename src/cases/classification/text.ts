@@ -51,3 +51,25 @@ export function snippet(s: string): string {
   const t = s.trim();
   return t.length > 40 ? `${t.slice(0, 37)}…` : t;
 }
+
+/** Which writing system a pattern needs: a Chinese text skips English patterns and vice versa. */
+export type Script = 'latin' | 'han' | 'any';
+
+const HAN = /[\u3400-\u9fff]/;
+const LATIN = /[a-z]/;
+
+/** The script a regex source needs (`any` when it has Han characters or no letters at all, e.g. `95\d{3}`). */
+export function scriptOfSource(source: string): Script {
+  if (HAN.test(source)) return LATIN.test(source.replace(/\\[a-z]/gi, '')) ? 'any' : 'han';
+  return LATIN.test(source.replace(/\\[a-z]/gi, '').replace(/\(\?<?[=!:]/g, '')) ? 'latin' : 'any';
+}
+
+/** The scripts a normalised text contains, computed once per text. */
+export function scriptsOf(t: string): { latin: boolean; han: boolean } {
+  return { latin: LATIN.test(t), han: HAN.test(t) };
+}
+
+/** Whether a pattern of `script` can match a text with these scripts. */
+export function canMatch(script: Script, has: { latin: boolean; han: boolean }): boolean {
+  return script === 'any' || (script === 'latin' ? has.latin : has.han);
+}
