@@ -20,6 +20,14 @@ export function databaseKind(databaseUrl: string): DatabaseKind {
   throw new Error('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
 }
 
+/**
+ * Interactive transactions (createCase and the staff actions) wait up to `maxWait` for a
+ * connection and may run for `timeout`. Prisma's defaults (2 s / 5 s) fail intakes with P2028
+ * when many customers file at once: every new case waits for the day's reference counter row,
+ * which each transaction holds until it commits.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
+
 /** Connections per instance on PostgreSQL (`?connection_limit=` in the URL overrides it). */
 const DEFAULT_PG_POOL = 10;
 
@@ -33,7 +41,7 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
   const filePath = databaseUrl.slice('file:'.length);
   migrateSqlite(filePath);
   const adapter = new PrismaBetterSQLite3({ url: `file:${filePath}`, timeout: 5000 } as { url: string });
-  const db = new PrismaClient({ adapter });
+  const db = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   await db.$connect();
   return db;
 }
@@ -46,7 +54,7 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
   const connectionString = url.toString();
   await migratePostgres(connectionString);
   const adapter = new PrismaPg({ connectionString, max: Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_PG_POOL, application_name: 'complaint-desk' });
-  const db = new PgPrismaClient({ adapter });
+  const db = new PgPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   await db.$connect();
   // The one cast between the two clients. Both are generated from the same models
   // (prisma/postgres/schema.prisma is written from prisma/schema.prisma by

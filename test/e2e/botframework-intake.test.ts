@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { testDatabaseUrl } from '../support/db.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 
 const TOKEN = 'test-staff-token-0123456789';
@@ -12,9 +10,9 @@ let connector: Awaited<ReturnType<typeof startFakeConnector>>;
 
 beforeAll(async () => {
   connector = await startFakeConnector();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-bf-'));
+  const { url } = await testDatabaseUrl('cd-bf-');
   app = await startApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, BANK_HOTLINE: '95555' }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, BANK_HOTLINE: '95555' }),
   );
 });
 afterAll(async () => {

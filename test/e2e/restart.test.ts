@@ -1,19 +1,17 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { testDatabaseUrl } from '../support/db.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 import { startServerProcess } from '../support/server-process.js';
 
 const TOKEN = 'restart-staff-token-0123456789';
 
 describe('a restart in the middle of an intake', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-restart-'));
-  const env = { DATABASE_URL: `file:${dir}/db.sqlite`, STAFF_API_TOKEN: TOKEN };
+  const env = { DATABASE_URL: '', STAFF_API_TOKEN: TOKEN };
   let connectorClose: (() => Promise<void>) | undefined;
   afterAll(async () => connectorClose?.());
 
   it('continues the same conversation, and the case survives another restart', async () => {
+    env.DATABASE_URL = (await testDatabaseUrl('cd-restart-')).url;
     const connector = await startFakeConnector();
     connectorClose = connector.close;
     let server = await startServerProcess(env);

@@ -9,6 +9,7 @@ import { startApp } from '../../src/app.js';
 import { defaultBackoffMs, scheduleJob, startScheduler, type JobHandler } from '../../src/cases/scheduler/index.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
+import { testDatabaseUrl } from '../support/db.js';
 
 const silent = pino({ level: 'silent' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scheduler-'));
@@ -18,8 +19,15 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// One fresh database per name: a SQLite file, or a PostgreSQL database under `npm run test:pg`.
+const urls = new Map<string, string>();
+async function urlFor(name: string): Promise<string> {
+  if (!urls.has(name)) urls.set(name, (await testDatabaseUrl(`scheduler-${name.replace(/\W/g, '')}-`)).url);
+  return urls.get(name)!;
+}
+
 async function db(name: string): Promise<PrismaClient> {
-  const client = await openDatabase(`file:${path.join(dir, name)}`);
+  const client = await openDatabase(await urlFor(name));
   opened.push(client);
   return client;
 }
@@ -34,8 +42,7 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 
 describe('durable scheduler', () => {
   it('runs a job that fell due while the server was down after start, exactly once', async () => {
-    const file = path.join(dir, 'down.sqlite');
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${file}`, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await urlFor('down.sqlite'), LOG_LEVEL: 'silent' });
     const ran: string[] = [];
     const handlers: Record<string, JobHandler> = { 'test.ping': async (job) => void ran.push(job.id) };
 
@@ -63,8 +70,8 @@ describe('durable scheduler', () => {
   });
 
   it('never runs the same job on two workers (two processes) sharing one SQLite file', async () => {
-    const file = path.join(dir, 'two.sqlite');
     const client = await db('two.sqlite');
+    const file = await urlFor('two.sqlite');
     const ids: string[] = [];
     for (let i = 0; i < 80; i++) ids.push((await scheduleJob(client, { type: 'test.work', runAt: new Date(Date.now() - 1000), payload: { i } })).id);
     const runWorker = (id: string) =>

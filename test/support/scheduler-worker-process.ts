@@ -1,6 +1,6 @@
 /**
  * One scheduler instance in its own process (as a second app instance would be), for the
- * two-workers test: `node --import tsx scheduler-worker-process.ts <sqlite file> <worker id>`.
+ * two-workers test: `node --import tsx scheduler-worker-process.ts <sqlite file or DATABASE_URL> <worker id>`.
  * Runs `test.work` jobs until none are left and prints `RAN <job id>` for each.
  */
 import pino from 'pino';
@@ -8,8 +8,8 @@ import { startScheduler } from '../../src/cases/scheduler/index.js';
 import { openDatabase } from '../../src/db/client.js';
 
 const [file, workerId] = process.argv.slice(2);
-if (!file || !workerId) throw new Error('usage: scheduler-worker-process.ts <sqlite file> <worker id>');
-const db = await openDatabase(`file:${file}`);
+if (!file || !workerId) throw new Error('usage: scheduler-worker-process.ts <sqlite file or DATABASE_URL> <worker id>');
+const db = await openDatabase(/^(file:|postgres(ql)?:\/\/)/.test(file) ? file : `file:${file}`);
 const worker = startScheduler({
   db,
   workerId,

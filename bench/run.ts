@@ -1,0 +1,318 @@
+/**
+ * `npm run bench`: the load, latency and memory figures of issue 7, measured against the real
+ * program in child processes (so the server's RSS is its own), next to a bare echo bot on the
+ * same stack. Prints a report and appends it, dated, to docs/benchmarks.md.
+ *
+ * Options (environment): BENCH_SECONDS (per throughput phase, default 20), BENCH_CONCURRENCY
+ * (closed-loop customers, default 50), BENCH_CONVERSATIONS (the latency phase, default 200),
+ * BENCH_IDLE (idle conversations, default 10000), BENCH_LARGE (cases in the big queue, default
+ * 1000000), BENCH_PG_URL or TEST_DATABASE_URL (a PostgreSQL role with CREATEDB: adds the
+ * one-vs-two-instances phase), BENCH_QUICK=1 (small numbers, for trying it out),
+ * BENCH_NO_WRITE=1 (print only).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import os from 'node:os';
+import path from 'node:path';
+import { createRuleClassifier } from '../src/cases/classification/rules.js';
+import { migrateSqlite } from '../src/db/migrate.js';
+import { migratePostgres } from '../src/db/migrate-postgres.js';
+import { freePort } from '../test/support/server-process.js';
+import { testDatabaseUrl } from '../test/support/db.js';
+import { runLoad, sendTurn, sleep, type LoadResult } from './load.js';
+import { seedSqlite } from './seed.js';
+import { ms, percentile, processMemory } from './stats.js';
+
+const root = path.resolve(import.meta.dirname, '..');
+const quick = process.env.BENCH_QUICK === '1';
+const num = (name: string, dflt: number, quickValue: number) => Number(process.env[name] ?? (quick ? quickValue : dflt));
+const SECONDS = num('BENCH_SECONDS', 20, 5);
+const CONCURRENCY = num('BENCH_CONCURRENCY', 50, 20);
+const CONVERSATIONS = num('BENCH_CONVERSATIONS', 200, 50);
+const IDLE = num('BENCH_IDLE', 10_000, 1000);
+const LARGE = num('BENCH_LARGE', 1_000_000, 50_000);
+const SMALL = 10_000;
+const TOKEN = 'bench-staff-token-0123456789';
+const pgAdmin = [process.env.BENCH_PG_URL, process.env.TEST_DATABASE_URL].find((u) => u && /^postgres(ql)?:\/\//.test(u));
+
+const lines: string[] = [];
+function out(line = '') {
+  lines.push(line);
+  console.log(line);
+}
+
+interface Server {
+  url: string;
+  pid: number;
+  memory(): { rssMb: number; peakRssMb: number };
+  stop(): Promise<void>;
+}
+
+/** Starts the program (or the echo bot) in a child process and waits until it answers. */
+async function startServer(kind: 'desk' | 'echo', env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
+  const entry = kind === 'desk' ? path.join(root, 'src/main.ts') : path.join(root, 'bench/echo-server.ts');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), entry], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', STAFF_API_TOKEN: TOKEN, ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (d) => (errors = (errors + d).slice(-4000)));
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${kind} exited early:\n${errors}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not yet
+    }
+    if (Date.now() > until) throw new Error(`${kind} did not start:\n${errors}`);
+    await sleep(100);
+  }
+  return {
+    url,
+    pid: child.pid!,
+    memory: () => processMemory(child.pid!),
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
+    },
+  };
+}
+
+function freshSqliteUrl(name: string): { url: string; file: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${name}-`));
+  const file = path.join(dir, 'db.sqlite');
+  return { url: `file:${file}`, file };
+}
+
+function machine() {
+  const cpus = os.cpus();
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim();
+    if (dirty) commit += ' (+ uncommitted changes)';
+  } catch {
+    // not a git checkout
+  }
+  return {
+    date: new Date().toISOString(),
+    commit,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    ramGb: (os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    os: `${os.type()} ${os.release()}`,
+    load: () => os.loadavg().map((l) => l.toFixed(2)).join(' / '),
+  };
+}
+
+const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
+
+function loadRow(label: string, r: LoadResult, peakMb?: number) {
+  return `| ${label} | ${fmt(r.turnsPerSecond, 1)} | ${fmt(r.casesPerSecond, 1)} | ${ms(r.latency.p50)} | ${ms(r.latency.p95)} | ${ms(r.latency.p99)} | ${r.errors} | ${peakMb === undefined ? '' : fmt(peakMb)} |`;
+}
+
+/** Median and p95 of `n` sequential GETs (after warm-up), in ms. */
+async function timeGets(url: string, n = 30): Promise<{ p50: number; p95: number; total: number }> {
+  let total = 0;
+  for (let i = 0; i < 5; i++) await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } }).then((r) => r.arrayBuffer());
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const res = await fetch(url, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = (await res.json()) as { total?: number };
+    samples.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`GET ${url} → ${res.status}`);
+    total = body.total ?? 0;
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), total };
+}
+
+const QUEUE_QUERIES = [
+  ['first page', '/api/staff/cases?page=1'],
+  ['page 100', '/api/staff/cases?page=100'],
+  ['filtered (open P1/P2)', '/api/staff/cases?status=new,acknowledged,in_progress&severity=P1,P2&page=1'],
+  ['filtered (business + cause)', '/api/staff/cases?business=credit_card&cause=fees&page=1'],
+] as const;
+
+async function main() {
+  const m = machine();
+  out(`## ${m.date.slice(0, 10)} — commit ${m.commit}`);
+  out();
+  out(`Machine: ${m.cpu}, ${m.cores} cores, ${m.ramGb} GB RAM, Node ${m.node}, ${m.os}. Load average at start: ${m.load()}.`);
+  out(`Settings: ${SECONDS} s per throughput phase after 2 s warm-up; ${CONCURRENCY} closed-loop customers; rules only (no LLM); LOG_LEVEL=warn; replies in the HTTP response (\`deliveryMode: expectReplies\`); load generator in the same machine.${quick ? ' QUICK MODE (small numbers).' : ''}`);
+  out();
+
+  // 1. Throughput next to the echo bot.
+  const echo = await startServer('echo');
+  const echoRes = await runLoad({ urls: [echo.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, echo: true, label: 'echo' });
+  const echoMem = echo.memory();
+  await echo.stop();
+
+  const sat = freshSqliteUrl('sat');
+  const desk = await startServer('desk', { DATABASE_URL: sat.url });
+  const deskRes = await runLoad({ urls: [desk.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'sat' });
+  const deskPeak = desk.memory().peakRssMb;
+  // 2. Latency with many conversations open at once, customers pausing 0.5–1.5 s between messages.
+  const lat = await runLoad({ urls: [desk.url], concurrency: CONVERSATIONS, durationMs: SECONDS * 1000, thinkMs: [500, 1500], label: 'lat' });
+  const latPeak = desk.memory().peakRssMb;
+  await desk.stop();
+  const ratio = deskRes.turnsPerSecond / echoRes.turnsPerSecond;
+
+  out('### Intake throughput and latency (SQLite)');
+  out();
+  out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB |');
+  out('|---|---|---|---|---|---|---|---|');
+  out(loadRow(`echo bot, ${CONCURRENCY} closed-loop`, echoRes, echoMem.peakRssMb));
+  out(loadRow(`Complaint Desk, ${CONCURRENCY} closed-loop`, deskRes, deskPeak));
+  out(loadRow(`Complaint Desk, ${CONVERSATIONS} conversations, 0.5–1.5 s think time`, lat, latPeak));
+  out();
+  out(`Intakes completed in the closed-loop run: ${deskRes.intakes}; references seen: ${deskRes.references.size} (all distinct by construction of the set; the database enforces uniqueness).`);
+  out();
+
+  // 3. Memory with idle conversations: first turns only, then nothing.
+  const idleDb = freshSqliteUrl('idle');
+  const idleServer = await startServer('desk', { DATABASE_URL: idleDb.url });
+  const idleStart = idleServer.memory().rssMb;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < IDLE) {
+        const i = next++;
+        await sendTurn(idleServer.url, `idle-${i}`, `idle-${i}-0`, { text: i % 2 ? '我的信用卡被多收了年费' : 'I was charged a fee I did not agree to' });
+      }
+    }),
+  );
+  await sleep(3000);
+  const idleMem = idleServer.memory();
+  await idleServer.stop();
+  const states = (() => {
+    const db = new Database(idleDb.file, { readonly: true });
+    try {
+      return (db.prepare('SELECT count(*) AS n FROM "DialogState" WHERE "state" <> \'\'').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  })();
+  out('### Memory with idle conversations');
+  out();
+  out(`${IDLE} conversations each sent a first message and then went quiet: ${states} dialog states in the database; server RSS ${fmt(idleStart)} MB after start → ${fmt(idleMem.rssMb)} MB after the first turns (peak ${fmt(idleMem.peakRssMb)} MB).`);
+  out();
+
+  // 4. Queue API with a small and a large queue.
+  const q = freshSqliteUrl('queue');
+  migrateSqlite(q.file);
+  let t = performance.now();
+  seedSqlite(q.file, 0, SMALL);
+  const seedSmallS = (performance.now() - t) / 1000;
+  let server = await startServer('desk', { DATABASE_URL: q.url });
+  const small: Record<string, { p50: number; p95: number; total: number }> = {};
+  for (const [label, p] of QUEUE_QUERIES) small[label] = await timeGets(server.url + p);
+  await server.stop();
+  t = performance.now();
+  seedSqlite(q.file, SMALL, LARGE);
+  const seedLargeS = (performance.now() - t) / 1000;
+  server = await startServer('desk', { DATABASE_URL: q.url });
+  const large: Record<string, { p50: number; p95: number; total: number }> = {};
+  for (const [label, p] of QUEUE_QUERIES) large[label] = await timeGets(server.url + p);
+  await server.stop();
+  out(`### Staff queue API (SQLite; seeded ${SMALL.toLocaleString('en')} cases in ${fmt(seedSmallS, 1)} s, then up to ${LARGE.toLocaleString('en')} in ${fmt(seedLargeS, 1)} s more)`);
+  out();
+  out(`| query | p50 at ${SMALL / 1000} k | p95 at ${SMALL / 1000} k | p50 at ${LARGE / 1000} k | p95 at ${LARGE / 1000} k | ratio (p50) | matches at ${LARGE / 1000} k |`);
+  out('|---|---|---|---|---|---|---|');
+  for (const [label] of QUEUE_QUERIES) {
+    const s = small[label]!;
+    const l = large[label]!;
+    out(`| ${label} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(l.p50)} | ${ms(l.p95)} | ${fmt(l.p50 / s.p50, 2)}× | ${l.total.toLocaleString('en')} |`);
+  }
+  out();
+
+  // 5. classify throughput: the rule classifier in-process, and the CLI end to end.
+  const texts = ['heimao-fin-complaints-zh.jsonl', 'cfpb-sample.jsonl']
+    .map((f) => path.join(root, '..', 'shared', 'data', f))
+    .filter((f) => fs.existsSync(f))
+    .flatMap((f) => fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { text: string }).text));
+  const corpus = texts.length ? texts : ['我的信用卡被多收了年费', 'Someone took 5000 from my card'];
+  const classifier = createRuleClassifier();
+  const ctx = { now: new Date('2026-11-27T03:00:00Z'), timeZone: 'Asia/Shanghai' };
+  for (const text of corpus.slice(0, 200)) await classifier.classify(text, ctx);
+  t = performance.now();
+  for (const text of corpus) await classifier.classify(text, ctx);
+  const inProcess = corpus.length / ((performance.now() - t) / 1000);
+  const file = path.join(os.tmpdir(), `bench-classify-${process.pid}.jsonl`);
+  fs.writeFileSync(file, corpus.map((text, i) => JSON.stringify({ id: i, text })).join('\n') + '\n');
+  t = performance.now();
+  const cliOut = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'src/cases/classify-cli.ts'), file], { cwd: root, env: { ...process.env, OPENAI_API_KEY: '' }, maxBuffer: 1 << 28, encoding: 'utf8' });
+  const cliS = (performance.now() - t) / 1000;
+  const avgChars = corpus.reduce((a, s) => a + s.length, 0) / corpus.length;
+  out('### classify (rules)');
+  out();
+  out(`${corpus.length} real complaint texts (Chinese and English, ${fmt(avgChars)} characters on average): ${fmt(inProcess)} texts/s in-process; \`npm run classify\` end to end ${fmt(cliS, 1)} s for ${cliOut.split('\n').filter(Boolean).length} lines (${fmt(corpus.length / cliS)} lines/s including start-up).`);
+  out();
+
+  // 6. PostgreSQL: one instance, then two behind "one address" (turns alternate).
+  let pgRatio: number | undefined;
+  if (pgAdmin) {
+    const one = (await testDatabaseUrl('bench-pg1-')).url;
+    await migratePostgres(one);
+    const s1 = await startServer('desk', { DATABASE_URL: one });
+    const r1 = await runLoad({ urls: [s1.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'pg1' });
+    const p1 = s1.memory().peakRssMb;
+    await s1.stop();
+    const two = (await testDatabaseUrl('bench-pg2-')).url;
+    await migratePostgres(two);
+    const [a, b] = await Promise.all([startServer('desk', { DATABASE_URL: two }), startServer('desk', { DATABASE_URL: two })]);
+    const r2 = await runLoad({ urls: [a.url, b.url], concurrency: CONCURRENCY * 2, durationMs: SECONDS * 1000, label: 'pg2' });
+    const p2 = Math.max(a.memory().peakRssMb, b.memory().peakRssMb);
+    await Promise.all([a.stop(), b.stop()]);
+    pgRatio = r2.turnsPerSecond / r1.turnsPerSecond;
+    out('### PostgreSQL: one instance and two');
+    out();
+    out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB |');
+    out('|---|---|---|---|---|---|---|---|');
+    out(loadRow(`1 instance, ${CONCURRENCY} closed-loop`, r1, p1));
+    out(loadRow(`2 instances, ${CONCURRENCY * 2} closed-loop, turns alternating`, r2, p2));
+    out();
+    out(`Two instances: ${fmt(pgRatio, 2)}× one. PostgreSQL, both instances and the load generator share the same ${m.cores} cores.`);
+    out();
+  }
+
+  // Goals.
+  const queueRatio = large['first page']!.p50 / small['first page']!.p50;
+  out('### Against the goals');
+  out();
+  out('| goal | measured | |');
+  out('|---|---|---|');
+  out(`| turns/s ≥ 0.7 × echo bot | ${fmt(ratio, 2)} × (${fmt(deskRes.turnsPerSecond, 1)} vs ${fmt(echoRes.turnsPerSecond, 1)}) | ${verdict(ratio >= 0.7)} |`);
+  out(`| p99 ≤ 25 ms at ${CONVERSATIONS} concurrent conversations | ${ms(lat.latency.p99)} (p50 ${ms(lat.latency.p50)}, ${fmt(lat.turnsPerSecond, 1)} turns/s offered) | ${verdict(lat.latency.p99 <= 25)} |`);
+  out(`| queue first page at ${LARGE / 1000} k ≤ 2 × at 10 k | ${fmt(queueRatio, 2)} × (${ms(large['first page']!.p50)} vs ${ms(small['first page']!.p50)}) | ${verdict(queueRatio <= 2)} |`);
+  out(`| ≤ 250 MB RSS at ${IDLE} idle conversations | ${fmt(idleMem.rssMb)} MB | ${verdict(idleMem.rssMb <= 250)} |`);
+  out(`| two instances on PostgreSQL ≥ 1.7 × one | ${pgRatio === undefined ? 'not measured (no PostgreSQL URL)' : `${fmt(pgRatio, 2)} ×`} | ${pgRatio === undefined ? '' : verdict(pgRatio >= 1.7)} |`);
+  out();
+  out(`Load average at the end: ${m.load()}.`);
+  out();
+
+  if (process.env.BENCH_NO_WRITE !== '1') {
+    const target = path.join(root, 'docs', 'benchmarks.md');
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    if (!fs.existsSync(target)) {
+      fs.writeFileSync(target, '# Benchmarks\n\nWritten by `npm run bench` (bench/run.ts); each run appends a dated section. How to read them: bench/README.md.\n\n');
+    }
+    fs.appendFileSync(target, lines.join('\n') + '\n');
+    console.log(`\nappended to ${path.relative(root, target)}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
