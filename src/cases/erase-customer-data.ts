@@ -28,7 +28,15 @@ export async function eraseCustomerData(
 
   const cases = await db.case.findMany({ where: { customerId: customer.id }, select: { id: true } });
   const caseIds = cases.map((c) => c.id);
-  const accounts = await db.channelAccount.findMany({ where: { customerId: customer.id }, select: { id: true, conversationKey: true } });
+  const accounts = await db.channelAccount.findMany({
+    where: { customerId: customer.id },
+    select: { id: true, conversationKey: true, conversationRef: true },
+  });
+  // The web page keeps the bot's messages for replay; they repeat names and phone numbers.
+  const webSessions = accounts.flatMap((a) => {
+    const ref = JSON.parse(a.conversationRef) as { kind?: string; sessionId?: unknown };
+    return ref.kind === 'webpage' && typeof ref.sessionId === 'string' ? [ref.sessionId] : [];
+  });
   const keys = accounts.map((a) => a.conversationKey);
   const files = await db.evidence.findMany({
     where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
@@ -61,6 +69,7 @@ export async function eraseCustomerData(
       });
     }
     await tx.dialogState.deleteMany({ where: { conversationKey: { in: keys } } });
+    await tx.webChatMessage.deleteMany({ where: { sessionId: { in: webSessions } } });
     for (const caseId of caseIds) {
       await tx.caseEvent.create({ data: { caseId, type: 'customer_data_erased', actorType: 'system', createdAt: now } });
     }
