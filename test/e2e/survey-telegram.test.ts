@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningApp } from '../../src/app.js';
+import { shownMarkup, startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { STAFF_TOKEN, TOKEN, completeIntake, startTelegramApp, telegramUser, tempDir, texts } from './telegram-support.js';
+
+describe('follow-up survey over Telegram (fake Bot API server)', () => {
+  let fake: FakeTelegram;
+  let app: RunningApp;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegram({ token: TOKEN });
+    app = await startTelegramApp(tempDir('tg-survey-'), fake, { SURVEY_DELAY_MINUTES: '0' });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await fake?.close();
+  });
+
+  it('asks with inline buttons in Chinese; "未解决" and a typed "1" reopen the case; "不要再发" opts out', async () => {
+    const u = telegramUser(fake, { id: 52_001, first_name: 'Test', language_code: 'zh-hans' });
+    const first = await u.say('我的信用卡被收取了300元年费，办卡时没有人告诉我');
+    const { reference } = await completeIntake(u, first, { business: 'credit_card', occurredOn: '昨天', amount: '300', resolution: 'refund', name: '王芳', phone: '13912345678' });
+    const res = await fetch(`${app.url}/api/staff/cases/${reference}/transitions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ to: 'resolved', resolution: '已退还年费。', rootCause: '年费未告知' }),
+    });
+    expect(res.status).toBe(200);
+
+    const survey = await fake.waitFor(() => u.sent().find((m) => m.text.includes('您的问题解决了吗')), 30_000, 'the survey');
+    expect(survey.text).toContain(reference);
+    const buttons = shownMarkup(survey)?.inline_keyboard?.flat() ?? [];
+    expect(buttons.map((b) => b.callback_data)).toEqual(['survey:solved:yes', 'survey:solved:partly', 'survey:solved:no']);
+    expect(buttons.map((b) => b.text)).toEqual(['已解决', '部分解决', '未解决']);
+
+    let out = await u.press('survey:solved:no');
+    expect(texts(out)).toContain(`已重新受理投诉 ${reference}`);
+    out = await u.say('1');
+    expect(shownMarkup(out.at(-1)!)?.inline_keyboard?.flat().map((b) => b.callback_data)).toEqual(['survey:comment:skip']);
+    out = await u.press('survey:comment:skip');
+    const offer = out.at(-1)!;
+    expect(offer.text).toContain('12378');
+    const review = shownMarkup(offer)?.inline_keyboard?.flat()[0]?.callback_data ?? '';
+    expect(review).toBe(`survey:review:${reference}`);
+    expect(Buffer.byteLength(review)).toBeLessThanOrEqual(64);
+
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true, customer: true } });
+    expect(kase).toMatchObject({ status: 'reopened', reopenCount: 1 });
+    expect(kase.survey).toMatchObject({ solved: 'no', score: 1, comment: '' });
+
+    out = await u.say('不要再发');
+    expect(texts(out)).toContain('不再向您发送回访');
+    expect((await app.db.customer.findUniqueOrThrow({ where: { id: kase.customerId } })).surveyOptOut).toBe(true);
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { beyondBankText, isSurveyOptOut, parseScore, parseSolved, surveyQuestionMessage } from '../../../src/dialogs/survey.js';
+
+describe('typed survey answers', () => {
+  it.each([
+    ['yes', 'yes'],
+    ['Yes!', 'yes'],
+    ['是', 'yes'],
+    ['解决了', 'yes'],
+    ['已解决。', 'yes'],
+    ['partly', 'partly'],
+    ['部分解决', 'partly'],
+    ['no', 'no'],
+    ['not really', 'no'],
+    ['Not solved', 'no'],
+    ['没解决', 'no'],
+    ['没有解决', 'no'],
+    ['否', 'no'],
+    ['maybe tomorrow', null],
+    ['我的卡又被扣费了', null],
+  ])('reads "%s" as solved = %s', (text, expected) => {
+    expect(parseSolved(text)).toBe(expected);
+  });
+
+  it.each([
+    ['5', 5],
+    ['５', 5],
+    ['4 stars', 4],
+    ['3/5', 3],
+    ['2分', 2],
+    ['一分', 1],
+    ['非常满意', 5],
+    ['满意', 4],
+    ['一般', 3],
+    ['不满意', 2],
+    ['非常不满意', 1],
+    ['very satisfied', 5],
+    ['dissatisfied', 2],
+    ['6', null],
+    ['0', null],
+    ['15', null],
+    ['the teller was rude', null],
+  ])('reads "%s" as score %s', (text, expected) => {
+    expect(parseScore(text)).toBe(expected);
+  });
+
+  it('recognises opt-out words as the whole message only', () => {
+    for (const s of ['stop', 'STOP', 'unsubscribe', '不要再发', '不要再发了！', '退订']) expect(isSurveyOptOut(s), s).toBe(true);
+    for (const s of ['stop charging me', 'please stop the payment', '']) expect(isSurveyOptOut(s), s).toBe(false);
+  });
+
+  it('asks every question with buttons in both languages', () => {
+    for (const lang of ['zh', 'en'] as const) {
+      expect(surveyQuestionMessage(lang, 'solved').buttons?.map((b) => b.value)).toEqual(['survey:solved:yes', 'survey:solved:partly', 'survey:solved:no']);
+      expect(surveyQuestionMessage(lang, 'score').buttons).toHaveLength(5);
+      expect(surveyQuestionMessage(lang, 'comment').buttons?.[0]?.value).toBe('survey:comment:skip');
+    }
+  });
+
+  it('names the regulator of the policy profile', () => {
+    expect(beyondBankText('zh', 'cn')).toContain('12378');
+    expect(beyondBankText('en', 'cn')).toContain('12378');
+    expect(beyondBankText('en', 'uk')).toContain('0800 023 4567');
+    expect(beyondBankText('zh', 'uk')).toContain('0800 023 4567');
+    expect(beyondBankText('en', 'us')).toContain('855-411-2372');
+    expect(beyondBankText('en', 'my-bank-policy')).toContain('mediation');
+  });
+});
