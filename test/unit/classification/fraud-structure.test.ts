@@ -19,6 +19,9 @@ describe('fraud detector: who did it (structural cues, short chat messages)', ()
     ['I think someone has my card details'],
     ['I left my wallet on the bus'],
     ['I was scammed by a fake seller online'],
+    ['they opened a loan using my name'],
+    ['I have no idea how they got my card number'],
+    ['I paid for concert tickets through Zelle and it was a scam'],
     ['有人用我的卡在外地消费了，我本人没有操作'],
     ['我的卡被盗刷了三笔'],
   ])('%s → fraud (P1)', (text) => {
@@ -31,6 +34,8 @@ describe('fraud detector: who did it (structural cues, short chat messages)', ()
     ['There is a weird extra charge on my statement, is that a fee for the exchange rate?'],
     ['the transfer fee should not be there'],
     ['I never received my new card in the post'],
+    ['Will I always be charged a fee for using my card?'],
+    ['I used my card at the store and was charged twice'],
   ])('%s → a fee or service question, not fraud', (text) => {
     expect(detectFraud(text).fraud).toBe(false);
   });
