@@ -61,6 +61,8 @@ export const ZEnv = z
     TELEGRAM_API_ROOT: optionalUrl,
     STAFF_TELEGRAM_CHAT_ID: optionalString,
     EVIDENCE_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(10 * 1024 * 1024)),
+    TURNS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(30)),
+    REQUESTS_PER_IP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(1200)),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
     OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),

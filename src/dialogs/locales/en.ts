@@ -1,6 +1,7 @@
 /** English texts. Keys mirror zh.ts exactly (a unit test checks both are complete). */
 export const en = {
   bank_default: 'the bank',
+  rate_limited: 'You are sending messages faster than I can take them down. Please wait a minute, then send your last message again.',
   greeting:
     "Hello, I'm the complaints assistant of {{bank}}. I'll take down your complaint and pass it to our complaints team.",
   privacy:
