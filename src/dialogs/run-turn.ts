@@ -13,6 +13,11 @@ import { parseState } from './state.js';
 import { createPrismaLease, createPrismaStateStore } from './state-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
 import type { ExtractedAmount } from '../cases/classification/types.js';
+// --- add information to an open case (issue 5) ---
+import type { CustomerInformation as CaseInboxMessage } from '../cases/add-customer-information.js';
+import { t } from './i18n.js';
+import { detectInterruption } from './interruptions.js';
+// --- end add information ---
 
 const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
 const LEASE_MS = 30_000;
@@ -30,6 +35,14 @@ export interface TurnRunnerDeps {
   clock?: () => Date;
   /** Told of every new case (staff alerts, metrics). Must not throw. */
   onCaseCreated?: (created: CreatedCase & { intakeChannel: string }) => void;
+  // --- add information to an open case (issue 5) ---
+  /**
+   * Files a message on one of the customer's open cases when it is meant for one (starts with
+   * its reference, answers a staff question, or is files for the case just filed); returns the
+   * case, or null to let the dialog handle the message. See src/cases/add-customer-information.ts.
+   */
+  caseInbox?: (m: CaseInboxMessage) => Promise<{ reference: string; language: string } | null>;
+  // --- end add information ---
   /** Follow-up surveys of a conversation (issue 6); without it the dialog never sees surveys. */
   surveys?: (account: { customerId: string; accountId: string }, now: Date) => SurveyPort;
 }
@@ -116,6 +129,28 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const stored = await store.load(key);
     const { state, reset } = parseState(stored.json);
     if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
+    // --- add information to an open case (issue 5): only between dialogs, never a button or command ---
+    if (deps.caseInbox && !state.intake && !state.pending && !input.action && !detectInterruption(input)) {
+      const filed = await deps.caseInbox({
+        customerId: account.customerId,
+        channelAccountId: account.accountId,
+        conversationKey: key,
+        text: input.text,
+        attachmentCount: input.attachments?.length ?? 0,
+        lastCaseRef: state.lastCaseRef,
+        now,
+      });
+      if (filed) {
+        const lang = state.lang ?? (filed.language === 'en' ? 'en' : 'zh');
+        const reply: OutboundMessage = { text: t(lang, 'case_info_added', { reference: filed.reference }) };
+        if (dedupeKey) await markProcessed(dedupeKey, now);
+        const caseRow = await db.case.findUnique({ where: { reference: filed.reference }, select: { id: true } });
+        await appendTranscript(db, [outboundEntry(key, reply, caseRow?.id ?? null, now)]);
+        log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
+        return { replies: [reply] };
+      }
+    }
+    // --- end add information ---
     const created: CreatedCase[] = [];
     const result = await step(state, input, dialogDeps(now, account, input, created));
     if (!(await store.save(key, JSON.stringify(result.state), stored.version))) {

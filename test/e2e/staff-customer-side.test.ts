@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+
+const TOKEN = 'test-staff-token-customer-side';
+let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-customer-'));
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN }), { clockSweepMs: 0 });
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector?.close();
+});
+
+const post = (p: string, body: unknown) =>
+  fetch(`${app.url}/api/staff${p}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const detail = async (ref: string) => (await fetch(`${app.url}/api/staff/cases/${ref}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
+
+async function file(conversationId: string) {
+  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId });
+  const answers: [RegExp, { text?: string; action?: string }][] = [
+    [/C-\d{8}-\d{4}/, {}],
+    [/product or service/i, { text: 'credit card' }],
+    [/when did it happen/i, { text: 'yesterday' }],
+    [/how much/i, { text: '200' }],
+    [/would you like us to do/i, { action: 'resolution:refund' }],
+    [/your name/i, { text: 'Jane Doe' }],
+    [/phone number/i, { text: '+1 415 555 0100' }],
+    [/./, { action: 'confirm' }],
+  ];
+  await customer.send({ text: 'My credit card was charged a 200 dollar annual fee that nobody told me about' });
+  for (let i = 0; i < 12; i++) {
+    const [, reply] = answers.find(([re]) => re.test(connector.messages(conversationId).at(-1)?.text ?? ''))!;
+    if (!reply.text && !reply.action) break;
+    await customer.send(reply);
+  }
+  const reference = connector.messages(conversationId).map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+  return { customer, reference, last: () => connector.messages(conversationId).at(-1)?.text ?? '' };
+}
+
+describe('the customer adds information to an open case', () => {
+  it('answers a staff question onto the case, which goes back to in progress', async () => {
+    const { customer, reference, last } = await file('cs-1');
+    const cases = await app.db.case.count();
+    expect((await post(`/cases/${reference}/information-requests`, { question: 'Which card number ends the statement?' })).status).toBe(201);
+    expect(last()).toContain('Which card number ends the statement?');
+
+    await customer.send({ text: 'It is the card ending 4321, statement from October' });
+    expect(last()).toContain(reference);
+    expect(last()).toMatch(/added this to your complaint/);
+    expect(await app.db.case.count()).toBe(cases);
+    const d = await detail(reference);
+    expect(d.case.status).toBe('in_progress');
+    expect(d.transcript.some((m: { text: string; direction: string }) => m.direction === 'in' && m.text.includes('statement from October'))).toBe(true);
+    const types = d.timeline.map((e: { type: string; actorType: string }) => `${e.type}:${e.actorType}`);
+    expect(types).toEqual(expect.arrayContaining(['info_requested:staff', 'customer_message:customer', 'status_changed:customer']));
+  });
+
+  it('files a message that starts with the reference on that case', async () => {
+    const { customer, reference, last } = await file('cs-2');
+    await customer.send({ text: `${reference}: I also found a second fee of 20 dollars` });
+    expect(last()).toMatch(/added this to your complaint/);
+    const d = await detail(reference);
+    expect(d.case.status).toBe('new');
+    expect(d.timeline.filter((e: { type: string }) => e.type === 'customer_message')).toHaveLength(1);
+    expect(d.transcript.some((m: { text: string }) => m.text.includes('second fee of 20 dollars'))).toBe(true);
+  });
+
+  it('still answers commands, and starts a new complaint for anything else', async () => {
+    const { customer, reference, last } = await file('cs-3');
+    await post(`/cases/${reference}/information-requests`, { question: 'Please send the receipt.' });
+    await customer.send({ text: 'status' });
+    expect(last()).toContain(reference);
+    expect(last()).not.toMatch(/added this to your complaint/);
+    expect((await detail(reference)).case.status).toBe('awaiting_customer');
+
+    const other = await file('cs-4');
+    const before = await app.db.case.count();
+    await other.customer.send({ text: 'Another thing: the mobile app logs me out every minute' });
+    expect(other.last()).not.toMatch(/added this to your complaint/);
+    expect((await detail(other.reference)).timeline.some((e: { type: string }) => e.type === 'customer_message')).toBe(false);
+    expect(await app.db.case.count()).toBe(before);
+  });
+});
