@@ -25,6 +25,7 @@ import {
 export const TELEGRAM_COMMANDS = ['start', 'help', 'cancel', 'status', 'language', 'human'] as const;
 
 const TYPING_REPEAT_MS = 4_000;
+const MAX_FLOOD_WAIT_S = 5;
 const RETRY_MIN_MS = 2_000;
 const RETRY_MAX_MS = 60_000;
 
@@ -197,7 +198,14 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     });
     try {
       for (const m of outgoing) {
-        const sent = await tg.sendMessage(chatId, m.text, { reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
+        const send = () => tg.sendMessage(chatId, m.text, { reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
+        const sent = await send().catch(async (e: unknown) => {
+          // Flood control: wait as told, once, when the wait is short; otherwise give up.
+          const wait = e instanceof TelegramError && e.code === 429 ? (e.parameters?.retry_after ?? 99) : 99;
+          if (wait > MAX_FLOOD_WAIT_S) throw e;
+          await new Promise((r) => setTimeout(r, wait * 1000));
+          return send();
+        });
         if (m.inlineAfterSend) await tg.editMessageReplyMarkup(chatId, sent.message_id, undefined, m.inlineAfterSend);
       }
       if (showsPhoneKeyboard) phoneKeyboard.add(key);

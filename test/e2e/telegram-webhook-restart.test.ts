@@ -139,3 +139,18 @@ describe('Telegram across a restart (long polling)', () => {
     expect(texts(u.sent()).match(/请问您怎么称呼/g)).toHaveLength(1);
   });
 });
+
+describe('Telegram unreachable at start', () => {
+  it('still serves everything else, keeps retrying in the background, and stops cleanly', async () => {
+    const down = await startFakeTelegram({ token: TOKEN });
+    const apiRoot = down.apiRoot;
+    await down.close(); // nothing listens there any more
+    const app = await startTelegramApp(tempDir('tg-down-'), { ...down, apiRoot });
+    try {
+      const health = await fetch(`${app.url}/healthz`);
+      expect(health.status).toBe(200);
+    } finally {
+      await app.stop();
+    }
+  });
+});

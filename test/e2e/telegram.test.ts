@@ -223,6 +223,15 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(texts(await other.say('Hello'))).toContain('complaints assistant');
   });
 
+  it('waits out a short flood-control answer (429) and delivers', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    await u.say('Hello');
+    fake.floodOnce(u.user.id, 1);
+    const result = await app.messenger.send({ kind: 'telegram', chatId: u.user.id }, [{ text: 'A reply from the complaints team' }]);
+    expect(result).toEqual({ ok: true });
+    expect(u.sent().at(-1)!.text).toBe('A reply from the complaints team');
+  });
+
   it('marks a user unreachable as soon as Telegram reports the bot blocked', async () => {
     const u = telegramUser(fake, newUser('en'));
     await u.say('Hello');

@@ -65,6 +65,7 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
   const waiters = new Set<() => void>();
   const files = new Map<string, FakeFile>();
   const blocked = new Set<string>();
+  const flood = new Map<string, number>();
   const listeners = new Set<() => void>();
   let nextUpdateId = 500_000 + Math.floor(Math.random() * 1000) * 1000;
   let nextMessageId = 1;
@@ -120,6 +121,13 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
       }
       case 'sendMessage': {
         if (chatId && blocked.has(chatId)) return fail(res, 403, 'Forbidden: bot was blocked by the user');
+        const retryAfter = chatId ? flood.get(chatId) : undefined;
+        if (chatId && retryAfter !== undefined) {
+          flood.delete(chatId);
+          return void res
+            .writeHead(429, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } }));
+        }
         const message = {
           message_id: nextMessageId++,
           date: Math.floor(Date.now() / 1000),
@@ -279,6 +287,11 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
       const f: FakeFile = { file_id: `AgACfake${n}x${Math.random().toString(36).slice(2, 10)}`, file_unique_id: `uniq${n}`, file_path: filePath, bytes };
       files.set(f.file_id, f);
       return f.file_id;
+    },
+
+    /** The next sendMessage to this chat answers 429 with this retry_after (seconds). */
+    floodOnce(chatId: number | string, retryAfter: number) {
+      flood.set(String(chatId), retryAfter);
     },
 
     /** From now on sending to this chat answers 403 "bot was blocked by the user". */
