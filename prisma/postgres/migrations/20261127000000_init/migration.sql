@@ -302,6 +302,9 @@ CREATE INDEX "Case_assigneeId_idx" ON "Case"("assigneeId");
 CREATE INDEX "Case_regulatoryDueAt_idx" ON "Case"("regulatoryDueAt");
 
 -- CreateIndex
+CREATE INDEX "Case_severity_firstResponseDueAt_createdAt_idx" ON "Case"("severity", "firstResponseDueAt", "createdAt" DESC);
+
+-- CreateIndex
 CREATE INDEX "CaseEvent_caseId_createdAt_idx" ON "CaseEvent"("caseId", "createdAt");
 
 -- CreateIndex
