@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { launchBrowser, type TestBrowser } from '../support/browser.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+
+const ADMIN = { email: 'console.admin@bank.test', password: 'console-admin-password' };
+let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+let browser: TestBrowser;
+let feeRef: string;
+let rudeRef: string;
+
+async function file(conversationId: string, description: string) {
+  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId });
+  const answers: [RegExp, { text?: string; action?: string }][] = [
+    [/C-\d{8}-\d{4}/, {}],
+    [/product or service/i, { text: 'credit card' }],
+    [/when did it happen/i, { text: 'yesterday' }],
+    [/how much/i, { text: '200' }],
+    [/would you like us to do/i, { action: 'resolution:refund' }],
+    [/your name/i, { text: 'Jane Doe' }],
+    [/phone number/i, { text: '+1 415 555 0100' }],
+    [/./, { action: 'confirm' }],
+  ];
+  await customer.send({ text: description });
+  for (let i = 0; i < 12; i++) {
+    const [, reply] = answers.find(([re]) => re.test(connector.messages(conversationId).at(-1)?.text ?? ''))!;
+    if (!reply.text && !reply.action) break;
+    await customer.send(reply);
+  }
+  return connector.messages(conversationId).map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+}
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-console-'));
+  app = await startApp(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    { clockSweepMs: 0 },
+  );
+  feeRef = await file('console-fee', 'My credit card was charged a 200 dollar annual fee that nobody told me about');
+  const rude = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'console-rude' });
+  await rude.send({ text: 'The teller at the branch was very rude to me, I want an apology' });
+  await rude.send({ text: 'human' });
+  rudeRef = connector.messages('console-rude').map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await connector?.close();
+});
+
+describe('the staff console in Chromium', () => {
+  it('logs in, filters the queue, opens a case, replies and resolves it with a root cause', async () => {
+    const page = await browser.newPage();
+    const scriptErrors: string[] = [];
+    page.on('pageerror', (e) => scriptErrors.push(e.message));
+    page.on('console', (m) => {
+      // Script errors and CSP refusals count; the 401 of the wrong-password page and the missing
+      // favicon do not.
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) scriptErrors.push(m.text());
+    });
+
+    await page.goto(`${app.url}/staff`);
+    expect(page.url()).toContain('/staff/login');
+    await page.fill('input[name=email]', ADMIN.email);
+    await page.fill('input[name=password]', 'wrong password here');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('body')).toContain('Wrong email or password');
+    await page.fill('input[name=password]', ADMIN.password);
+    await Promise.all([page.waitForURL(`${app.url}/staff`), page.click('button[type=submit]')]);
+
+    // The queue shows both cases, with countdown badges.
+    const rows = page.locator('table[data-testid=queue] tbody tr');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await page.locator(`tr[data-ref="${feeRef}"] [data-due]`).count()).toBeGreaterThan(0);
+    expect(await page.locator(`tr[data-ref="${feeRef}"] .left`).first().textContent()).toMatch(/left$/);
+
+    // Filter by cause: only the fee complaint remains.
+    await page.selectOption('form[data-testid=filters] select[name=cause]', 'fees');
+    await Promise.all([page.waitForURL(/cause=fees/), page.click('form[data-testid=filters] button[type=submit]')]);
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().getAttribute('data-ref')).toBe(feeRef);
+    expect(await page.locator(`tr[data-ref="${rudeRef}"]`).count()).toBe(0);
+
+    // Open the case.
+    await Promise.all([page.waitForURL(`${app.url}/staff/cases/${feeRef}`), page.click(`a[href="/staff/cases/${feeRef}"]`)]);
+    expect(await page.textContent('[data-testid=description]')).toContain('annual fee');
+    expect(await page.textContent('[data-testid=customer]')).toContain('J*** D**');
+    expect(await page.textContent('[data-testid=transcript]')).toContain('annual fee');
+
+    // Reply: it reaches the customer's Bot Framework conversation.
+    const before = connector.messages('console-fee').length;
+    await page.fill('form[data-action=replies] textarea[name=text]', 'We are refunding the fee today.');
+    await Promise.all([page.waitForURL(`${app.url}/staff/cases/${feeRef}`), page.click('form[data-action=replies] button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('Reply delivered');
+    await connector.waitFor(() => connector.messages('console-fee').length > before);
+    expect(connector.messages('console-fee').at(-1)?.text).toContain('We are refunding the fee today.');
+    expect(await page.textContent('[data-testid=transcript]')).toContain('We are refunding the fee today.');
+
+    // Resolving without a root cause is refused, with the reason.
+    await page.selectOption('form[data-action=transitions] select[name=to]', 'resolved');
+    await page.fill('form[data-action=transitions] textarea[name=resolution]', 'The annual fee is refunded in full.');
+    await page.click('form[data-action=transitions] button[type=submit]');
+    await expect.poll(() => page.textContent('.flash')).toContain('root cause');
+    expect(await page.textContent('[data-testid=status]')).not.toContain('Resolved');
+
+    await page.selectOption('form[data-action=transitions] select[name=to]', 'resolved');
+    await page.fill('form[data-action=transitions] textarea[name=resolution]', 'The annual fee is refunded in full.');
+    await page.fill('form[data-action=transitions] input[name=rootCause]', 'Fee not disclosed at account opening');
+    await page.click('form[data-action=transitions] button[type=submit]');
+    await expect.poll(() => page.textContent('[data-testid=status]')).toContain('Resolved');
+    const timeline = await page.textContent('[data-testid=timeline]');
+    expect(timeline).toContain('reply_sent');
+    expect(timeline).toContain('resolved');
+    expect(timeline).toContain('Fee not disclosed at account opening');
+    expect(connector.messages('console-fee').at(-1)?.text).toContain('The annual fee is refunded in full.');
+    expect(scriptErrors).toEqual([]);
+
+    const c = await app.db.case.findUniqueOrThrow({ where: { reference: feeRef } });
+    expect(c).toMatchObject({ status: 'resolved', rootCause: 'Fee not disclosed at account opening' });
+  });
+});
