@@ -22,6 +22,8 @@ import cookieParser from 'cookie-parser';
 import { ensureFirstAdmin } from './cases/staff/accounts.js';
 import { createStaffActionsRouter } from './cases/staff/actions-router.js';
 import { createStaffConsole } from './cases/staff/console/console-router.js';
+import { sweepClocks } from './cases/sweep-clocks.js';
+import { addCustomerInformation } from './cases/add-customer-information.js';
 import { staffOpenApiDocument } from './cases/staff/openapi.js';
 import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
@@ -45,6 +47,9 @@ export interface AppOptions {
   jobHandlers?: Record<string, JobHandler>;
   /** How often the scheduler looks for due jobs (default 2000 ms; 0 = only when woken). */
   schedulerPollMs?: number;
+  // --- staff (issue 5) ---
+  /** How often near-breach/breach of the case clocks is swept (default 60000 ms; 0 = never). */
+  clockSweepMs?: number;
 }
 
 /** Everything a running instance holds; tests use it to reach the parts. */
@@ -106,6 +111,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     extractAmount,
     extractOccurredOn,
     surveys: surveys.portFor, // survey (issue 6)
+    caseInbox: (m) => addCustomerInformation({ db, events }, m), // add information to an open case (issue 5)
     onCaseCreated: (c) =>
       void events.emit({
         type: 'case.created',
@@ -192,6 +198,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     cookieParser(),
     createStaffConsole({ db, events, messenger, policy, clock, log, secureCookies: config.publicUrl.startsWith('https:') }),
   );
+  // Near-breach and breach of both clocks, recorded once each. sweepClocks is idempotent, so the
+  // durable scheduler (issue 6) can take it over; until then a timer on each instance.
+  let sweeping = false;
+  const clockSweep =
+    (opts.clockSweepMs ?? 60_000) > 0
+      ? setInterval(() => {
+          if (sweeping) return;
+          sweeping = true;
+          sweepClocks({ db, now: clock(), policy, events })
+            .catch((e: Error) => log.error({ component: 'clocks', err: { message: e.message } }, 'clock sweep failed'))
+            .finally(() => (sweeping = false));
+        }, opts.clockSweepMs ?? 60_000)
+      : undefined;
+  clockSweep?.unref();
   // --- end staff ---
 
   // --- Telegram channel (issue 3): on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here ---
@@ -251,6 +271,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     express: app,
     stop() {
       stopping ??= (async () => {
+        if (clockSweep) clearInterval(clockSweep); // staff clock sweep (issue 5)
         await telegram?.stop(); // Telegram (issue 3): polling stops, turns in flight finish
         webchat.close(); // web chat (issue 2): open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
