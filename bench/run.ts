@@ -19,7 +19,7 @@ import { createRuleClassifier } from '../src/cases/classification/rules.js';
 import { migrateSqlite } from '../src/db/migrate.js';
 import { migratePostgres } from '../src/db/migrate-postgres.js';
 import { freePort } from '../test/support/server-process.js';
-import { testDatabaseUrl } from '../test/support/db.js';
+import { createPostgresDatabase } from '../test/support/db.js';
 import { runLoad, sendTurn, sleep, type LoadResult } from './load.js';
 import { seedSqlite } from './seed.js';
 import { ms, percentile, processMemory } from './stats.js';
@@ -39,7 +39,7 @@ const pgAdmin = [process.env.BENCH_PG_URL, process.env.TEST_DATABASE_URL].find((
 const lines: string[] = [];
 function out(line = '') {
   lines.push(line);
-  console.log(line);
+  process.stdout.write(`${line}\n`);
 }
 
 interface Server {
@@ -262,13 +262,13 @@ async function main() {
   // 6. PostgreSQL: one instance, then two behind "one address" (turns alternate).
   let pgRatio: number | undefined;
   if (pgAdmin) {
-    const one = (await testDatabaseUrl('bench-pg1-')).url;
+    const one = await createPostgresDatabase(pgAdmin, 'bench1');
     await migratePostgres(one);
     const s1 = await startServer('desk', { DATABASE_URL: one });
     const r1 = await runLoad({ urls: [s1.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'pg1' });
     const p1 = s1.memory().peakRssMb;
     await s1.stop();
-    const two = (await testDatabaseUrl('bench-pg2-')).url;
+    const two = await createPostgresDatabase(pgAdmin, 'bench2');
     await migratePostgres(two);
     const [a, b] = await Promise.all([startServer('desk', { DATABASE_URL: two }), startServer('desk', { DATABASE_URL: two })]);
     const r2 = await runLoad({ urls: [a.url, b.url], concurrency: CONCURRENCY * 2, durationMs: SECONDS * 1000, label: 'pg2' });
@@ -308,7 +308,7 @@ async function main() {
       fs.writeFileSync(target, '# Benchmarks\n\nWritten by `npm run bench` (bench/run.ts); each run appends a dated section. How to read them: bench/README.md.\n\n');
     }
     fs.appendFileSync(target, lines.join('\n') + '\n');
-    console.log(`\nappended to ${path.relative(root, target)}`);
+    process.stdout.write(`\nappended to ${path.relative(root, target)}\n`);
   }
 }
 

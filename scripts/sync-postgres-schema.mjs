@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 // Writes prisma/postgres/schema.prisma from prisma/schema.prisma: the same models, only the
 // datasource provider and the generated client's folder differ. The PostgreSQL schema is never
 // edited by hand, so the two can never drift; `--check` exits 1 when the file is out of date

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global console, process */
 // `npm run test:pg`: the integration and end-to-end tests against PostgreSQL. TEST_DATABASE_URL
 // names a role that may create databases (scripts/ci-postgres.sh prints one); every test
 // database is a fresh `cdt_…` database on that server.

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { databaseUrlIn } from '../support/db.js';
 
 /** Runs `npm run chat`'s program with the given lines as the keyboard; returns what it printed. */
 function chat(lines: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
@@ -26,7 +27,7 @@ describe('npm run chat', () => {
   // Spawns the program twice (tsx compiles it each time): generous on a busy machine.
   it('files a complaint in the terminal, buttons as numbered choices, against the configured database', { timeout: 180_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-console-'));
-    const env = { DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', BANK_NAME: 'Console Bank' };
+    const env = { DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', BANK_NAME: 'Console Bank' };
     const { code, out } = await chat(
       ['My credit card was charged a 200 dollar annual fee that nobody told me about', 'yesterday', '1', 'Jane Doe', '+1 415 555 0100', '1'],
       env,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 import { startServerProcess } from '../support/server-process.js';
+import { databaseUrlIn } from '../support/db.js';
 
 const TOKEN = 'crash-staff-token-0123456789';
 const ANSWERS = ['The ATM at the station charged me a 15 yuan fee twice for one withdrawal', '[business:debit_card]', 'yesterday', '[resolution:refund]', 'Pat Kim', '13600001111', '[confirm]'];
@@ -15,13 +16,14 @@ const ANSWERS = ['The ATM at the station charged me a 15 yuan fee twice for one 
  */
 describe('crash recovery', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-crash-'));
-  const env = { DATABASE_URL: `file:${dir}/db.sqlite`, STAFF_API_TOKEN: TOKEN };
+  const env = { DATABASE_URL: '', STAFF_API_TOKEN: TOKEN };
   const cleanups: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     for (const c of cleanups.reverse()) await c();
   });
 
   it("loses nothing and duplicates no reference across kill -9 restarts", { timeout: 180_000 }, async () => {
+    env.DATABASE_URL = await databaseUrlIn(dir);
     const connector = await startFakeConnector();
     cleanups.push(connector.close);
     let server = await startServerProcess(env);

@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { startFakeConnector } from '../support/fake-connector.js';
 import { createFuzzer } from '../support/fuzz.js';
+import { databaseUrlIn } from '../support/db.js';
 
 let app: RunningApp;
 let connector: Awaited<ReturnType<typeof startFakeConnector>>;
@@ -14,7 +15,7 @@ const TOKEN = 'fuzz-staff-token-0123456789';
 beforeAll(async () => {
   connector = await startFakeConnector();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-fuzz-'));
-  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN }));
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN }));
 });
 afterAll(async () => {
   await app?.stop();

@@ -10,6 +10,7 @@ import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connec
 import { startFakeOpenAi } from '../support/fake-openai.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { TOKEN as TG_TOKEN, telegramUser } from './telegram-support.js';
+import { databaseUrlIn } from '../support/db.js';
 
 // Numbers no log line and no LLM request may ever hold, in the forms customers type them.
 const CARD = '6222021234567890123';
@@ -41,7 +42,7 @@ beforeAll(async () => {
     loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: `file:${dir}/db.sqlite`,
+      DATABASE_URL: await databaseUrlIn(dir),
       LOG_LEVEL: 'trace',
       STAFF_API_TOKEN: STAFF_TOKEN,
       TELEGRAM_BOT_TOKEN: TG_TOKEN,

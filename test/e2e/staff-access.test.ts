@@ -7,6 +7,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { createStaffUser } from '../../src/cases/staff/accounts.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { databaseUrlIn } from '../support/db.js';
 
 const ADMIN = { email: 'first.admin@bank.test', password: 'first-admin-password-1' };
 let app: RunningApp;
@@ -17,7 +18,7 @@ beforeAll(async () => {
   connector = await startFakeConnector();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-access-'));
   app = await startApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
   );
   await createStaffUser(app.db, { email: 'agent@bank.test', displayName: 'Alice Agent', role: 'agent', password: 'agent-password-123' }, new Date());
   await createStaffUser(app.db, { email: 'victim@bank.test', displayName: 'Vic Tim', role: 'agent', password: 'victim-password-123' }, new Date());
@@ -174,7 +175,7 @@ describe('behind https', () => {
   it('marks the session cookie Secure', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-https-'));
     const secure = await startApp(
-      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://complaints.bank.test', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', PUBLIC_URL: 'https://complaints.bank.test', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
     );
     try {
       const page = await fetch(`${secure.url}/staff/login`);

@@ -9,6 +9,7 @@ import { createStaffToken, createStaffUser } from '../../src/cases/staff/account
 import type { TBusiness } from '../../src/cases/taxonomy.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { databaseUrlIn } from '../support/db.js';
 
 const ENV_TOKEN = 'test-staff-token-0123456789';
 let app: RunningApp;
@@ -19,7 +20,7 @@ const people: Record<'agent' | 'agent2' | 'supervisor' | 'admin' | 'wang', { id:
 beforeAll(async () => {
   connector = await startFakeConnector();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-actions-'));
-  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: ENV_TOKEN }));
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', STAFF_API_TOKEN: ENV_TOKEN }));
   for (const type of ['case.status_changed', 'case.resolved', 'case.reopened'] as const) app.events.on(type, (e) => void emitted.push(e));
   const now = new Date();
   const users = [

@@ -8,6 +8,7 @@ import { createStaffToken, createStaffUser } from '../../src/cases/staff/account
 import { sweepClocks } from '../../src/cases/sweep-clocks.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { databaseUrlIn } from '../support/db.js';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -22,7 +23,7 @@ const milestones: Extract<DomainEvent, { type: 'case.clock_milestone' }>[] = [];
 beforeAll(async () => {
   connector = await startFakeConnector();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-clocks-'));
-  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent' }), { clock: () => now, clockSweepMs: 0 });
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent' }), { clock: () => now, clockSweepMs: 0 });
   app.events.on('case.clock_milestone', (e) => void milestones.push(e));
   const sup = await createStaffUser(app.db, { email: 'sup@bank.test', displayName: 'Sue Visor', role: 'supervisor', password: 'supervisor-password' }, T0);
   if (!sup.ok) throw new Error(sup.error.message);

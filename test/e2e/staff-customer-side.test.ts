@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { databaseUrlIn } from '../support/db.js';
 
 const TOKEN = 'test-staff-token-customer-side';
 let app: RunningApp;
@@ -13,7 +14,7 @@ let connector: Awaited<ReturnType<typeof startFakeConnector>>;
 beforeAll(async () => {
   connector = await startFakeConnector();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-customer-'));
-  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN }), { clockSweepMs: 0 });
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN }), { clockSweepMs: 0 });
 });
 afterAll(async () => {
   await app?.stop();

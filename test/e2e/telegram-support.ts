@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { t } from '../../src/dialogs/i18n.js';
 import { shownMarkup, tgUpdate, type FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
+import { databaseUrlIn } from '../support/db.js';
 
 export const TOKEN = '123456789:TEST-telegram_token-abc';
 export const STAFF_TOKEN = 'staff-token-for-telegram-tests';
@@ -16,12 +17,12 @@ export function tempDir(prefix: string): string {
 }
 
 /** Starts the whole app with Telegram pointed at the fake Bot API server. */
-export function startTelegramApp(dir: string, fake: FakeTelegram, env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startTelegramApp(dir: string, fake: FakeTelegram, env: Record<string, string> = {}): Promise<RunningApp> {
   return startApp(
     loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_URL: `file:${path.join(dir, 'db.sqlite')}`,
+      DATABASE_URL: await databaseUrlIn(dir),
       LOG_LEVEL: 'silent',
       BANK_NAME: 'Test Bank',
       BANK_HOTLINE: '95555',

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { deleteWebChatMessages, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
 import { loadConfig } from '../../src/config.js';
+import { databaseUrlIn } from '../support/db.js';
 
 let app: RunningApp;
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-webchat-api-'));
-  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent' }));
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent' }));
 });
 afterAll(async () => {
   await app?.stop();

@@ -19,7 +19,8 @@ export function testPostgresUrl(): string | undefined {
 /** True when the integration tests run against PostgreSQL. */
 export const onPostgres = testPostgresUrl() !== undefined;
 
-async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<string> {
+/** Creates an empty database `cdt_<prefix>_<random>` on the server of `adminUrl`; returns its URL. */
+export async function createPostgresDatabase(adminUrl: string, prefix: string): Promise<string> {
   const name = `cdt_${prefix.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(5).toString('hex')}`;
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
@@ -55,4 +56,22 @@ export async function openTestDatabase(prefix = 'cd-db-'): Promise<{ db: Db; fil
   const { url, dir } = await testDatabaseUrl(prefix);
   const file = url.startsWith('file:') ? url.slice('file:'.length) : dir;
   return { db: await openDatabase(url), file, url };
+}
+
+const postgresByDir = new Map<string, Promise<string>>();
+
+/**
+ * The DATABASE_URL a test that made its own temp dir should use: `file:<dir>/db.sqlite`, or
+ * under `npm run test:pg` a PostgreSQL database of its own — the same one for every call with
+ * the same dir, so a test that restarts the app on its dir finds its data again.
+ */
+export function databaseUrlIn(dir: string): Promise<string> {
+  const admin = testPostgresUrl();
+  if (!admin) return Promise.resolve(`file:${path.join(dir, 'db.sqlite')}`);
+  let url = postgresByDir.get(dir);
+  if (!url) {
+    url = createPostgresDatabase(admin, path.basename(dir));
+    postgresByDir.set(dir, url);
+  }
+  return url;
 }
