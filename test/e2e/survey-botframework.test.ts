@@ -1,27 +1,24 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { testDatabaseUrl } from '../support/db.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 
 const TOKEN = 'test-staff-token-survey-0123456789';
 const DAY = 86_400_000;
 let connector: Awaited<ReturnType<typeof startFakeConnector>>;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'survey-bf-'));
 
 beforeAll(async () => {
   connector = await startFakeConnector();
 });
 afterAll(async () => {
   await connector?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function startDesk(name: string, env: Record<string, string> = {}, clock?: () => Date) {
+  const { url } = await testDatabaseUrl(`survey-${name}-`);
   return startApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/${name}.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, SURVEY_DELAY_MINUTES: '0', ...env }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, SURVEY_DELAY_MINUTES: '0', ...env }),
     clock ? { clock } : {},
   );
 }

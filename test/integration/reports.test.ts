@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { BUSINESSES, CAUSES, CHANNELS, SEVERITIES } from '../../src/cases/taxonomy.js';
+import { testDatabaseUrl } from '../support/db.js';
 
 const TOKEN = 'test-staff-token-reports-0123456789';
 const NOW = new Date('2026-12-10T04:00:00Z');
@@ -74,8 +75,9 @@ function makeSeeds(): Seed[] {
 const seeds = makeSeeds();
 
 beforeAll(async () => {
+  const { url } = await testDatabaseUrl('reports-');
   app = await startApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, BANK_TIMEZONE: 'Asia/Shanghai' }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, BANK_TIMEZONE: 'Asia/Shanghai' }),
     { clock: () => NOW, schedulerPollMs: 0 },
   );
   const customers = [...new Set(seeds.map((s) => s.customer))];

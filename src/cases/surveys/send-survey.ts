@@ -92,11 +92,17 @@ function staleReason(s: LoadedSurvey): string | null {
   return null;
 }
 
-/** `survey.send`: the first question, then a reminder after 24 h and expiry after 7 days, as jobs. */
+/**
+ * `survey.send`: the first question, then a reminder after 24 h and expiry after 7 days, as jobs.
+ * The survey is marked `sent` before the message goes out, so an answer pressed the instant it
+ * arrives already finds it waiting; the `survey_sent` timeline event confirms delivery. A retry
+ * after a crash between the two delivers again; a failed delivery puts the survey back.
+ */
 export function sendSurveyJob(deps: SurveyJobDeps): JobHandler {
   return async (job) => {
     const s = await loadSurvey(deps.db, job.payload);
-    if (!s || s.status !== 'scheduled') return; // already sent or skipped: idempotent
+    if (!s || (s.status !== 'scheduled' && s.status !== 'sent')) return; // skipped, answered, expired: idempotent
+    if (s.status === 'sent' && (await deps.db.caseEvent.findFirst({ where: { caseId: s.case.id, type: 'survey_sent' }, select: { id: true } }))) return;
     const now = job.now;
     const stale = staleReason(s);
     if (stale) {
@@ -105,15 +111,20 @@ export function sendSurveyJob(deps: SurveyJobDeps): JobHandler {
       return;
     }
     const lang = langOf(s);
-    const first = surveyQuestionMessage(lang, 'solved', t(lang, 'survey_intro', { reference: s.case.reference }));
-    if (!(await deliver(deps, s, [first], now, 'survey'))) return;
     const expiresAt = new Date(now.getTime() + SURVEY_LIFETIME_MS);
     await deps.db.$transaction(async (tx) => {
       await tx.survey.update({ where: { id: s.id }, data: { status: 'sent', sentAt: now, expiresAt } });
       await scheduleJob(tx, { type: SURVEY_JOB.remind, runAt: new Date(now.getTime() + SURVEY_REMINDER_MS), payload: { surveyId: s.id }, dedupeKey: `survey:remind:${s.id}` });
       await scheduleJob(tx, { type: SURVEY_JOB.expire, runAt: expiresAt, payload: { surveyId: s.id }, dedupeKey: `survey:expire:${s.id}` });
-      await recordEvent(tx, { caseId: s.case.id, type: 'survey_sent', actor: { type: 'system' }, at: now, data: { language: lang, expiresAt: expiresAt.toISOString() } });
     });
+    const first = surveyQuestionMessage(lang, 'solved', t(lang, 'survey_intro', { reference: s.case.reference }));
+    try {
+      if (!(await deliver(deps, s, [first], now, 'survey'))) return;
+    } catch (e) {
+      await deps.db.survey.updateMany({ where: { id: s.id, status: 'sent', solved: null }, data: { status: 'scheduled', sentAt: null, expiresAt: null } });
+      throw e;
+    }
+    await recordEvent(deps.db, { caseId: s.case.id, type: 'survey_sent', actor: { type: 'system' }, at: now, data: { language: lang, expiresAt: expiresAt.toISOString() } });
     job.log.info({ caseRef: s.case.reference }, 'survey sent');
   };
 }
