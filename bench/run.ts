@@ -188,7 +188,7 @@ async function main() {
     Array.from({ length: 50 }, async () => {
       while (next < IDLE) {
         const i = next++;
-        await sendTurn(idleServer.url, `idle-${i}`, `idle-${i}-0`, { text: i % 2 ? '我的信用卡被多收了年费' : 'I was charged a fee I did not agree to' });
+        await sendTurn(idleServer.url, `idle-${i}`, `idle-${i}-0`, { text: i % 2 ? '我的信用卡被多收了年费' : 'I was charged a fee I did not agree to' }).catch(() => undefined);
       }
     }),
   );

@@ -7,13 +7,13 @@ import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connec
 // Two instances of the program behind one address, sharing one PostgreSQL database: what a bank
 // runs when one machine is not enough. Runs under `npm run test:pg` (TEST_DATABASE_URL set).
 const TOKEN = 'two-instances-token-0123456789';
-const CONVERSATIONS = 24;
+const CONVERSATIONS = 16;
 /** Names are letters only (the intake rejects digits): 0 → "Aa", 1 → "Ab", … */
 const nameOf = (i: number) => `Customer A${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
 /** Which instance ran each job of type `test.two`. */
 const ranOn: string[] = [];
 
-describe.skipIf(!onPostgres)('two instances on one PostgreSQL database', () => {
+describe.skipIf(!onPostgres)('two instances on one PostgreSQL database', { timeout: 120_000 }, () => {
   let a: RunningApp;
   let b: RunningApp;
   let connector: Awaited<ReturnType<typeof startFakeConnector>>;
@@ -31,7 +31,7 @@ describe.skipIf(!onPostgres)('two instances on one PostgreSQL database', () => {
     await connector?.close();
   });
 
-  it('files every concurrent intake once, with its own reference, whichever instance takes each turn', async () => {
+  it('files every concurrent intake once, with its own reference, whichever instance takes each turn', { timeout: 240_000 }, async () => {
     const answers = (i: number) => [
       `My credit card was charged a ${100 + i} dollar annual fee that nobody told me about`,
       'yesterday',
