@@ -163,6 +163,8 @@ describe('staff actions through the JSON API', () => {
     const A = people.agent.token;
     const S = people.supervisor.token;
     expect((await post(`/cases/${reference}/assignment`, { assigneeId: 'me' }, A)).status).toBe(200);
+    const mine = await api('GET', '/cases?assignee=me&status=in_progress', undefined, A);
+    expect(mine.body.items.map((c: { reference: string }) => c.reference)).toContain(reference);
     expect((await post(`/cases/${reference}/notes`, { text: 'Called the cards team.' }, A)).status).toBe(201);
     expect((await post(`/cases/${reference}/escalations`, { reason: 'Customer threatens regulator' }, A)).body).toMatchObject({ from: 'frontline', to: 'back_office' });
     expect((await post(`/cases/${reference}/classification`, { severity: 'P2', reason: 'regulator threat' }, A)).status).toBe(200);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { REFERENCE_PATTERN } from '../reference.js';
+import type { StaffPrincipal } from './auth.js';
 import { getCaseDetail, listCases, ZCaseFilter } from './case-queries.js';
 
 export interface StaffApiDeps {
@@ -26,6 +27,8 @@ export function createStaffApiRouter(deps: StaffApiDeps): Router {
   router.get('/cases', async (req, res) => {
     const filter = ZCaseFilter.safeParse(req.query);
     if (!filter.success) return void res.status(400).json(badRequest(filter.error));
+    // `assignee=me` is the caller's own queue (a user token or session; the env token has none).
+    if (filter.data.assignee === 'me') filter.data.assignee = (res.locals.staff as StaffPrincipal | undefined)?.userId ?? 'none';
     res.json(await listCases(deps.db, filter.data, clock()));
   });
 
