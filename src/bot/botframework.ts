@@ -79,15 +79,23 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
     async send(ref, messages): Promise<DeliveryResult> {
       const reference = (ref as { reference?: Partial<ConversationReference> }).reference;
       if (!reference?.serviceUrl || !reference.conversation?.id) return { ok: false, unreachable: true, reason: 'incomplete conversation reference' };
+      // The failure is caught inside the turn: thrown from there it would reach onTurnError,
+      // which apologises and swallows it, and a blocked chat would look delivered.
+      let failure: unknown;
       try {
         await adapter.continueConversationAsync(settings.MicrosoftAppId, reference, async (ctx) => {
-          await ctx.sendActivities(messages.map((m) => toActivity(m, reference.channelId ?? '')));
+          try {
+            await ctx.sendActivities(messages.map((m) => toActivity(m, reference.channelId ?? '')));
+          } catch (e) {
+            failure = e;
+          }
         });
-        return { ok: true };
       } catch (e) {
-        const status = (e as { statusCode?: number }).statusCode;
-        return { ok: false, unreachable: status === 403 || status === 404, reason: `bot framework send failed (${status ?? 'network'})` };
+        failure = e;
       }
+      if (failure === undefined) return { ok: true };
+      const status = (failure as { statusCode?: number }).statusCode;
+      return { ok: false, unreachable: status === 403 || status === 404, reason: `bot framework send failed (${status ?? 'network'})` };
     },
   };
 
