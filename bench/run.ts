@@ -55,7 +55,9 @@ async function startServer(kind: 'desk' | 'echo', env: Record<string, string> = 
   const entry = kind === 'desk' ? path.join(root, 'src/main.ts') : path.join(root, 'bench/echo-server.ts');
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), entry], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', STAFF_API_TOKEN: TOKEN, ...env, PORT: String(port) },
+    // Every simulated customer comes from 127.0.0.1: the per-address limit is off, as behind a
+    // proxy that limits; the per-conversation turn limit stays (customers pause between turns).
+    env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', STAFF_API_TOKEN: TOKEN, REQUESTS_PER_IP_PER_MINUTE: '0', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let errors = '';
