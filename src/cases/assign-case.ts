@@ -13,9 +13,13 @@ export function complaintNames(description: string, displayName: string): boolea
   const text = description.toLowerCase();
   const name = displayName.trim().toLowerCase();
   if (!name) return false;
-  if (text.includes(name)) return true;
-  const parts = name.split(/\s+/).filter((p) => (/[\u3400-\u9fff]/.test(p) ? p.length >= 2 : p.length >= 3));
-  return parts.length > 1 && parts.some((p) => new RegExp(`(^|[^\\p{L}])${p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(text));
+  // Chinese is written without spaces: a name is a substring. Latin names match whole words,
+  // so "Al" does not match "Alice".
+  const cjk = (s: string) => /[\u3400-\u9fff]/.test(s);
+  const word = (s: string) => (cjk(s) ? text.includes(s) : new RegExp(`(^|[^\\p{L}])${s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}])`, 'u').test(text));
+  if (word(name)) return true;
+  const parts = name.split(/\s+/).filter((p) => (cjk(p) ? p.length >= 2 : p.length >= 3));
+  return parts.length > 1 && parts.some(word);
 }
 
 /**

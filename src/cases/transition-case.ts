@@ -87,6 +87,8 @@ export async function transitionCase(opts: {
     const text = t(customerLang(kase.language), 'staff_decision', { reference: kase.reference, resolution });
     const sent = kase.channelAccount ? await sendToCustomer({ db, messenger: opts.messenger, actor, kase, text, purpose: 'decision', now }) : null;
     decisionDelivered = sent?.ok ?? false;
+    // A decision is a response too: a case decided at once has met its first-response target.
+    if (decisionDelivered && kase.firstResponseAt === null) await db.case.update({ where: { id: kase.id }, data: { firstResponseAt: now } });
   }
 
   await opts.events.emit({ type: 'case.status_changed', caseId: kase.id, reference: kase.reference, from, to, actorId: actor.userId, at: now });

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { complaintNames } from '../../../src/cases/assign-case.js';
+import { TRANSITIONS, transitionRefusal } from '../../../src/cases/case-lifecycle.js';
+import { extensionNoticeText } from '../../../src/cases/extend-case-deadline.js';
+import { maskName, maskPhone } from '../../../src/cases/reveal-customer-contact.js';
+import { html, raw } from '../../../src/cases/staff/console/html.js';
+import { csrfTokenFor, sameToken } from '../../../src/cases/staff/session.js';
+import { CASE_STATUSES } from '../../../src/cases/taxonomy.js';
+
+describe('the case lifecycle', () => {
+  it.each([
+    ['new', 'in_progress'],
+    ['in_progress', 'awaiting_customer'],
+    ['awaiting_customer', 'in_progress'],
+    ['in_progress', 'resolved'],
+    ['resolved', 'closed'],
+    ['resolved', 'reopened'],
+    ['reopened', 'in_progress'],
+  ] as const)('allows %s → %s', (from, to) => {
+    expect(transitionRefusal(from, to)).toBeNull();
+  });
+
+  it.each([
+    ['in_progress', 'closed', 'only a resolved case can be closed'],
+    ['in_progress', 'reopened', 'only a resolved case can be reopened'],
+    ['closed', 'reopened', 'a closed case is archived and cannot change'],
+    ['resolved', 'in_progress', 'a resolved case cannot go to in_progress'],
+    ['resolved', 'resolved', 'the case is already resolved'],
+  ] as const)('refuses %s → %s with a reason', (from, to, reason) => {
+    expect(transitionRefusal(from, to)).toBe(reason);
+  });
+
+  it('has an entry for every status and nothing leaves closed', () => {
+    expect(Object.keys(TRANSITIONS).sort()).toEqual([...CASE_STATUSES].sort());
+    expect(TRANSITIONS.closed).toEqual([]);
+  });
+});
+
+describe('回避: a complaint that names a staff member', () => {
+  it.each([
+    ['The teller Wang Fang was rude', 'Wang Fang', true],
+    ['the teller wang fang was rude', 'Wang Fang', true],
+    ['Mr Fang at the counter shouted at me', 'Wang Fang', true],
+    ['柜员王芳态度很差', '王芳', true],
+    ['The teller was rude', 'Wang Fang', false],
+    ['I paid a fang-shaped fee', 'Li Fangfang', false],
+    ['Alice in wonderland', 'Al', false],
+  ])('"%s" names %s: %s', (text, name, expected) => {
+    expect(complaintNames(text, name)).toBe(expected);
+  });
+});
+
+describe('masking', () => {
+  it('keeps the first character of each name part and the last four digits of a phone', () => {
+    expect(maskName('Jane Doe')).toBe('J*** D**');
+    expect(maskName('王小明')).toBe('王**');
+    expect(maskPhone('+1 415 555 0100')).toBe('*******0100');
+    expect(maskPhone('13912345678')).toBe('*******5678');
+    expect(maskName(null)).toBeNull();
+  });
+});
+
+describe('extension notices', () => {
+  it('fills the clock module’s notice in the customer’s language', () => {
+    const params = { dueDate: '2026-04-09', reason: 'CCTV review' };
+    expect(extensionNoticeText('clocks.notice.cn.extension_1', params, 'en')).toContain('extended, with approval, to 2026-04-09. Reason: CCTV review');
+    expect(extensionNoticeText('clocks.notice.cn.extension_1', params, 'zh')).toContain('2026-04-09');
+    // An unknown key falls back to the generic notice rather than sending nothing.
+    expect(extensionNoticeText('bank.custom', params, 'en')).toContain('by 2026-04-09');
+  });
+});
+
+describe('console HTML', () => {
+  it('escapes every interpolated value unless it is markup built by html``', () => {
+    const evil = '<script>alert("x")</script>\'`&';
+    expect(html`<p>${evil}</p>`.value).toBe('<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&#39;&#96;&amp;</p>');
+    expect(html`<div>${html`<b>${evil}</b>`}</div>`.value).toContain('<b>&lt;script&gt;');
+    expect(html`<ul>${['<a>', raw('<li>ok</li>')]}</ul>`.value).toBe('<ul>&lt;a&gt;<li>ok</li></ul>');
+    expect(html`${null}${undefined}${false}${0}`.value).toBe('0');
+  });
+});
+
+describe('CSRF tokens', () => {
+  it('are tied to the session and compared in constant time', () => {
+    expect(csrfTokenFor('session-a')).toBe(csrfTokenFor('session-a'));
+    expect(csrfTokenFor('session-a')).not.toBe(csrfTokenFor('session-b'));
+    expect(csrfTokenFor('session-a')).not.toContain('session-a');
+    expect(sameToken(csrfTokenFor('s'), csrfTokenFor('s'))).toBe(true);
+    expect(sameToken(undefined, csrfTokenFor('s'))).toBe(false);
+    expect(sameToken('', '')).toBe(false);
+  });
+});
