@@ -23,7 +23,7 @@ button.secondary{background:#5b6778}button.danger{background:#b3261e}
 .sev{font-weight:700}.sev-P1{color:#b3261e}.sev-P2{color:#c25e00}.sev-P3{color:#1f5fa8}.sev-P4{color:#5b6778}
 .flash{padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}.flash.ok{background:#dff3e4}.flash.error{background:#fde2e1}
 .msg{padding:.4rem .6rem;border-radius:6px;margin:.3rem 0;max-width:85%;white-space:pre-wrap}.msg.in{background:#eef1f6}.msg.out{background:#e0ecfb;margin-left:auto}.msg.staff{background:#dff3e4;margin-left:auto}
-.msg small,.event small{color:#5b6778;display:block}.transcript{display:flex;flex-direction:column}
+.msg small,.event small{color:#5b6778;display:block;overflow-wrap:anywhere}.transcript{display:flex;flex-direction:column}
 .event{border-left:3px solid #1f5fa8;padding:.2rem .6rem;margin:.3rem 0}
 .actions form{margin-bottom:.8rem;border-bottom:1px solid #eef1f6;padding-bottom:.8rem}
 .muted{color:#5b6778}.pager{display:flex;gap:1rem;align-items:center;margin-top:.8rem}
