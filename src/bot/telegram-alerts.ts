@@ -30,3 +30,36 @@ export function formatCaseAlert(c: CaseAlertFacts, publicUrl: string): string {
     `${publicUrl}/staff/cases/${encodeURIComponent(c.reference)}`,
   ].join('\n');
 }
+
+const link = (publicUrl: string, reference: string) => `${publicUrl}/staff/cases/${encodeURIComponent(reference)}`;
+
+const CLOCK_LABELS: Record<string, string> = { first_response: '首次响应 / first response', regulatory: '监管时限 / regulatory deadline' };
+const MILESTONE_LABELS: Record<string, string> = { near_75: '75 %', near_90: '90 %', breached: '已超时 / BREACHED' };
+
+/** A clock passed 75 %, 90 % or its deadline: which case, which clock, how far. */
+export function formatClockAlert(e: { reference: string; clock: string; milestone: string }, publicUrl: string): string {
+  return [
+    `${e.milestone === 'breached' ? '⛔' : '⏰'} ${CLOCK_LABELS[e.clock] ?? e.clock}: ${MILESTONE_LABELS[e.milestone] ?? e.milestone}`,
+    `编号 Reference: ${e.reference}`,
+    link(publicUrl, e.reference),
+  ].join('\n');
+}
+
+/** A customer said the problem was not solved or scored 1–2 (回访): the case needs a person again. */
+export function formatSurveyAlert(e: { reference: string; solved: string | null; score: number | null; action: string }, publicUrl: string): string {
+  return [
+    `😞 回访不满意 / unhappy follow-up survey — ${e.action === 'reopened' ? '已重开 / reopened' : '待回访 / follow-up needed'}`,
+    `编号 Reference: ${e.reference}`,
+    `解决 Solved: ${e.solved ?? '-'} · 评分 Score: ${e.score ?? '-'}`,
+    link(publicUrl, e.reference),
+  ].join('\n');
+}
+
+/** The customer asked for a review (核查): a new linked case one level up. */
+export function formatReviewAlert(e: { reference: string; reviewReference: string; escalationLevel: string }, publicUrl: string): string {
+  return [
+    `🔁 核查申请 / review requested (${e.escalationLevel})`,
+    `编号 Reference: ${e.reviewReference} ← ${e.reference}`,
+    link(publicUrl, e.reviewReference),
+  ].join('\n');
+}

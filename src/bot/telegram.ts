@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import type { InboundMessage, Lang } from '../dialogs/types.js';
-import { ALERT_SEVERITIES, formatCaseAlert } from './telegram-alerts.js';
+import { ALERT_SEVERITIES, formatCaseAlert, formatClockAlert, formatReviewAlert, formatSurveyAlert } from './telegram-alerts.js';
 import { downloadEvidence } from './telegram-evidence.js';
 import { renderMessages } from './telegram-render.js';
 import { markConversationUnreachable } from './telegram-store.js';
@@ -238,16 +238,19 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
 
   const staffChat = config.STAFF_TELEGRAM_CHAT_ID;
   if (staffChat) {
-    opts.events.on('case.created', (e) => {
-      if (!ALERT_SEVERITIES.includes(e.severity)) return;
-      const text = formatCaseAlert(e, config.publicUrl);
+    const post = (caseRef: string, text: string) =>
       void track(
         tg.sendMessage(staffChat, text, { link_preview_options: { is_disabled: true } }).then(
-          () => log_.info({ caseRef: e.reference, severity: e.severity }, 'staff alert posted'),
-          (err: unknown) => log_.error({ caseRef: e.reference, err: errInfo(err) }, 'staff alert failed'),
+          () => log_.info({ caseRef }, 'staff alert posted'),
+          (err: unknown) => log_.error({ caseRef, err: errInfo(err) }, 'staff alert failed'),
         ),
       );
+    opts.events.on('case.created', (e) => {
+      if (ALERT_SEVERITIES.includes(e.severity)) post(e.reference, formatCaseAlert(e, config.publicUrl));
     });
+    opts.events.on('case.clock_milestone', (e) => post(e.reference, formatClockAlert(e, config.publicUrl)));
+    opts.events.on('survey.unhappy', (e) => post(e.reference, formatSurveyAlert(e, config.publicUrl)));
+    opts.events.on('case.review_requested', (e) => post(e.reviewReference, formatReviewAlert(e, config.publicUrl)));
   }
 
   if (webhook) {
