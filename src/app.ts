@@ -29,8 +29,12 @@ import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/s
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
+import { releaseAllLeases } from './dialogs/state-store.js';
+import { limitTurnRate } from './dialogs/turn-rate-limit.js';
+import { rateLimit } from 'express-rate-limit';
 import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 // --- scheduler (issue 6) ---
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
@@ -63,6 +67,7 @@ export interface RunningApp {
   runner: TurnRunner;
   messenger: CustomerMessenger;
   events: DomainEvents;
+  metrics: Metrics;
   /** The durable job scheduler's worker of this instance (issue 6). */
   scheduler: Scheduler;
   express: Express;
@@ -80,7 +85,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   fs.mkdirSync(config.dataDir, { recursive: true });
   const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
   const db = await openDatabase(config.DATABASE_URL);
-  const classifier = opts.classifier ?? createClassifierFromConfig(config, log);
+  // SQLite means one instance: leases left by a crashed run are stale, not someone else's.
+  if (config.DATABASE_URL.startsWith('file:')) await releaseAllLeases(db);
+  const metrics = createMetrics();
+  const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
   const messenger = createCustomerMessenger();
   const events = createDomainEvents((e, event) =>
     log.error({ err: { message: (e as Error).message }, event: event.type, caseRef: 'reference' in event ? event.reference : undefined }, 'event listener failed'),
@@ -100,7 +108,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   });
   // --- end surveys ---
 
-  const runner = createTurnRunner({
+  metrics.listen(events);
+  const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
     classifier,
     policy,
@@ -123,7 +132,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         intakeChannel: c.intakeChannel,
         at: clock(),
       }),
-  });
+  }), { perMinute: config.TURNS_PER_MINUTE, clock }));
 
   const botframework = createBotFrameworkChannel({
     appId: config.MicrosoftAppId,
@@ -155,6 +164,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     }),
   );
 
+  app.get('/metrics', async (_req, res) => {
+    const now = clock();
+    const oldestDue = await db.job.findFirst({ where: { status: 'pending', runAt: { lt: now } }, orderBy: { runAt: 'asc' }, select: { runAt: true } });
+    metrics.jobLag.set(oldestDue ? (now.getTime() - oldestDue.runAt.getTime()) / 1000 : 0);
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
   app.get('/healthz', async (_req, res) => {
     try {
       await db.$queryRawUnsafe('SELECT 1');
@@ -164,7 +180,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     }
   });
 
-  app.post('/api/messages', express.json({ limit: '256kb' }), (req, res) => botframework.handle(req, res));
+  // Per address: a flood from one place is refused before any work is done (0 = off, e.g.
+  // behind a proxy that already limits). Per conversation, limitTurnRate above.
+  const perIp = config.REQUESTS_PER_IP_PER_MINUTE
+    ? [rateLimit({ windowMs: 60_000, limit: config.REQUESTS_PER_IP_PER_MINUTE, standardHeaders: 'draft-7', legacyHeaders: false, message: { error: 'rate_limited', message: 'Too many requests; slow down.' } })]
+    : [];
+  app.post('/api/messages', ...perIp, express.json({ limit: '256kb' }), (req, res) => botframework.handle(req, res));
 
   // --- reports (issue 6): summary API and the /staff/reports page, behind the staff auth; mounted
   // before the console so its catch-all 404 does not take /staff/reports ---
@@ -267,6 +288,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     runner,
     messenger,
     events,
+    metrics,
     scheduler,
     express: app,
     stop() {

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+
+let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-metrics-'));
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', TURNS_PER_MINUTE: '3' }));
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector?.close();
+});
+
+describe('operations', () => {
+  it('exposes turns, cases and job lag in Prometheus format', async () => {
+    const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'metrics-1' });
+    await customer.send({ text: 'Someone stole my card and used it at a shop' });
+    await customer.send({ text: 'human' });
+    const res = await fetch(`${app.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const body = await res.text();
+    expect(body).toMatch(/complaint_desk_turns_total\{channel="emulator",outcome="answered"\} 2/);
+    expect(body).toMatch(/complaint_desk_cases_created_total\{severity="P1",intake_channel="emulator"\} 1/);
+    expect(body).toContain('complaint_desk_job_lag_seconds');
+    expect(body).toContain('complaint_desk_turn_duration_seconds_bucket');
+  });
+
+  it('asks a conversation that floods the bot to slow down', async () => {
+    const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'metrics-flood' });
+    for (let i = 0; i < 4; i++) await customer.send({ text: `message number ${i} about my account` });
+    expect(connector.messages('metrics-flood').at(-1)?.text).toContain('faster than I can take them down');
+  });
+});
