@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
-import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { botFrameworkCustomer, fileComplaint, startFakeConnector } from '../support/fake-connector.js';
 
 const ADMIN = { email: 'console.admin@bank.test', password: 'console-admin-password' };
 let app: RunningApp;
@@ -15,24 +15,7 @@ let feeRef: string;
 let rudeRef: string;
 
 async function file(conversationId: string, description: string) {
-  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId });
-  const answers: [RegExp, { text?: string; action?: string }][] = [
-    [/C-\d{8}-\d{4}/, {}],
-    [/product or service/i, { text: 'credit card' }],
-    [/when did it happen/i, { text: 'yesterday' }],
-    [/how much/i, { text: '200' }],
-    [/would you like us to do/i, { action: 'resolution:refund' }],
-    [/your name/i, { text: 'Jane Doe' }],
-    [/phone number/i, { text: '+1 415 555 0100' }],
-    [/./, { action: 'confirm' }],
-  ];
-  await customer.send({ text: description });
-  for (let i = 0; i < 12; i++) {
-    const [, reply] = answers.find(([re]) => re.test(connector.messages(conversationId).at(-1)?.text ?? ''))!;
-    if (!reply.text && !reply.action) break;
-    await customer.send(reply);
-  }
-  return connector.messages(conversationId).map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+  return (await fileComplaint({ botUrl: app.url, connector, conversationId, description })).reference;
 }
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { fileComplaint, startFakeConnector } from '../support/fake-connector.js';
 import { startFakeOpenAi } from '../support/fake-openai.js';
 import { startFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { TOKEN as TG_TOKEN, telegramUser } from './telegram-support.js';
@@ -65,24 +65,22 @@ function expectClean(text: string, where: string) {
 describe('personal data in logs and LLM requests', () => {
   it('never appear, whichever way the complaint arrives', async () => {
     // Bot Framework
-    const bf = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'privacy-bf' });
-    expect(await bf.send({ text: COMPLAINT_EN })).toBe(200);
-    // Answer whatever is asked next (the rules decide which slots the description filled).
-    const answers: [RegExp, { text?: string; action?: string }][] = [
-      [/Which product/, { action: 'business:debit_card' }],
-      [/When did it happen/, { text: 'yesterday' }],
-      [/How much money/, { action: 'skip' }],
-      [/What would you like us to do/, { text: 'refund' }],
-      [/What is your name/, { text: 'Wang Fang' }],
-      [/phone number/, { text: PHONE }],
-      [/check your complaint/, { action: 'confirm' }],
-    ];
-    for (let turn = 0; turn < 12 && !/C-\d{8}-\d{4}/.test(connector.messages('privacy-bf').at(-1)?.text ?? ''); turn++) {
-      const last = connector.messages('privacy-bf').at(-1)?.text ?? '';
-      const answer = answers.find(([q]) => q.test(last));
-      expect(answer, `an answer to: ${last}`).toBeDefined();
-      expect(await bf.send(answer![1])).toBe(200);
-    }
+    const { reference } = await fileComplaint({
+      botUrl: app.url,
+      connector,
+      conversationId: 'privacy-bf',
+      description: COMPLAINT_EN,
+      answers: [
+        [/C-\d{8}-\d{4}/, {}],
+        [/Which product/, { action: 'business:debit_card' }],
+        [/When did it happen/, { text: 'yesterday' }],
+        [/How much money/, { action: 'skip' }],
+        [/What would you like us to do/, { text: 'refund' }],
+        [/What is your name/, { text: 'Wang Fang' }],
+        [/phone number/, { text: PHONE }],
+        [/check your complaint/, { action: 'confirm' }],
+      ],
+    });
     // The bot's own web page
     const web = await fetch(`${app.url}/api/webchat/messages`, {
       method: 'POST',
@@ -97,8 +95,6 @@ describe('personal data in logs and LLM requests', () => {
     // Staff API: a query carrying a number, and a reply that quotes one
     const cases = await (await fetch(`${app.url}/api/staff/cases?q=${PHONE}`, { headers: { authorization: `Bearer ${STAFF_TOKEN}` } })).json();
     expect(cases).toHaveProperty('items');
-    const reference = connector.messages('privacy-bf').map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)?.[0];
-    expect(reference).toBeDefined();
     const reply = await fetch(`${app.url}/api/staff/cases/${reference}/replies`, {
       method: 'POST',
       headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' },

@@ -8,7 +8,7 @@ import type { DomainEvent } from '../../src/cases/domain-events.js';
 import { createStaffToken, createStaffUser } from '../../src/cases/staff/accounts.js';
 import type { TBusiness } from '../../src/cases/taxonomy.js';
 import { loadConfig } from '../../src/config.js';
-import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { fileComplaint, startFakeConnector } from '../support/fake-connector.js';
 import { databaseUrlIn } from '../support/db.js';
 
 const ENV_TOKEN = 'test-staff-token-0123456789';
@@ -60,31 +60,8 @@ let conversations = 0;
  */
 async function fileCase(description = 'My credit card was charged a 200 dollar annual fee that nobody told me about') {
   const conversationId = `staff-conv-${++conversations}`;
-  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId });
-  const answers: [RegExp, { text?: string; action?: string }][] = [
-    [/C-\d{8}-\d{4}/, {}],
-    [/product or service/i, { text: 'credit card' }],
-    [/when did it happen/i, { text: 'yesterday' }],
-    [/how much/i, { text: '200' }],
-    [/would you like us to do/i, { action: 'resolution:refund' }],
-    [/your name/i, { text: 'Jane Doe' }],
-    [/phone number/i, { text: '+1 415 555 0100' }],
-    [/./, { action: 'confirm' }],
-  ];
-  expect(await customer.send({ text: description })).toBe(200);
-  for (let turn = 0; turn < 12; turn++) {
-    const last = connector.messages(conversationId).at(-1)?.text ?? '';
-    const [, reply] = answers.find(([re]) => re.test(last))!;
-    if (!reply.text && !reply.action) break;
-    expect(await customer.send(reply)).toBe(200);
-  }
-  const reference = connector
-    .messages(conversationId)
-    .map((m) => m.text)
-    .join('\n')
-    .match(/C-\d{8}-\d{4}/)?.[0];
-  expect(reference).toBeDefined();
-  return { reference: reference!, conversationId, customer };
+  const { reference, customer } = await fileComplaint({ botUrl: app.url, connector, conversationId, description });
+  return { reference, conversationId, customer };
 }
 
 describe('staff actions through the JSON API', () => {

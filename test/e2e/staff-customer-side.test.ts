@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { fileComplaint, startFakeConnector } from '../support/fake-connector.js';
 import { databaseUrlIn } from '../support/db.js';
 
 const TOKEN = 'test-staff-token-customer-side';
@@ -26,24 +26,12 @@ const post = (p: string, body: unknown) =>
 const detail = async (ref: string) => (await fetch(`${app.url}/api/staff/cases/${ref}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json();
 
 async function file(conversationId: string) {
-  const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId });
-  const answers: [RegExp, { text?: string; action?: string }][] = [
-    [/C-\d{8}-\d{4}/, {}],
-    [/product or service/i, { text: 'credit card' }],
-    [/when did it happen/i, { text: 'yesterday' }],
-    [/how much/i, { text: '200' }],
-    [/would you like us to do/i, { action: 'resolution:refund' }],
-    [/your name/i, { text: 'Jane Doe' }],
-    [/phone number/i, { text: '+1 415 555 0100' }],
-    [/./, { action: 'confirm' }],
-  ];
-  await customer.send({ text: 'My credit card was charged a 200 dollar annual fee that nobody told me about' });
-  for (let i = 0; i < 12; i++) {
-    const [, reply] = answers.find(([re]) => re.test(connector.messages(conversationId).at(-1)?.text ?? ''))!;
-    if (!reply.text && !reply.action) break;
-    await customer.send(reply);
-  }
-  const reference = connector.messages(conversationId).map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+  const { customer, reference } = await fileComplaint({
+    botUrl: app.url,
+    connector,
+    conversationId,
+    description: 'My credit card was charged a 200 dollar annual fee that nobody told me about',
+  });
   return { customer, reference, last: () => connector.messages(conversationId).at(-1)?.text ?? '' };
 }
 

@@ -87,3 +87,45 @@ export function botFrameworkCustomer(opts: { botUrl: string; serviceUrl: string;
     },
   };
 }
+
+type Connector = Awaited<ReturnType<typeof startFakeConnector>>;
+
+/** Plain answers to each question of the English intake, matched against the bot's last message. */
+export const PLAIN_ENGLISH_ANSWERS: [RegExp, { text?: string; action?: string }][] = [
+  [/C-\d{8}-\d{4}/, {}],
+  [/product or service/i, { text: 'credit card' }],
+  [/when did it happen/i, { text: 'yesterday' }],
+  [/how much/i, { text: '200' }],
+  [/would you like us to do/i, { action: 'resolution:refund' }],
+  [/your name/i, { text: 'Jane Doe' }],
+  [/phone number/i, { text: '+1 415 555 0100' }],
+  [/check your complaint/i, { action: 'confirm' }],
+];
+
+/**
+ * Files a complaint over `/api/messages` the way a customer answering plainly would: the
+ * description, then whatever the bot asks next (it skips what the description already said),
+ * at most 12 turns. Returns the reference the customer was told.
+ */
+export async function fileComplaint(opts: {
+  botUrl: string;
+  connector: Connector;
+  conversationId: string;
+  description: string;
+  answers?: [RegExp, { text?: string; action?: string }][];
+}): Promise<{ reference: string; customer: ReturnType<typeof botFrameworkCustomer> }> {
+  const { connector, conversationId } = opts;
+  const answers = opts.answers ?? PLAIN_ENGLISH_ANSWERS;
+  const customer = botFrameworkCustomer({ botUrl: opts.botUrl, serviceUrl: connector.url, conversationId });
+  const last = () => connector.messages(conversationId).at(-1)?.text ?? '';
+  if ((await customer.send({ text: opts.description })) !== 200) throw new Error('the bot refused the description');
+  for (let turn = 1; turn < 12; turn++) {
+    const answer = answers.find(([question]) => question.test(last()));
+    if (!answer) throw new Error(`no answer for: ${last()}`);
+    if (!answer[1].text && !answer[1].action) break;
+    if ((await customer.send(answer[1])) !== 200) throw new Error(`the bot refused: ${JSON.stringify(answer[1])}`);
+  }
+  const reference = connector.messages(conversationId).map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)?.[0];
+  if (!reference) throw new Error(`no reference after 12 turns; last: ${last()}`);
+  return { reference, customer };
+}
