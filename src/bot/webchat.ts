@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { ChannelSender } from '../cases/messenger.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
+import { createKeyedQueue } from '../dialogs/keyed-queue.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { appendWebChatMessages, listWebChatMessagesAfter, listWebChatRepliesTo, REPLAY_BATCH, type WebChatWireMessage } from './webchat-outbox.js';
 
@@ -127,7 +128,6 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
   const pollMs = opts.pollMs ?? 5000;
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
   const streams = new Map<string, Set<Stream>>();
-  const sessionQueues = new Map<string, Promise<unknown>>();
   const bundlePath = webChatBundlePath();
   const pageTemplate = fs.readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
   const bankName = escapeHtml(opts.bankName?.trim() || 'Complaint Desk');
@@ -139,16 +139,7 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
 
   // A turn and the storing of its replies happen as one step per session, so a retried request
   // waiting behind the first finds the first one's replies already stored.
-  function perSession<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
-    const prev = sessionQueues.get(sessionId) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.catch(() => undefined);
-    sessionQueues.set(sessionId, tail);
-    void tail.then(() => {
-      if (sessionQueues.get(sessionId) === tail) sessionQueues.delete(sessionId);
-    });
-    return next;
-  }
+  const perSession = createKeyedQueue();
 
   const sender: ChannelSender = {
     kind: WEBCHAT_REF_KIND,
