@@ -8,6 +8,7 @@ import { createCase, type CreatedCase } from '../cases/create-case.js';
 import { touchChannelAccount, type KnownAccount } from '../cases/customers.js';
 import { appendTranscript, type TranscriptEntry } from '../cases/transcript.js';
 import { step } from './conversation.js';
+import { createKeyedQueue } from './keyed-queue.js';
 import type { DialogDeps, FraudSignal, SurveyPort } from './deps.js';
 import { parseState } from './state.js';
 import { createPrismaLease, createPrismaStateStore } from './state-store.js';
@@ -20,7 +21,10 @@ import { detectInterruption } from './interruptions.js';
 // --- end add information ---
 
 const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
-const LEASE_MS = 30_000;
+// The lease is short and renewed while a turn runs: a crashed instance (kill -9) holds its
+// conversations for at most LEASE_MS, and a turn waiting on another instance waits longer than
+// that (LEASE_WAIT_MS), so after a crash the customer's next message is answered, not refused.
+const LEASE_MS = 6_000;
 const LEASE_WAIT_MS = 10_000;
 
 export interface TurnRunnerDeps {
@@ -62,18 +66,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const store = createPrismaStateStore(db);
   const lease = createPrismaLease(db);
   const owner = `turn-${randomUUID()}`;
-  const queues = new Map<string, Promise<unknown>>();
-
-  function serialised<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const prev = queues.get(key) ?? Promise.resolve();
-    const next = prev.then(work, work);
-    const tail = next.catch(() => undefined);
-    queues.set(key, tail);
-    void tail.then(() => {
-      if (queues.get(key) === tail) queues.delete(key);
-    });
-    return next;
-  }
+  const serialised = createKeyedQueue();
 
   async function withLease<T>(key: string, work: () => Promise<T>): Promise<T> {
     const started = Date.now();
@@ -81,9 +74,15 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       if (Date.now() - started > LEASE_WAIT_MS) throw Object.assign(new Error('conversation busy'), { code: 'conversation_busy' });
       await new Promise((r) => setTimeout(r, 25));
     }
+    let renewing: Promise<unknown> = Promise.resolve();
+    const renew = setInterval(() => {
+      renewing = lease.renew(key, owner, clock(), LEASE_MS).catch(() => undefined);
+    }, LEASE_MS / 3);
     try {
       return await work();
     } finally {
+      clearInterval(renew);
+      await renewing;
       await lease.release(key, owner);
     }
   }

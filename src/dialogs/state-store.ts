@@ -54,6 +54,8 @@ export function createPrismaStateStore(db: PrismaClient): DialogStateStore {
  */
 export interface ConversationLease {
   acquire(conversationKey: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
+  /** Extends a lease `owner` still holds (never takes one back after release); false if lost. */
+  renew(conversationKey: string, owner: string, now: Date, ttlMs: number): Promise<boolean>;
   release(conversationKey: string, owner: string): Promise<void>;
 }
 
@@ -74,6 +76,10 @@ export function createPrismaLease(db: PrismaClient): ConversationLease {
         if ((e as { code?: string }).code === 'P2002') return false;
         throw e;
       }
+    },
+    async renew(conversationKey, owner, now, ttlMs) {
+      const res = await db.dialogState.updateMany({ where: { conversationKey, lockedBy: owner }, data: { lockedUntil: new Date(now.getTime() + ttlMs) } });
+      return res.count === 1;
     },
     async release(conversationKey, owner) {
       await db.dialogState.updateMany({ where: { conversationKey, lockedBy: owner }, data: { lockedUntil: null, lockedBy: null } });
