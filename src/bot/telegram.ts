@@ -1,4 +1,5 @@
-import type { Express, Request, Response } from 'express';
+import { json, type Express, type NextFunction, type Request, type Response } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import type { Logger } from 'pino';
 import { Telegraf, TelegramError } from 'telegraf';
@@ -255,10 +256,18 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
 
   if (webhook) {
     const callback = bot.webhookCallback(webhook.filterPath, { secretToken: webhook.secret });
-    // telegraf checks path and secret; on a mismatch it calls `next`, which answers 403 here.
-    opts.express.post(webhook.routePath, (req: Request, res: Response) => {
+    const forbidden = (res: Response) => res.status(403).json({ error: 'forbidden', message: 'Missing or wrong X-Telegram-Bot-Api-Secret-Token header.' });
+    // The secret first (403 whatever the body), then the body must be an update: telegraf
+    // throws on JSON that is not an object with an update_id (a `null` body crashed it).
+    const secretFirst = (req: Request, res: Response, next: NextFunction) => (sameSecret(req.get('x-telegram-bot-api-secret-token'), webhook.secret ?? '') ? next() : forbidden(res));
+    const updateShaped = (req: Request, res: Response, next: NextFunction) =>
+      typeof req.body === 'object' && req.body !== null && Number.isSafeInteger((req.body as { update_id?: unknown }).update_id)
+        ? next()
+        : res.status(400).json({ error: 'bad_request', message: 'The body is not a Telegram update.' });
+    // telegraf checks path and secret again; on a mismatch it calls `next`, which answers 403 here.
+    opts.express.post(webhook.routePath, secretFirst, json({ limit: '1mb', type: () => true }), updateShaped, (req: Request, res: Response) => {
       callback(req, res, () => {
-        res.status(403).json({ error: 'forbidden', message: 'Missing or wrong X-Telegram-Bot-Api-Secret-Token header.' });
+        forbidden(res);
       }).catch((e: unknown) => {
         log_.error({ err: errInfo(e) }, 'telegram webhook request failed');
         if (!res.headersSent) res.status(500).json({ error: 'internal', message: 'Something went wrong on our side.' });
@@ -357,4 +366,11 @@ function errInfo(e: unknown): { message: string; code?: string | number } {
   if (e instanceof TelegramError) return { message: e.description, code: e.code };
   const err = e instanceof Error ? e : new Error(String(e));
   return { message: err.message, code: (err as { code?: string }).code };
+}
+
+/** Constant-time comparison of the webhook secret header (hashes equalise the lengths). */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given) return false;
+  const digest = (x: string) => createHash('sha256').update(x).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
