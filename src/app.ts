@@ -35,6 +35,7 @@ import { rateLimit } from 'express-rate-limit';
 import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { rejectNul, rejectNulReviver } from './http/no-nul.js';
 // --- scheduler (issue 6) ---
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
@@ -164,6 +165,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     }),
   );
 
+  app.use(rejectNul);
+
   app.get('/metrics', async (_req, res) => {
     const now = clock();
     const oldestDue = await db.job.findFirst({ where: { status: 'pending', runAt: { lt: now } }, orderBy: { runAt: 'asc' }, select: { runAt: true } });
@@ -185,7 +188,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const perIp = config.REQUESTS_PER_IP_PER_MINUTE
     ? [rateLimit({ windowMs: 60_000, limit: config.REQUESTS_PER_IP_PER_MINUTE, standardHeaders: 'draft-7', legacyHeaders: false, message: { error: 'rate_limited', message: 'Too many requests; slow down.' } })]
     : [];
-  app.post('/api/messages', ...perIp, express.json({ limit: '256kb' }), (req, res) => botframework.handle(req, res));
+  app.post('/api/messages', ...perIp, express.json({ limit: '256kb', reviver: rejectNulReviver }), (req, res) => botframework.handle(req, res));
 
   // --- reports (issue 6): summary API and the /staff/reports page, behind the staff auth; mounted
   // before the console so its catch-all 404 does not take /staff/reports ---
@@ -207,7 +210,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   app.get('/api/staff/openapi.json', (_req, res) => void res.json(staffOpenApiDocument(config.publicUrl)));
   app.use(
     '/api/staff',
-    express.json({ limit: '64kb' }),
+    express.json({ limit: '64kb', reviver: rejectNulReviver }),
     cookieParser(),
     staffAuth,
     requireCsrf,

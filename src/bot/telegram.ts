@@ -13,6 +13,7 @@ import { ALERT_SEVERITIES, formatCaseAlert, formatClockAlert, formatReviewAlert,
 import { downloadEvidence } from './telegram-evidence.js';
 import { renderMessages } from './telegram-render.js';
 import { markConversationUnreachable } from './telegram-store.js';
+import { rejectNulReviver } from '../http/no-nul.js';
 import {
   ALLOWED_UPDATES,
   TELEGRAM_REF_KIND,
@@ -265,7 +266,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         ? next()
         : res.status(400).json({ error: 'bad_request', message: 'The body is not a Telegram update.' });
     // telegraf checks path and secret again; on a mismatch it calls `next`, which answers 403 here.
-    opts.express.post(webhook.routePath, secretFirst, json({ limit: '1mb', type: () => true }), updateShaped, (req: Request, res: Response) => {
+    opts.express.post(webhook.routePath, secretFirst, json({ limit: '1mb', type: () => true, reviver: rejectNulReviver }), updateShaped, (req: Request, res: Response) => {
       callback(req, res, () => {
         forbidden(res);
       }).catch((e: unknown) => {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ChannelSender } from '../cases/messenger.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import { createKeyedQueue } from '../dialogs/keyed-queue.js';
+import { rejectNulReviver } from '../http/no-nul.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { appendWebChatMessages, listWebChatMessagesAfter, listWebChatRepliesTo, REPLAY_BATCH, type WebChatWireMessage } from './webchat-outbox.js';
 
@@ -194,7 +195,7 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
     },
   });
 
-  app.post('/api/webchat/messages', postLimiter, express.json({ limit: '16kb' }), async (req: Request, res: Response) => {
+  app.post('/api/webchat/messages', postLimiter, express.json({ limit: '16kb', reviver: rejectNulReviver }), async (req: Request, res: Response) => {
     const parsed = ZWebChatPost.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).json({ error: 'bad_request', message: zodReason(parsed.error) });

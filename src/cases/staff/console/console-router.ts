@@ -16,6 +16,7 @@ import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsr
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
 import { accountPage, casePage, errorPage, loginPage, notificationsPage, queuePage, usersPage, type Viewer } from './pages.js';
+import { rejectNul } from '../../../http/no-nul.js';
 
 export interface StaffConsoleDeps {
   db: PrismaClient;
@@ -62,7 +63,8 @@ function localPath(p: unknown): string {
 export function createStaffConsole(deps: StaffConsoleDeps): Router {
   const { db, clock, log } = deps;
   const router = Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
+  const urlencoded = express.urlencoded({ extended: false, limit: '64kb' });
+  const form = (req: Request, res: Response, next: NextFunction) => urlencoded(req, res, (e?: unknown) => (e ? next(e) : rejectNul(req, res, next)));
   const actionDeps = { db, events: deps.events, messenger: deps.messenger, policy: deps.policy };
   const tz = deps.policy.timeZone;
 
