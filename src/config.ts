@@ -21,6 +21,7 @@ export const ZEnv = z
         .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
         .default('file:./data/complaint-desk.db'),
     ),
+    DATA_DIR: optionalString,
     LOG_LEVEL: z.preprocess(
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -106,7 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   const c = parsed.data;
   const sqlitePath = c.DATABASE_URL.startsWith('file:') ? path.resolve(cwd, c.DATABASE_URL.slice('file:'.length)) : undefined;
-  const dataDir = sqlitePath ? path.dirname(sqlitePath) : path.resolve(cwd, 'data');
+  // Evidence files live here; by default beside the SQLite file, or ./data with PostgreSQL.
+  const dataDir = c.DATA_DIR ? path.resolve(cwd, c.DATA_DIR) : sqlitePath ? path.dirname(sqlitePath) : path.resolve(cwd, 'data');
   return {
     ...c,
     DATABASE_URL: sqlitePath ? `file:${sqlitePath}` : c.DATABASE_URL,

@@ -23,6 +23,7 @@ export async function startTelegramApp(dir: string, fake: FakeTelegram, env: Rec
       PORT: '0',
       HOST: '127.0.0.1',
       DATABASE_URL: await databaseUrlIn(dir),
+      DATA_DIR: dir,
       LOG_LEVEL: 'silent',
       BANK_NAME: 'Test Bank',
       BANK_HOTLINE: '95555',
