@@ -112,6 +112,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   metrics.listen(events);
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
+    sharedDatabase: !config.DATABASE_URL.startsWith('file:'),
     classifier,
     policy,
     bank: { name: config.BANK_NAME, hotline: config.BANK_HOTLINE },

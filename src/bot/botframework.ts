@@ -113,6 +113,15 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
   };
 }
 
+/**
+ * What proactive messages need: the conversation, bot, user and service URL — not the id of the
+ * activity being answered, which changes every turn and would make every turn rewrite the row.
+ */
+function storedReference(activity: Activity): Partial<ConversationReference> {
+  const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
+  return reference;
+}
+
 function toInbound(activity: Activity): InboundMessage | null {
   const conversationId = activity.conversation?.id;
   if (!conversationId) return null;
@@ -139,7 +148,7 @@ function toInbound(activity: Activity): InboundMessage | null {
     action,
     attachments,
     locale: activity.locale,
-    conversationRef: { kind: BOTFRAMEWORK_REF_KIND, reference: TurnContext.getConversationReference(activity) },
+    conversationRef: { kind: BOTFRAMEWORK_REF_KIND, reference: storedReference(activity) },
     updateId: activity.id,
     receivedAt: new Date(),
   };

@@ -17,6 +17,8 @@ export interface KnownAccount {
 }
 
 const accountSelect = { id: true, customerId: true, handoffCaseId: true } as const;
+/** A known conversation's `lastSeenAt` is refreshed at most this often (a write per turn otherwise). */
+const SEEN_RESOLUTION_MS = 60_000;
 
 /**
  * Finds or creates the customer behind a chat conversation and refreshes how to reach them
@@ -25,12 +27,18 @@ const accountSelect = { id: true, customerId: true, handoffCaseId: true } as con
  */
 export async function touchChannelAccount(db: PrismaClient, who: ChannelIdentity): Promise<KnownAccount> {
   const ref = JSON.stringify(who.conversationRef ?? {});
-  const existing = await db.channelAccount.findUnique({ where: { conversationKey: who.conversationKey }, select: accountSelect });
+  const existing = await db.channelAccount.findUnique({
+    where: { conversationKey: who.conversationKey },
+    select: { ...accountSelect, conversationRef: true, reachable: true, lastSeenAt: true },
+  });
   if (existing) {
-    await db.channelAccount.update({
-      where: { id: existing.id },
-      data: { conversationRef: ref, lastSeenAt: who.now, reachable: true, unreachableReason: null },
-    });
+    const stale = existing.conversationRef !== ref || !existing.reachable || who.now.getTime() - existing.lastSeenAt.getTime() > SEEN_RESOLUTION_MS;
+    if (stale) {
+      await db.channelAccount.update({
+        where: { id: existing.id },
+        data: { conversationRef: ref, lastSeenAt: who.now, reachable: true, unreachableReason: null },
+      });
+    }
     return { accountId: existing.id, customerId: existing.customerId, handoffCaseId: existing.handoffCaseId };
   }
   try {

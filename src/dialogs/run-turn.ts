@@ -37,6 +37,8 @@ export interface TurnRunnerDeps {
   extractAmount(text: string): ExtractedAmount | null;
   extractOccurredOn(text: string, ctx: { now: Date; timeZone?: string }): string | null;
   clock?: () => Date;
+  /** Several instances share the database (PostgreSQL): take a database lease per turn. */
+  sharedDatabase?: boolean;
   /** Told of every new case (staff alerts, metrics). Must not throw. */
   onCaseCreated?: (created: CreatedCase & { intakeChannel: string }) => void;
   // --- add information to an open case (issue 5) ---
@@ -234,7 +236,10 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   }
 
   return {
-    handle: (input) => serialised(input.conversationKey, () => withLease(input.conversationKey, () => turn(input))),
+    // One instance (SQLite) needs only the in-process queue; the database lease is what keeps
+    // several instances (PostgreSQL) from advancing one conversation at once.
+    handle: (input) =>
+      serialised(input.conversationKey, () => (deps.sharedDatabase ? withLease(input.conversationKey, () => turn(input)) : turn(input))),
   };
 }
 
