@@ -29,7 +29,6 @@ import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/s
 import type { Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
-import { releaseAllLeases } from './dialogs/state-store.js';
 import { limitTurnRate } from './dialogs/turn-rate-limit.js';
 import { rateLimit } from 'express-rate-limit';
 import { createClassifierFromConfig } from './llm/classifier-factory.js';
@@ -86,8 +85,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   fs.mkdirSync(config.dataDir, { recursive: true });
   const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
   const db = await openDatabase(config.DATABASE_URL);
-  // SQLite means one instance: leases left by a crashed run are stale, not someone else's.
-  if (config.DATABASE_URL.startsWith('file:')) await releaseAllLeases(db);
   const metrics = createMetrics();
   const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
   const messenger = createCustomerMessenger();

@@ -86,12 +86,3 @@ export function createPrismaLease(db: PrismaClient): ConversationLease {
     },
   };
 }
-
-/**
- * Frees every conversation lease. Only for a single-instance database (SQLite) at start-up: a
- * crashed process's leases would otherwise hold its customers' conversations until they expire.
- */
-export async function releaseAllLeases(db: PrismaClient): Promise<number> {
-  const res = await db.dialogState.updateMany({ where: { lockedBy: { not: null } }, data: { lockedUntil: null, lockedBy: null } });
-  return res.count;
-}
