@@ -103,3 +103,21 @@ export const staffActor = (a: StaffActor) => ({ type: 'staff' as const, id: a.us
 export function interpolate(text: string, vars: Record<string, string | number | undefined>): string {
   return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, k: string) => String(vars[k] ?? '')).trim();
 }
+
+/**
+ * The case a staff action works on, checked once for every action: it exists, this member of
+ * staff may work on it, and (unless the action also applies to closed cases) it is not closed.
+ */
+export async function loadWorkableCase(
+  db: PrismaClient | Prisma.TransactionClient,
+  actor: StaffActor,
+  reference: string,
+  { mustBeOpen }: { mustBeOpen: boolean },
+): Promise<ActionResult<ActionCase>> {
+  const loaded = await loadActionCase(db, reference);
+  if (!loaded.ok) return loaded;
+  for (const check of mustBeOpen ? [notClosed(loaded.value), mayWorkOn(actor, loaded.value)] : [mayWorkOn(actor, loaded.value)]) {
+    if (!check.ok) return check;
+  }
+  return loaded;
+}

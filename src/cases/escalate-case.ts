@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import { loadActionCase, mayWorkOn, notClosed, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import { err, ok } from './result.js';
 import { ESCALATION_LEVELS, type TEscalationLevel } from './taxonomy.js';
@@ -16,10 +16,9 @@ export async function escalateCase(opts: {
   now: Date;
 }): Promise<ActionResult<{ from: TEscalationLevel; to: TEscalationLevel }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: true });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  for (const check of [notClosed(kase), mayWorkOn(actor, kase)]) if (!check.ok) return check;
   if (!opts.reason.trim()) return err({ type: 'invalid', reason: 'reason_required', message: 'Say why the case is escalated.' });
   const from = kase.escalationLevel as TEscalationLevel;
   const to = ESCALATION_LEVELS[ESCALATION_LEVELS.indexOf(from) + 1];

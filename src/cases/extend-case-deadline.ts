@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { CLOCK_NOTICE_TEXTS, extendRegulatoryDeadline, type ComplaintPolicy } from './clocks/index.js';
-import { interpolate, loadActionCase, mayWorkOn, notClosed, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, interpolate, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { CustomerMessenger } from './messenger.js';
 import { customerLang } from './reply-to-customer.js';
@@ -30,10 +30,9 @@ export async function extendCaseDeadline(opts: {
   now: Date;
 }): Promise<ActionResult<{ dueAt: Date; previousDueAt: Date; extensionCount: number; notice: string }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: true });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  for (const check of [notClosed(kase), mayWorkOn(actor, kase)]) if (!check.ok) return check;
   const reason = opts.reason.trim();
   if (!reason) return err({ type: 'invalid', reason: 'reason_required', message: 'An extension needs a reason; the customer is told it.' });
 

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { t } from '../dialogs/i18n.js';
-import { loadActionCase, mayWorkOn, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { CustomerMessenger } from './messenger.js';
 import { customerLang } from './reply-to-customer.js';
@@ -19,11 +19,9 @@ export async function handBackConversation(opts: {
   now: Date;
 }): Promise<ActionResult<{ notified: boolean }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: false });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  const may = mayWorkOn(actor, kase);
-  if (!may.ok) return may;
   const account = kase.channelAccount;
   if (!account || account.handoffCaseId !== kase.id) {
     return err({ type: 'conflict', reason: 'not_handed_off', message: 'Staff do not hold this conversation.' });

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { computeDeadlines, regulatoryDueAt, type ComplaintPolicy } from './clocks/index.js';
-import { hasRole, loadActionCase, mayWorkOn, notClosed, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, hasRole, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import { err, ok } from './result.js';
 import { SEVERITIES, type TBusiness, type TCause, type TChannel, type TSeverity } from './taxonomy.js';
@@ -29,10 +29,9 @@ export async function reclassifyCase(opts: {
   now: Date;
 }): Promise<ActionResult<{ changed: string[] }>> {
   const { db, actor, now, change, policy } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: true });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  for (const check of [notClosed(kase), mayWorkOn(actor, kase)]) if (!check.ok) return check;
   if (!opts.reason.trim()) return err({ type: 'invalid', reason: 'reason_required', message: 'Say why the classification changes.' });
 
   const before = { severity: kase.severity, business: kase.business, cause: kase.cause, channel: kase.channel };

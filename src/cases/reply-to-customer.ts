@@ -1,7 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { t } from '../dialogs/i18n.js';
 import type { Lang } from '../dialogs/types.js';
-import { loadActionCase, mayWorkOn, notClosed, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { DomainEvents } from './domain-events.js';
 import type { CustomerMessenger } from './messenger.js';
@@ -24,10 +24,9 @@ export async function replyToCustomer(opts: {
   now: Date;
 }): Promise<ActionResult<{ firstResponse: boolean }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: true });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  for (const check of [notClosed(kase), mayWorkOn(actor, kase)]) if (!check.ok) return check;
 
   const text = t(customerLang(kase.language), 'staff_reply', { reference: kase.reference, text: opts.text });
   const sent = await sendToCustomer({ db, messenger: opts.messenger, actor, kase, text, purpose: 'reply', now });

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { t } from '../dialogs/i18n.js';
-import { loadActionCase, mayWorkOn, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import { transitionRefusal } from './case-lifecycle.js';
 import type { DomainEvents } from './domain-events.js';
@@ -26,11 +26,9 @@ export async function requestCustomerInformation(opts: {
   now: Date;
 }): Promise<ActionResult<{ from: TCaseStatus }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: false });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  const may = mayWorkOn(actor, kase);
-  if (!may.ok) return may;
   const from = kase.status as TCaseStatus;
   const refusal = transitionRefusal(from, 'awaiting_customer');
   if (refusal) return err({ type: 'conflict', reason: 'invalid_transition', message: `${kase.reference}: ${refusal}.` });

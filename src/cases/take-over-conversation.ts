@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@prisma/client';
 import { t } from '../dialogs/i18n.js';
-import { loadActionCase, mayWorkOn, notClosed, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { type ActionResult, type StaffActor, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { CustomerMessenger } from './messenger.js';
 import { customerLang } from './reply-to-customer.js';
@@ -21,10 +21,9 @@ export async function takeOverConversation(opts: {
   now: Date;
 }): Promise<ActionResult<{ conversationKey: string }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: true });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
-  for (const check of [notClosed(kase), mayWorkOn(actor, kase)]) if (!check.ok) return check;
   if (kase.status === 'resolved') return err({ type: 'conflict', reason: 'case_resolved', message: `${kase.reference} is resolved; reopen it first.` });
   const account = kase.channelAccount;
   if (!account) return err({ type: 'conflict', reason: 'no_chat', message: `${kase.reference} has no chat conversation to take over.` });
