@@ -11,7 +11,7 @@ const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 
 export const ZEnv = z
   .object({
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3978)),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3978)),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
     PUBLIC_URL: optionalUrl,
     DATABASE_URL: z.preprocess(
