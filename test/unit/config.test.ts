@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('needs nothing set: embedded SQLite in ./data, port 3978, rules only', () => {
+    const c = loadConfig({}, '/srv/desk');
+    expect(c).toMatchObject({ PORT: 3978, DATABASE_URL: 'file:/srv/desk/data/complaint-desk.db', dataDir: '/srv/desk/data', COMPLAINT_POLICY: 'cn', SURVEY_DELAY_MINUTES: 60 });
+    expect(c.OPENAI_API_KEY).toBeUndefined();
+    expect(c.publicUrl).toBe('http://localhost:3978');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a port number'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must start with file:'],
+    [{ TELEGRAM_WEBHOOK_URL: 'https://bot.example/hook' }, 'TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set'],
+    [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN'],
+    [{ STAFF_API_TOKEN: 'short' }, 'STAFF_API_TOKEN: must be at least 16 characters'],
+    [{ ADMIN_EMAIL: 'boss@bank.example' }, 'ADMIN_PASSWORD: is required when ADMIN_EMAIL is set'],
+    [{ BANK_TIMEZONE: 'Mars/Olympus' }, 'BANK_TIMEZONE: must be an IANA time zone'],
+    [{ MicrosoftAppId: 'app' }, 'MicrosoftAppPassword: is required when MicrosoftAppId is set'],
+    [{ SURVEY_DELAY_MINUTES: '-5' }, 'SURVEY_DELAY_MINUTES'],
+  ])('refuses %o naming the variable', (env, message) => {
+    expect(() => loadConfig(env, '/srv/desk')).toThrow(ConfigError);
+    expect(() => loadConfig(env, '/srv/desk')).toThrow(message);
+  });
+
+  it('keeps evidence where DATA_DIR says, and beside the SQLite file otherwise', () => {
+    expect(loadConfig({ DATABASE_URL: 'file:./db/x.sqlite' }, '/srv').dataDir).toBe(path.resolve('/srv/db'));
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u:p@h/db', DATA_DIR: '/var/lib/desk' }, '/srv').dataDir).toBe('/var/lib/desk');
+  });
+});
