@@ -124,3 +124,12 @@ describe('a complaint over the Bot Framework protocol', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('the queue total', () => {
+  it('is exact and says so', async () => {
+    const res = await fetch(`${app.url}/api/staff/cases`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const body = await res.json();
+    expect(body.totalExact).toBe(true);
+    expect(body.total).toBe(body.items.length);
+  });
+});

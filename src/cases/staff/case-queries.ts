@@ -83,17 +83,32 @@ export function caseToJson(c: CaseRow) {
  */
 export async function listCases(db: PrismaClient, f: TCaseFilter, now: Date) {
   const where = caseWhere(f, now);
-  const [total, rows] = await Promise.all([
-    db.case.count({ where }),
-    db.case.findMany({
-      where,
-      select: caseListSelect,
-      orderBy: [{ severity: 'asc' }, { firstResponseDueAt: 'asc' }, { createdAt: 'desc' }],
-      skip: (f.page - 1) * f.pageSize,
-      take: f.pageSize,
-    }),
+  const [counted, rows] = await Promise.all([
+    countCases(db, where, f),
+    db.case.findMany({ where, select: caseListSelect, orderBy: QUEUE_ORDER, skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
   ]);
-  return { items: rows.map(caseToJson), total, page: f.page, pageSize: f.pageSize };
+  return { items: rows.map(caseToJson), ...counted, page: f.page, pageSize: f.pageSize };
+}
+
+/**
+ * The queue's urgency order: severity (P1 first), the nearest first-response deadline, newest
+ * first. The (severity, firstResponseDueAt, createdAt) index serves it, so a page never sorts
+ * the table.
+ */
+export const QUEUE_ORDER = [{ severity: 'asc' }, { firstResponseDueAt: 'asc' }, { createdAt: 'desc' }] satisfies Prisma.CaseOrderByWithRelationInput[];
+
+/** Beyond this many matches the queue says "10000+" rather than counting every row. */
+export const COUNT_CAP = 10_000;
+
+/**
+ * How many cases match, counted only as far as paging needs: exact below COUNT_CAP (or the
+ * page asked for), a lower bound (`totalExact: false`) above it. An exact count of a million
+ * rows costs more than the page itself.
+ */
+export async function countCases(db: PrismaClient, where: Prisma.CaseWhereInput, f: Pick<TCaseFilter, 'page' | 'pageSize'>) {
+  const cap = Math.max(COUNT_CAP, f.page * f.pageSize + 1);
+  const total = await db.case.count({ where, take: cap });
+  return { total, totalExact: total < cap };
 }
 
 /** A case with its timeline and transcript, or null. */

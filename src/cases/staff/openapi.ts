@@ -86,7 +86,7 @@ export function staffOpenApiDocument(serverUrl: string) {
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },
             { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
           ],
-          responses: { '200': { description: '`{ items, total, page, pageSize }`' }, '400': err('Bad filter.'), '401': err('Not logged in.') },
+          responses: { '200': { description: '`{ items, total, totalExact, page, pageSize }`: `total` is exact below 10 000 matches (or the page asked for); above, it is a lower bound and `totalExact` is false' }, '400': err('Bad filter.'), '401': err('Not logged in.') },
         },
       },
       '/cases/{reference}': {

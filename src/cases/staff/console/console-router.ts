@@ -11,7 +11,7 @@ import { maskName, maskPhone } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, deleteSession, principalForSession, revokeStaffToken, verifyLogin } from '../accounts.js';
-import { caseListSelect, caseToJson, caseWhere, ZCaseFilter } from '../case-queries.js';
+import { caseListSelect, caseToJson, caseWhere, countCases, QUEUE_ORDER, ZCaseFilter } from '../case-queries.js';
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
@@ -174,16 +174,9 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     const f = parsed.data;
     const now = clock();
     const where = caseWhere(f, now);
-    const [total, rows, staff, unread] = await Promise.all([
-      db.case.count({ where }),
-      db.case.findMany({
-        where,
-        select: caseListSelect,
-        // Urgency: severity first, then the nearest deadline of either clock.
-        orderBy: [{ severity: 'asc' }, { firstResponseDueAt: 'asc' }, { regulatoryDueAt: 'asc' }],
-        skip: (f.page - 1) * f.pageSize,
-        take: f.pageSize,
-      }),
+    const [{ total, totalExact }, rows, staff, unread] = await Promise.all([
+      countCases(db, where, f),
+      db.case.findMany({ where, select: caseListSelect, orderBy: QUEUE_ORDER, skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
       staffList(),
       unreadCount(),
     ]);
@@ -193,7 +186,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     };
     send(
       res,
-      queuePage({ viewer, unread, flash: flashOf(req, res), filter: q, rows: rows.map(caseToJson), total, page: f.page, pageSize: f.pageSize, staff, now, timeZone: tz, query }),
+      queuePage({ viewer, unread, flash: flashOf(req, res), filter: q, rows: rows.map(caseToJson), total, totalExact, page: f.page, pageSize: f.pageSize, staff, now, timeZone: tz, query }),
     );
   });
 

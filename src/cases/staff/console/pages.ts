@@ -123,6 +123,8 @@ export function queuePage(opts: {
   filter: Record<string, string | undefined>;
   rows: QueueRow[];
   total: number;
+  /** False when the count stopped at a cap: `total` is then a lower bound. */
+  totalExact: boolean;
   page: number;
   pageSize: number;
   staff: StaffOption[];
@@ -152,7 +154,7 @@ export function queuePage(opts: {
 <label><span><input type="checkbox" name="overdue" value="true"${f.overdue === 'true' ? raw(' checked') : ''}> overdue 已超时</span></label>
 <button type="submit">Filter 筛选</button> <a href="/staff">reset</a>
 </form>
-<p class="muted" data-testid="total">${opts.total} case(s)</p>
+<p class="muted" data-testid="total">${opts.total}${opts.totalExact ? '' : '+'} case(s)</p>
 <table data-testid="queue"><thead><tr><th>Reference</th><th>Sev.</th><th>Status</th><th>Business / cause</th><th>Flags</th><th>Amount</th><th>Intake</th><th>Assignee</th><th>Deadlines</th></tr></thead><tbody>
 ${opts.rows.map(
   (r) => html`<tr data-ref="${r.reference}">
