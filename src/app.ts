@@ -6,8 +6,8 @@ import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { createBotFrameworkChannel } from './bot/botframework.js';
-import { mountWebChat } from './bot/webchat.js'; // web chat page (issue 2)
-import { createTelegramChannel } from './bot/telegram.js'; // Telegram (issue 3)
+import { mountWebChat } from './bot/webchat.js';
+import { createTelegramChannel } from './bot/telegram.js';
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
@@ -17,7 +17,6 @@ import { createDomainEvents, type DomainEvents } from './cases/domain-events.js'
 import { createCustomerMessenger, type CustomerMessenger } from './cases/messenger.js';
 import { createStaffApiRouter } from './cases/staff/api-router.js';
 import { requireStaff } from './cases/staff/auth.js';
-// --- staff console (issue 5) ---
 import cookieParser from 'cookie-parser';
 import { ensureFirstAdmin } from './cases/staff/accounts.js';
 import { createStaffActionsRouter } from './cases/staff/actions-router.js';
@@ -35,7 +34,6 @@ import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { rejectNul, rejectNulReviver } from './http/no-nul.js';
-// --- scheduler (issue 6) ---
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
@@ -46,12 +44,10 @@ export interface AppOptions {
   clock?: () => Date;
   /** Replaces the classifier built from configuration (tests inject fakes here). */
   classifier?: Classifier;
-  // --- scheduler (issue 6) ---
   /** Extra job handlers (tests); merged over the built-in ones. */
   jobHandlers?: Record<string, JobHandler>;
   /** How often the scheduler looks for due jobs (default 2000 ms; 0 = only when woken). */
   schedulerPollMs?: number;
-  // --- staff (issue 5) ---
   /** How often near-breach/breach of the case clocks is swept (default 60000 ms; 0 = never). */
   clockSweepMs?: number;
 }
@@ -68,7 +64,7 @@ export interface RunningApp {
   messenger: CustomerMessenger;
   events: DomainEvents;
   metrics: Metrics;
-  /** The durable job scheduler's worker of this instance (issue 6). */
+  /** The durable job scheduler's worker of this instance. */
   scheduler: Scheduler;
   express: Express;
   /** Stops accepting requests, lets turns in flight finish, closes the database. */
@@ -91,7 +87,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const events = createDomainEvents((e, event) =>
     log.error({ err: { message: (e as Error).message }, event: event.type, caseRef: 'reference' in event ? event.reference : undefined }, 'event listener failed'),
   );
-  // --- surveys (issue 6): follow-up survey after resolution; its jobs run on the scheduler ---
+  // Surveys: follow-up survey after resolution; its jobs run on the scheduler
   const schedulerRef: { current?: Scheduler } = {};
   const surveys = createSurveyService({
     db,
@@ -104,7 +100,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     lowScoreAction: config.SURVEY_LOW_SCORE_ACTION,
     wake: () => schedulerRef.current?.wake(),
   });
-  // --- end surveys ---
 
   metrics.listen(events);
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
@@ -118,8 +113,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     detectFraud,
     extractAmount,
     extractOccurredOn,
-    surveys: surveys.portFor, // survey (issue 6)
-    caseInbox: (m) => addCustomerInformation({ db, events }, m), // add information to an open case (issue 5)
+    surveys: surveys.portFor, // survey
+    caseInbox: (m) => addCustomerInformation({ db, events }, m), // add information to an open case
     onCaseCreated: (c) =>
       void events.emit({
         type: 'case.created',
@@ -188,8 +183,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     : [];
   app.post('/api/messages', ...perIp, express.json({ limit: '256kb', reviver: rejectNulReviver }), (req, res) => botframework.handle(req, res));
 
-  // --- reports (issue 6): summary API and the /staff/reports page, behind the staff auth; mounted
-  // before the console so its catch-all 404 does not take /staff/reports ---
+  // Reports: summary API and the /staff/reports page, behind the staff auth; mounted
+  // before the console so its catch-all 404 does not take /staff/reports
   const reportsAuth = requireStaff({ envToken: config.STAFF_API_TOKEN, resolvers: [userTokenResolver(db, clock), sessionResolver(db, clock)] });
   const reportDeps = { db, dialect: dialectOf(config.DATABASE_URL), timeZone: policy.timeZone, clock };
   app.use('/api/staff/reports', cookieParser(), reportsAuth, createReportsApiRouter(reportDeps));
@@ -199,9 +194,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     requireStaffPage(reportsAuth, (req) => Boolean(req.get('authorization') || sessionIdOf(req))),
     createReportsPageRouter(reportDeps),
   );
-  // --- end reports ---
 
-  // --- staff console, accounts and actions (issue 5) ---
+  // Staff console, accounts and actions
   const firstAdmin = await ensureFirstAdmin(db, { email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD }, clock());
   if (firstAdmin === 'created') log.info({ component: 'staff' }, 'first admin created from ADMIN_EMAIL');
   const staffAuth = requireStaff({ envToken: config.STAFF_API_TOKEN, resolvers: [userTokenResolver(db, clock), sessionResolver(db, clock)] });
@@ -221,7 +215,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     createStaffConsole({ db, events, messenger, policy, clock, log, secureCookies: config.publicUrl.startsWith('https:') }),
   );
   // Near-breach and breach of both clocks, recorded once each. sweepClocks is idempotent, so the
-  // durable scheduler (issue 6) can take it over; until then a timer on each instance.
+  // durable scheduler can take it over; until then a timer on each instance.
   let sweeping = false;
   const clockSweep =
     (opts.clockSweepMs ?? 60_000) > 0
@@ -234,19 +228,16 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         }, opts.clockSweepMs ?? 60_000)
       : undefined;
   clockSweep?.unref();
-  // --- end staff ---
 
-  // --- Telegram channel (issue 3): on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here ---
+  // Telegram channel: on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here
   const telegram = config.TELEGRAM_BOT_TOKEN
     ? createTelegramChannel({ config, token: config.TELEGRAM_BOT_TOKEN, express: app, runner, events, db, log, clock })
     : undefined;
   if (telegram) messenger.register(telegram.sender);
-  // --- end Telegram ---
 
-  // --- web chat page (issue 2): `/`, its transport under /api/webchat, pushes to open pages ---
+  // Web chat page: `/`, its transport under /api/webchat, pushes to open pages
   const webchat = mountWebChat(app, { db, runner, log, bankName: config.BANK_NAME, clock });
   messenger.register(webchat.sender);
-  // --- end web chat ---
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not_found', message: 'No such page.' });
@@ -267,14 +258,13 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
   const port = (server.address() as AddressInfo).port;
-  // --- Telegram (issue 3): polling or setWebhook once the server listens ---
+  // Telegram: polling or setWebhook once the server listens
   await telegram?.start();
 
-  // --- scheduler (issue 6): durable jobs (surveys, reminders); one worker per instance ---
+  // Scheduler: durable jobs (surveys, reminders); one worker per instance
   const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...opts.jobHandlers };
   const scheduler = startScheduler({ db, handlers: jobHandlers, log: log.child({ component: 'scheduler' }), clock, pollMs: opts.schedulerPollMs ?? 2000 });
   schedulerRef.current = scheduler;
-  // --- end scheduler ---
   const url = `http://127.0.0.1:${port}`;
   log.info({ port, database: config.DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql', policy: policy.name }, 'complaint desk listening');
 
@@ -294,9 +284,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     express: app,
     stop() {
       stopping ??= (async () => {
-        if (clockSweep) clearInterval(clockSweep); // staff clock sweep (issue 5)
-        await telegram?.stop(); // Telegram (issue 3): polling stops, turns in flight finish
-        webchat.close(); // web chat (issue 2): open event streams would hold server.close()
+        if (clockSweep) clearInterval(clockSweep); // staff clock sweep
+        await telegram?.stop(); // Telegram: polling stops, turns in flight finish
+        webchat.close(); // web chat: open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
         await db.$disconnect();

@@ -44,7 +44,7 @@ export const ZEnv = z
     ),
     COMPLAINT_POLICY: z.preprocess(emptyToUndefined, z.string().default('cn')),
     SURVEY_DELAY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60 * 24 * 30).default(60)),
-    // --- survey (issue 6): what an unhappy survey answer ("not solved" or a score of 1–2) does ---
+    // Survey: what an unhappy survey answer ("not solved" or a score of 1–2) does
     SURVEY_LOW_SCORE_ACTION: z.preprocess(emptyToUndefined, z.enum(['reopen', 'followup']).default('reopen')),
     STAFF_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),

@@ -10,7 +10,7 @@ export type DomainEvent =
   | { type: 'case.resolved'; caseId: string; reference: string; at: Date }
   | { type: 'case.reopened'; caseId: string; reference: string; at: Date }
   | { type: 'case.clock_milestone'; caseId: string; reference: string; clock: 'first_response' | 'regulatory'; milestone: string; at: Date }
-  // --- survey (issue 6) ---
+  // Survey
   /** The customer finished the survey's questions (solved + score). */
   | { type: 'survey.answered'; caseId: string; reference: string; solved: string | null; score: number | null; at: Date }
   /** "Not solved" or a score of 1–2: staff are alerted (a StaffNotification row exists too). */

@@ -15,7 +15,7 @@ import {
 import { detectInterruption, requestedLanguage, type Interruption } from './interruptions.js';
 import type { ConversationState } from './state.js';
 import type { InboundMessage, Lang, OutboundMessage } from './types.js';
-import { surveyStep } from './survey.js'; // survey (issue 6)
+import { surveyStep } from './survey.js'; // survey
 
 export type { StepResult };
 
@@ -44,11 +44,10 @@ export async function step(prev: ConversationState, input: InboundMessage, deps:
 }
 
 async function route(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
-  // --- survey (issue 6): a pending follow-up survey takes its answers first; surveyStep lets
-  // interruptions, an intake in progress and new complaints through (see dialogs/survey.ts) ---
+  // Survey: a pending follow-up survey takes its answers first; surveyStep lets
+  // interruptions, an intake in progress and new complaints through (see dialogs/survey.ts)
   const surveyTurn = await surveyStep(state, input, lang, deps);
   if (surveyTurn) return surveyTurn;
-  // --- end survey ---
   if (state.pending) {
     const pending = state.pending;
     state.pending = undefined;

@@ -49,11 +49,11 @@ export interface DialogDeps {
     requestHuman(reference: string): Promise<boolean>;
     listOpen(): Promise<OpenCaseLine[]>;
   };
-  /** Follow-up surveys of this conversation (issue 6); absent where surveys are not wired (dialog tests). */
+  /** Follow-up surveys of this conversation; absent where surveys are not wired (dialog tests). */
   surveys?: SurveyPort;
 }
 
-// --- survey (issue 6) ---
+// Survey
 export type SurveyQuestion = 'solved' | 'score' | 'comment';
 export type SurveySolved = 'yes' | 'partly' | 'no';
 
@@ -94,4 +94,3 @@ export interface SurveyPort {
   /** The policy profile's name (cn, uk, us, …): which regulator to name. */
   policyName: string;
 }
-// --- end survey ---

@@ -14,11 +14,10 @@ import { parseState } from './state.js';
 import { createPrismaLease, createPrismaStateStore } from './state-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
 import type { ExtractedAmount } from '../cases/classification/types.js';
-// --- add information to an open case (issue 5) ---
+// Add information to an open case
 import type { CustomerInformation as CaseInboxMessage } from '../cases/add-customer-information.js';
 import { t } from './i18n.js';
 import { detectInterruption } from './interruptions.js';
-// --- end add information ---
 
 const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
 // The lease is short and renewed while a turn runs: a crashed instance (kill -9) holds its
@@ -41,15 +40,14 @@ export interface TurnRunnerDeps {
   sharedDatabase?: boolean;
   /** Told of every new case (staff alerts, metrics). Must not throw. */
   onCaseCreated?: (created: CreatedCase & { intakeChannel: string }) => void;
-  // --- add information to an open case (issue 5) ---
+  // Add information to an open case
   /**
    * Files a message on one of the customer's open cases when it is meant for one (starts with
    * its reference, answers a staff question, or is files for the case just filed); returns the
    * case, or null to let the dialog handle the message. See src/cases/add-customer-information.ts.
    */
   caseInbox?: (m: CaseInboxMessage) => Promise<{ reference: string; language: string } | null>;
-  // --- end add information ---
-  /** Follow-up surveys of a conversation (issue 6); without it the dialog never sees surveys. */
+  /** Follow-up surveys of a conversation; without it the dialog never sees surveys. */
   surveys?: (account: { customerId: string; accountId: string }, now: Date) => SurveyPort;
 }
 
@@ -130,7 +128,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const stored = await store.load(key);
     const { state, reset } = parseState(stored.json);
     if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
-    // --- add information to an open case (issue 5): only between dialogs, never a button or command ---
+    // Add information to an open case: only between dialogs, never a button or command
     if (deps.caseInbox && !state.intake && !state.pending && !input.action && !detectInterruption(input)) {
       const filed = await deps.caseInbox({
         customerId: account.customerId,
@@ -151,7 +149,6 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         return { replies: [reply] };
       }
     }
-    // --- end add information ---
     const created: CreatedCase[] = [];
     const result = await step(state, input, dialogDeps(now, account, input, created));
     const caseId = created.at(-1)?.id ?? null;
@@ -196,7 +193,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       detectFraud: deps.detectFraud,
       extractAmount: deps.extractAmount,
       extractOccurredOn: deps.extractOccurredOn,
-      ...(deps.surveys ? { surveys: deps.surveys({ customerId: account.customerId, accountId: account.accountId }, now) } : {}), // survey (issue 6)
+      ...(deps.surveys ? { surveys: deps.surveys({ customerId: account.customerId, accountId: account.accountId }, now) } : {}), // survey
       cases: {
         async submit(sub) {
           const c = await createCase(

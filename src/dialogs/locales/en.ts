@@ -98,23 +98,21 @@ export const en = {
   group_chat: 'For your privacy, please message me privately to file a complaint.',
   error_apology: 'Sorry, something went wrong on our side. Your messages are safe; please try again in a moment.',
   no_description_human: '(no description yet: the customer asked for a person)',
-  // --- Telegram (issue 3): the commands menu set at start ---
+  // Telegram: the commands menu set at start
   tg_cmd_start: 'Start a new complaint',
   tg_cmd_help: 'What I can do',
   tg_cmd_cancel: 'Stop the complaint in progress',
   tg_cmd_status: 'See the progress of my complaints',
   tg_cmd_language: 'Switch language (中文 / English)',
   tg_cmd_human: 'Talk to a person',
-  // --- end Telegram ---
-  // --- staff console (issue 5): messages staff actions send into the customer's chat ---
+  // Staff console: messages staff actions send into the customer's chat
   staff_reply: 'Complaints team, about {{reference}}:\n{{text}}',
   staff_info_request: 'Complaints team, about {{reference}}: we need some more information.\n{{text}}\nPlease answer here; your reply goes straight to your complaint.',
   staff_decision: 'Our decision on your complaint {{reference}}:\n{{resolution}}',
   staff_handoff_started: 'A member of our complaints team has joined this conversation about {{reference}}. Your messages now go to them directly.',
   staff_handoff_ended: 'Our colleague has left the conversation and I, the assistant, am back. Type "help" to see what I can do.',
   case_info_added: 'Thank you. I have added this to your complaint {{reference}}; the complaints team will see it.',
-  // --- end staff console ---
-  // --- survey (issue 6): follow-up survey (回访), review (核查) and where to turn beyond the bank ---
+  // Survey: follow-up survey (回访), review (核查) and where to turn beyond the bank
   survey_intro: 'About your complaint {{reference}}: we would like to know how we did. (Reply "stop" if you do not want surveys.)',
   survey_q_solved: 'Was your problem solved?',
   survey_btn_yes: 'Yes',
@@ -145,7 +143,6 @@ export const en = {
   beyond_bank_other: 'If you still disagree after that, you may turn to a mediation service or to your financial regulator.',
   survey_opted_out: 'Understood: we will not send you any more surveys. Your complaints are not affected.',
   survey_closed: 'This survey is no longer open. Thank you.',
-  // --- end survey ---
 } as const;
 
 export type MessageKey = keyof typeof en;

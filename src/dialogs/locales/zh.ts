@@ -96,23 +96,21 @@ export const zh: Record<MessageKey, string> = {
   group_chat: '为保护您的隐私，请私聊我提交投诉。',
   error_apology: '抱歉，我们这边出了点问题。您的消息已保存，请稍后再试。',
   no_description_human: '（尚无描述：客户要求转人工）',
-  // --- Telegram (issue 3): the commands menu set at start ---
+  // Telegram: the commands menu set at start
   tg_cmd_start: '开始新的投诉',
   tg_cmd_help: '我能做什么',
   tg_cmd_cancel: '取消正在填写的投诉',
   tg_cmd_status: '查询投诉进度',
   tg_cmd_language: '切换语言（中文 / English）',
   tg_cmd_human: '转人工服务',
-  // --- end Telegram ---
-  // --- staff console (issue 5): messages staff actions send into the customer's chat ---
+  // Staff console: messages staff actions send into the customer's chat
   staff_reply: '投诉处理团队（{{reference}}）：\n{{text}}',
   staff_info_request: '投诉处理团队（{{reference}}）：我们需要您补充一些信息。\n{{text}}\n请直接在此回复，您的回复会直接进入您的投诉。',
   staff_decision: '关于您的投诉 {{reference}}，我们的处理决定如下：\n{{resolution}}',
   staff_handoff_started: '投诉处理团队的工作人员已加入关于 {{reference}} 的对话，您的消息将直接转给工作人员。',
   staff_handoff_ended: '工作人员已离开对话，由我（智能助手）继续为您服务。输入"帮助"查看我能做什么。',
   case_info_added: '谢谢，已将这些内容补充到您的投诉 {{reference}} 中，投诉处理团队会看到。',
-  // --- end staff console ---
-  // --- survey (issue 6): follow-up survey (回访), review (核查) and where to turn beyond the bank ---
+  // Survey: follow-up survey (回访), review (核查) and where to turn beyond the bank
   survey_intro: '关于您的投诉 {{reference}}，想了解一下我们的处理情况。（如不希望收到回访，请回复“不要再发”。）',
   survey_q_solved: '您的问题解决了吗？',
   survey_btn_yes: '已解决',
@@ -140,5 +138,4 @@ export const zh: Record<MessageKey, string> = {
   beyond_bank_other: '如您对核查结果仍有异议，可申请第三方调解，或向金融监管部门反映。',
   survey_opted_out: '好的，今后不再向您发送回访问卷。您的投诉处理不受影响。',
   survey_closed: '本次回访已结束，谢谢。',
-  // --- end survey ---
 };

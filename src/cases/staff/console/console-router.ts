@@ -75,7 +75,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   router.get('/assets/console.css', (_req, res) => void res.type('css').set('Cache-Control', 'public, max-age=300').send(CONSOLE_CSS));
   router.get('/assets/console.js', (_req, res) => void res.type('js').set('Cache-Control', 'public, max-age=300').send(CONSOLE_JS));
 
-  // --- login / logout ---
+  // login / logout
   router.get('/login', async (req, res) => {
     const sid = sessionIdOf(req);
     if (sid && (await principalForSession(db, sid, clock()))) return res.redirect(303, '/staff');
@@ -114,7 +114,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     res.redirect(303, localPath(body.next));
   });
 
-  // --- everything below needs a session ---
+  // everything below needs a session
   router.use(async (req: Request, res: Response, next: NextFunction) => {
     const sid = sessionIdOf(req);
     const p = sid ? await principalForSession(db, sid, clock()) : null;
@@ -159,7 +159,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     res.redirect(303, '/staff/login');
   });
 
-  // --- queue ---
+  // queue
   router.get('/', async (req, res) => {
     const viewer = viewerOf(res);
     const q = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
@@ -190,7 +190,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     );
   });
 
-  // --- case page ---
+  // case page
   async function renderCase(req: Request, res: Response, reference: string, revealed: { name: string | null; phone: string | null } | null, status = 200) {
     const viewer = viewerOf(res);
     const c = await db.case.findUnique({
@@ -274,7 +274,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     res.redirect(303, back);
   });
 
-  // --- notifications ---
+  // notifications
   router.get('/notifications', async (_req, res) => {
     const items = await db.staffNotification.findMany({ orderBy: { createdAt: 'desc' }, take: 200 });
     const ids = [...new Set(items.map((n) => n.caseId).filter((x): x is string => !!x))];
@@ -286,7 +286,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     res.redirect(303, '/staff/notifications');
   });
 
-  // --- personal API tokens ---
+  // personal API tokens
   async function renderAccount(req: Request, res: Response, newToken?: string) {
     const viewer = viewerOf(res);
     const tokens = await db.staffToken.findMany({ where: { userId: viewer.userId }, orderBy: { createdAt: 'desc' } });
@@ -308,7 +308,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     res.redirect(303, '/staff/account');
   });
 
-  // --- users (admins) ---
+  // users (admins)
   router.use('/users', (_req, res, next) => {
     const viewer = viewerOf(res);
     if (viewer.role === 'admin') return next();
