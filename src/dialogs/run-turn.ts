@@ -151,21 +151,17 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     }
     const created: CreatedCase[] = [];
     const result = await step(state, input, dialogDeps(now, account, input, created));
-    const caseId = created.at(-1)?.id ?? null;
-    // The turn's outcome commits at once: the new state, the redelivery mark and the replies.
-    // One transaction instead of three writes, and a crash cannot keep one without the others.
-    await db.$transaction(async (tx) => {
-      if (!(await createPrismaStateStore(tx).save(key, JSON.stringify(result.state), stored.version))) {
-        log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
-      }
-      if (dedupeKey) await tx.processedUpdate.upsert({ where: { key: dedupeKey }, create: { key: dedupeKey, createdAt: now }, update: {} });
-      await appendTranscript(tx, result.replies.map((r) => outboundEntry(key, r, caseId, now)));
-    });
+    if (!(await store.save(key, JSON.stringify(result.state), stored.version))) {
+      log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
+    }
+    if (dedupeKey) await markProcessed(dedupeKey, now);
     if (!result.state.intake && result.state.lastCaseRef && input.attachments?.length) {
       // Files sent after the intake belong to the case just filed.
       const last = await db.case.findUnique({ where: { reference: result.state.lastCaseRef }, select: { id: true } });
       if (last) await db.evidence.updateMany({ where: { conversationKey: key, caseId: null }, data: { caseId: last.id } });
     }
+    const caseId = created.at(-1)?.id ?? null;
+    await appendTranscript(db, result.replies.map((r) => outboundEntry(key, r, caseId, now)));
     for (const c of created) {
       log.info({ caseRef: c.reference, severity: c.severity, business: c.business, cause: c.cause, channel: input.intakeChannel }, 'case created');
       try {

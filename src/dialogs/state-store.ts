@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
 
 export interface StoredState {
   json: string | null;
@@ -16,7 +16,7 @@ export interface DialogStateStore {
   delete(conversationKey: string): Promise<void>;
 }
 
-export function createPrismaStateStore(db: PrismaClient | Prisma.TransactionClient): DialogStateStore {
+export function createPrismaStateStore(db: PrismaClient): DialogStateStore {
   return {
     async load(conversationKey) {
       const row = await db.dialogState.findUnique({ where: { conversationKey }, select: { state: true, version: true } });
