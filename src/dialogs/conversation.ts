@@ -85,8 +85,7 @@ async function answerPending(
       return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
     case 'resume':
       if (answer === 'restart') {
-        state.intake = newIntake(deps.now);
-        return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
+        return beginAfresh(state, lang, deps);
       }
       if (answer === 'continue' || answer === 'yes') return resume(state, lang, deps);
       return null;
@@ -98,6 +97,12 @@ async function answerPending(
       if (answer === 'yes') return interrupt('human', state, input, lang, deps);
       return null;
   }
+}
+
+/** A new, empty intake opened with the greeting and privacy notice. */
+function beginAfresh(state: ConversationState, lang: Lang, deps: DialogDeps): StepResult {
+  state.intake = newIntake(deps.now);
+  return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
 }
 
 async function resume(state: ConversationState, lang: Lang, deps: DialogDeps, lead?: 'not_cancelled'): Promise<StepResult> {
@@ -132,8 +137,7 @@ async function interrupt(
         state.pending = 'confirm_restart';
         return { state, replies: [{ text: t(lang, 'confirm_restart'), buttons: yesNoButtons(lang) }] };
       }
-      state.intake = newIntake(deps.now);
-      return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
+      return beginAfresh(state, lang, deps);
     case 'start':
       if (intake?.draft.description) {
         state.pending = 'resume';
@@ -150,8 +154,7 @@ async function interrupt(
           ],
         };
       }
-      state.intake = newIntake(deps.now);
-      return { state, replies: [...greetingMessages(lang, deps), { text: t(lang, 'ask_describe') }] };
+      return beginAfresh(state, lang, deps);
     case 'language': {
       const next: Lang = requestedLanguage(input) ?? (lang === 'zh' ? 'en' : 'zh');
       state.lang = next;
