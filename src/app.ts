@@ -26,7 +26,8 @@ import { addCustomerInformation } from './cases/add-customer-information.js';
 import { staffOpenApiDocument } from './cases/staff/openapi.js';
 import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
-import { openDatabase } from './db/client.js';
+import { databaseKind, openDatabase, sqliteFilePath } from './db/client.js';
+import { createSqliteTurnStore } from './db/sqlite-turn-store.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
 import { limitTurnRate } from './dialogs/turn-rate-limit.js';
 import { rateLimit } from 'express-rate-limit';
@@ -81,6 +82,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   fs.mkdirSync(config.dataDir, { recursive: true });
   const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
   const db = await openDatabase(config.DATABASE_URL);
+  // Embedded SQLite: the customer's turn writes through its own fast connection; on PostgreSQL
+  // the turn runner writes through Prisma (src/dialogs/turn-store.ts).
+  const turnStore = databaseKind(config.DATABASE_URL) === 'sqlite' ? createSqliteTurnStore(sqliteFilePath(config.DATABASE_URL)) : undefined;
   const metrics = createMetrics();
   const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
   const messenger = createCustomerMessenger();
@@ -104,6 +108,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   metrics.listen(events);
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
+    ...(turnStore ? { store: turnStore } : {}),
     sharedDatabase: !config.DATABASE_URL.startsWith('file:'),
     classifier,
     policy,
@@ -289,6 +294,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         webchat.close(); // web chat: open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
+        turnStore?.dispose();
         await db.$disconnect();
       })();
       return stopping;

@@ -38,12 +38,34 @@ const DEFAULT_PG_POOL = 10;
  */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
   if (databaseKind(databaseUrl) === 'postgresql') return openPostgres(databaseUrl);
-  const filePath = databaseUrl.slice('file:'.length);
+  const filePath = sqliteFilePath(databaseUrl);
   migrateSqlite(filePath);
-  const adapter = new PrismaBetterSQLite3({ url: `file:${filePath}`, timeout: 5000 } as { url: string });
+  const adapter = new ImmediateTransactionsSQLite({ url: `file:${filePath}`, timeout: 5000 } as { url: string });
   const db = new PrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
   await db.$connect();
   return db;
+}
+
+/** The file a `file:` DATABASE_URL names. */
+export function sqliteFilePath(databaseUrl: string): string {
+  return databaseUrl.slice('file:'.length);
+}
+
+/**
+ * Prisma's SQLite adapter with its transactions started `BEGIN IMMEDIATE` instead of `BEGIN`.
+ * The customer's turn writes on a second connection (src/db/sqlite-turn-store.ts); a deferred
+ * Prisma transaction that read before that connection committed could then not write at all
+ * (SQLITE_BUSY_SNAPSHOT). Taking the write lock up front makes such a transaction wait its turn
+ * instead. The adapter offers no option for it, so the one statement is rewritten on its way in.
+ */
+class ImmediateTransactionsSQLite extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    const client = (adapter as unknown as { client: { prepare(sql: string): unknown } }).client;
+    const prepare = client.prepare.bind(client);
+    client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
+    return adapter;
+  }
 }
 
 async function openPostgres(databaseUrl: string): Promise<Db> {

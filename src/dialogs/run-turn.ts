@@ -5,13 +5,15 @@ import type { Classifier } from '../cases/classification/types.js';
 import { recordEvent } from '../cases/case-events.js';
 import type { ComplaintPolicy } from '../cases/clocks/index.js';
 import { createCase, type CreatedCase } from '../cases/create-case.js';
-import { touchChannelAccount, type KnownAccount } from '../cases/customers.js';
-import { appendTranscript, type TranscriptEntry } from '../cases/transcript.js';
+import type { KnownAccount } from '../cases/customers.js';
+import type { TranscriptEntry } from '../cases/transcript.js';
 import { step } from './conversation.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import type { DialogDeps, FraudSignal, SurveyPort } from './deps.js';
 import { parseState } from './state.js';
-import { createPrismaLease, createPrismaStateStore } from './state-store.js';
+import { createPrismaLease } from './state-store.js';
+import { createPrismaTurnStore } from './prisma-turn-store.js';
+import type { TurnStore } from './turn-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
 import type { ExtractedAmount } from '../cases/classification/types.js';
 // Add information to an open case
@@ -28,6 +30,8 @@ const LEASE_WAIT_MS = 10_000;
 
 export interface TurnRunnerDeps {
   db: PrismaClient;
+  /** The turn's own writes; Prisma's when not given (src/dialogs/turn-store.ts). */
+  store?: TurnStore;
   classifier: Classifier;
   policy: ComplaintPolicy;
   bank: { name?: string; hotline?: string };
@@ -63,7 +67,7 @@ export interface TurnRunner {
 export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const { db, log } = deps;
   const clock = deps.clock ?? (() => new Date());
-  const store = createPrismaStateStore(db);
+  const store = deps.store ?? createPrismaTurnStore(db);
   const lease = createPrismaLease(db);
   const owner = `turn-${randomUUID()}`;
   const serialised = createKeyedQueue();
@@ -91,41 +95,26 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const now = clock();
     const key = input.conversationKey;
     const dedupeKey = input.updateId ? `${input.intakeChannel}:${input.updateId}` : null;
-    if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) {
+    const opened = await store.open({
+      dedupeKey,
+      identity: {
+        intakeChannel: input.intakeChannel,
+        externalUserId: input.externalUserId,
+        conversationKey: key,
+        conversationRef: input.conversationRef,
+        now,
+      },
+      inbound: inboundEntry(input, now),
+      attachments: input.attachments ?? [],
+      now,
+    });
+    if (opened.kind === 'duplicate') {
       log.info({ conversationKey: key, updateId: input.updateId }, 'duplicate update ignored');
       return { replies: [], duplicate: true };
     }
-    const account = await touchChannelAccount(db, {
-      intakeChannel: input.intakeChannel,
-      externalUserId: input.externalUserId,
-      conversationKey: key,
-      conversationRef: input.conversationRef,
-      now,
-    });
-    // The customer's message is stored before anything can fail: nothing accepted is lost.
-    await appendTranscript(db, [inboundEntry(input, account, now)]);
-    if (input.attachments?.length) {
-      await db.evidence.createMany({
-        data: input.attachments.map((a) => ({
-          conversationKey: key,
-          caseId: account.handoffCaseId,
-          kind: a.kind,
-          fileId: a.fileId,
-          fileName: a.fileName ?? null,
-          mimeType: a.mimeType ?? null,
-          size: a.size ?? null,
-          caption: a.caption ?? null,
-          createdAt: now,
-        })),
-      });
-    }
-    if (account.handoffCaseId) {
-      await recordEvent(db, { caseId: account.handoffCaseId, type: 'customer_message', actor: { type: 'customer' }, at: now });
-      if (dedupeKey) await markProcessed(dedupeKey, now);
-      return { replies: [], relayed: true };
-    }
+    if (opened.kind === 'relayed') return { replies: [], relayed: true };
+    const { account, state: stored } = opened;
 
-    const stored = await store.load(key);
     const { state, reset } = parseState(stored.json);
     if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
     // Add information to an open case: only between dialogs, never a button or command
@@ -142,26 +131,24 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       if (filed) {
         const lang = state.lang ?? (filed.language === 'en' ? 'en' : 'zh');
         const reply: OutboundMessage = { text: t(lang, 'case_info_added', { reference: filed.reference }) };
-        if (dedupeKey) await markProcessed(dedupeKey, now);
-        const caseRow = await db.case.findUnique({ where: { reference: filed.reference }, select: { id: true } });
-        await appendTranscript(db, [outboundEntry(key, reply, caseRow?.id ?? null, now)]);
+        await store.close({ conversationKey: key, dedupeKey, replies: [outboundEntry(key, reply, null, now)], caseReference: filed.reference, now });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
         return { replies: [reply] };
       }
     }
     const created: CreatedCase[] = [];
     const result = await step(state, input, dialogDeps(now, account, input, created));
-    if (!(await store.save(key, JSON.stringify(result.state), stored.version))) {
-      log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
-    }
-    if (dedupeKey) await markProcessed(dedupeKey, now);
-    if (!result.state.intake && result.state.lastCaseRef && input.attachments?.length) {
-      // Files sent after the intake belong to the case just filed.
-      const last = await db.case.findUnique({ where: { reference: result.state.lastCaseRef }, select: { id: true } });
-      if (last) await db.evidence.updateMany({ where: { conversationKey: key, caseId: null }, data: { caseId: last.id } });
-    }
     const caseId = created.at(-1)?.id ?? null;
-    await appendTranscript(db, result.replies.map((r) => outboundEntry(key, r, caseId, now)));
+    const { saved } = await store.close({
+      conversationKey: key,
+      dedupeKey,
+      state: { json: JSON.stringify(result.state), expectedVersion: stored.version },
+      // Files sent after the intake belong to the case just filed.
+      attachOrphanEvidenceTo: !result.state.intake && result.state.lastCaseRef && input.attachments?.length ? result.state.lastCaseRef : undefined,
+      replies: result.replies.map((r) => outboundEntry(key, r, caseId, now)),
+      now,
+    });
+    if (!saved) log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
     for (const c of created) {
       log.info({ caseRef: c.reference, severity: c.severity, business: c.business, cause: c.cause, channel: input.intakeChannel }, 'case created');
       try {
@@ -171,14 +158,6 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       }
     }
     return { replies: result.replies };
-  }
-
-  async function markProcessed(key: string, now: Date) {
-    try {
-      await db.processedUpdate.create({ data: { key, createdAt: now } });
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'P2002') throw e;
-    }
   }
 
   function dialogDeps(now: Date, account: KnownAccount, input: InboundMessage, created: CreatedCase[]): DialogDeps {
@@ -240,12 +219,11 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   };
 }
 
-function inboundEntry(input: InboundMessage, account: KnownAccount, at: Date): TranscriptEntry {
+function inboundEntry(input: InboundMessage, at: Date): TranscriptEntry {
   const files = input.attachments?.map((a) => `[${a.kind}${a.fileName ? `: ${a.fileName}` : ''}]`).join(' ');
   const text = [input.text, input.action && !input.text ? `[${input.action}]` : undefined, input.sharedPhone, files].filter(Boolean).join(' ');
   return {
     conversationKey: input.conversationKey,
-    caseId: account.handoffCaseId,
     direction: 'in',
     author: 'customer',
     text,

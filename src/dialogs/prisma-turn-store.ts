@@ -1,0 +1,68 @@
+import type { PrismaClient } from '@prisma/client';
+import { recordEvent } from '../cases/case-events.js';
+import { touchChannelAccount } from '../cases/customers.js';
+import { appendTranscript } from '../cases/transcript.js';
+import { createPrismaStateStore } from './state-store.js';
+import type { TurnStore } from './turn-store.js';
+
+/**
+ * The turn's writes through Prisma, one query at a time: works on every database Prisma does
+ * (PostgreSQL with several instances, where a lease keeps turns of one conversation apart).
+ */
+export function createPrismaTurnStore(db: PrismaClient): TurnStore {
+  const states = createPrismaStateStore(db);
+
+  async function markProcessed(key: string, now: Date) {
+    try {
+      await db.processedUpdate.create({ data: { key, createdAt: now } });
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'P2002') throw e;
+    }
+  }
+
+  async function caseIdOf(reference: string | undefined): Promise<string | null> {
+    if (!reference) return null;
+    const row = await db.case.findUnique({ where: { reference }, select: { id: true } });
+    return row?.id ?? null;
+  }
+
+  return {
+    async open({ dedupeKey, identity, inbound, attachments, now }) {
+      if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) return { kind: 'duplicate' };
+      const account = await touchChannelAccount(db, identity);
+      const key = identity.conversationKey;
+      await appendTranscript(db, [{ ...inbound, caseId: account.handoffCaseId }]);
+      if (attachments.length) {
+        await db.evidence.createMany({
+          data: attachments.map((a) => ({
+            conversationKey: key,
+            caseId: account.handoffCaseId,
+            kind: a.kind,
+            fileId: a.fileId,
+            fileName: a.fileName ?? null,
+            mimeType: a.mimeType ?? null,
+            size: a.size ?? null,
+            caption: a.caption ?? null,
+            createdAt: now,
+          })),
+        });
+      }
+      if (account.handoffCaseId) {
+        await recordEvent(db, { caseId: account.handoffCaseId, type: 'customer_message', actor: { type: 'customer' }, at: now });
+        if (dedupeKey) await markProcessed(dedupeKey, now);
+        return { kind: 'relayed', account };
+      }
+      return { kind: 'dialog', account, state: await states.load(key) };
+    },
+
+    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, caseReference, now }) {
+      const saved = state ? await states.save(conversationKey, state.json, state.expectedVersion) : true;
+      if (dedupeKey) await markProcessed(dedupeKey, now);
+      const evidenceCase = await caseIdOf(attachOrphanEvidenceTo);
+      if (evidenceCase) await db.evidence.updateMany({ where: { conversationKey, caseId: null }, data: { caseId: evidenceCase } });
+      const replyCase = caseReference ? await caseIdOf(caseReference) : null;
+      await appendTranscript(db, replyCase ? replies.map((r) => ({ ...r, caseId: r.caseId ?? replyCase })) : replies);
+      return { saved };
+    },
+  };
+}
