@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { createBotFrameworkChannel } from './bot/botframework.js';
 import { mountWebChat } from './bot/webchat.js';
-import { createTelegramChannel } from './bot/telegram.js';
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
@@ -27,7 +26,9 @@ import { staffOpenApiDocument } from './cases/staff/openapi.js';
 import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
 import { databaseKind, openDatabase, sqliteFilePath } from './db/client.js';
+import { createSqliteCaseWriter } from './db/sqlite-case-writer.js';
 import { createSqliteTurnStore } from './db/sqlite-turn-store.js';
+import { openSqliteWriter } from './db/sqlite-writer.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
 import { limitTurnRate } from './dialogs/turn-rate-limit.js';
 import { rateLimit } from 'express-rate-limit';
@@ -82,9 +83,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   fs.mkdirSync(config.dataDir, { recursive: true });
   const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
   const db = await openDatabase(config.DATABASE_URL);
-  // Embedded SQLite: the customer's turn writes through its own fast connection; on PostgreSQL
-  // the turn runner writes through Prisma (src/dialogs/turn-store.ts).
-  const turnStore = databaseKind(config.DATABASE_URL) === 'sqlite' ? createSqliteTurnStore(sqliteFilePath(config.DATABASE_URL)) : undefined;
+  // Embedded SQLite: the customer's turns and new cases write through a fast connection of their
+  // own (src/db/sqlite-writer.ts); on PostgreSQL they go through Prisma.
+  const fastWriter = databaseKind(config.DATABASE_URL) === 'sqlite' ? openSqliteWriter(sqliteFilePath(config.DATABASE_URL)) : undefined;
   const metrics = createMetrics();
   const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
   const messenger = createCustomerMessenger();
@@ -108,7 +109,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   metrics.listen(events);
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
-    ...(turnStore ? { store: turnStore } : {}),
+    ...(fastWriter ? { store: createSqliteTurnStore(fastWriter), caseWriter: createSqliteCaseWriter(fastWriter) } : {}),
     sharedDatabase: !config.DATABASE_URL.startsWith('file:'),
     classifier,
     policy,
@@ -234,9 +235,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       : undefined;
   clockSweep?.unref();
 
-  // Telegram channel: on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here
+  // Telegram channel: on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here. Loaded
+  // only then: telegraf's module graph is memory an instance without Telegram does not need.
   const telegram = config.TELEGRAM_BOT_TOKEN
-    ? createTelegramChannel({ config, token: config.TELEGRAM_BOT_TOKEN, express: app, runner, events, db, log, clock })
+    ? (await import('./bot/telegram.js')).createTelegramChannel({ config, token: config.TELEGRAM_BOT_TOKEN, express: app, runner, events, db, log, clock })
     : undefined;
   if (telegram) messenger.register(telegram.sender);
 
@@ -294,7 +296,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         webchat.close(); // web chat: open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
-        turnStore?.dispose();
+        fastWriter?.close();
         await db.$disconnect();
       })();
       return stopping;

@@ -25,6 +25,36 @@ export interface CreateCaseDeps {
   db: PrismaClient;
   classifier: Classifier;
   policy: ComplaintPolicy;
+  /** Where the case is written; Prisma's when not given. */
+  writer?: CaseWriter;
+}
+
+/** A timeline event written with a new case (actor: the customer, at the case's time). */
+export interface NewCaseEvent {
+  type: string;
+  data?: Record<string, unknown>;
+}
+
+/** Everything a new case writes, in one transaction with its reference. */
+export interface NewCaseRecord {
+  now: Date;
+  /** The bank's time zone: the reference's day. */
+  timeZone: string;
+  /** The case's columns, all but `id` and `reference`. */
+  data: Omit<Prisma.CaseUncheckedCreateInput, 'id' | 'reference' | 'amount'> & { amount: number | null };
+  events: NewCaseEvent[];
+  /** Name and phone the customer gave, kept on the customer too. */
+  customerUpdate: { customerId: string; name?: string; phone?: string } | null;
+  /** The conversation's transcript and evidence so far are attached to the case. */
+  conversationKey: string | null;
+}
+
+/** Writes new cases: a port so the embedded database can take a faster path than Prisma. */
+export interface CaseWriter {
+  /** Complete cases of the customer about `business` since `since` (the repeat rule). */
+  countRecent(q: { customerId: string; business: string; since: Date }): Promise<number>;
+  /** Takes the next reference and writes the case, its events, customer and attachments. */
+  insert(rec: NewCaseRecord): Promise<{ id: string; reference: string }>;
 }
 
 export interface CreatedCase {
@@ -46,64 +76,20 @@ export interface CreatedCase {
  */
 export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): Promise<CreatedCase> {
   const { answers, now } = input;
-  const { db, classifier, policy } = deps;
+  const { classifier, policy } = deps;
+  const writer = deps.writer ?? createPrismaCaseWriter(deps.db);
   const ctx = { now, timeZone: policy.timeZone };
   let classification = applyCustomerAnswers(await classifier.classify(answers.description, ctx), answers);
   const since = new Date(now.getTime() - REPEAT_WINDOW_DAYS * 86_400_000);
-  const earlier = await db.case.count({
-    where: { customerId: input.customerId, business: classification.business, createdAt: { gte: since }, incomplete: false },
-  });
+  const earlier = await writer.countRecent({ customerId: input.customerId, business: classification.business, since });
   if (earlier > 0) {
     classification = applyCustomerAnswers(await classifier.classify(answers.description, { ...ctx, repeat: true }), answers);
   }
   const deadlines = computeDeadlines({ receivedAt: now, severity: classification.severity, business: classification.business, policy });
 
-  return db.$transaction(async (tx: Prisma.TransactionClient) => {
-    const reference = await allocateReference(tx, { now, timeZone: policy.timeZone });
-    const created = await tx.case.create({
-      data: {
-        reference,
-        receivedAt: now,
-        createdAt: now,
-        customerId: input.customerId,
-        channelAccountId: input.channelAccountId,
-        conversationKey: input.conversationKey,
-        intakeChannel: input.intakeChannel,
-        language: input.language,
-        severity: classification.severity,
-        business: classification.business,
-        cause: classification.cause,
-        channel: classification.channel,
-        flags: JSON.stringify(classification.flags),
-        amount: classification.amount?.value ?? null,
-        currency: classification.amount?.currency ?? null,
-        occurredOn: classification.occurredOn,
-        description: answers.description,
-        desiredResolution: answers.desiredResolution ?? null,
-        customerName: answers.name ?? null,
-        customerPhone: answers.phone ?? null,
-        classification: JSON.stringify({
-          reasons: classification.reasons,
-          confidence: classification.confidence,
-          cardTail: classification.cardTail,
-          rulesOpinion: (classification as { rulesOpinion?: unknown }).rulesOpinion ?? null,
-          llmOpinion: (classification as { llmOpinion?: unknown }).llmOpinion ?? null,
-        }),
-        classificationSource: classification.source,
-        summary: classification.summary ?? null,
-        incomplete: input.incomplete,
-        humanRequested: input.humanRequested,
-        firstResponseDueAt: deadlines.firstResponseDueAt,
-        regulatoryProfile: deadlines.regulatoryProfile,
-        regulatoryDueAt: deadlines.regulatoryDueAt,
-      },
-      select: { id: true, reference: true },
-    });
-    await recordEvent(tx, {
-      caseId: created.id,
+  const events: NewCaseEvent[] = [
+    {
       type: 'created',
-      actor: { type: 'customer' },
-      at: now,
       data: {
         severity: classification.severity,
         business: classification.business,
@@ -114,27 +100,84 @@ export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): 
         regulatoryTrack: deadlines.regulatoryTrack,
         source: classification.source,
       },
-    });
-    if (input.humanRequested) await recordEvent(tx, { caseId: created.id, type: 'human_requested', actor: { type: 'customer' }, at: now });
-    if (answers.name || answers.phone) {
-      await tx.customer.update({
-        where: { id: input.customerId },
-        data: { ...(answers.name ? { name: answers.name } : {}), ...(answers.phone ? { phone: answers.phone } : {}) },
-      });
-    }
-    if (input.conversationKey) {
-      await tx.transcriptMessage.updateMany({ where: { conversationKey: input.conversationKey, caseId: null }, data: { caseId: created.id } });
-      await tx.evidence.updateMany({ where: { conversationKey: input.conversationKey, caseId: null }, data: { caseId: created.id } });
-    }
-    return {
-      id: created.id,
-      reference: created.reference,
+    },
+  ];
+  if (input.humanRequested) events.push({ type: 'human_requested' });
+  const created = await writer.insert({
+    now,
+    timeZone: policy.timeZone,
+    conversationKey: input.conversationKey,
+    customerUpdate: answers.name || answers.phone ? { customerId: input.customerId, name: answers.name, phone: answers.phone } : null,
+    events,
+    data: {
+      receivedAt: now,
+      createdAt: now,
+      customerId: input.customerId,
+      channelAccountId: input.channelAccountId,
+      conversationKey: input.conversationKey,
+      intakeChannel: input.intakeChannel,
+      language: input.language,
       severity: classification.severity,
       business: classification.business,
       cause: classification.cause,
-      flags: classification.flags,
+      channel: classification.channel,
+      flags: JSON.stringify(classification.flags),
+      amount: classification.amount?.value ?? null,
+      currency: classification.amount?.currency ?? null,
+      occurredOn: classification.occurredOn,
+      description: answers.description,
+      desiredResolution: answers.desiredResolution ?? null,
+      customerName: answers.name ?? null,
+      customerPhone: answers.phone ?? null,
+      classification: JSON.stringify({
+        reasons: classification.reasons,
+        confidence: classification.confidence,
+        cardTail: classification.cardTail,
+        rulesOpinion: (classification as { rulesOpinion?: unknown }).rulesOpinion ?? null,
+        llmOpinion: (classification as { llmOpinion?: unknown }).llmOpinion ?? null,
+      }),
+      classificationSource: classification.source,
+      summary: classification.summary ?? null,
+      incomplete: input.incomplete,
+      humanRequested: input.humanRequested,
       firstResponseDueAt: deadlines.firstResponseDueAt,
+      regulatoryProfile: deadlines.regulatoryProfile,
       regulatoryDueAt: deadlines.regulatoryDueAt,
-    };
+    },
   });
+  return {
+    id: created.id,
+    reference: created.reference,
+    severity: classification.severity,
+    business: classification.business,
+    cause: classification.cause,
+    flags: classification.flags,
+    firstResponseDueAt: deadlines.firstResponseDueAt,
+    regulatoryDueAt: deadlines.regulatoryDueAt,
+  };
+}
+
+/**
+ * The case row and its first timeline events, written through Prisma in one transaction (works
+ * on every database; the embedded SQLite default uses src/db/sqlite-case-writer.ts).
+ */
+export function createPrismaCaseWriter(db: PrismaClient): CaseWriter {
+  return {
+    countRecent: ({ customerId, business, since }) => db.case.count({ where: { customerId, business, createdAt: { gte: since }, incomplete: false } }),
+    insert: (rec) =>
+      db.$transaction(async (tx: Prisma.TransactionClient) => {
+        const reference = await allocateReference(tx, { now: rec.now, timeZone: rec.timeZone });
+        const created = await tx.case.create({ data: { reference, ...rec.data }, select: { id: true, reference: true } });
+        for (const e of rec.events) await recordEvent(tx, { caseId: created.id, type: e.type, actor: { type: 'customer' }, at: rec.now, ...(e.data ? { data: e.data } : {}) });
+        if (rec.customerUpdate) {
+          const { customerId, name, phone } = rec.customerUpdate;
+          await tx.customer.update({ where: { id: customerId }, data: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } });
+        }
+        if (rec.conversationKey) {
+          await tx.transcriptMessage.updateMany({ where: { conversationKey: rec.conversationKey, caseId: null }, data: { caseId: created.id } });
+          await tx.evidence.updateMany({ where: { conversationKey: rec.conversationKey, caseId: null }, data: { caseId: created.id } });
+        }
+        return created;
+      }),
+  };
 }

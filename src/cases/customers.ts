@@ -14,6 +14,11 @@ export interface KnownAccount {
   customerId: string;
   /** A staff member is talking with the customer on this case; the bot stays quiet. */
   handoffCaseId: string | null;
+  /**
+   * Whether the customer has any case yet, when the store knows it cheaply: without one, nothing
+   * can be added to a case and no survey can be waiting, and the turn skips those lookups.
+   */
+  hasCases?: boolean;
 }
 
 const accountSelect = { id: true, customerId: true, handoffCaseId: true } as const;

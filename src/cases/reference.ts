@@ -4,9 +4,17 @@ type Tx = Prisma.TransactionClient;
 
 /** Calendar date (YYYYMMDD) of an instant in the bank's time zone. */
 export function bankDay(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(at);
+  const parts = dayFormat(timeZone).formatToParts(at);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
   return `${get('year')}${get('month')}${get('day')}`;
+}
+
+// Building an Intl.DateTimeFormat costs far more than using one; a bank has one time zone.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let f = dayFormats.get(timeZone);
+  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f;
 }
 
 /** `C-20261127-0042`; the sequence widens past 9999 rather than wrapping. */

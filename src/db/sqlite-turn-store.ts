@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
 import type { ChannelIdentity, KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { EvidenceInput, TurnStore } from '../dialogs/turn-store.js';
+import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
 
 /** A known conversation's `lastSeenAt` is refreshed at most this often (as touchChannelAccount). */
 const SEEN_RESOLUTION_MS = 60_000;
-/** How long a turn keeps retrying while another connection holds the write lock. */
-const BUSY_GIVE_UP_MS = 10_000;
-
-/** Prisma's SQLite driver adapter stores DateTime as ISO 8601 text with an explicit offset. */
-const sqlDate = (d: Date) => d.toISOString().replace('Z', '+00:00');
 
 interface AccountRow {
   id: string;
@@ -21,32 +16,14 @@ interface AccountRow {
   lastSeenAt: string;
 }
 
-export interface SqliteTurnStore extends TurnStore {
-  /** Closes the store's connection (at shutdown). */
-  dispose(): void;
-}
-
 /**
- * The turn's writes on the embedded SQLite file, on a connection of its own, as prepared
- * statements inside one synchronous transaction per call. Why not Prisma: a turn made ten Prisma
- * round trips, and Prisma's query compiler and driver adapter cost more CPU than everything
- * else in a turn together (docs/benchmarks.md). Here a turn's two transactions take a few tens
- * of microseconds.
- *
- * The rows are exactly those Prisma writes (same columns, dates as Prisma's SQLite adapter stores
- * them, random ids where Prisma would use a cuid), so every other module keeps reading them
- * through Prisma. A synchronous transaction never holds the write lock across an `await`, so it
- * never makes Prisma wait; when a Prisma transaction holds the lock, the call retries shortly
- * instead of blocking the event loop (Prisma's own transactions start IMMEDIATE, see
- * src/db/client.ts, so they never see this connection's writes mid-transaction).
+ * The turn's writes on the embedded SQLite file (src/db/sqlite-writer.ts): each of `open` and
+ * `close` is one synchronous transaction of prepared statements, where through Prisma a turn made
+ * about ten round trips. The rows are exactly those Prisma writes (same columns, dates as
+ * Prisma's SQLite adapter stores them, random ids where Prisma would use a cuid), so every other
+ * module keeps reading them through Prisma.
  */
-export function createSqliteTurnStore(filePath: string): SqliteTurnStore {
-  // timeout 0: a busy database answers at once and the caller retries asynchronously; a busy
-  // wait here would block the event loop, and with it the Prisma transaction holding the lock.
-  const db = new Database(filePath, { timeout: 0 });
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
-
+export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
   const q = {
     processed: db.prepare<[string], { key: string }>('SELECT "key" FROM "ProcessedUpdate" WHERE "key" = ?'),
     markProcessed: db.prepare('INSERT OR IGNORE INTO "ProcessedUpdate" ("key", "createdAt") VALUES (?, ?)'),
@@ -73,6 +50,7 @@ export function createSqliteTurnStore(filePath: string): SqliteTurnStore {
     state: db.prepare<[string], { state: string; version: number }>('SELECT "state", "version" FROM "DialogState" WHERE "conversationKey" = ?'),
     updateState: db.prepare('UPDATE "DialogState" SET "state" = ?, "version" = "version" + 1, "updatedAt" = ? WHERE "conversationKey" = ? AND "version" = ?'),
     insertState: db.prepare('INSERT OR IGNORE INTO "DialogState" ("conversationKey", "state", "version", "updatedAt") VALUES (?, ?, 1, ?)'),
+    hasCases: db.prepare<[string], { one: number }>('SELECT 1 AS "one" FROM "Case" WHERE "customerId" = ? LIMIT 1'),
     caseId: db.prepare<[string], { id: string }>('SELECT "id" FROM "Case" WHERE "reference" = ?'),
     attachOrphanEvidence: db.prepare('UPDATE "Evidence" SET "caseId" = ? WHERE "conversationKey" = ? AND "caseId" IS NULL'),
   };
@@ -81,22 +59,24 @@ export function createSqliteTurnStore(filePath: string): SqliteTurnStore {
   function touchAccount(who: ChannelIdentity): KnownAccount {
     const ref = JSON.stringify(who.conversationRef ?? {});
     const now = sqlDate(who.now);
+    // createdAt and updatedAt are the wall clock, as Prisma's defaults and @updatedAt set them.
+    const wall = sqlDate(new Date());
     const existing = q.accountByKey.get(who.conversationKey);
     if (existing) {
       const stale = existing.conversationRef !== ref || !existing.reachable || who.now.getTime() - Date.parse(existing.lastSeenAt) > SEEN_RESOLUTION_MS;
-      if (stale) q.refreshAccount.run(who.conversationKey, ref, now, now, existing.id);
+      if (stale) q.refreshAccount.run(who.conversationKey, ref, now, wall, existing.id);
       return { accountId: existing.id, customerId: existing.customerId, handoffCaseId: existing.handoffCaseId };
     }
     // Same user in a new conversation: the account (and its customer) moves to it.
     const sameUser = q.accountByUser.get(who.intakeChannel, who.externalUserId);
     if (sameUser) {
-      q.refreshAccount.run(who.conversationKey, ref, now, now, sameUser.id);
+      q.refreshAccount.run(who.conversationKey, ref, now, wall, sameUser.id);
       return { accountId: sameUser.id, customerId: sameUser.customerId, handoffCaseId: sameUser.handoffCaseId };
     }
     const customerId = randomUUID();
     const accountId = randomUUID();
-    q.insertCustomer.run(customerId, now, now, who.language ?? 'zh');
-    q.insertAccount.run(accountId, now, now, customerId, who.intakeChannel, who.externalUserId, who.conversationKey, ref, now);
+    q.insertCustomer.run(customerId, wall, wall, who.language ?? 'zh');
+    q.insertAccount.run(accountId, wall, wall, customerId, who.intakeChannel, who.externalUserId, who.conversationKey, ref, now);
     return { accountId, customerId, handoffCaseId: null };
   }
 
@@ -124,20 +104,6 @@ export function createSqliteTurnStore(filePath: string): SqliteTurnStore {
     }
   }
 
-  /** Runs `work` as one IMMEDIATE transaction, retrying while another connection writes. */
-  async function write<T>(work: () => T): Promise<T> {
-    const tx = db.transaction(work);
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return tx.immediate();
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started > BUSY_GIVE_UP_MS) throw e;
-        await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 20)));
-      }
-    }
-  }
-
   return {
     open({ dedupeKey, identity, inbound, attachments, now }) {
       return write(() => {
@@ -154,17 +120,18 @@ export function createSqliteTurnStore(filePath: string): SqliteTurnStore {
           return { kind: 'relayed' as const, account };
         }
         const row = q.state.get(key);
-        return { kind: 'dialog' as const, account, state: row ? { json: row.state || null, version: row.version } : { json: null, version: 0 } };
+        return { kind: 'dialog' as const, account: { ...account, hasCases: Boolean(q.hasCases.get(account.customerId)) }, state: row ? { json: row.state || null, version: row.version } : { json: null, version: 0 } };
       });
     },
 
     close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, caseReference, now }) {
       return write(() => {
         const at = sqlDate(now);
+        const wall = sqlDate(new Date());
         let saved = true;
         if (state) {
-          saved = q.updateState.run(state.json, at, conversationKey, state.expectedVersion).changes === 1;
-          if (!saved && state.expectedVersion === 0) saved = q.insertState.run(conversationKey, state.json, at).changes === 1;
+          saved = q.updateState.run(state.json, wall, conversationKey, state.expectedVersion).changes === 1;
+          if (!saved && state.expectedVersion === 0) saved = q.insertState.run(conversationKey, state.json, wall).changes === 1;
         }
         if (dedupeKey) q.markProcessed.run(dedupeKey, at);
         if (attachOrphanEvidenceTo) {
@@ -175,10 +142,6 @@ export function createSqliteTurnStore(filePath: string): SqliteTurnStore {
         insertTranscript(replyCase ? replies.map((r) => ({ ...r, caseId: r.caseId ?? replyCase })) : replies);
         return { saved };
       });
-    },
-
-    dispose() {
-      db.close();
     },
   };
 }

@@ -41,24 +41,38 @@ export function detectLanguage(text: string | undefined, locale?: string): Lang 
   return locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('zh') ? 'zh' : 'zh';
 }
 
+// Intl formatters are costly to build and cheap to use: every turn formats dates or money, so
+// each distinct formatter is built once (the keys are few: two languages, one bank time zone).
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, build: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) {
+    if (formatters.size >= 64) formatters.clear(); // currencies come from text: keep it bounded
+    formatters.set(key, (f = build()));
+  }
+  return f;
+}
+
 /** A date and time the customer reads, in the bank's time zone. */
 export function formatDateTime(lang: Lang, at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: lang === 'zh' ? 'long' : 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(at);
+  return cached(`dt|${lang}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: lang === 'zh' ? 'long' : 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }),
+  ).format(at);
 }
 
 /** A calendar date (YYYY-MM-DD) shown to the customer. */
 export function formatDay(lang: Lang, isoDay: string): string {
   const [y, m, d] = isoDay.split('-').map(Number);
   if (!y || !m || !d) return isoDay;
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
+  return cached(`day|${lang}`, () => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' })).format(
     new Date(Date.UTC(y, m - 1, d)),
   );
 }
@@ -68,10 +82,10 @@ export function formatMoney(lang: Lang, value: number, currency: string | null |
   const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
   if (currency) {
     try {
-      return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(value);
+      return cached(`cur|${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency })).format(value);
     } catch {
       // not an ISO code: fall through to the plain number
     }
   }
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+  return cached(`num|${locale}`, () => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 })).format(value);
 }

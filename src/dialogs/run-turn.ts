@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Classifier } from '../cases/classification/types.js';
 import { recordEvent } from '../cases/case-events.js';
 import type { ComplaintPolicy } from '../cases/clocks/index.js';
-import { createCase, type CreatedCase } from '../cases/create-case.js';
+import { createCase, type CaseWriter, type CreatedCase } from '../cases/create-case.js';
 import type { KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import { step } from './conversation.js';
@@ -32,6 +32,8 @@ export interface TurnRunnerDeps {
   db: PrismaClient;
   /** The turn's own writes; Prisma's when not given (src/dialogs/turn-store.ts). */
   store?: TurnStore;
+  /** Where new cases are written; Prisma's when not given (src/cases/create-case.ts). */
+  caseWriter?: CaseWriter;
   classifier: Classifier;
   policy: ComplaintPolicy;
   bank: { name?: string; hotline?: string };
@@ -118,7 +120,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const { state, reset } = parseState(stored.json);
     if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
     // Add information to an open case: only between dialogs, never a button or command
-    if (deps.caseInbox && !state.intake && !state.pending && !input.action && !detectInterruption(input)) {
+    if (deps.caseInbox && account.hasCases !== false && !state.intake && !state.pending && !input.action && !detectInterruption(input)) {
       const filed = await deps.caseInbox({
         customerId: account.customerId,
         channelAccountId: account.accountId,
@@ -160,6 +162,12 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     return { replies: result.replies };
   }
 
+  function surveyPort(account: KnownAccount, now: Date): SurveyPort {
+    const port = deps.surveys!({ customerId: account.customerId, accountId: account.accountId }, now);
+    // Surveys follow resolved cases: a customer without a case has none waiting.
+    return account.hasCases === false ? { ...port, awaiting: async () => null } : port;
+  }
+
   function dialogDeps(now: Date, account: KnownAccount, input: InboundMessage, created: CreatedCase[]): DialogDeps {
     return {
       now,
@@ -168,7 +176,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       detectFraud: deps.detectFraud,
       extractAmount: deps.extractAmount,
       extractOccurredOn: deps.extractOccurredOn,
-      ...(deps.surveys ? { surveys: deps.surveys({ customerId: account.customerId, accountId: account.accountId }, now) } : {}), // survey
+      ...(deps.surveys ? { surveys: surveyPort(account, now) } : {}), // survey
       cases: {
         async submit(sub) {
           const c = await createCase(
@@ -183,7 +191,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
               humanRequested: sub.humanRequested,
               now,
             },
-            { db, classifier: deps.classifier, policy: deps.policy },
+            { db, classifier: deps.classifier, policy: deps.policy, ...(deps.caseWriter ? { writer: deps.caseWriter } : {}) },
           );
           created.push(c);
           return c;

@@ -1,0 +1,66 @@
+import Database from 'better-sqlite3';
+
+/** How long a write keeps retrying while another connection holds the write lock. */
+const BUSY_GIVE_UP_MS = 10_000;
+
+/** Prisma's SQLite driver adapter stores DateTime as ISO 8601 text with an explicit offset. */
+export const sqlDate = (d: Date) => d.toISOString().replace('Z', '+00:00');
+
+export interface SqliteWriter {
+  db: Database.Database;
+  /**
+   * Runs `work` as one IMMEDIATE transaction, retrying shortly while another connection holds
+   * the write lock. `durable` syncs this commit to disk (a case, whose reference the customer
+   * is told); other commits survive a crash of the process but not a power cut.
+   */
+  write<T>(work: () => T, opts?: { durable?: boolean }): Promise<T>;
+  close(): void;
+}
+
+/**
+ * A second connection to the embedded SQLite file, for the hot paths that bypass Prisma (the
+ * customer's turn, filing a case): prepared statements in synchronous transactions, a few tens of
+ * microseconds each, where Prisma's query compiler and driver adapter cost about a millisecond
+ * per statement (docs/benchmarks.md).
+ *
+ * A synchronous transaction never holds the write lock across an `await`, so it never makes
+ * Prisma wait; when a Prisma transaction holds the lock, the write retries a moment later instead
+ * of blocking the event loop (which would also block the Prisma transaction it waits for).
+ * Prisma's own transactions start IMMEDIATE (src/db/client.ts), so they never see this
+ * connection's commits half-way.
+ */
+export function openSqliteWriter(filePath: string): SqliteWriter {
+  // timeout 0: a busy database answers at once and `write` retries asynchronously.
+  const db = new Database(filePath, { timeout: 0 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  // Durability, decided: ordinary commits are not fsynced (WAL + NORMAL: they survive a crash or
+  // kill -9 of the process, not a power cut), which takes ~0.25 ms of blocked event loop off
+  // every commit on this kind of disk. Durable commits (a new case) sync the write-ahead log,
+  // which persists every commit before them too: a reference told to a customer is always on
+  // disk; at worst a power cut loses dialog answers given since the last case was filed, and the
+  // customer is asked again.
+  db.pragma('synchronous = NORMAL');
+
+  return {
+    db,
+    async write(work, opts = {}) {
+      const tx = db.transaction(work);
+      const started = Date.now();
+      for (let attempt = 0; ; attempt++) {
+        if (opts.durable) db.pragma('synchronous = FULL');
+        try {
+          return tx.immediate();
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started > BUSY_GIVE_UP_MS) throw e;
+        } finally {
+          if (opts.durable) db.pragma('synchronous = NORMAL');
+        }
+        await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 20)));
+      }
+    },
+    close() {
+      db.close();
+    },
+  };
+}
