@@ -1,4 +1,4 @@
-import type { Prisma, PrismaClient } from '@prisma/client';
+import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { maskName, maskPhone } from '../reveal-customer-contact.js';
 import { ZBusiness, ZCaseStatus, ZCause, ZChannel, ZSeverity } from '../taxonomy.js';
@@ -52,7 +52,21 @@ type CaseRow = Prisma.CaseGetPayload<{ select: typeof caseListSelect }>;
 
 const OPEN = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
 
-/** The Prisma filter for a queue query; `now` decides what is overdue. */
+/**
+ * A search for one whole reference (`C-20261127-0042`, any case) is answered from the reference
+ * index: references are upper case and only ever continue with more digits, so "contains" is
+ * "starts with", a range the unique index serves. Anything else is a substring search, which
+ * reads every reference.
+ */
+const WHOLE_REFERENCE = /^C-\d{8}-\d{4,}$/i;
+function referenceSearch(q: string): { from: string; to: string; like: string } | { like: string } {
+  if (!WHOLE_REFERENCE.test(q)) return { like: `%${q}%` };
+  const ref = q.toUpperCase();
+  // Digits sort before "A" in every collation, so [ref, ref + "A") holds exactly ref and its longer forms.
+  return { from: ref, to: `${ref}A`, like: `${ref}%` };
+}
+
+/** The Prisma filter for a queue query; `now` decides what is overdue. Keep in step with caseWhereSql. */
 export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [];
   if (f.status) and.push({ status: { in: f.status } });
@@ -62,7 +76,11 @@ export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
   if (f.channel) and.push({ channel: { in: f.channel } });
   if (f.intakeChannel) and.push({ intakeChannel: { in: f.intakeChannel } });
   if (f.assignee) and.push({ assigneeId: f.assignee === 'none' ? null : f.assignee });
-  if (f.q) and.push({ reference: { contains: f.q } });
+  if (f.q) {
+    const s = referenceSearch(f.q);
+    if ('from' in s) and.push({ reference: { gte: s.from, lt: s.to, startsWith: s.from } });
+    else and.push({ reference: { contains: f.q } });
+  }
   if (f.overdue === true) {
     and.push({
       status: { in: OPEN },
@@ -72,30 +90,81 @@ export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
   return and.length ? { AND: and } : {};
 }
 
+/**
+ * The same filter as caseWhere, as SQL for the capped count (valid on SQLite and PostgreSQL:
+ * quoted identifiers, parameters only). Prisma's `count({ take })` adds `ORDER BY id` to its
+ * subquery, which makes the database sort every match before counting; without an order the
+ * count stops after COUNT_CAP index entries. A test checks both filters agree.
+ */
+export function caseWhereSql(f: TCaseFilter, now: Date): Prisma.Sql {
+  const and: Prisma.Sql[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (values) and.push(Prisma.sql`${Prisma.raw(`"${column}"`)} IN (${Prisma.join(values)})`);
+  };
+  inList('status', f.status);
+  inList('severity', f.severity);
+  inList('business', f.business);
+  inList('cause', f.cause);
+  inList('channel', f.channel);
+  inList('intakeChannel', f.intakeChannel);
+  if (f.assignee) and.push(f.assignee === 'none' ? Prisma.sql`"assigneeId" IS NULL` : Prisma.sql`"assigneeId" = ${f.assignee}`);
+  if (f.q) {
+    const s = referenceSearch(f.q);
+    if ('from' in s) and.push(Prisma.sql`"reference" >= ${s.from} AND "reference" < ${s.to} AND "reference" LIKE ${s.like}`);
+    else and.push(Prisma.sql`"reference" LIKE ${s.like}`);
+  }
+  if (f.overdue === true) {
+    and.push(
+      Prisma.sql`"status" IN (${Prisma.join(OPEN)}) AND ("regulatoryDueAt" < ${now} OR ("firstResponseAt" IS NULL AND "firstResponseDueAt" < ${now}))`,
+    );
+  }
+  return and.length ? Prisma.join(and, ' AND ') : Prisma.sql`1 = 1`;
+}
+
 /** Plain JSON for the API: flags parsed, money as a number. */
 export function caseToJson(c: CaseRow) {
   return { ...c, flags: JSON.parse(c.flags) as string[], amount: c.amount === null ? null : Number(c.amount) };
 }
 
 /**
- * One page of the queue, most urgent first: open before closed, then severity (P1 first), then
- * the nearest first-response deadline, then newest.
+ * One page of the queue in QUEUE_ORDER, with the (capped) count. Used by the API and the console.
+ * The page is read in two steps: the ids of the page first, which the queue indexes answer
+ * without touching the table even where the database has to sort (a filter on several values,
+ * e.g. three statuses: each value is its own ordered run of the index), then the 50 cases by id.
+ * Read in one step, every row skipped or sorted on the way to a deep page is fetched in full.
  */
-export async function listCases(db: PrismaClient, f: TCaseFilter, now: Date) {
+export async function readQueue(db: PrismaClient, f: TCaseFilter, now: Date) {
   const where = caseWhere(f, now);
-  const [counted, rows] = await Promise.all([
-    countCases(db, where, f),
-    db.case.findMany({ where, select: caseListSelect, orderBy: QUEUE_ORDER, skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
+  const [counted, ids] = await Promise.all([
+    countCases(db, f, now),
+    db.case.findMany({ where, select: { id: true }, orderBy: QUEUE_ORDER, skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
   ]);
-  return { items: rows.map(caseToJson), ...counted, page: f.page, pageSize: f.pageSize };
+  const found = ids.length ? await db.case.findMany({ where: { id: { in: ids.map((r) => r.id) } }, select: { ...caseListSelect, id: true } }) : [];
+  const byId = new Map(found.map(({ id, ...c }) => [id, c]));
+  // A case deleted between the two reads (customer data erasure) is simply left out.
+  const rows = ids.flatMap((r) => byId.get(r.id) ?? []);
+  return { rows, ...counted };
+}
+
+/** One page of the queue for the API: most urgent first (QUEUE_ORDER). */
+export async function listCases(db: PrismaClient, f: TCaseFilter, now: Date) {
+  const { rows, total, totalExact } = await readQueue(db, f, now);
+  return { items: rows.map(caseToJson), total, totalExact, page: f.page, pageSize: f.pageSize };
 }
 
 /**
  * The queue's urgency order: severity (P1 first), the nearest first-response deadline, newest
- * first. The (severity, firstResponseDueAt, createdAt) index serves it, so a page never sorts
- * the table.
+ * first, and the id so that equal cases keep their place between pages. The migrations'
+ * `…_queue_idx` indexes end in these columns, after the filtered column(s) — (status), (business,
+ * cause), (cause), (assigneeId), (channel), (intakeChannel), or none — so a page is read from an
+ * index instead of sorting the matching cases.
  */
-export const QUEUE_ORDER = [{ severity: 'asc' }, { firstResponseDueAt: 'asc' }, { createdAt: 'desc' }] satisfies Prisma.CaseOrderByWithRelationInput[];
+export const QUEUE_ORDER = [
+  { severity: 'asc' },
+  { firstResponseDueAt: 'asc' },
+  { createdAt: 'desc' },
+  { id: 'asc' },
+] satisfies Prisma.CaseOrderByWithRelationInput[];
 
 /** Beyond this many matches the queue says "10000+" rather than counting every row. */
 export const COUNT_CAP = 10_000;
@@ -105,9 +174,12 @@ export const COUNT_CAP = 10_000;
  * page asked for), a lower bound (`totalExact: false`) above it. An exact count of a million
  * rows costs more than the page itself.
  */
-export async function countCases(db: PrismaClient, where: Prisma.CaseWhereInput, f: Pick<TCaseFilter, 'page' | 'pageSize'>) {
+export async function countCases(db: PrismaClient, f: TCaseFilter, now: Date) {
   const cap = Math.max(COUNT_CAP, f.page * f.pageSize + 1);
-  const total = await db.case.count({ where, take: cap });
+  const [row] = await db.$queryRaw<{ n: number | bigint }[]>(
+    Prisma.sql`SELECT COUNT(*) AS "n" FROM (SELECT 1 FROM "Case" WHERE ${caseWhereSql(f, now)} LIMIT ${cap}) AS "capped"`,
+  );
+  const total = Number(row?.n ?? 0);
   return { total, totalExact: total < cap };
 }
 

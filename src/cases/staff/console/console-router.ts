@@ -11,7 +11,7 @@ import { maskName, maskPhone } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, deleteSession, principalForSession, revokeStaffToken, verifyLogin } from '../accounts.js';
-import { caseListSelect, caseToJson, caseWhere, countCases, QUEUE_ORDER, ZCaseFilter } from '../case-queries.js';
+import { caseToJson, readQueue, ZCaseFilter } from '../case-queries.js';
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
@@ -173,10 +173,8 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     if (!parsed.success) return send(res, errorPage({ viewer, status: 400, message: `Bad filter: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` }), 400);
     const f = parsed.data;
     const now = clock();
-    const where = caseWhere(f, now);
-    const [{ total, totalExact }, rows, staff, unread] = await Promise.all([
-      countCases(db, where, f),
-      db.case.findMany({ where, select: caseListSelect, orderBy: QUEUE_ORDER, skip: (f.page - 1) * f.pageSize, take: f.pageSize }),
+    const [{ rows, total, totalExact }, staff, unread] = await Promise.all([
+      readQueue(db, f, now),
       staffList(),
       unreadCount(),
     ]);
