@@ -106,7 +106,7 @@ describe.skipIf(onPostgres)('the SQLite fast path', () => {
     const s = await rowsOf(viaSqlite.key, viaSqlite.created.id, viaSqlite.account.customerId);
     expect(s).toEqual(p);
     expect(s.case.amount).toBe('5000');
-    expect(s.transcript.map((m) => m.text)).toEqual(['Someone took 5000 yuan from my card', 'first reply', 'second reply', 'yesterday']);
+    expect(s.transcript.map((m) => (m as { text?: unknown }).text)).toEqual(['Someone took 5000 yuan from my card', 'first reply', 'second reply', 'yesterday']);
     expect(s.transcript.every((m) => m.caseId)).toBe(true);
   });
 
