@@ -85,7 +85,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const db = await openDatabase(config.DATABASE_URL);
   // Embedded SQLite: the customer's turns and new cases write through a fast connection of their
   // own (src/db/sqlite-writer.ts); on PostgreSQL they go through Prisma.
-  const fastWriter = databaseKind(config.DATABASE_URL) === 'sqlite' ? openSqliteWriter(sqliteFilePath(config.DATABASE_URL)) : undefined;
+  const fastWriter =
+    databaseKind(config.DATABASE_URL) === 'sqlite'
+      ? openSqliteWriter(sqliteFilePath(config.DATABASE_URL), { onCheckpointError: (message) => log.error({ err: { message } }, 'WAL checkpoint failed') })
+      : undefined;
+  // Prisma's connection leaves checkpoints to the fast path's worker too (src/db/sqlite-checkpointer.ts).
+  if (fastWriter) await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
   const metrics = createMetrics();
   const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
   const messenger = createCustomerMessenger();
@@ -296,7 +301,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         webchat.close(); // web chat: open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
-        fastWriter?.close();
+        await fastWriter?.close();
         await db.$disconnect();
       })();
       return stopping;

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import Database from 'better-sqlite3';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 
 /** How long a write keeps retrying while another connection holds the write lock. */
 const BUSY_GIVE_UP_MS = 10_000;
@@ -15,7 +16,7 @@ export interface SqliteWriter {
    * the customer is told); other commits survive a crash of the process but not a power cut.
    */
   write<T>(work: () => T, opts?: { durable?: boolean }): Promise<T>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -30,7 +31,7 @@ export interface SqliteWriter {
  * Prisma's own transactions start IMMEDIATE (src/db/client.ts), so they never see this
  * connection's commits half-way.
  */
-export function openSqliteWriter(filePath: string): SqliteWriter {
+export function openSqliteWriter(filePath: string, opts: { onCheckpointError?: (message: string) => void } = {}): SqliteWriter {
   // timeout 0: a busy database answers at once and `write` retries asynchronously.
   const db = new Database(filePath, { timeout: 0 });
   db.pragma('journal_mode = WAL');
@@ -44,6 +45,9 @@ export function openSqliteWriter(filePath: string): SqliteWriter {
   // given since the last case was filed, and the customer is asked again.
   db.pragma('synchronous = NORMAL');
   const syncLog = groupSync(`${filePath}-wal`);
+  // Checkpoints happen on a worker thread, not inside a customer's commit (sqlite-checkpointer.ts).
+  db.pragma('wal_autocheckpoint = 0');
+  const checkpointer = startCheckpointer(filePath, opts.onCheckpointError ?? (() => undefined));
 
   return {
     db,
@@ -61,7 +65,8 @@ export function openSqliteWriter(filePath: string): SqliteWriter {
         await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 20)));
       }
     },
-    close() {
+    async close() {
+      await checkpointer.close();
       db.close();
     },
   };

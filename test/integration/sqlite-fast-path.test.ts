@@ -27,7 +27,7 @@ beforeAll(async () => {
   writer = openSqliteWriter(opened.file);
 });
 afterAll(async () => {
-  writer?.close();
+  await writer?.close();
   await db?.$disconnect();
 });
 
@@ -133,5 +133,30 @@ describe.skipIf(onPostgres)('the SQLite fast path', () => {
     await held;
     expect(opened.kind).toBe('dialog');
     expect(await db.processedUpdate.findUnique({ where: { key: 'held-by-prisma' } })).not.toBeNull();
+  });
+});
+
+describe.skipIf(onPostgres)('WAL checkpoints on a worker thread', () => {
+  it('keep the write-ahead log from growing while the writers never checkpoint themselves', async () => {
+    const opened = await openTestDatabase('cd-ckpt-');
+    const w = openSqliteWriter(opened.file);
+    try {
+      expect(w.db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      const store = createSqliteTurnStore(w);
+      const walPages = () => (w.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+      for (let i = 0; i < 300; i++) {
+        const key = `test:ckpt-${i}`;
+        const identity = { intakeChannel: 'test', externalUserId: `ckpt-${i}`, conversationKey: key, conversationRef: {}, now };
+        await store.open({ dedupeKey: null, identity, inbound: { conversationKey: key, direction: 'in', author: 'customer', text: 'hello '.repeat(50), at: now }, attachments: [], now });
+      }
+      // Give the worker (every 250 ms) time to copy the log back and let it restart.
+      await new Promise((r) => setTimeout(r, 700));
+      const key = 'test:ckpt-after';
+      await store.open({ dedupeKey: null, identity: { intakeChannel: 'test', externalUserId: 'after', conversationKey: key, conversationRef: {}, now }, inbound: { conversationKey: key, direction: 'in', author: 'customer', text: 'x', at: now }, attachments: [], now });
+      expect(walPages()).toBeLessThan(50);
+    } finally {
+      await w.close();
+      await opened.db.$disconnect();
+    }
   });
 });
