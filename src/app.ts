@@ -26,6 +26,9 @@ import { staffOpenApiDocument } from './cases/staff/openapi.js';
 import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
 import { databaseKind, openDatabase, sqliteFilePath } from './db/client.js';
+import { createPgCaseWriter } from './db/pg-case-writer.js';
+import { openPgPool } from './db/pg-pool.js';
+import { createPgTurnStore } from './db/pg-turn-store.js';
 import { createSqliteCaseWriter } from './db/sqlite-case-writer.js';
 import { createSqliteTurnStore } from './db/sqlite-turn-store.js';
 import { openSqliteWriter } from './db/sqlite-writer.js';
@@ -84,13 +87,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const policy = loadPolicy(config.COMPLAINT_POLICY, { timeZone: config.BANK_TIMEZONE });
   const db = await openDatabase(config.DATABASE_URL);
   // Embedded SQLite: the customer's turns and new cases write through a fast connection of their
-  // own (src/db/sqlite-writer.ts); on PostgreSQL they go through Prisma.
+  // own (src/db/sqlite-writer.ts); on PostgreSQL through a `pg` pool of their own (src/db/pg-*.ts).
   const fastWriter =
     databaseKind(config.DATABASE_URL) === 'sqlite'
       ? openSqliteWriter(sqliteFilePath(config.DATABASE_URL), { onCheckpointError: (message) => log.error({ err: { message } }, 'WAL checkpoint failed') })
       : undefined;
   // Prisma's connection leaves checkpoints to the fast path's worker too (src/db/sqlite-checkpointer.ts).
   if (fastWriter) await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
+  const pgPool = databaseKind(config.DATABASE_URL) === 'postgresql' ? openPgPool(config.DATABASE_URL) : undefined;
   const metrics = createMetrics();
   const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
   const messenger = createCustomerMessenger();
@@ -115,6 +119,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
     ...(fastWriter ? { store: createSqliteTurnStore(fastWriter), caseWriter: createSqliteCaseWriter(fastWriter) } : {}),
+    ...(pgPool ? { store: createPgTurnStore(pgPool), caseWriter: createPgCaseWriter(pgPool) } : {}),
     sharedDatabase: !config.DATABASE_URL.startsWith('file:'),
     classifier,
     policy,
@@ -302,6 +307,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
         await fastWriter?.close();
+        await pgPool?.end();
         await db.$disconnect();
       })();
       return stopping;

@@ -13,7 +13,7 @@ import type { DialogDeps, FraudSignal, SurveyPort } from './deps.js';
 import { parseState } from './state.js';
 import { createPrismaLease } from './state-store.js';
 import { createPrismaTurnStore } from './prisma-turn-store.js';
-import type { TurnStore } from './turn-store.js';
+import type { TurnLease, TurnStore } from './turn-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
 import type { ExtractedAmount } from '../cases/classification/types.js';
 // Add information to an open case
@@ -70,34 +70,51 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const { db, log } = deps;
   const clock = deps.clock ?? (() => new Date());
   const store = deps.store ?? createPrismaTurnStore(db);
-  const lease = createPrismaLease(db);
+  // A store with a lease of its own (PostgreSQL) takes it in the turn's first statement and gives
+  // it back in its last (src/dialogs/turn-store.ts TurnLease): two round trips fewer per turn.
+  const lease = store.lease ?? createPrismaLease(db);
   const owner = `turn-${randomUUID()}`;
   const serialised = createKeyedQueue();
+  const BUSY = Symbol('conversation busy');
 
-  async function withLease<T>(key: string, work: () => Promise<T>): Promise<T> {
+  async function withLease<T>(key: string, work: (held?: TurnLease) => Promise<T>): Promise<T> {
     const started = Date.now();
-    while (!(await lease.acquire(key, owner, clock(), LEASE_MS))) {
-      if (Date.now() - started > LEASE_WAIT_MS) throw Object.assign(new Error('conversation busy'), { code: 'conversation_busy' });
-      await new Promise((r) => setTimeout(r, 25));
+    const busy = () => Object.assign(new Error('conversation busy'), { code: 'conversation_busy' });
+    const held: TurnLease | undefined = store.lease ? { owner, ttlMs: LEASE_MS, held: false } : undefined;
+    if (!held) {
+      while (!(await lease.acquire(key, owner, clock(), LEASE_MS))) {
+        if (Date.now() - started > LEASE_WAIT_MS) throw busy();
+        await new Promise((r) => setTimeout(r, 25));
+      }
     }
     let renewing: Promise<unknown> = Promise.resolve();
     const renew = setInterval(() => {
       renewing = lease.renew(key, owner, clock(), LEASE_MS).catch(() => undefined);
     }, LEASE_MS / 3);
     try {
-      return await work();
+      for (;;) {
+        try {
+          return await work(held);
+        } catch (e) {
+          // Only the store's `open` throws BUSY, before it wrote anything: the turn starts again.
+          if (e !== BUSY) throw e;
+          if (Date.now() - started > LEASE_WAIT_MS) throw busy();
+        }
+        await new Promise((r) => setTimeout(r, 25));
+      }
     } finally {
       clearInterval(renew);
       await renewing;
-      await lease.release(key, owner);
+      if (!held || held.held) await lease.release(key, owner);
     }
   }
 
-  async function turn(input: InboundMessage): Promise<TurnResult> {
+  async function turn(input: InboundMessage, held?: TurnLease): Promise<TurnResult> {
     const now = clock();
     const key = input.conversationKey;
     const dedupeKey = input.updateId ? `${input.intakeChannel}:${input.updateId}` : null;
     const opened = await store.open({
+      ...(held ? { lease: held } : {}),
       dedupeKey,
       identity: {
         intakeChannel: input.intakeChannel,
@@ -110,6 +127,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       attachments: input.attachments ?? [],
       now,
     });
+    if (opened.kind === 'busy') throw BUSY;
     if (opened.kind === 'duplicate') {
       log.info({ conversationKey: key, updateId: input.updateId }, 'duplicate update ignored');
       return { replies: [], duplicate: true };
@@ -133,7 +151,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       if (filed) {
         const lang = state.lang ?? (filed.language === 'en' ? 'en' : 'zh');
         const reply: OutboundMessage = { text: t(lang, 'case_info_added', { reference: filed.reference }) };
-        await store.close({ conversationKey: key, dedupeKey, replies: [outboundEntry(key, reply, null, now)], caseReference: filed.reference, now });
+        await store.close({ conversationKey: key, dedupeKey, replies: [outboundEntry(key, reply, null, now)], caseReference: filed.reference, now, ...(held ? { lease: held } : {}) });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
         return { replies: [reply] };
       }
@@ -149,6 +167,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       attachOrphanEvidenceTo: !result.state.intake && result.state.lastCaseRef && input.attachments?.length ? result.state.lastCaseRef : undefined,
       replies: result.replies.map((r) => outboundEntry(key, r, caseId, now)),
       now,
+      ...(held ? { lease: held } : {}),
     });
     if (!saved) log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
     for (const c of created) {
@@ -223,7 +242,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     // One instance (SQLite) needs only the in-process queue; the database lease is what keeps
     // several instances (PostgreSQL) from advancing one conversation at once.
     handle: (input) =>
-      serialised(input.conversationKey, () => (deps.sharedDatabase ? withLease(input.conversationKey, () => turn(input)) : turn(input))),
+      serialised(input.conversationKey, () => (deps.sharedDatabase ? withLease(input.conversationKey, (held) => turn(input, held)) : turn(input))),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ChannelIdentity, KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
-import type { StoredState } from './state-store.js';
+import type { ConversationLease, StoredState } from './state-store.js';
 
 /** A file the customer sent with a message, kept as evidence. */
 export interface EvidenceInput {
@@ -20,17 +20,33 @@ export interface TurnOpening {
   inbound: TranscriptEntry;
   attachments: EvidenceInput[];
   now: Date;
+  /** Stores with a lease of their own (`TurnStore.lease`) take it in the same statement. */
+  lease?: TurnLease;
+}
+
+/**
+ * The conversation lease of one turn when the store takes it itself: `open` takes it with its
+ * first statement (or answers `busy`) and `close` gives it back with its own; `held` tells the
+ * turn runner whether it still has to give it back (a duplicate, a relayed message, a failure).
+ */
+export interface TurnLease {
+  owner: string;
+  ttlMs: number;
+  /** Set by the store. */
+  held: boolean;
 }
 
 /**
  * What a turn found when it opened:
  * - `duplicate`: this update was handled before; nothing was written.
+ * - `busy`: another instance holds the conversation's lease (only with `lease`); nothing was written.
  * - `relayed`: a staff member is talking with the customer (handoff); the message was filed on
  *   that case, its timeline noted it, and the update is marked handled — the bot says nothing.
  * - `dialog`: the message is stored; the dialog runs on `state`.
  */
 export type TurnStart =
   | { kind: 'duplicate' }
+  | { kind: 'busy' }
   | { kind: 'relayed'; account: KnownAccount }
   | { kind: 'dialog'; account: KnownAccount; state: StoredState };
 
@@ -45,6 +61,7 @@ export interface TurnClosing {
   replies: TranscriptEntry[];
   caseReference?: string;
   now: Date;
+  lease?: TurnLease;
 }
 
 /**
@@ -58,6 +75,11 @@ export interface TurnClosing {
  * SQLite (src/db/sqlite-turn-store.ts).
  */
 export interface TurnStore {
+  /**
+   * Present when the store takes the conversation lease inside `open` and `close` (PostgreSQL,
+   * src/db/pg-turn-store.ts): the turn runner then only renews it and gives back what is left.
+   */
+  lease?: ConversationLease;
   open(turn: TurnOpening): Promise<TurnStart>;
   /** False when the dialog state moved on since it was read (another instance's turn). */
   close(turn: TurnClosing): Promise<{ saved: boolean }>;
