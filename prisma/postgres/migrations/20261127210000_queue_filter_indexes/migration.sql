@@ -17,8 +17,9 @@ DROP INDEX "Case_intakeChannel_idx";
 -- DropIndex
 DROP INDEX "Case_assigneeId_idx";
 
--- DropIndex
-DROP INDEX "Case_severity_firstResponseDueAt_createdAt_idx";
+-- DropIndex (IF EXISTS: this index was added to the PostgreSQL init migration after that migration
+-- was first written, so a database created from the earlier init does not have it)
+DROP INDEX IF EXISTS "Case_severity_firstResponseDueAt_createdAt_idx";
 
 -- CreateIndex
 CREATE INDEX "Case_queue_idx" ON "Case"("severity", "firstResponseDueAt", "createdAt" DESC, "id", "status");
