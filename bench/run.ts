@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the load, latency and memory figures of issue 7, measured against the real
- * program in child processes (so the server's RSS is its own), next to a bare echo bot on the
- * same stack. Prints a report and appends it, dated, to docs/benchmarks.md.
+ * program, compiled and started as `npm start` starts it, in child processes (so the server's
+ * RSS is its own), next to a bare echo bot on the same stack. Prints a report and appends it,
+ * dated, to docs/benchmarks.md.
  *
  * Options (environment): BENCH_SECONDS (per throughput phase, default 20), BENCH_CONCURRENCY
  * (closed-loop customers, default 50), BENCH_CONVERSATIONS (the latency phase, default 200),
@@ -49,11 +50,25 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts the program (or the echo bot) in a child process and waits until it answers. */
+/**
+ * What `npm start` runs once dist/ is built: `node <V8 flags> dist/main.js`, read from
+ * package.json so the bench measures the program as production starts it.
+ */
+function productionArgs(): string[] {
+  const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  const m = /\bnode((?:\s+--\S+)*)\s+dist\/main\.js\b/.exec(start);
+  if (!m) throw new Error(`package.json "start" no longer ends in \`node … dist/main.js\`; update bench/run.ts: ${start}`);
+  return [...(m[1] ?? '').split(/\s+/).filter(Boolean), path.join(root, 'dist/main.js')];
+}
+
+/**
+ * Starts the program (as `npm start` does, compiled) or the echo bot (through tsx) in a child
+ * process and waits until it answers.
+ */
 async function startServer(kind: 'desk' | 'echo', env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const entry = kind === 'desk' ? path.join(root, 'src/main.ts') : path.join(root, 'bench/echo-server.ts');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), entry], {
+  const program = kind === 'desk' ? productionArgs() : ['--import', 'tsx', path.join(root, 'bench/echo-server.ts')];
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), ...program], {
     cwd: root,
     // Every simulated customer comes from 127.0.0.1: the per-address limit is off, as behind a
     // proxy that limits; the per-conversation turn limit stays (customers pause between turns).
@@ -147,6 +162,8 @@ const QUEUE_QUERIES = [
 ] as const;
 
 async function main() {
+  // The bench runs dist/ as `npm start` does: build it first when src/ changed since.
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
   const m = machine();
   out(`## ${m.date.slice(0, 10)} — commit ${m.commit}`);
   out();

@@ -17,8 +17,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The real program (`src/main.ts`, as `npm start` runs it) in a child process, for tests that
- * stop and restart it. Resolves once `/healthz` answers.
+ * The real program (`src/main.ts`, the program `npm start` runs compiled, here from the sources
+ * through tsx so tests need no build) in a child process, for tests that stop and restart it.
+ * Resolves once `/healthz` answers.
  */
 export async function startServerProcess(env: Record<string, string>) {
   const port = Number(env.PORT ?? (await freePort()));
