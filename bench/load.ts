@@ -112,6 +112,8 @@ export function sendTurn(baseUrl: string, conversationId: string, activityId: st
 export interface LoadResult {
   seconds: number;
   turns: number;
+  /** Turns answered with 200 over the whole run, warm-up included (for CPU per turn). */
+  allTurns: number;
   errors: number;
   intakes: number;
   cases: number;
@@ -145,6 +147,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const samples: number[] = [];
   const references = new Set<string>();
   let turns = 0;
+  let allTurns = 0;
   let errors = 0;
   let intakes = 0;
   let cases = 0;
@@ -172,6 +175,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
           out = { status: 0, ms: 0, texts: [], replies: [] };
         }
         const end = performance.now();
+        if (out.status === 200) allTurns++;
         const counted = end >= measureFrom && end <= stopAt;
         if (counted) {
           if (out.status === 200) {
@@ -196,7 +200,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   }
   await Promise.all(Array.from({ length: opts.concurrency }, (_, c) => customer(c)));
   const seconds = opts.durationMs / 1000;
-  return { seconds, turns, errors, intakes, cases, references, turnsPerSecond: turns / seconds, casesPerSecond: cases / seconds, latency: summarise(samples) };
+  return { seconds, turns, allTurns, errors, intakes, cases, references, turnsPerSecond: turns / seconds, casesPerSecond: cases / seconds, latency: summarise(samples) };
 }
 
 export const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));

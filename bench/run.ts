@@ -23,7 +23,7 @@ import { freePort } from '../test/support/server-process.js';
 import { createPostgresDatabase } from '../test/support/db.js';
 import { runLoad, sendTurn, sleep, type LoadResult } from './load.js';
 import { seedSqlite } from './seed.js';
-import { ms, percentile, processMemory } from './stats.js';
+import { ms, percentile, processCpuMs, processMemory } from './stats.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const quick = process.env.BENCH_QUICK === '1';
@@ -47,6 +47,8 @@ interface Server {
   url: string;
   pid: number;
   memory(): { rssMb: number; peakRssMb: number };
+  /** CPU time used so far (ms). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ async function startServer(kind: 'desk' | 'echo', env: Record<string, string> = 
     url,
     pid: child.pid!,
     memory: () => processMemory(child.pid!),
+    cpuMs: () => processCpuMs(child.pid!),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -133,8 +136,19 @@ function machine() {
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
 
-function loadRow(label: string, r: LoadResult, peakMb?: number) {
-  return `| ${label} | ${fmt(r.turnsPerSecond, 1)} | ${fmt(r.casesPerSecond, 1)} | ${ms(r.latency.p50)} | ${ms(r.latency.p95)} | ${ms(r.latency.p99)} | ${r.errors} | ${peakMb === undefined ? '' : fmt(peakMb)} |`;
+function loadRow(label: string, r: LoadResult & { cpuPerTurn?: number }, peakMb?: number) {
+  return `| ${label} | ${fmt(r.turnsPerSecond, 1)} | ${fmt(r.casesPerSecond, 1)} | ${ms(r.latency.p50)} | ${ms(r.latency.p95)} | ${ms(r.latency.p99)} | ${r.errors} | ${peakMb === undefined ? '' : fmt(peakMb)} | ${r.cpuPerTurn === undefined ? '' : fmt(r.cpuPerTurn, 2)} |`;
+}
+
+/**
+ * Runs a load and adds the servers' CPU time per answered turn (ms): steadier than turns/s when
+ * the machine is shared, and the same yardstick for the echo bot and the product.
+ */
+async function measuredLoad(servers: Server[], opts: Parameters<typeof runLoad>[0]): Promise<LoadResult & { cpuPerTurn: number }> {
+  const before = servers.map((s) => s.cpuMs());
+  const r = await runLoad(opts);
+  const used = servers.reduce((sum, s, i) => sum + s.cpuMs() - before[i]!, 0);
+  return { ...r, cpuPerTurn: used / Math.max(1, r.allTurns) };
 }
 
 /** Median and p95 of `n` sequential GETs (after warm-up), in ms. */
@@ -173,24 +187,24 @@ async function main() {
 
   // 1. Throughput next to the echo bot.
   const echo = await startServer('echo');
-  const echoRes = await runLoad({ urls: [echo.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, echo: true, label: 'echo' });
+  const echoRes = await measuredLoad([echo], { urls: [echo.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, echo: true, label: 'echo' });
   const echoMem = echo.memory();
   await echo.stop();
 
   const sat = freshSqliteUrl('sat');
   const desk = await startServer('desk', { DATABASE_URL: sat.url });
-  const deskRes = await runLoad({ urls: [desk.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'sat' });
+  const deskRes = await measuredLoad([desk], { urls: [desk.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'sat' });
   const deskPeak = desk.memory().peakRssMb;
   // 2. Latency with many conversations open at once, customers pausing 0.5–1.5 s between messages.
-  const lat = await runLoad({ urls: [desk.url], concurrency: CONVERSATIONS, durationMs: SECONDS * 1000, thinkMs: [500, 1500], label: 'lat' });
+  const lat = await measuredLoad([desk], { urls: [desk.url], concurrency: CONVERSATIONS, durationMs: SECONDS * 1000, thinkMs: [500, 1500], label: 'lat' });
   const latPeak = desk.memory().peakRssMb;
   await desk.stop();
   const ratio = deskRes.turnsPerSecond / echoRes.turnsPerSecond;
 
   out('### Intake throughput and latency (SQLite)');
   out();
-  out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB |');
-  out('|---|---|---|---|---|---|---|---|');
+  out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB | server CPU ms/turn |');
+  out('|---|---|---|---|---|---|---|---|---|');
   out(loadRow(`echo bot, ${CONCURRENCY} closed-loop`, echoRes, echoMem.peakRssMb));
   out(loadRow(`Complaint Desk, ${CONCURRENCY} closed-loop`, deskRes, deskPeak));
   out(loadRow(`Complaint Desk, ${CONVERSATIONS} conversations, 0.5–1.5 s think time`, lat, latPeak));
@@ -284,20 +298,20 @@ async function main() {
     const one = await createPostgresDatabase(pgAdmin, 'bench1');
     await migratePostgres(one);
     const s1 = await startServer('desk', { DATABASE_URL: one });
-    const r1 = await runLoad({ urls: [s1.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'pg1' });
+    const r1 = await measuredLoad([s1], { urls: [s1.url], concurrency: CONCURRENCY, durationMs: SECONDS * 1000, label: 'pg1' });
     const p1 = s1.memory().peakRssMb;
     await s1.stop();
     const two = await createPostgresDatabase(pgAdmin, 'bench2');
     await migratePostgres(two);
     const [a, b] = await Promise.all([startServer('desk', { DATABASE_URL: two }), startServer('desk', { DATABASE_URL: two })]);
-    const r2 = await runLoad({ urls: [a.url, b.url], concurrency: CONCURRENCY * 2, durationMs: SECONDS * 1000, label: 'pg2' });
+    const r2 = await measuredLoad([a, b], { urls: [a.url, b.url], concurrency: CONCURRENCY * 2, durationMs: SECONDS * 1000, label: 'pg2' });
     const p2 = Math.max(a.memory().peakRssMb, b.memory().peakRssMb);
     await Promise.all([a.stop(), b.stop()]);
     pgRatio = r2.turnsPerSecond / r1.turnsPerSecond;
     out('### PostgreSQL: one instance and two');
     out();
-    out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB |');
-    out('|---|---|---|---|---|---|---|---|');
+    out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB | server CPU ms/turn (all instances) |');
+    out('|---|---|---|---|---|---|---|---|---|');
     out(loadRow(`1 instance, ${CONCURRENCY} closed-loop`, r1, p1));
     out(loadRow(`2 instances, ${CONCURRENCY * 2} closed-loop, turns alternating`, r2, p2));
     out();

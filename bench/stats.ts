@@ -30,3 +30,9 @@ export function processMemory(pid: number): { rssMb: number; peakRssMb: number }
 }
 
 export const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(n < 10 ? 2 : 1)} ms` : 'n/a');
+
+/** CPU time (user + system, all threads) a process has used so far, in ms (Linux, 100 ticks/s). */
+export function processCpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}

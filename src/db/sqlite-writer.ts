@@ -65,7 +65,8 @@ export function openSqliteWriter(filePath: string, opts: { onCheckpointError?: (
         } catch (e) {
           if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started > BUSY_GIVE_UP_MS) throw e;
         }
-        await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 20)));
+        // A Prisma transaction holding the lock commits within a few event-loop turns: look again soon.
+        await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 5)));
       }
     },
     async close() {

@@ -79,8 +79,12 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
 
   /** Jobs whose worker died mid-run (lease expired while `running`) become claimable again. */
   async function recoverExpired(now: Date): Promise<void> {
+    const expired = { status: 'running', lockedUntil: { lt: now } };
+    // Look before writing: an update is a write transaction on every poll, and on SQLite it holds
+    // the write lock that customers' turns wait for (src/db/sqlite-writer.ts), usually for nothing.
+    if (!(await db.job.findFirst({ where: expired, select: { id: true } }))) return;
     const res = await db.job.updateMany({
-      where: { status: 'running', lockedUntil: { lt: now } },
+      where: expired,
       data: { status: 'pending', lockedBy: null, lockedUntil: null },
     });
     if (res.count > 0) log.warn({ count: res.count, workerId }, 'recovered jobs whose lease expired');
