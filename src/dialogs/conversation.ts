@@ -57,6 +57,12 @@ async function route(state: ConversationState, input: InboundMessage, lang: Lang
   const interruption = detectInterruption(input);
   if (interruption) return interrupt(interruption, state, input, lang, deps);
   if (state.intake) return continueIntake(state, input, lang, deps);
+  // The summary's Confirm again after the case was filed (a double tap, or a resend because the
+  // reply was lost when the server stopped): the customer hears the reference again instead of
+  // starting a new complaint.
+  if (input.action === 'confirm' && state.lastCaseRef) {
+    return { state, replies: [{ text: t(lang, 'already_filed', { reference: state.lastCaseRef }) }] };
+  }
   return startIntake(state, input, lang, deps);
 }
 

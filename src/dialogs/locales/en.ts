@@ -83,6 +83,7 @@ export const en = {
   language_switched: 'I will speak English from now on.',
   resume_offer: 'You have an unfinished complaint from earlier. Continue where we left off, or start over?',
   expired: 'Your unfinished complaint from more than 24 hours ago has expired; let us start again.',
+  already_filed: 'Your complaint is already filed under reference {{reference}}. Ask me for its status at any time.',
   status_none: 'You have no open complaints.',
   status_title: 'Your open complaints:',
   status_line: '{{reference}} — {{status}}, decision due by {{regulatoryDue}}',

@@ -38,6 +38,21 @@ describe('intake transcripts', () => {
     });
   });
 
+  it('tells the reference again when Confirm comes twice (a double tap, a resend after a lost reply)', async () => {
+    const h = await play([
+      ['The teller at the branch was rude to me and refused to help', ['Which product or service']],
+      ['[business:deposit]', ['When did it happen']],
+      ['yesterday', ['How much money']],
+      ['[skip]', ['What would you like us to do']],
+      ['An apology', ['What is your name']],
+      ['Alice Wong', ['phone number']],
+      ['13812345678', ['Please check your complaint']],
+      ['[confirm]', ['Reference: C-20261127-0001']],
+      ['[confirm]', ['already filed under reference C-20261127-0001']],
+    ]);
+    expect(h.submitted).toHaveLength(1);
+  });
+
   it('takes a Chinese complaint and does not ask again for what the description already says', async () => {
     const h = await play([
       ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您好', '隐私说明', '您希望我们怎样处理']],
