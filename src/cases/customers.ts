@@ -23,7 +23,7 @@ export interface KnownAccount {
 
 const accountSelect = { id: true, customerId: true, handoffCaseId: true } as const;
 /** A known conversation's `lastSeenAt` is refreshed at most this often (a write per turn otherwise). */
-const SEEN_RESOLUTION_MS = 60_000;
+export const SEEN_RESOLUTION_MS = 60_000;
 
 /**
  * Finds or creates the customer behind a chat conversation and refreshes how to reach them

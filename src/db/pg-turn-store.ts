@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import { SEEN_RESOLUTION_MS } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { ConversationLease } from '../dialogs/state-store.js';
 import type { TurnStore } from '../dialogs/turn-store.js';
 import { pgDate, queryNamed } from './pg-pool.js';
 
-/** A known conversation's `lastSeenAt` is refreshed at most this often (as touchChannelAccount). */
-const SEEN_RESOLUTION_SECONDS = 60;
+/** A known conversation's `lastSeenAt` is refreshed at most this often (touchChannelAccount's rule). */
+const SEEN_RESOLUTION_SECONDS = SEEN_RESOLUTION_MS / 1000;
 /** Unique violation: two first messages of one user in two new conversations at once. */
 const UNIQUE_VIOLATION = '23505';
 

@@ -1,11 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ChannelIdentity, KnownAccount } from '../cases/customers.js';
+import { SEEN_RESOLUTION_MS, type ChannelIdentity, type KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { EvidenceInput, TurnStore } from '../dialogs/turn-store.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
-
-/** A known conversation's `lastSeenAt` is refreshed at most this often (as touchChannelAccount). */
-const SEEN_RESOLUTION_MS = 60_000;
 
 interface AccountRow {
   id: string;
