@@ -15,6 +15,7 @@ import { createPrismaTurnStore } from '../../src/dialogs/prisma-turn-store.js';
 import { createTurnRunner } from '../../src/dialogs/run-turn.js';
 import type { TurnLease, TurnStore } from '../../src/dialogs/turn-store.js';
 import { onPostgres, openTestDatabase } from '../support/db.js';
+import { rowsOf, strip } from '../support/fast-path-rows.js';
 
 // The PostgreSQL fast path (src/db/pg-*.ts) must write exactly the rows the Prisma path writes:
 // every other module reads them through Prisma. Each scenario runs through both and the rows are
@@ -40,8 +41,6 @@ afterAll(async () => {
   await poolB?.end();
   await db?.$disconnect();
 });
-
-const strip = <T extends Record<string, unknown>>(row: T, ...keys: string[]) => Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)));
 
 function identityOf(tag: string, at = now) {
   const key = `test:${tag}`;
@@ -100,20 +99,6 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
   return { key, account: second.account, created };
 }
 
-async function rowsOf(key: string, caseId: string, customerId: string) {
-  const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
-  return {
-    // updatedAt is the wall clock on both paths (Prisma's @updatedAt), so it is only checked to be recent.
-    case: { ...strip(c, 'id', 'reference', 'customerId', 'channelAccountId', 'conversationKey', 'updatedAt'), amount: c.amount?.toString(), updatedRecently: Date.now() - c.updatedAt.getTime() < 60_000 },
-    events: (await db.caseEvent.findMany({ where: { caseId }, orderBy: { type: 'asc' } })).map((e) => strip(e, 'id', 'caseId')),
-    transcript: (await db.transcriptMessage.findMany({ where: { conversationKey: key }, orderBy: [{ createdAt: 'asc' }, { text: 'asc' }] })).map((m) => ({ ...strip(m, 'id', 'conversationKey', 'channelMessageId'), caseId: m.caseId === caseId })),
-    evidence: (await db.evidence.findMany({ where: { conversationKey: key }, orderBy: { kind: 'asc' } })).map((e) => ({ ...strip(e, 'id', 'conversationKey', 'fileId'), caseId: e.caseId === caseId })),
-    customer: strip(await db.customer.findUniqueOrThrow({ where: { id: customerId } }), 'id', 'createdAt', 'updatedAt'),
-    account: strip(await db.channelAccount.findUniqueOrThrow({ where: { conversationKey: key } }), 'id', 'customerId', 'createdAt', 'updatedAt', 'externalUserId', 'conversationKey', 'conversationRef'),
-    state: strip(await db.dialogState.findUniqueOrThrow({ where: { conversationKey: key } }), 'conversationKey', 'updatedAt'),
-  };
-}
-
 const lease = (owner: string, ttlMs = 6000): TurnLease => ({ owner, ttlMs, held: false });
 
 describe.skipIf(!onPostgres)('the PostgreSQL fast path', () => {
@@ -121,8 +106,8 @@ describe.skipIf(!onPostgres)('the PostgreSQL fast path', () => {
     const viaPrisma = await intake(createPrismaTurnStore(db), createPrismaCaseWriter(db), 'prisma');
     const viaPg = await intake(createPgTurnStore(poolA), createPgCaseWriter(poolA), 'pg');
     expect(viaPg.created).toMatchObject({ ...viaPrisma.created, id: expect.any(String), reference: expect.stringMatching(/^C-20261127-\d{4}$/) });
-    const p = await rowsOf(viaPrisma.key, viaPrisma.created.id, viaPrisma.account.customerId);
-    const s = await rowsOf(viaPg.key, viaPg.created.id, viaPg.account.customerId);
+    const p = await rowsOf(db, viaPrisma.key, viaPrisma.created.id, viaPrisma.account.customerId);
+    const s = await rowsOf(db, viaPg.key, viaPg.created.id, viaPg.account.customerId);
     expect(s).toEqual(p);
     expect(s.case.amount).toBe('5000');
     expect(s.customer).toMatchObject({ name: 'Li Lei', phone: '13800000000' });

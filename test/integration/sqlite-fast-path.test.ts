@@ -9,6 +9,7 @@ import { openSqliteWriter, type SqliteWriter } from '../../src/db/sqlite-writer.
 import { createPrismaTurnStore } from '../../src/dialogs/prisma-turn-store.js';
 import type { TurnStore } from '../../src/dialogs/turn-store.js';
 import { onPostgres, openTestDatabase } from '../support/db.js';
+import { rowsOf } from '../support/fast-path-rows.js';
 
 // The embedded database's fast path (src/db/sqlite-*.ts) must write exactly the rows the Prisma
 // path writes: every other module reads them through Prisma. Each scenario runs through both and
@@ -36,8 +37,6 @@ const paths = () =>
     ['prisma', createPrismaTurnStore(db), createPrismaCaseWriter(db)],
     ['sqlite', createSqliteTurnStore(writer), createSqliteCaseWriter(writer)],
   ] as const satisfies readonly (readonly [string, TurnStore, CaseWriter])[];
-
-const strip = <T extends Record<string, unknown>>(row: T, ...keys: string[]) => Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)));
 
 async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
   const key = `test:${tag}`;
@@ -82,28 +81,14 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
   return { key, account: second.account, created };
 }
 
-async function rowsOf(key: string, caseId: string, customerId: string) {
-  const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
-  return {
-    // updatedAt is the wall clock on both paths (Prisma's @updatedAt), so it is only checked to be recent.
-    case: { ...strip(c, 'id', 'reference', 'customerId', 'channelAccountId', 'conversationKey', 'updatedAt'), amount: c.amount?.toString(), updatedRecently: Date.now() - c.updatedAt.getTime() < 60_000 },
-    events: (await db.caseEvent.findMany({ where: { caseId }, orderBy: { type: 'asc' } })).map((e) => strip(e, 'id', 'caseId')),
-    transcript: (await db.transcriptMessage.findMany({ where: { conversationKey: key }, orderBy: { createdAt: 'asc' } })).map((m) => ({ ...strip(m, 'id', 'conversationKey', 'channelMessageId'), caseId: m.caseId === caseId })),
-    evidence: (await db.evidence.findMany({ where: { conversationKey: key } })).map((e) => ({ ...strip(e, 'id', 'conversationKey', 'fileId'), caseId: e.caseId === caseId })),
-    customer: strip(await db.customer.findUniqueOrThrow({ where: { id: customerId } }), 'id', 'createdAt', 'updatedAt'),
-    account: strip(await db.channelAccount.findUniqueOrThrow({ where: { conversationKey: key } }), 'id', 'customerId', 'createdAt', 'updatedAt', 'externalUserId', 'conversationKey', 'conversationRef'),
-    state: strip(await db.dialogState.findUniqueOrThrow({ where: { conversationKey: key } }), 'conversationKey', 'updatedAt'),
-  };
-}
-
 describe.skipIf(onPostgres)('the SQLite fast path', () => {
   it('writes the same rows as the Prisma path for a whole intake', async () => {
     const [[, pStore, pCases], [, sStore, sCases]] = paths();
     const viaPrisma = await intake(pStore, pCases, 'prisma');
     const viaSqlite = await intake(sStore, sCases, 'sqlite');
     expect(viaSqlite.created).toMatchObject({ ...viaPrisma.created, id: expect.any(String), reference: expect.stringMatching(/^C-20261127-\d{4}$/) });
-    const p = await rowsOf(viaPrisma.key, viaPrisma.created.id, viaPrisma.account.customerId);
-    const s = await rowsOf(viaSqlite.key, viaSqlite.created.id, viaSqlite.account.customerId);
+    const p = await rowsOf(db, viaPrisma.key, viaPrisma.created.id, viaPrisma.account.customerId);
+    const s = await rowsOf(db, viaSqlite.key, viaSqlite.created.id, viaSqlite.account.customerId);
     expect(s).toEqual(p);
     expect(s.case.amount).toBe('5000');
     expect(s.transcript.map((m) => (m as { text?: unknown }).text)).toEqual(['Someone took 5000 yuan from my card', 'first reply', 'second reply', 'yesterday']);
