@@ -108,23 +108,37 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
         const account = touchAccount(identity);
         const key = identity.conversationKey;
         const at = sqlDate(now);
-        // The customer's message is stored before anything can fail: nothing accepted is lost.
-        insertTranscript([{ ...inbound, caseId: account.handoffCaseId }]);
-        if (attachments.length) insertEvidence(key, account.handoffCaseId, attachments, at);
+        const hasCases = account.handoffCaseId !== null || Boolean(q.hasCases.get(account.customerId));
+        // A customer with cases: the message is stored now, where the case inbox or a handoff
+        // looks for it. Without: it waits for `close`, so the usual turn is one commit, not two
+        // (each commit writes its pages to the log again: about a third of the turn's writes).
+        if (hasCases) {
+          insertTranscript([{ ...inbound, caseId: account.handoffCaseId }]);
+          if (attachments.length) insertEvidence(key, account.handoffCaseId, attachments, at);
+        }
         if (account.handoffCaseId) {
           q.insertEvent.run(randomUUID(), account.handoffCaseId, at, 'customer_message', 'customer', '{}');
           if (dedupeKey) q.markProcessed.run(dedupeKey, at);
           return { kind: 'relayed' as const, account };
         }
         const row = q.state.get(key);
-        return { kind: 'dialog' as const, account: { ...account, hasCases: Boolean(q.hasCases.get(account.customerId)) }, state: row ? { json: row.state || null, version: row.version } : { json: null, version: 0 } };
+        return {
+          kind: 'dialog' as const,
+          account: { ...account, hasCases },
+          state: row ? { json: row.state || null, version: row.version } : { json: null, version: 0 },
+          inboundPending: !hasCases,
+        };
       });
     },
 
-    close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, caseReference, now }) {
+    close({ conversationKey, dedupeKey, inbound, state, attachOrphanEvidenceTo, replies, caseReference, now }) {
       return write(() => {
         const at = sqlDate(now);
         const wall = sqlDate(new Date());
+        if (inbound) {
+          insertTranscript([inbound.entry]);
+          if (inbound.attachments.length) insertEvidence(conversationKey, inbound.entry.caseId ?? null, inbound.attachments, at);
+        }
         let saved = true;
         if (state) {
           saved = q.updateState.run(state.json, wall, conversationKey, state.expectedVersion).changes === 1;

@@ -113,6 +113,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const now = clock();
     const key = input.conversationKey;
     const dedupeKey = input.updateId ? `${input.intakeChannel}:${input.updateId}` : null;
+    const inbound = inboundEntry(input, now);
+    const attachments = input.attachments ?? [];
     const opened = await store.open({
       ...(held ? { lease: held } : {}),
       dedupeKey,
@@ -123,8 +125,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         conversationRef: input.conversationRef,
         now,
       },
-      inbound: inboundEntry(input, now),
-      attachments: input.attachments ?? [],
+      inbound,
+      attachments,
       now,
     });
     if (opened.kind === 'busy') throw BUSY;
@@ -157,11 +159,26 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       }
     }
     const created: CreatedCase[] = [];
-    const result = await step(state, input, dialogDeps(now, account, input, created));
+    // The message `open` left for `close` (src/dialogs/turn-store.ts): it joins the case this
+    // turn files, like the rest of the conversation's transcript.
+    const pending = () => (opened.inboundPending ? { inbound: { entry: { ...inbound, caseId: created.at(-1)?.id ?? null }, attachments } } : {});
+    let result: Awaited<ReturnType<typeof step>>;
+    try {
+      result = await step(state, input, dialogDeps(now, account, input, created));
+    } catch (e) {
+      // The channel apologises and acknowledges the message: it must be kept all the same.
+      if (opened.inboundPending) {
+        await store.close({ conversationKey: key, dedupeKey: null, replies: [], now, ...pending(), ...(held ? { lease: held } : {}) }).catch((err: unknown) => {
+          log.error({ conversationKey: key, err: { message: (err as Error).message } }, 'message of a failed turn not stored');
+        });
+      }
+      throw e;
+    }
     const caseId = created.at(-1)?.id ?? null;
     const { saved } = await store.close({
       conversationKey: key,
       dedupeKey,
+      ...pending(),
       state: { json: JSON.stringify(result.state), expectedVersion: stored.version },
       // Files sent after the intake belong to the case just filed.
       attachOrphanEvidenceTo: !result.state.intake && result.state.lastCaseRef && input.attachments?.length ? result.state.lastCaseRef : undefined,

@@ -36,23 +36,37 @@ export interface TurnLease {
   held: boolean;
 }
 
+/** The customer's message and files, when `open` left them for `close` to store. */
+export interface PendingInbound {
+  /** Its `caseId` is the case the turn filed, if it filed one. */
+  entry: TranscriptEntry;
+  attachments: EvidenceInput[];
+}
+
 /**
  * What a turn found when it opened:
  * - `duplicate`: this update was handled before; nothing was written.
  * - `busy`: another instance holds the conversation's lease (only with `lease`); nothing was written.
  * - `relayed`: a staff member is talking with the customer (handoff); the message was filed on
  *   that case, its timeline noted it, and the update is marked handled — the bot says nothing.
- * - `dialog`: the message is stored; the dialog runs on `state`.
+ * - `dialog`: the dialog runs on `state`. The message is stored, unless `inboundPending`: then
+ *   `close` stores it (`TurnClosing.inbound`), in the same transaction as the replies. A store
+ *   may leave it pending only for a customer without cases (`hasCases: false`), whose message
+ *   no other module looks for during the turn (the case inbox files messages of customers with
+ *   cases). Nothing accepted is lost either way: a turn is acknowledged to the channel only after
+ *   `close`, and a turn that fails stores the message through `close` before the apology.
  */
 export type TurnStart =
   | { kind: 'duplicate' }
   | { kind: 'busy' }
   | { kind: 'relayed'; account: KnownAccount }
-  | { kind: 'dialog'; account: KnownAccount; state: StoredState };
+  | { kind: 'dialog'; account: KnownAccount; state: StoredState; inboundPending?: boolean };
 
 export interface TurnClosing {
   conversationKey: string;
   dedupeKey: string | null;
+  /** The customer's message, when `open` left it pending; stored before the replies. */
+  inbound?: PendingInbound;
   /** The dialog's new state; absent when the turn did not run the dialog. */
   state?: { json: string; expectedVersion: number };
   /** Files sent after an intake belong to the case just filed (by reference). */
@@ -65,11 +79,11 @@ export interface TurnClosing {
 }
 
 /**
- * The writes every customer turn makes, as two calls: `open` before the dialog runs (so the
- * customer's message is stored before anything can fail — nothing accepted is lost) and `close`
- * after (the new state, the update marked handled and the replies, together). Each is one
- * transaction where the database allows it: the turn path is the product's hottest code, and a
- * handful of small round trips per message is what limits throughput.
+ * The writes every customer turn makes, as two calls: `open` before the dialog runs (the
+ * customer's message, unless the store leaves it for `close`; see TurnStart) and `close` after
+ * (the new state, the update marked handled and the replies, together). Each is one transaction
+ * where the database allows it: the turn path is the product's hottest code, and a handful of
+ * small round trips (or commits) per message is what limits throughput.
  *
  * Implementations: Prisma (any database; src/dialogs/prisma-turn-store.ts) and synchronous
  * SQLite (src/db/sqlite-turn-store.ts).

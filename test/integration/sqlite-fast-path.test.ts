@@ -42,13 +42,16 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
   const key = `test:${tag}`;
   const identity = { intakeChannel: 'test', externalUserId: `user-${tag}`, conversationKey: key, conversationRef: { chat: tag }, now };
   const inbound = { conversationKey: key, direction: 'in' as const, author: 'customer' as const, text: 'Someone took 5000 yuan from my card', meta: {}, channelMessageId: `${tag}-1`, at: now };
-  const opened = await store.open({ dedupeKey: `test:${tag}-1`, identity, inbound, attachments: [{ kind: 'photo', fileId: `f-${tag}`, size: 10 }], now });
+  const attachments = [{ kind: 'photo', fileId: `f-${tag}`, size: 10 }];
+  const opened = await store.open({ dedupeKey: `test:${tag}-1`, identity, inbound, attachments, now });
   expect(opened.kind).toBe('dialog');
   if (opened.kind !== 'dialog') throw new Error('unreachable');
   expect(opened.state).toEqual({ json: null, version: 0 });
   const closed = await store.close({
     conversationKey: key,
     dedupeKey: `test:${tag}-1`,
+    // As the turn runner does: a message `open` left pending is stored by `close`.
+    ...(opened.inboundPending ? { inbound: { entry: inbound, attachments } } : {}),
     state: { json: '{"step":1}', expectedVersion: 0 },
     replies: [
       { conversationKey: key, direction: 'out', author: 'bot', text: 'first reply', meta: { buttons: ['Yes'] }, at: now },
@@ -59,7 +62,8 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
   expect(closed.saved).toBe(true);
   const again = await store.open({ dedupeKey: `test:${tag}-1`, identity, inbound, attachments: [], now });
   expect(again.kind).toBe('duplicate');
-  const second = await store.open({ dedupeKey: `test:${tag}-2`, identity: { ...identity, now: new Date(now.getTime() + 1000) }, inbound: { ...inbound, text: 'yesterday', at: new Date(now.getTime() + 1000) }, attachments: [], now: new Date(now.getTime() + 1000) });
+  const secondInbound = { ...inbound, text: 'yesterday', at: new Date(now.getTime() + 1000) };
+  const second = await store.open({ dedupeKey: `test:${tag}-2`, identity: { ...identity, now: new Date(now.getTime() + 1000) }, inbound: secondInbound, attachments: [], now: new Date(now.getTime() + 1000) });
   if (second.kind !== 'dialog') throw new Error('expected the dialog');
   expect(second.state).toEqual({ json: '{"step":1}', version: 1 });
   // A stale version is refused (another instance's turn saved first).
@@ -78,6 +82,16 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
     },
     { db, classifier, policy, writer: cases },
   );
+  // The turn that filed the case closes: its message, if still pending, joins the case.
+  const filed = await store.close({
+    conversationKey: key,
+    dedupeKey: `test:${tag}-2`,
+    ...(second.inboundPending ? { inbound: { entry: { ...secondInbound, caseId: created.id }, attachments: [] } } : {}),
+    state: { json: '{"step":2}', expectedVersion: 1 },
+    replies: [],
+    now,
+  });
+  expect(filed.saved).toBe(true);
   return { key, account: second.account, created };
 }
 

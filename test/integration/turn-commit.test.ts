@@ -1,0 +1,127 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { extractAmount } from '../../src/cases/classification/amount.js';
+import { extractOccurredOn } from '../../src/cases/classification/date.js';
+import { detectFraud } from '../../src/cases/classification/fraud.js';
+import { createRuleClassifier } from '../../src/cases/classification/rules.js';
+import { loadPolicy } from '../../src/cases/clocks/index.js';
+import type { Db } from '../../src/db/client.js';
+import { createSqliteCaseWriter } from '../../src/db/sqlite-case-writer.js';
+import { createSqliteTurnStore } from '../../src/db/sqlite-turn-store.js';
+import { openSqliteWriter, type SqliteWriter } from '../../src/db/sqlite-writer.js';
+import { createTurnRunner } from '../../src/dialogs/run-turn.js';
+import { en } from '../../src/dialogs/locales/en.js';
+import type { InboundMessage } from '../../src/dialogs/types.js';
+import { onPostgres, openTestDatabase } from '../support/db.js';
+
+// On the embedded database a customer without cases has each turn written in one commit: the
+// message waits for the replies (src/dialogs/turn-store.ts, TurnStart). These tests hold the
+// promise that comes with it: the message is kept however the turn ends.
+
+let db: Db;
+let writer: SqliteWriter;
+const now = new Date('2026-11-27T03:00:00Z');
+
+beforeAll(async () => {
+  if (onPostgres) return;
+  const opened = await openTestDatabase('cd-commit-');
+  db = opened.db;
+  writer = openSqliteWriter(opened.file);
+});
+afterAll(async () => {
+  await writer?.close();
+  await db?.$disconnect();
+});
+
+function runner(opts: { failFraudCheck?: () => boolean } = {}) {
+  return createTurnRunner({
+    db,
+    store: createSqliteTurnStore(writer),
+    caseWriter: createSqliteCaseWriter(writer),
+    classifier: createRuleClassifier(),
+    policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }),
+    bank: { name: 'Test Bank', hotline: '95555' },
+    log: pino({ level: 'silent' }),
+    clock: () => now,
+    detectFraud: (text) => {
+      if (opts.failFraudCheck?.()) throw new Error('injected dialog failure');
+      return detectFraud(text);
+    },
+    extractAmount,
+    extractOccurredOn,
+  });
+}
+
+const message = (tag: string, n: number, text: string): InboundMessage => ({
+  intakeChannel: 'test',
+  externalUserId: `user-${tag}`,
+  conversationKey: `test:${tag}`,
+  conversationRef: { chat: tag },
+  updateId: `${tag}-${n}`,
+  receivedAt: now,
+  text,
+});
+
+const transcript = (key: string) => db.transcriptMessage.findMany({ where: { conversationKey: key }, orderBy: { createdAt: 'asc' }, select: { direction: true, text: true, caseId: true } });
+
+describe.skipIf(onPostgres)('one commit per turn on the embedded database', () => {
+  it('leaves a new customer’s message for close, and stores it at once for a customer with cases', async () => {
+    const store = createSqliteTurnStore(writer);
+    const identity = { intakeChannel: 'test', externalUserId: 'user-store', conversationKey: 'test:store', conversationRef: {}, now };
+    const inbound = { conversationKey: 'test:store', direction: 'in' as const, author: 'customer' as const, text: 'my card fee', at: now };
+    const opened = await store.open({ dedupeKey: 'test:store-1', identity, inbound, attachments: [], now });
+    if (opened.kind !== 'dialog') throw new Error('expected the dialog');
+    expect(opened.inboundPending).toBe(true);
+    expect(await transcript('test:store')).toEqual([]);
+    await store.close({ conversationKey: 'test:store', dedupeKey: 'test:store-1', inbound: { entry: inbound, attachments: [] }, replies: [{ ...inbound, direction: 'out', author: 'bot', text: 'when?' }], now });
+    expect((await transcript('test:store')).map((m) => m.text)).toEqual(['my card fee', 'when?']);
+
+    // A case exists: the case inbox may file this message on it, so it is stored before routing.
+    await db.case.create({
+      data: {
+        reference: 'C-20261127-9001', customerId: opened.account.customerId, channelAccountId: opened.account.accountId, conversationKey: 'test:store',
+        intakeChannel: 'test', language: 'en', description: 'x', channel: 'online', business: 'card', cause: 'fees', severity: 'P4',
+        receivedAt: now, firstResponseDueAt: now, regulatoryProfile: 'cn', regulatoryDueAt: now,
+      },
+    });
+    const later = await store.open({ dedupeKey: 'test:store-2', identity, inbound: { ...inbound, text: 'any news?', at: new Date(now.getTime() + 1000) }, attachments: [], now });
+    if (later.kind !== 'dialog') throw new Error('expected the dialog');
+    expect(later.inboundPending).toBe(false);
+    expect((await transcript('test:store')).map((m) => m.text)).toContain('any news?');
+  });
+
+  it('keeps the message of a turn that failed, and the next attempt is answered', async () => {
+    let fail = true;
+    const r = runner({ failFraudCheck: () => fail });
+    await expect(r.handle(message('fails', 1, 'My credit card was charged an annual fee nobody told me about'))).rejects.toThrow('injected dialog failure');
+    expect(await transcript('test:fails')).toEqual([{ direction: 'in', text: 'My credit card was charged an annual fee nobody told me about', caseId: null }]);
+    // Not marked handled: a redelivery of the same update runs the dialog again.
+    expect(await db.processedUpdate.findUnique({ where: { key: 'test:fails-1' } })).toBeNull();
+    fail = false;
+    const retried = await r.handle(message('fails', 2, 'My credit card was charged an annual fee nobody told me about'));
+    expect(retried.replies.length).toBeGreaterThan(0);
+    const rows = await transcript('test:fails');
+    expect(rows.filter((m) => m.direction === 'in')).toHaveLength(2);
+    expect(rows.filter((m) => m.direction === 'out').length).toBe(retried.replies.length);
+  });
+
+  it('files the turn’s own message on the case that turn filed', async () => {
+    const r = runner();
+    const say = (n: number, text: string) => r.handle(message('filed', n, text));
+    let replies = (await say(1, 'My debit card was charged 300 yuan twice for one purchase yesterday')).replies;
+    // Answer what is asked (by the dialog's own prompts) until the summary, then confirm.
+    const asks = (key: keyof typeof en) => replies.some((x) => x.text.includes(en[key].split('{{')[0]!.slice(0, 20)));
+    for (let n = 2; n < 14 && !replies.some((x) => /C-\d{8}-\d{4}/.test(x.text)); n++) {
+      const buttons = replies.flatMap((x) => x.buttons ?? []).map((b) => b.value);
+      const text = asks('ask_name') ? 'Li Lei' : asks('ask_phone') ? '13800000000' : asks('ask_occurredOn') ? 'yesterday' : asks('ask_amount') ? '300' : undefined;
+      const action = text ? undefined : (buttons.find((b) => b === 'confirm') ?? buttons[0]);
+      replies = (await r.handle({ ...message('filed', n, text ?? ''), ...(action ? { text: undefined, action } : {}) })).replies;
+    }
+    const filed = await db.case.findFirst({ where: { conversationKey: 'test:filed' }, select: { id: true } });
+    expect(filed).not.toBeNull();
+    const rows = await transcript('test:filed');
+    expect(rows.length).toBeGreaterThan(4);
+    // Every message of the intake, the Confirm that filed it included, belongs to the case.
+    expect(rows.filter((m) => m.caseId !== filed!.id)).toEqual([]);
+  });
+});
