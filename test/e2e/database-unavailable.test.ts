@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { en } from '../../src/dialogs/locales/en.js';
+import { onPostgres, testDatabaseUrl } from '../support/db.js';
+import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { startServerProcess } from '../support/server-process.js';
+
+// The database briefly unavailable (issue 7): here another process holds the embedded
+// database's write lock, as a backup or a maintenance script would. A short outage is waited
+// out; a long one gets the customer a clear apology, never an error; the server carries on.
+
+const TOKEN = 'unavailable-staff-token-0123456789';
+
+describe.skipIf(onPostgres)('the database unavailable for a while', { timeout: 90_000 }, () => {
+  const closers: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+
+  it('waits out a short lock, apologises after a long one, and answers normally afterwards', async () => {
+    const { url } = await testDatabaseUrl('cd-unavailable-');
+    const connector = await startFakeConnector();
+    closers.push(connector.close);
+    const server = await startServerProcess({ DATABASE_URL: url, STAFF_API_TOKEN: TOKEN });
+    closers.push(() => server.stop());
+    const customer = botFrameworkCustomer({ botUrl: server.url, serviceUrl: connector.url, conversationId: 'unavailable-1' });
+    const said = () => connector.messages('unavailable-1').map((m) => m.text ?? '');
+
+    expect(await customer.send({ text: 'I was charged a 30 yuan fee on my debit card for an ATM withdrawal at my own bank' })).toBe(200);
+    const answered = said().length;
+    expect(answered).toBeGreaterThan(0);
+
+    const other = new Database(url.slice('file:'.length));
+    closers.push(async () => other.close());
+    const holdLock = (ms: number) => {
+      other.exec('BEGIN IMMEDIATE');
+      return new Promise<void>((r) =>
+        setTimeout(() => {
+          other.exec('ROLLBACK');
+          r();
+        }, ms),
+      );
+    };
+
+    // A second: the turn waits for the lock and is answered as usual.
+    const short = holdLock(1_000);
+    expect(await customer.send({ action: 'business:debit_card' })).toBe(200);
+    await short;
+    expect(said().slice(answered).join('\n')).toContain('When did it happen');
+    const afterShort = said().length;
+
+    // Longer than a turn waits (10 s): the fixed apology in the customer's language, asking them to
+    // send that message again (it could not be stored), and no error text.
+    const long = holdLock(12_000);
+    expect(await customer.send({ text: 'last Friday' })).toBe(200);
+    const apology = said().slice(afterShort);
+    expect(apology).toEqual([en.error_apology]);
+    await long;
+
+    // The server is still up and the conversation goes on where it was.
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    const before = said().length;
+    expect(await customer.send({ text: 'last Friday' })).toBe(200);
+    expect(said().slice(before).join('\n')).toContain('What would you like us to do');
+    // Logs name the failure, never the customer's words.
+    expect(server.output).toContain('turn failed');
+    expect(server.output).not.toContain('last Friday');
+  });
+});
