@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from './row-id.js';
 import type { Pool } from 'pg';
 import type { CaseWriter, NewCaseRecord } from '../cases/create-case.js';
 import { bankDay } from '../cases/reference.js';
@@ -102,10 +102,10 @@ export function createPgCaseWriter(pool: Pool): CaseWriter {
       const columns = Object.keys(row).filter((c) => row[c] !== undefined);
       const { name, text } = statementFor(columns);
       const res = await queryNamed<{ id: string; reference: string }>(pool, name, text, [
-        randomUUID(),
+        newRowId(),
         bankDay(rec.now, rec.timeZone),
         pgDate(rec.now),
-        rec.events.map(() => randomUUID()),
+        rec.events.map(() => newRowId()),
         rec.events.map((e) => e.type),
         rec.events.map((e) => JSON.stringify(e.data ?? {})),
         rec.conversationKey,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from './row-id.js';
 import type { Pool } from 'pg';
 import { SEEN_RESOLUTION_MS } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
@@ -225,9 +225,9 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         identity.externalUserId,
         JSON.stringify(identity.conversationRef ?? {}),
         identity.language ?? 'zh',
-        randomUUID(),
-        randomUUID(),
-        randomUUID(),
+        newRowId(),
+        newRowId(),
+        newRowId(),
         pgDate(inbound.at),
         inbound.direction,
         inbound.author,
@@ -235,14 +235,14 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         inbound.text,
         JSON.stringify(inbound.meta ?? {}),
         inbound.channelMessageId ?? null,
-        attachments.map(() => randomUUID()),
+        attachments.map(() => newRowId()),
         attachments.map((a) => a.kind),
         attachments.map((a) => a.fileId),
         attachments.map((a) => a.fileName ?? null),
         attachments.map((a) => a.mimeType ?? null),
         attachments.map((a) => a.size ?? null),
         attachments.map((a) => a.caption ?? null),
-        randomUUID(),
+        newRowId(),
       ];
       let row: OpenRow;
       try {
@@ -291,7 +291,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
 /** A turn's transcript entries as column arrays for `unnest`, with distinct increasing times. */
 function transcriptColumns(entries: TranscriptEntry[]): unknown[][] {
   return [
-    entries.map(() => randomUUID()),
+    entries.map(() => newRowId()),
     entries.map((e, i) => pgDate(new Date(e.at.getTime() + i))),
     entries.map((e) => e.conversationKey),
     entries.map((e) => e.caseId ?? null),

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from './row-id.js';
 import type { CaseWriter, NewCaseRecord } from '../cases/create-case.js';
 import { bankDay, formatReference } from '../cases/reference.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
@@ -58,12 +58,12 @@ export function createSqliteCaseWriter({ db, write }: SqliteWriter): CaseWriter 
           const at = sqlDate(rec.now);
           const day = bankDay(rec.now, rec.timeZone);
           const reference = formatReference(day, q.nextReference.get(day)!.last);
-          const id = randomUUID();
+          const id = newRowId();
           // updatedAt is the wall clock, as Prisma's @updatedAt sets it.
           const row: Record<string, unknown> = { ...rec.data, id, reference, updatedAt: new Date() };
           const columns = Object.keys(row).filter((c) => row[c] !== undefined);
           insertCase(columns).run(columns.map((c) => sqlValue(row[c])));
-          for (const e of rec.events) q.insertEvent.run(randomUUID(), id, at, e.type, JSON.stringify(e.data ?? {}));
+          for (const e of rec.events) q.insertEvent.run(newRowId(), id, at, e.type, JSON.stringify(e.data ?? {}));
           const wall = sqlDate(new Date());
           if (rec.customerUpdate?.name) q.customerName.run(rec.customerUpdate.name, wall, rec.customerUpdate.customerId);
           if (rec.customerUpdate?.phone) q.customerPhone.run(rec.customerUpdate.phone, wall, rec.customerUpdate.customerId);

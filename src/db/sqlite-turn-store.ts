@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newRowId } from './row-id.js';
 import { SEEN_RESOLUTION_MS, type ChannelIdentity, type KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { EvidenceInput, TurnStore } from '../dialogs/turn-store.js';
@@ -70,8 +70,8 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
       q.refreshAccount.run(who.conversationKey, ref, now, wall, sameUser.id);
       return { accountId: sameUser.id, customerId: sameUser.customerId, handoffCaseId: sameUser.handoffCaseId };
     }
-    const customerId = randomUUID();
-    const accountId = randomUUID();
+    const customerId = newRowId();
+    const accountId = newRowId();
     q.insertCustomer.run(customerId, wall, wall, who.language ?? 'zh');
     q.insertAccount.run(accountId, wall, wall, customerId, who.intakeChannel, who.externalUserId, who.conversationKey, ref, now);
     return { accountId, customerId, handoffCaseId: null };
@@ -81,7 +81,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
     // Distinct, increasing timestamps keep the order of a turn's replies when read back.
     entries.forEach((e, i) =>
       q.insertTranscript.run(
-        randomUUID(),
+        newRowId(),
         sqlDate(new Date(e.at.getTime() + i)),
         e.conversationKey,
         e.caseId ?? null,
@@ -97,7 +97,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
 
   function insertEvidence(conversationKey: string, caseId: string | null, files: EvidenceInput[], at: string) {
     for (const a of files) {
-      q.insertEvidence.run(randomUUID(), at, caseId, conversationKey, a.kind, a.fileId, a.fileName ?? null, a.mimeType ?? null, a.size ?? null, a.caption ?? null);
+      q.insertEvidence.run(newRowId(), at, caseId, conversationKey, a.kind, a.fileId, a.fileName ?? null, a.mimeType ?? null, a.size ?? null, a.caption ?? null);
     }
   }
 
@@ -117,7 +117,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
           if (attachments.length) insertEvidence(key, account.handoffCaseId, attachments, at);
         }
         if (account.handoffCaseId) {
-          q.insertEvent.run(randomUUID(), account.handoffCaseId, at, 'customer_message', 'customer', '{}');
+          q.insertEvent.run(newRowId(), account.handoffCaseId, at, 'customer_message', 'customer', '{}');
           if (dedupeKey) q.markProcessed.run(dedupeKey, at);
           return { kind: 'relayed' as const, account };
         }
