@@ -9,6 +9,12 @@ export function bankDay(at: Date, timeZone: string): string {
   return `${get('year')}${get('month')}${get('day')}`;
 }
 
+/** Calendar date (YYYY-MM-DD) of an instant in the bank's time zone. */
+export function bankIsoDay(at: Date, timeZone: string): string {
+  const day = bankDay(at, timeZone);
+  return `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`;
+}
+
 // Building an Intl.DateTimeFormat costs far more than using one; a bank has one time zone.
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 function dayFormat(timeZone: string): Intl.DateTimeFormat {
