@@ -60,6 +60,7 @@ export interface Reply {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1024 });
+const REFERENCE = /C-\d{8}-\d{4,}/;
 
 export interface TurnOutcome {
   status: number;
@@ -121,6 +122,9 @@ export interface LoadResult {
   turnsPerSecond: number;
   casesPerSecond: number;
   latency: LatencySummary;
+  /** The same, split: turns whose reply told a new reference (they wait for the case's fsync), and the rest. */
+  filingLatency: LatencySummary;
+  otherLatency: LatencySummary;
 }
 
 export interface LoadOptions {
@@ -145,6 +149,8 @@ export interface LoadOptions {
 export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const warmup = opts.warmupMs ?? 2000;
   const samples: number[] = [];
+  const filingSamples: number[] = [];
+  const otherSamples: number[] = [];
   const references = new Set<string>();
   let turns = 0;
   let allTurns = 0;
@@ -177,14 +183,16 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
         const end = performance.now();
         if (out.status === 200) allTurns++;
         const counted = end >= measureFrom && end <= stopAt;
+        const filed = !gotReference && out.texts.some((text) => REFERENCE.test(text));
         if (counted) {
           if (out.status === 200) {
             turns++;
             samples.push(out.ms);
+            (filed ? filingSamples : otherSamples).push(out.ms);
           } else errors++;
         }
         for (const text of out.texts) {
-          const ref = /C-\d{8}-\d{4,}/.exec(text)?.[0];
+          const ref = REFERENCE.exec(text)?.[0];
           if (ref && !gotReference) {
             gotReference = true;
             if (counted) cases++;
@@ -200,7 +208,20 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   }
   await Promise.all(Array.from({ length: opts.concurrency }, (_, c) => customer(c)));
   const seconds = opts.durationMs / 1000;
-  return { seconds, turns, allTurns, errors, intakes, cases, references, turnsPerSecond: turns / seconds, casesPerSecond: cases / seconds, latency: summarise(samples) };
+  return {
+    seconds,
+    turns,
+    allTurns,
+    errors,
+    intakes,
+    cases,
+    references,
+    turnsPerSecond: turns / seconds,
+    casesPerSecond: cases / seconds,
+    latency: summarise(samples),
+    filingLatency: summarise(filingSamples),
+    otherLatency: summarise(otherSamples),
+  };
 }
 
 export const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));

@@ -209,6 +209,10 @@ async function main() {
   out(loadRow(`Complaint Desk, ${CONCURRENCY} closed-loop`, deskRes, deskPeak));
   out(loadRow(`Complaint Desk, ${CONVERSATIONS} conversations, 0.5–1.5 s think time`, lat, latPeak));
   out();
+  out(
+    `Latency at ${CONVERSATIONS} conversations by kind of turn: the ${lat.filingLatency.count} turns that filed a case (they wait for the case's fsync) p50 ${ms(lat.filingLatency.p50)}, p99 ${ms(lat.filingLatency.p99)}; the other ${lat.otherLatency.count} p50 ${ms(lat.otherLatency.p50)}, p99 ${ms(lat.otherLatency.p99)}.`,
+  );
+  out();
   out(`Intakes completed in the closed-loop run: ${deskRes.intakes}; references seen: ${deskRes.references.size} (all distinct by construction of the set; the database enforces uniqueness).`);
   out();
 
