@@ -1,8 +1,8 @@
-import { newRowId } from './row-id.js';
 import type { Pool } from 'pg';
 import type { CaseWriter, NewCaseRecord } from '../cases/create-case.js';
 import { bankDay } from '../cases/reference.js';
 import { pgDate, queryNamed } from './pg-pool.js';
+import { newRowId } from './row-id.js';
 
 /** PostgreSQL types of the Case columns that are not text (prisma/postgres migrations). */
 const CASE_COLUMN_TYPES: Record<string, string> = {

@@ -1,10 +1,10 @@
-import { newRowId } from './row-id.js';
 import type { Pool } from 'pg';
 import { SEEN_RESOLUTION_MS } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { ConversationLease } from '../dialogs/state-store.js';
 import type { TurnStore } from '../dialogs/turn-store.js';
 import { pgDate, queryNamed } from './pg-pool.js';
+import { newRowId } from './row-id.js';
 
 /** A known conversation's `lastSeenAt` is refreshed at most this often (touchChannelAccount's rule). */
 const SEEN_RESOLUTION_SECONDS = SEEN_RESOLUTION_MS / 1000;

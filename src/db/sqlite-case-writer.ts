@@ -1,7 +1,7 @@
-import { newRowId } from './row-id.js';
 import type { CaseWriter, NewCaseRecord } from '../cases/create-case.js';
 import { bankDay, formatReference } from '../cases/reference.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
+import { newRowId } from './row-id.js';
 
 type Column = string | number | null;
 

@@ -1,8 +1,8 @@
-import { newRowId } from './row-id.js';
 import { SEEN_RESOLUTION_MS, type ChannelIdentity, type KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { EvidenceInput, TurnStore } from '../dialogs/turn-store.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
+import { newRowId } from './row-id.js';
 
 interface AccountRow {
   id: string;
@@ -111,7 +111,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
         const hasCases = account.handoffCaseId !== null || Boolean(q.hasCases.get(account.customerId));
         // A customer with cases: the message is stored now, where the case inbox or a handoff
         // looks for it. Without: it waits for `close`, so the usual turn is one commit, not two
-        // (each commit writes its pages to the log again: about a third of the turn's writes).
+        // (pages both commits touched went to the log twice: 16.5 → 13.5 pages per turn).
         if (hasCases) {
           insertTranscript([{ ...inbound, caseId: account.handoffCaseId }]);
           if (attachments.length) insertEvidence(key, account.handoffCaseId, attachments, at);
