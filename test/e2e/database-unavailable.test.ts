@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { en } from '../../src/dialogs/locales/en.js';
 import { onPostgres, testDatabaseUrl } from '../support/db.js';
@@ -65,5 +66,46 @@ describe.skipIf(onPostgres)('the database unavailable for a while', { timeout: 9
     // Logs name the failure, never the customer's words.
     expect(server.output).toContain('turn failed');
     expect(server.output).not.toContain('last Friday');
+  });
+});
+
+describe.skipIf(!onPostgres)('PostgreSQL drops every connection', { timeout: 90_000 }, () => {
+  const closers: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const close of closers.reverse()) await close();
+  });
+
+  // What a database restart or failover does to a running instance: its pooled connections are
+  // gone. The next message finds out; it gets at worst the apology, and the one after is answered.
+  it('recovers its pools: at worst one apology, then the conversation goes on', async () => {
+    const { url } = await testDatabaseUrl('cd-dropped-');
+    const connector = await startFakeConnector();
+    closers.push(connector.close);
+    const server = await startServerProcess({ DATABASE_URL: url, STAFF_API_TOKEN: TOKEN });
+    closers.push(() => server.stop());
+    const customer = botFrameworkCustomer({ botUrl: server.url, serviceUrl: connector.url, conversationId: 'dropped-1' });
+    const said = () => connector.messages('dropped-1').map((m) => m.text ?? '');
+
+    expect(await customer.send({ text: 'I was charged a 30 yuan fee on my debit card for an ATM withdrawal at my own bank' })).toBe(200);
+    expect(await customer.send({ action: 'business:debit_card' })).toBe(200);
+    expect(said().join('\n')).toContain('When did it happen');
+
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    closers.push(() => admin.end());
+    const dropped = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+    expect(dropped.rowCount).toBeGreaterThan(0);
+
+    const before = said().length;
+    expect(await customer.send({ text: 'last Friday' })).toBe(200);
+    const first = said().slice(before);
+    // Either the pools noticed in time and the turn went through, or the customer got the apology.
+    const apologised = first.length === 1 && first[0] === en.error_apology;
+    if (!apologised) expect(first.join('\n')).toContain('What would you like us to do');
+    if (apologised) expect(await customer.send({ text: 'last Friday' })).toBe(200);
+    const next = said().length;
+    expect(await customer.send({ action: 'resolution:refund' })).toBe(200);
+    expect(said().slice(next).join('\n')).toContain('What is your name');
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
   });
 });
