@@ -10,6 +10,7 @@ import { mountWebChat } from './bot/webchat.js';
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
+import { memoizeClassifier } from './cases/classification/memo.js';
 import type { Classifier } from './cases/classification/types.js';
 import { loadPolicy, type ComplaintPolicy } from './cases/clocks/index.js';
 import { createDomainEvents, type DomainEvents } from './cases/domain-events.js';
@@ -96,7 +97,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   if (fastWriter) await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
   const pgPool = databaseKind(config.DATABASE_URL) === 'postgresql' ? openPgPool(config.DATABASE_URL) : undefined;
   const metrics = createMetrics();
-  const classifier = metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY));
+  // Remembered answers outside the metrics: llm_calls counts the calls actually made.
+  const classifier = memoizeClassifier(metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY)));
   const messenger = createCustomerMessenger();
   const events = createDomainEvents((e, event) =>
     log.error({ err: { message: (e as Error).message }, event: event.type, caseRef: 'reference' in event ? event.reference : undefined }, 'event listener failed'),
