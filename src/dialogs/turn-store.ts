@@ -85,8 +85,9 @@ export interface TurnClosing {
  * where the database allows it: the turn path is the product's hottest code, and a handful of
  * small round trips (or commits) per message is what limits throughput.
  *
- * Implementations: Prisma (any database; src/dialogs/prisma-turn-store.ts) and synchronous
- * SQLite (src/db/sqlite-turn-store.ts).
+ * Implementations: Prisma (any database; src/dialogs/prisma-turn-store.ts), synchronous SQLite
+ * (src/db/sqlite-turn-store.ts, the only one that leaves messages pending) and PostgreSQL
+ * (src/db/pg-turn-store.ts).
  */
 export interface TurnStore {
   /**
