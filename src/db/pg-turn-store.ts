@@ -16,7 +16,13 @@ const UNIQUE_VIOLATION = '23505';
  * - `dup`: the update was handled before → nothing below runs;
  * - `lease`: with an owner ($3), the conversation lease is taken in the same statement (the
  *   DialogState row is created on a first turn, as createPrismaLease does), returning the state
- *   under the lease; nothing below runs when another owner holds an unexpired lease;
+ *   under the lease; nothing below runs when another owner holds an unexpired lease, or when
+ *   the row changed after this statement's snapshot (`seen`). The latter is READ COMMITTED's
+ *   trap: an upsert that waited for another instance's `close` locks and returns the row as that
+ *   commit left it, while `dup` still reads from before it — the update that instance just
+ *   handled looked new, and ran again on the state it had produced. Every turn takes and gives
+ *   back the lease on this row, so a row unchanged since the snapshot means `dup` is current;
+ *   otherwise the turn answers `busy` and tries again on a fresh snapshot;
  * - the channel account found by conversation, or moved from the user's older conversation, or
  *   created with its customer (touchChannelAccount's rules);
  * - the customer's message and files, and during a staff handoff the timeline event and the
@@ -25,11 +31,12 @@ const UNIQUE_VIOLATION = '23505';
  */
 const OPEN_SQL = `
 WITH dup AS (SELECT 1 FROM "ProcessedUpdate" WHERE "key" = $2::text),
+seen AS (SELECT "xmin" AS "x" FROM "DialogState" WHERE "conversationKey" = $1),
 lease AS (
   INSERT INTO "DialogState" AS d ("conversationKey", "state", "version", "updatedAt", "lockedUntil", "lockedBy")
   SELECT $1, '', 0, $6::timestamp, $4::timestamp, $3::text WHERE $3::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM dup)
   ON CONFLICT ("conversationKey") DO UPDATE SET "lockedUntil" = EXCLUDED."lockedUntil", "lockedBy" = EXCLUDED."lockedBy", "updatedAt" = EXCLUDED."updatedAt"
-  WHERE d."lockedUntil" IS NULL OR d."lockedUntil" < $5::timestamp OR d."lockedBy" = $3::text
+  WHERE (d."lockedUntil" IS NULL OR d."lockedUntil" < $5::timestamp OR d."lockedBy" = $3::text) AND d."xmin" = (SELECT "x" FROM seen)
   RETURNING d."state", d."version"
 ),
 go AS (

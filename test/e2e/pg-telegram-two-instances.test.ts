@@ -40,7 +40,7 @@ describe.skipIf(!onPostgres)('Telegram webhook on two instances sharing PostgreS
     expect(await deliver(a, first(96_999))).toBe(200);
     const once = sentTo(96_999).length;
     expect(once).toBeGreaterThan(0);
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 10; i++) {
       const id = 97_000 + i;
       const update = first(id);
       expect(await Promise.all([deliver(a, update), deliver(b, update)])).toEqual([200, 200]);
