@@ -11,23 +11,29 @@ import { startServerProcess } from '../support/server-process.js';
 // out; a long one gets the customer a clear apology, never an error; the server carries on.
 
 const TOKEN = 'unavailable-staff-token-0123456789';
+const FIRST = 'I was charged a 30 yuan fee on my debit card for an ATM withdrawal at my own bank';
+
+const closers: (() => Promise<unknown>)[] = [];
+afterAll(async () => {
+  for (const close of closers.reverse()) await close();
+});
+
+/** The real server on a fresh database, and a Bot Framework customer whose replies are recorded. */
+async function serverAndCustomer(prefix: string, conversationId: string) {
+  const { url } = await testDatabaseUrl(prefix);
+  const connector = await startFakeConnector();
+  closers.push(connector.close);
+  const server = await startServerProcess({ DATABASE_URL: url, STAFF_API_TOKEN: TOKEN });
+  closers.push(() => server.stop());
+  const customer = botFrameworkCustomer({ botUrl: server.url, serviceUrl: connector.url, conversationId });
+  const said = () => connector.messages(conversationId).map((m) => m.text ?? '');
+  return { url, server, customer, said };
+}
 
 describe.skipIf(onPostgres)('the database unavailable for a while', { timeout: 90_000 }, () => {
-  const closers: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const close of closers.reverse()) await close();
-  });
-
   it('waits out a short lock, apologises after a long one, and answers normally afterwards', async () => {
-    const { url } = await testDatabaseUrl('cd-unavailable-');
-    const connector = await startFakeConnector();
-    closers.push(connector.close);
-    const server = await startServerProcess({ DATABASE_URL: url, STAFF_API_TOKEN: TOKEN });
-    closers.push(() => server.stop());
-    const customer = botFrameworkCustomer({ botUrl: server.url, serviceUrl: connector.url, conversationId: 'unavailable-1' });
-    const said = () => connector.messages('unavailable-1').map((m) => m.text ?? '');
-
-    expect(await customer.send({ text: 'I was charged a 30 yuan fee on my debit card for an ATM withdrawal at my own bank' })).toBe(200);
+    const { url, server, customer, said } = await serverAndCustomer('cd-unavailable-', 'unavailable-1');
+    expect(await customer.send({ text: FIRST })).toBe(200);
     const answered = said().length;
     expect(answered).toBeGreaterThan(0);
 
@@ -70,23 +76,11 @@ describe.skipIf(onPostgres)('the database unavailable for a while', { timeout: 9
 });
 
 describe.skipIf(!onPostgres)('PostgreSQL drops every connection', { timeout: 90_000 }, () => {
-  const closers: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const close of closers.reverse()) await close();
-  });
-
   // What a database restart or failover does to a running instance: its pooled connections are
   // gone. The next message finds out; it gets at worst the apology, and the one after is answered.
   it('recovers its pools: at worst one apology, then the conversation goes on', async () => {
-    const { url } = await testDatabaseUrl('cd-dropped-');
-    const connector = await startFakeConnector();
-    closers.push(connector.close);
-    const server = await startServerProcess({ DATABASE_URL: url, STAFF_API_TOKEN: TOKEN });
-    closers.push(() => server.stop());
-    const customer = botFrameworkCustomer({ botUrl: server.url, serviceUrl: connector.url, conversationId: 'dropped-1' });
-    const said = () => connector.messages('dropped-1').map((m) => m.text ?? '');
-
-    expect(await customer.send({ text: 'I was charged a 30 yuan fee on my debit card for an ATM withdrawal at my own bank' })).toBe(200);
+    const { url, server, customer, said } = await serverAndCustomer('cd-dropped-', 'dropped-1');
+    expect(await customer.send({ text: FIRST })).toBe(200);
     expect(await customer.send({ action: 'business:debit_card' })).toBe(200);
     expect(said().join('\n')).toContain('When did it happen');
 
