@@ -89,13 +89,14 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const db = await openDatabase(config.DATABASE_URL);
   // Embedded SQLite: the customer's turns and new cases write through a fast connection of their
   // own (src/db/sqlite-writer.ts); on PostgreSQL through a `pg` pool of their own (src/db/pg-*.ts).
+  const kind = databaseKind(config.DATABASE_URL);
   const fastWriter =
-    databaseKind(config.DATABASE_URL) === 'sqlite'
+    kind === 'sqlite'
       ? openSqliteWriter(sqliteFilePath(config.DATABASE_URL), { onCheckpointError: (message) => log.error({ err: { message } }, 'WAL checkpoint failed') })
       : undefined;
   // Prisma's connection leaves checkpoints to the fast path's worker too (src/db/sqlite-checkpointer.ts).
   if (fastWriter) await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
-  const pgPool = databaseKind(config.DATABASE_URL) === 'postgresql' ? openPgPool(config.DATABASE_URL) : undefined;
+  const pgPool = kind === 'postgresql' ? openPgPool(config.DATABASE_URL) : undefined;
   const metrics = createMetrics();
   // Remembered answers outside the metrics: llm_calls counts the calls actually made.
   const classifier = memoizeClassifier(metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY)));
@@ -122,7 +123,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     db,
     ...(fastWriter ? { store: createSqliteTurnStore(fastWriter), caseWriter: createSqliteCaseWriter(fastWriter) } : {}),
     ...(pgPool ? { store: createPgTurnStore(pgPool), caseWriter: createPgCaseWriter(pgPool) } : {}),
-    sharedDatabase: !config.DATABASE_URL.startsWith('file:'),
+    sharedDatabase: kind === 'postgresql',
     classifier,
     policy,
     bank: { name: config.BANK_NAME, hotline: config.BANK_HOTLINE },

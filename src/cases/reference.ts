@@ -1,26 +1,11 @@
 import type { Prisma } from '@prisma/client';
+import { civilDateInZone } from './clocks/zoned-time.js';
 
 type Tx = Prisma.TransactionClient;
 
 /** Calendar date (YYYYMMDD) of an instant in the bank's time zone. */
 export function bankDay(at: Date, timeZone: string): string {
-  const parts = dayFormat(timeZone).formatToParts(at);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}${get('month')}${get('day')}`;
-}
-
-/** Calendar date (YYYY-MM-DD) of an instant in the bank's time zone. */
-export function bankIsoDay(at: Date, timeZone: string): string {
-  const day = bankDay(at, timeZone);
-  return `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6)}`;
-}
-
-// Building an Intl.DateTimeFormat costs far more than using one; a bank has one time zone.
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-function dayFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = dayFormats.get(timeZone);
-  if (!f) dayFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
-  return f;
+  return civilDateInZone(at, timeZone).replaceAll('-', '');
 }
 
 /** `C-20261127-0042`; the sequence widens past 9999 rather than wrapping. */

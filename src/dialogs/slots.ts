@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bankIsoDay } from '../cases/reference.js';
+import { civilDateInZone } from '../cases/clocks/zoned-time.js';
 import { BUSINESSES, BUSINESS_LABELS, type TBusiness } from '../cases/taxonomy.js';
 import type { DialogDeps } from './deps.js';
 import { t, type MessageKey } from './i18n.js';
@@ -73,7 +73,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     parse: (input, deps) => {
       const text = answerText(input);
       if (UNKNOWN_DATE.test(text)) return { ok: true, patch: { occurredOn: null } };
-      const today = bankIsoDay(deps.now, deps.bank.timeZone);
+      const today = civilDateInZone(deps.now, deps.bank.timeZone);
       // The extractor reads only past dates; an explicit date after today deserves its own reason.
       const explicit = EXPLICIT_DATE.exec(text);
       if (explicit) {

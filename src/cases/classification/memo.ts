@@ -1,4 +1,4 @@
-import { bankIsoDay } from '../reference.js';
+import { civilDateInZone } from '../clocks/zoned-time.js';
 import type { Classification, Classifier } from './types.js';
 
 /**
@@ -19,7 +19,7 @@ export function memoizeClassifier(classifier: Classifier, opts: { max?: number }
   return {
     classify(text, ctx) {
       const timeZone = ctx.timeZone ?? 'UTC';
-      const key = `${ctx.repeat ? 1 : 0}|${timeZone}|${bankIsoDay(ctx.now, timeZone)}|${text}`;
+      const key = `${ctx.repeat ? 1 : 0}|${timeZone}|${civilDateInZone(ctx.now, timeZone)}|${text}`;
       const hit = kept.get(key);
       if (hit) return hit;
       const answer = classifier.classify(text, ctx).then((c) => {
