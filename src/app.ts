@@ -27,9 +27,6 @@ import { staffOpenApiDocument } from './cases/staff/openapi.js';
 import { requireCsrf, sessionResolver, userTokenResolver } from './cases/staff/session.js';
 import type { Config } from './config.js';
 import { databaseKind, openDatabase, sqliteFilePath } from './db/client.js';
-import { createPgCaseWriter } from './db/pg-case-writer.js';
-import { openPgPool } from './db/pg-pool.js';
-import { createPgTurnStore } from './db/pg-turn-store.js';
 import { createSqliteCaseWriter } from './db/sqlite-case-writer.js';
 import { createSqliteTurnStore } from './db/sqlite-turn-store.js';
 import { openSqliteWriter } from './db/sqlite-writer.js';
@@ -96,7 +93,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
       : undefined;
   // Prisma's connection leaves checkpoints to the fast path's worker too (src/db/sqlite-checkpointer.ts).
   if (fastWriter) await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 0');
-  const pgPool = kind === 'postgresql' ? openPgPool(config.DATABASE_URL) : undefined;
+  const pgTurnPath = kind === 'postgresql' ? (await import('./db/pg-turn-path.js')).openPgTurnPath(config.DATABASE_URL) : undefined;
   const metrics = createMetrics();
   // Remembered answers outside the metrics: llm_calls counts the calls actually made.
   const classifier = memoizeClassifier(metrics.instrumentClassifier(opts.classifier ?? createClassifierFromConfig(config, log), Boolean(config.OPENAI_API_KEY)));
@@ -122,7 +119,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
     ...(fastWriter ? { store: createSqliteTurnStore(fastWriter), caseWriter: createSqliteCaseWriter(fastWriter) } : {}),
-    ...(pgPool ? { store: createPgTurnStore(pgPool), caseWriter: createPgCaseWriter(pgPool) } : {}),
+    ...(pgTurnPath ? { store: pgTurnPath.store, caseWriter: pgTurnPath.caseWriter } : {}),
     sharedDatabase: kind === 'postgresql',
     classifier,
     policy,
@@ -310,7 +307,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await scheduler.stop();
         await fastWriter?.close();
-        await pgPool?.end();
+        await pgTurnPath?.end();
         await db.$disconnect();
       })();
       return stopping;

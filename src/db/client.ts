@@ -1,9 +1,6 @@
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '@prisma/client';
-import { PrismaClient as PgPrismaClient } from '../generated/pg/index.js';
 import { migrateSqlite } from './migrate.js';
-import { migratePostgres } from './migrate-postgres.js';
 
 /**
  * The database client every module receives. Its type is the SQLite client's; on PostgreSQL the
@@ -28,16 +25,15 @@ export function databaseKind(databaseUrl: string): DatabaseKind {
  */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
-/** Connections per instance on PostgreSQL (`?connection_limit=` in the URL overrides it). */
-const DEFAULT_PG_POOL = 10;
-
 /**
  * Opens the database named by DATABASE_URL, applying pending migrations first: a `file:` URL is
  * the embedded SQLite default, a `postgresql://` URL is PostgreSQL for several instances (each
  * instance migrates at start under an advisory lock, so starting them together is safe).
  */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
-  if (databaseKind(databaseUrl) === 'postgresql') return openPostgres(databaseUrl);
+  // PostgreSQL's client, adapter and `pg` are loaded only when used: about 20 MB of memory that
+  // an instance on the embedded SQLite file does not carry (docs/benchmarks.md).
+  if (databaseKind(databaseUrl) === 'postgresql') return (await import('./open-postgres.js')).openPostgres(databaseUrl, TRANSACTION_OPTIONS);
   const filePath = sqliteFilePath(databaseUrl);
   migrateSqlite(filePath);
   const adapter = new ImmediateTransactionsSQLite({ url: `file:${filePath}`, timeout: 5000 } as { url: string });
@@ -66,21 +62,4 @@ class ImmediateTransactionsSQLite extends PrismaBetterSQLite3 {
     client.prepare = (sql: string) => prepare(sql === 'BEGIN' ? 'BEGIN IMMEDIATE' : sql);
     return adapter;
   }
-}
-
-async function openPostgres(databaseUrl: string): Promise<Db> {
-  const url = new URL(databaseUrl);
-  const limit = Number(url.searchParams.get('connection_limit') ?? DEFAULT_PG_POOL);
-  // Prisma-style parameters mean nothing to `pg`; a `schema` parameter is not supported.
-  url.searchParams.delete('connection_limit');
-  const connectionString = url.toString();
-  await migratePostgres(connectionString);
-  const adapter = new PrismaPg({ connectionString, max: Number.isFinite(limit) && limit > 0 ? limit : DEFAULT_PG_POOL, application_name: 'complaint-desk' });
-  const db = new PgPrismaClient({ adapter, transactionOptions: TRANSACTION_OPTIONS });
-  await db.$connect();
-  // The one cast between the two clients. Both are generated from the same models
-  // (prisma/postgres/schema.prisma is written from prisma/schema.prisma by
-  // scripts/sync-postgres-schema.mjs, and a test checks it is current), so their model APIs are
-  // identical; only the nominal types differ, because each generated client declares its own.
-  return db as unknown as Db;
 }
