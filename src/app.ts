@@ -31,6 +31,7 @@ import { createSqliteCaseWriter } from './db/sqlite-case-writer.js';
 import { createSqliteTurnStore } from './db/sqlite-turn-store.js';
 import { openSqliteWriter } from './db/sqlite-writer.js';
 import { createTurnRunner, type TurnRunner } from './dialogs/run-turn.js';
+import { createHandledUpdatePruner } from './dialogs/forget-handled-updates.js';
 import { limitTurnRate } from './dialogs/turn-rate-limit.js';
 import { rateLimit } from 'express-rate-limit';
 import { createClassifierFromConfig } from './llm/classifier-factory.js';
@@ -244,6 +245,18 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         }, opts.clockSweepMs ?? 60_000)
       : undefined;
   clockSweep?.unref();
+  // Channel updates handled over a week ago are forgotten, hourly: the dedupe table would
+  // otherwise grow by one row per message for as long as the bank runs the bot.
+  const forgetHandledUpdates = createHandledUpdatePruner(db);
+  let forgetting = false;
+  const updatePrune = setInterval(() => {
+    if (forgetting) return;
+    forgetting = true;
+    forgetHandledUpdates(clock())
+      .catch((e: Error) => log.error({ component: 'dedupe', err: { message: e.message } }, 'forgetting handled updates failed'))
+      .finally(() => (forgetting = false));
+  }, 60 * 60_000);
+  updatePrune.unref();
 
   // Telegram channel: on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here. Loaded
   // only then: telegraf's module graph is memory an instance without Telegram does not need.
@@ -302,6 +315,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     stop() {
       stopping ??= (async () => {
         if (clockSweep) clearInterval(clockSweep); // staff clock sweep
+        clearInterval(updatePrune);
         await telegram?.stop(); // Telegram: polling stops, turns in flight finish
         webchat.close(); // web chat: open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
