@@ -231,32 +231,28 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     cookieParser(),
     createStaffConsole({ db, events, messenger, policy, clock, log, secureCookies: config.publicUrl.startsWith('https:') }),
   );
+  // Periodic housekeeping on every instance; each task is idempotent, so instances running it
+  // at once do no harm. A tick is skipped while the task's previous run is still going.
+  const every = (ms: number, component: string, failure: string, task: () => Promise<unknown>) => {
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((e: Error) => log.error({ component, err: { message: e.message } }, failure))
+        .finally(() => (running = false));
+    }, ms);
+    timer.unref();
+    return timer;
+  };
   // Near-breach and breach of both clocks, recorded once each. sweepClocks is idempotent, so the
   // durable scheduler can take it over; until then a timer on each instance.
-  let sweeping = false;
-  const clockSweep =
-    (opts.clockSweepMs ?? 60_000) > 0
-      ? setInterval(() => {
-          if (sweeping) return;
-          sweeping = true;
-          sweepClocks({ db, now: clock(), policy, events })
-            .catch((e: Error) => log.error({ component: 'clocks', err: { message: e.message } }, 'clock sweep failed'))
-            .finally(() => (sweeping = false));
-        }, opts.clockSweepMs ?? 60_000)
-      : undefined;
-  clockSweep?.unref();
+  const clockSweepMs = opts.clockSweepMs ?? 60_000;
+  const clockSweep = clockSweepMs > 0 ? every(clockSweepMs, 'clocks', 'clock sweep failed', () => sweepClocks({ db, now: clock(), policy, events })) : undefined;
   // Channel updates handled over a week ago are forgotten, hourly: the dedupe table would
   // otherwise grow by one row per message for as long as the bank runs the bot.
   const forgetHandledUpdates = createHandledUpdatePruner(db);
-  let forgetting = false;
-  const updatePrune = setInterval(() => {
-    if (forgetting) return;
-    forgetting = true;
-    forgetHandledUpdates(clock())
-      .catch((e: Error) => log.error({ component: 'dedupe', err: { message: e.message } }, 'forgetting handled updates failed'))
-      .finally(() => (forgetting = false));
-  }, 60 * 60_000);
-  updatePrune.unref();
+  const updatePrune = every(60 * 60_000, 'dedupe', 'forgetting handled updates failed', () => forgetHandledUpdates(clock()));
 
   // Telegram channel: on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here. Loaded
   // only then: telegraf's module graph is memory an instance without Telegram does not need.

@@ -31,8 +31,8 @@ const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
  * instance migrates at start under an advisory lock, so starting them together is safe).
  */
 export async function openDatabase(databaseUrl: string): Promise<Db> {
-  // PostgreSQL's client, adapter and `pg` are loaded only when used: about 20 MB of memory that
-  // an instance on the embedded SQLite file does not carry (docs/benchmarks.md).
+  // PostgreSQL's client, adapter and `pg` are loaded only when used: memory (a few MB of heap)
+  // and start-up time that an instance on the embedded SQLite file need not spend.
   if (databaseKind(databaseUrl) === 'postgresql') return (await import('./open-postgres.js')).openPostgres(databaseUrl, TRANSACTION_OPTIONS);
   const filePath = sqliteFilePath(databaseUrl);
   migrateSqlite(filePath);
