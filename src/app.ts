@@ -249,10 +249,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   // durable scheduler can take it over; until then a timer on each instance.
   const clockSweepMs = opts.clockSweepMs ?? 60_000;
   const clockSweep = clockSweepMs > 0 ? every(clockSweepMs, 'clocks', 'clock sweep failed', () => sweepClocks({ db, now: clock(), policy, events })) : undefined;
-  // Channel updates handled over a week ago are forgotten, hourly: the dedupe table would
-  // otherwise grow by one row per message for as long as the bank runs the bot.
+  // Channel updates handled over a week ago are forgotten: the dedupe table would otherwise grow
+  // by one row per message for as long as the bank runs the bot. Every ten minutes, so that an
+  // instance restarted often still gets to it; after its first run a run reads a few rows.
   const forgetHandledUpdates = createHandledUpdatePruner(db);
-  const updatePrune = every(60 * 60_000, 'dedupe', 'forgetting handled updates failed', () => forgetHandledUpdates(clock()));
+  const updatePrune = every(10 * 60_000, 'dedupe', 'forgetting handled updates failed', () => forgetHandledUpdates(clock()));
 
   // Telegram channel: on when TELEGRAM_BOT_TOKEN is set; webhook route mounted here. Loaded
   // only then: telegraf's module graph is memory an instance without Telegram does not need.

@@ -1,4 +1,5 @@
-// Only the two locales spoken here: chrono-node's index loads all sixteen (10 MB more memory).
+// Only the two locales spoken here: chrono-node's index loads all sixteen (in a bare process,
+// 20 MB of RSS against 10 MB for these two).
 import * as chronoEn from 'chrono-node/en';
 import * as chronoZh from 'chrono-node/zh';
 import type { ClassifyContext } from './types.js';
