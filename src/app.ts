@@ -232,18 +232,22 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     createStaffConsole({ db, events, messenger, policy, clock, log, secureCookies: config.publicUrl.startsWith('https:') }),
   );
   // Periodic housekeeping on every instance; each task is idempotent, so instances running it
-  // at once do no harm. A tick is skipped while the task's previous run is still going.
+  // at once do no harm. A tick is skipped while the task's previous run is still going; `stop`
+  // waits for a run in flight, so it never meets a closed database.
   const every = (ms: number, component: string, failure: string, task: () => Promise<unknown>) => {
-    let running = false;
+    let running: Promise<void> | null = null;
     const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      task()
-        .catch((e: Error) => log.error({ component, err: { message: e.message } }, failure))
-        .finally(() => (running = false));
+      running ??= task()
+        .then(() => undefined, (e: Error) => log.error({ component, err: { message: e.message } }, failure))
+        .finally(() => (running = null));
     }, ms);
     timer.unref();
-    return timer;
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
   };
   // Near-breach and breach of both clocks, recorded once each. sweepClocks is idempotent, so the
   // durable scheduler can take it over; until then a timer on each instance.
@@ -311,8 +315,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     express: app,
     stop() {
       stopping ??= (async () => {
-        if (clockSweep) clearInterval(clockSweep); // staff clock sweep
-        clearInterval(updatePrune);
+        await clockSweep?.stop(); // staff clock sweep
+        await updatePrune.stop();
         await telegram?.stop(); // Telegram: polling stops, turns in flight finish
         webchat.close(); // web chat: open event streams would hold server.close()
         await new Promise<void>((resolve) => server.close(() => resolve()));
