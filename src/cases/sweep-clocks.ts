@@ -79,11 +79,17 @@ export async function sweepClocks(opts: { db: PrismaClient; now: Date; policy?: 
   return result;
 }
 
+/**
+ * Milestone keys in ProcessedUpdate start with this; the keys of handled channel updates, which
+ * share the table and are forgotten after a week (src/dialogs/forget-handled-updates.ts), never do.
+ */
+export const CLOCK_MILESTONE_KEY_PREFIX = 'clock:';
+
 async function recordMilestone(
   db: PrismaClient,
   m: { caseId: string; reference: string; clock: TClockName; milestone: TClockMilestone; dueAt: Date; now: Date },
 ): Promise<boolean> {
-  const key = `clock:${m.caseId}:${m.clock}:${m.dueAt.toISOString()}:${m.milestone}`;
+  const key = `${CLOCK_MILESTONE_KEY_PREFIX}${m.caseId}:${m.clock}:${m.dueAt.toISOString()}:${m.milestone}`;
   try {
     await db.$transaction(async (tx) => {
       await tx.processedUpdate.create({ data: { key, createdAt: m.now } });

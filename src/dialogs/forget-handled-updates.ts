@@ -1,3 +1,4 @@
+import { CLOCK_MILESTONE_KEY_PREFIX } from '../cases/sweep-clocks.js';
 import type { Db } from '../db/client.js';
 
 /**
@@ -10,9 +11,6 @@ export const HANDLED_UPDATE_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** Rows per delete: small enough that one batch never holds the database for long. */
 const BATCH = 500;
-
-/** Keys of clock milestones (src/cases/sweep-clocks.ts) share the table and are never forgotten. */
-const KEPT_PREFIX = 'clock:';
 
 /**
  * Forgets channel updates handled longer ago than `retentionMs` (ProcessedUpdate rows, the
@@ -43,9 +41,11 @@ export function createHandledUpdatePruner(db: Db, retentionMs = HANDLED_UPDATE_R
       });
       const last = rows.at(-1);
       if (!last) return forgotten;
-      after = last;
-      const keys = rows.filter((r) => !r.key.startsWith(KEPT_PREFIX)).map((r) => r.key);
+      // Clock milestones share the table and stay (src/cases/sweep-clocks.ts).
+      const keys = rows.filter((r) => !r.key.startsWith(CLOCK_MILESTONE_KEY_PREFIX)).map((r) => r.key);
       if (keys.length) forgotten += (await db.processedUpdate.deleteMany({ where: { key: { in: keys } } })).count;
+      // Only past a batch that was deleted: after a failure the next run reads it again.
+      after = last;
       if (rows.length < BATCH) return forgotten;
       await new Promise((r) => setImmediate(r));
     }
