@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 
@@ -12,13 +13,25 @@ export const sqlDate = (d: Date) => d.toISOString().replace('Z', '+00:00');
 export interface SqliteWriter {
   db: Database.Database;
   /**
-   * Runs `work` as one IMMEDIATE transaction, retrying shortly while another connection holds
-   * the write lock. `durable`: resolves only once the commit is on disk (a case, whose reference
-   * the customer is told); other commits survive a crash of the process but not a power cut.
+   * Runs `work` in an IMMEDIATE transaction, retrying shortly while another connection holds the
+   * write lock. While the event loop is busy, writes asked for in the same turn of the loop share
+   * one transaction (one commit), each in a savepoint of its own: a write that throws is undone
+   * and rejected alone, the others commit; writes always commit in the order asked. `durable`:
+   * resolves only once the commit is on disk (a case, whose reference the customer is told);
+   * other commits survive a crash of the process but not a power cut.
    */
   write<T>(work: () => T, opts?: { durable?: boolean }): Promise<T>;
   close(): Promise<void>;
 }
+
+interface QueuedWrite {
+  work: () => unknown;
+  durable: boolean;
+  resolve(value: unknown): void;
+  reject(reason: unknown): void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
  * A second connection to the embedded SQLite file, for the hot paths that bypass Prisma (the
@@ -53,29 +66,129 @@ export function openSqliteWriter(filePath: string, opts: { onCheckpointError?: (
   db.pragma('wal_autocheckpoint = 0');
   const checkpointer = startCheckpointer(filePath, opts.onCheckpointError ?? (() => undefined));
 
+  // Nested in the batch's transaction, better-sqlite3 runs this as a SAVEPOINT: a write that
+  // throws rolls back to it and the rest of the batch goes on.
+  const inSavepoint = db.transaction((work: () => unknown) => work());
+  const runBatch = db.transaction((batch: QueuedWrite[]): Outcome[] =>
+    batch.map((w) => {
+      try {
+        return { ok: true, value: batch.length === 1 ? w.work() : inSavepoint(w.work) };
+      } catch (error) {
+        // Alone in the batch, its failure undoes the whole (its own) transaction.
+        if (batch.length === 1) throw error;
+        return { ok: false, error };
+      }
+    }),
+  );
+
+  let queued: QueuedWrite[] = [];
+  // Batches commit in the order they were asked for: one still waiting for the write lock holds
+  // back the next, so a later write never lands before an earlier one.
+  let committed: Promise<unknown> = Promise.resolve();
+  let batchesWaiting = 0;
+  const inFlight = new Set<Promise<unknown>>();
+  const track = (p: Promise<unknown>) => {
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  };
+  const loop = watchEventLoop();
+
+  /**
+   * Commits `batch` now and settles its writes, unless another connection holds the lock: then
+   * returns SQLite's busy error and leaves the writes unsettled.
+   */
+  function tryCommit(batch: QueuedWrite[]): { busy: unknown } | undefined {
+    let outcomes: Outcome[];
+    try {
+      outcomes = runBatch.immediate(batch);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_BUSY') return { busy: e };
+      // A batch of one threw its write's own error; a larger batch failed as a whole.
+      for (const w of batch) w.reject(e);
+      return;
+    }
+    let synced: Promise<void> | undefined;
+    batch.forEach((w, i) => {
+      const outcome = outcomes[i]!;
+      if (!outcome.ok) return w.reject(outcome.error);
+      if (!w.durable) return w.resolve(outcome.value);
+      synced ??= walSync.sync();
+      synced.then(() => w.resolve(outcome.value), w.reject);
+    });
+    if (synced) track(synced.catch(() => undefined));
+  }
+
+  /**
+   * Commits everything queued since the last batch as one transaction. Turns that end in the
+   * same turn of the event loop (under load, several) then write the pages they share — index
+   * pages above all — to the log once, not once each: SQLite's commit was the largest single
+   * item of a turn's CPU (docs/benchmarks.md).
+   */
+  async function commitQueued() {
+    const batch = queued;
+    queued = [];
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      const held = tryCommit(batch);
+      if (!held) return;
+      if (Date.now() - started > BUSY_GIVE_UP_MS) {
+        for (const w of batch) w.reject(held.busy);
+        return;
+      }
+      // A Prisma transaction holding the lock commits within a few event-loop turns: look again soon.
+      await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 5)));
+    }
+  }
+
+  function schedule() {
+    batchesWaiting++;
+    const batch = committed
+      .then(() => new Promise((r) => setImmediate(r)))
+      .then(commitQueued)
+      .finally(() => batchesWaiting--);
+    committed = batch.catch(() => undefined); // (commitQueued settles its writes itself; never wedge the chain)
+    track(committed);
+  }
+
   return {
     db,
-    async write(work, opts = {}) {
-      const tx = db.transaction(work);
-      const started = Date.now();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const result = tx.immediate();
-          if (opts.durable) await walSync.sync();
-          return result;
-        } catch (e) {
-          if ((e as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() - started > BUSY_GIVE_UP_MS) throw e;
-        }
-        // A Prisma transaction holding the lock commits within a few event-loop turns: look again soon.
-        await new Promise((r) => setTimeout(r, Math.min(1 + attempt, 5)));
-      }
+    write<T>(work: () => T, opts: { durable?: boolean } = {}) {
+      return new Promise<T>((resolve, reject) => {
+        const w: QueuedWrite = { work, durable: opts.durable ?? false, resolve: resolve as (v: unknown) => void, reject };
+        // An idle process commits at once: waiting for the end of the loop's turn would only add
+        // latency, with no other write to share the commit with.
+        if (!queued.length && !batchesWaiting && !loop.busy() && !tryCommit([w])) return;
+        if (!queued.length) schedule();
+        queued.push(w);
+      });
     },
     async close() {
+      loop.stop();
+      while (inFlight.size) await Promise.all(inFlight);
       await walSync.close();
       await checkpointer.close();
       db.close();
     },
   };
+}
+
+/** Event-loop utilisation above which writes are batched rather than committed one by one. */
+const BATCH_ABOVE_UTILISATION = 0.5;
+
+/**
+ * Whether the event loop was busy over the last tenth of a second: then more turns end in each
+ * of its turns and batching their commits saves more than the wait costs.
+ */
+function watchEventLoop(): { busy: () => boolean; stop: () => void } {
+  let last = performance.eventLoopUtilization();
+  let busy = false;
+  const timer = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    busy = performance.eventLoopUtilization(now, last).utilization > BATCH_ABOVE_UTILISATION;
+    last = now;
+  }, 100);
+  timer.unref();
+  return { busy: () => busy, stop: () => clearInterval(timer) };
 }
 
 /**
