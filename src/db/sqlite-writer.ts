@@ -74,8 +74,10 @@ export function openSqliteWriter(filePath: string, opts: { onCheckpointError?: (
       try {
         return { ok: true, value: batch.length === 1 ? w.work() : inSavepoint(w.work) };
       } catch (error) {
-        // Alone in the batch, its failure undoes the whole (its own) transaction.
-        if (batch.length === 1) throw error;
+        // Alone in the batch, its failure undoes the whole (its own) transaction. So does an
+        // error after which SQLite itself rolled the transaction back (it may, on a full disk or
+        // an I/O error): the writes after it must not run outside the transaction.
+        if (batch.length === 1 || !db.inTransaction) throw error;
         return { ok: false, error };
       }
     }),

@@ -89,6 +89,23 @@ describe.skipIf(onPostgres)('the SQLite writer', () => {
     expect(keys(writer.db)).toEqual(['a', 'b']);
   });
 
+  it('fails the whole batch, running nothing outside it, when SQLite rolled its transaction back', async () => {
+    const { writer } = await openWriter();
+    await underLoad();
+    const results = await Promise.allSettled([
+      writer.write(insert(writer, 'before')),
+      writer.write(() => {
+        // What SQLite does itself on some errors (a full disk, an I/O error).
+        writer.db.exec('ROLLBACK');
+        throw new Error('disk full');
+      }),
+      writer.write(insert(writer, 'after')),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(keys(writer.db)).toEqual([]);
+    await expect(writer.write(insert(writer, 'next'))).resolves.toBe('next');
+  });
+
   it('rejects a write failing alone in its batch without harming the next', async () => {
     const { writer } = await openWriter();
     await expect(writer.write(() => (insert(writer, 'x')(), JSON.parse('{')))).rejects.toThrow(SyntaxError);
