@@ -15,6 +15,7 @@ import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/me
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { ZInboundActivity } from './botframework-activity.js';
+import { reuseConnectorClients } from './reuse-connector-clients.js';
 import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
 
 export const BOTFRAMEWORK_REF_KIND = 'botframework';
@@ -49,6 +50,7 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
   };
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
   const auth = new ConfigurationBotFrameworkAuthentication(settings, credentials);
+  reuseConnectorClients(auth);
   const adapter = new CloudAdapter(auth);
 
   // One error boundary for the channel (CONVENTIONS.md §9): log with the activity id, apologise
