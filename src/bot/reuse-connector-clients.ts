@@ -50,8 +50,10 @@ function recentlyUsed<T extends Promise<unknown>>(): (key: string, create: () =>
     if (value) {
       kept.delete(key); // most recently used last
     } else {
-      value = create();
-      value.catch(() => kept.delete(key)); // a failed creation is tried again next turn
+      const created = create();
+      // A failed creation is tried again next turn (unless a newer one took its place).
+      created.catch(() => kept.get(key) === created && kept.delete(key));
+      value = created;
     }
     kept.set(key, value);
     if (kept.size > MAX_CLIENTS) kept.delete(kept.keys().next().value!);

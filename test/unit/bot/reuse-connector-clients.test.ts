@@ -34,6 +34,22 @@ describe('connector clients', () => {
     expect(await auth.createUserTokenClient(claimsIdentity)).toBe(first);
   });
 
+  it('that failed to be created are created again next time', async () => {
+    const auth = authentication();
+    const activity = { type: 'message', channelId: 'webchat', serviceUrl: 'https://webchat.example/' } as Activity;
+    const { claimsIdentity } = await auth.authenticateRequest(activity, '');
+    // Stands in for a credentials failure inside botbuilder, under the reuse.
+    let attempts = 0;
+    const flaky = new ConfigurationBotFrameworkAuthentication({}, new ConfigurationServiceClientCredentialFactory({}));
+    const real = flaky.createUserTokenClient.bind(flaky);
+    flaky.createUserTokenClient = (claims) => (++attempts === 1 ? Promise.reject(new Error('token service down')) : real(claims));
+    reuseConnectorClients(flaky);
+    await expect(flaky.createUserTokenClient(claimsIdentity)).rejects.toThrow('token service down');
+    const second = await flaky.createUserTokenClient(claimsIdentity);
+    expect(await flaky.createUserTokenClient(claimsIdentity)).toBe(second);
+    expect(attempts).toBe(2);
+  });
+
   it('are kept for at most 100 services, the least recently used dropped first', async () => {
     const auth = authentication();
     const kept = await clientFor(auth, 'https://kept.example/');
