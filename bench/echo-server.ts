@@ -2,7 +2,8 @@
  * The yardstick: a bare echo bot on the same stack as the product's Bot Framework channel
  * (express 5 + express.json + botbuilder CloudAdapter without an app id), answering each message
  * with its text. `npm run bench` runs it in its own process and compares turns per second.
- * Env: PORT, HOST.
+ * Env: PORT, HOST; ECHO_REUSE_CLIENTS=1 gives it the product's reuse of botbuilder's connector
+ * clients (src/bot/reuse-connector-clients.ts), for a like-for-like second yardstick.
  */
 import express from 'express';
 import {
@@ -11,9 +12,12 @@ import {
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
 } from 'botbuilder';
+import { reuseConnectorClients } from '../src/bot/reuse-connector-clients.js';
 
 const settings = { MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: '', MicrosoftAppTenantId: '' };
-const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings)));
+const auth = new ConfigurationBotFrameworkAuthentication(settings, new ConfigurationServiceClientCredentialFactory(settings));
+if (process.env.ECHO_REUSE_CLIENTS === '1') reuseConnectorClients(auth);
+const adapter = new CloudAdapter(auth);
 const app = express();
 app.disable('x-powered-by');
 app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
