@@ -18,6 +18,7 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { createRuleClassifier } from '../src/cases/classification/rules.js';
 import { migrateSqlite } from '../src/db/migrate.js';
 import { migratePostgres } from '../src/db/migrate-postgres.js';
@@ -109,6 +110,32 @@ async function startServer(kind: 'desk' | 'echo', env: Record<string, string> = 
       await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
     },
   };
+}
+
+interface DatabaseWork {
+  commits: number;
+  rollbacks: number;
+  rowsWritten: number;
+  rowsRead: number;
+}
+
+/**
+ * What PostgreSQL counted for one database so far: if a second instance made each turn cost the
+ * database more (lease conflicts retried, transactions rolled back), it shows here per turn.
+ */
+async function databaseWork(url: string): Promise<DatabaseWork> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const row = (
+      await client.query<Record<keyof DatabaseWork, string>>(
+        'SELECT xact_commit AS commits, xact_rollback AS rollbacks, tup_inserted + tup_updated + tup_deleted AS "rowsWritten", tup_returned + tup_fetched AS "rowsRead" FROM pg_stat_database WHERE datname = current_database()',
+      )
+    ).rows[0]!;
+    return { commits: Number(row.commits), rollbacks: Number(row.rollbacks), rowsWritten: Number(row.rowsWritten), rowsRead: Number(row.rowsRead) };
+  } finally {
+    await client.end();
+  }
 }
 
 function freshSqliteUrl(name: string): { url: string; file: string } {
@@ -322,14 +349,21 @@ async function main() {
     const pgRun = async (instances: number, label: string, cap?: CpuCap) => {
       const url = await createPostgresDatabase(pgAdmin, label);
       await migratePostgres(url);
+      const before = await databaseWork(url);
       const servers = await Promise.all(Array.from({ length: instances }, () => startServer('desk', { DATABASE_URL: url })));
       for (const s of servers) cap?.limit(s.pid, PG_INSTANCE_CORES);
       const r = await measuredLoad(servers, { urls: servers.map((s) => s.url), concurrency: CONCURRENCY * instances, durationMs: SECONDS * 1000, label });
       const peak = Math.max(...servers.map((s) => s.memory().peakRssMb));
       await Promise.all(servers.map((s) => s.stop()));
       cap?.release();
-      return { r, peak };
+      // Stopped instances have closed their connections, whose statistics are then flushed.
+      await sleep(1500);
+      const after = await databaseWork(url);
+      const perTurn = (k: keyof DatabaseWork) => (after[k] - before[k]) / Math.max(1, r.allTurns);
+      return { r, peak, work: { commits: perTurn('commits'), rollbacks: perTurn('rollbacks'), rowsWritten: perTurn('rowsWritten'), rowsRead: perTurn('rowsRead') } };
     };
+    const workRow = (label: string, w: { commits: number; rollbacks: number; rowsWritten: number; rowsRead: number }) =>
+      `| ${label} | ${fmt(w.commits, 2)} | ${fmt(w.rollbacks, 3)} | ${fmt(w.rowsWritten, 2)} | ${fmt(w.rowsRead, 0)} |`;
     const one = await pgRun(1, 'bench1');
     const two = await pgRun(2, 'bench2');
     pgRatio = two.r.turnsPerSecond / one.r.turnsPerSecond;
@@ -350,6 +384,17 @@ async function main() {
     capped.forEach((c, i) => {
       out(loadRow(`1 instance held to ${PG_INSTANCE_CORES} cores (pair ${i + 1})`, c.one.r, c.one.peak));
       out(loadRow(`2 instances held to ${PG_INSTANCE_CORES} cores each (pair ${i + 1})`, c.two.r, c.two.peak));
+    });
+    out();
+    out('PostgreSQL\'s own count of the work (`pg_stat_database`, warm-up and start-up included), per answered turn:');
+    out();
+    out('| run | transactions committed | rolled back | rows inserted, updated or deleted | rows read |');
+    out('|---|---|---|---|---|');
+    out(workRow('1 instance', one.work));
+    out(workRow('2 instances', two.work));
+    capped.forEach((c, i) => {
+      out(workRow(`1 instance held to ${PG_INSTANCE_CORES} cores (pair ${i + 1})`, c.one.work));
+      out(workRow(`2 instances held to ${PG_INSTANCE_CORES} cores each (pair ${i + 1})`, c.two.work));
     });
     out();
     out(`Two instances sharing the machine: ${fmt(pgRatio, 2)}× one. PostgreSQL, both instances and the load generator share the same ${m.cores} cores.`);
