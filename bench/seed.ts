@@ -26,7 +26,7 @@ function rng(seed: number) {
   };
 }
 
-function row(i: number, rand: () => number, iso: (d: Date) => string | Date): unknown[] {
+function row(i: number, rand: () => number, iso: (d: Date) => string | Date, closedOnly = false): unknown[] {
   const pick = <T>(a: readonly T[]) => a[Math.floor(rand() * a.length)]!;
   // Cases spread over the last two years, newest last.
   const created = new Date(Date.UTC(2024, 10, 27) + Math.floor((i / 1_000_000) * 730 * 86_400_000) + Math.floor(rand() * 3_600_000));
@@ -44,7 +44,7 @@ function row(i: number, rand: () => number, iso: (d: Date) => string | Date): un
     pick(INTAKE),
     rand() < 0.5 ? 'zh' : 'en',
     // Most of a long-running queue is closed; the open part stays small.
-    rand() < 0.9 ? pick(['resolved', 'closed']) : pick(STATUSES),
+    rand() < 0.9 || closedOnly ? pick(['resolved', 'closed']) : pick(STATUSES),
     severity,
     pick(BUSINESSES),
     pick(CAUSES),
@@ -90,8 +90,13 @@ export function seedSqlite(file: string, from: number, to: number): void {
   }
 }
 
-/** Adds cases numbered [from, to) to a migrated PostgreSQL database. */
-export async function seedPostgres(url: string, from: number, to: number): Promise<void> {
+/**
+ * Adds cases numbered [from, to) to a migrated PostgreSQL database, then has PostgreSQL gather
+ * its statistics. `closedOnly`: every case resolved or closed, a history that gives the clock
+ * sweep nothing to do (the load phases measure turns, not a backlog of breached deadlines), with
+ * the customers' channel accounts, dialog states, transcripts and handled updates.
+ */
+export async function seedPostgres(url: string, from: number, to: number, { closedOnly = false } = {}): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -104,11 +109,42 @@ export async function seedPostgres(url: string, from: number, to: number): Promi
     const rand = rng(from + 1);
     for (let i = from; i < to; i += per) {
       const n = Math.min(per, to - i);
-      const params = Array.from({ length: n }, (_, k) => row(i + k, rand, (d) => d.toISOString())).flat();
+      const params = Array.from({ length: n }, (_, k) => row(i + k, rand, (d) => d.toISOString(), closedOnly)).flat();
       const values = Array.from({ length: n }, (_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(',')})`).join(',');
       await client.query(`INSERT INTO "Case" (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${values}`, params);
     }
-    await client.query('ANALYZE "Case"');
+    if (closedOnly) {
+      // The rest of a running bank's history that turns look up or write next to: each
+      // customer's channel account and dialog state, transcripts, and a day of handled channel
+      // updates. A plan the turn path prepares against tables empty or never analysed scans them
+      // whole, turn after turn, until autovacuum analyses them.
+      await client.query(
+        `INSERT INTO "ChannelAccount" ("id", "createdAt", "updatedAt", "customerId", "channel", "externalUserId", "conversationKey", "conversationRef", "lastSeenAt")
+         SELECT 'benchacct' || g, now(), now(), 'benchcust' || g, 'emulator', 'benchuser' || g, 'emulator:bench' || g, '{}', now() - interval '1 day'
+         FROM generate_series(0, ${CUSTOMERS - 1}) g ON CONFLICT DO NOTHING`,
+      );
+      await client.query(
+        `INSERT INTO "DialogState" ("conversationKey", "state", "version", "updatedAt") SELECT 'emulator:bench' || g, '', 1, now() FROM generate_series(0, ${CUSTOMERS - 1}) g ON CONFLICT DO NOTHING`,
+      );
+      // Each case's conversation (the customer's message and the bot's answer, attached to it),
+      // and a conversation per customer that never became a case (a greeting, an abandoned
+      // intake), whose messages stay unattached.
+      await client.query(
+        `INSERT INTO "TranscriptMessage" ("id", "createdAt", "conversationKey", "caseId", "direction", "author", "text")
+         SELECT c."id" || '-' || d.dir, c."createdAt", 'emulator:bench' || substr(c."customerId", 10), c."id", d.dir, d.author, 'Seeded benchmark message'
+         FROM "Case" c CROSS JOIN (VALUES ('in', 'customer'), ('out', 'bot')) AS d(dir, author) WHERE c."id" LIKE 'bench%'
+         ON CONFLICT DO NOTHING`,
+      );
+      await client.query(
+        `INSERT INTO "TranscriptMessage" ("id", "createdAt", "conversationKey", "direction", "author", "text")
+         SELECT 'benchmsg' || g, now() - interval '1 day', 'emulator:benchquiet' || g, 'in', 'customer', 'Seeded benchmark message'
+         FROM generate_series(0, ${CUSTOMERS - 1}) g ON CONFLICT DO NOTHING`,
+      );
+      await client.query(
+        `INSERT INTO "ProcessedUpdate" ("key", "createdAt") SELECT 'emulator:bench-update-' || g, now() - interval '1 day' FROM generate_series(${from}, ${to - 1}) g ON CONFLICT DO NOTHING`,
+      );
+    }
+    await client.query('ANALYZE');
   } finally {
     await client.end();
   }
