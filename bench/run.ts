@@ -358,7 +358,7 @@ async function main() {
       // their first second kept scanning whole tables (Case, then ProcessedUpdate, and every
       // unattached transcript message for each case filed) until autovacuum analysed them, a
       // minute later: PostgreSQL read 2,530 rows a turn, against about 20 on this history.
-      await seedPostgres(url, 0, PG_HISTORY, { closedOnly: true });
+      await seedPostgres(url, 0, PG_HISTORY, { history: true });
       const before = await databaseWork(url);
       const servers = await Promise.all(Array.from({ length: instances }, () => startServer('desk', { DATABASE_URL: url })));
       for (const s of servers) cap?.limit(s.pid, PG_INSTANCE_CORES);

@@ -92,11 +92,12 @@ export function seedSqlite(file: string, from: number, to: number): void {
 
 /**
  * Adds cases numbered [from, to) to a migrated PostgreSQL database, then has PostgreSQL gather
- * its statistics. `closedOnly`: every case resolved or closed, a history that gives the clock
- * sweep nothing to do (the load phases measure turns, not a backlog of breached deadlines), with
- * the customers' channel accounts, dialog states, transcripts and handled updates.
+ * its statistics. `history`: a running bank's past instead of a queue, every case resolved or
+ * closed (the clock sweep has nothing to do; the load phases measure turns, not a backlog of
+ * breached deadlines), with the customers' channel accounts, dialog states, transcripts and
+ * handled updates.
  */
-export async function seedPostgres(url: string, from: number, to: number, { closedOnly = false } = {}): Promise<void> {
+export async function seedPostgres(url: string, from: number, to: number, { history = false } = {}): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -109,11 +110,11 @@ export async function seedPostgres(url: string, from: number, to: number, { clos
     const rand = rng(from + 1);
     for (let i = from; i < to; i += per) {
       const n = Math.min(per, to - i);
-      const params = Array.from({ length: n }, (_, k) => row(i + k, rand, (d) => d.toISOString(), closedOnly)).flat();
+      const params = Array.from({ length: n }, (_, k) => row(i + k, rand, (d) => d.toISOString(), history)).flat();
       const values = Array.from({ length: n }, (_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(',')})`).join(',');
       await client.query(`INSERT INTO "Case" (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${values}`, params);
     }
-    if (closedOnly) {
+    if (history) {
       // The rest of a running bank's history that turns look up or write next to: each
       // customer's channel account and dialog state, transcripts, and a day of handled channel
       // updates. A plan the turn path prepares against tables empty or never analysed scans them
