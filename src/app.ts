@@ -288,7 +288,6 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
-  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_SECONDS * 1000;
   const port = (server.address() as AddressInfo).port;
   // Telegram: polling or setWebhook once the server listens
   await telegram?.start();
