@@ -385,27 +385,26 @@ async function main() {
       const sum = (k: 'one' | 'two') => capped.reduce((a, c) => a + c[k].r.turnsPerSecond, 0);
       cappedRatio = sum('two') / sum('one');
     }
+    // Every run once, labelled once: the load table and the database's own count list the same runs.
+    const runs: [string, typeof one][] = [
+      [`1 instance, ${CONCURRENCY} closed-loop`, one],
+      [`2 instances, ${CONCURRENCY * 2} closed-loop, turns alternating`, two],
+      ...capped.flatMap((c, i): [string, typeof one][] => [
+        [`1 instance held to ${PG_INSTANCE_CORES} cores (pair ${i + 1})`, c.one],
+        [`2 instances held to ${PG_INSTANCE_CORES} cores each (pair ${i + 1})`, c.two],
+      ]),
+    ];
     out('### PostgreSQL: one instance and two');
     out();
     out('| run | turns/s | cases/s | p50 | p95 | p99 | errors | server peak RSS MB | server CPU ms/turn (all instances) |');
     out('|---|---|---|---|---|---|---|---|---|');
-    out(loadRow(`1 instance, ${CONCURRENCY} closed-loop`, one.r, one.peak));
-    out(loadRow(`2 instances, ${CONCURRENCY * 2} closed-loop, turns alternating`, two.r, two.peak));
-    capped.forEach((c, i) => {
-      out(loadRow(`1 instance held to ${PG_INSTANCE_CORES} cores (pair ${i + 1})`, c.one.r, c.one.peak));
-      out(loadRow(`2 instances held to ${PG_INSTANCE_CORES} cores each (pair ${i + 1})`, c.two.r, c.two.peak));
-    });
+    for (const [label, run] of runs) out(loadRow(label, run.r, run.peak));
     out();
     out('PostgreSQL\'s own count of the work (`pg_stat_database`, warm-up and start-up included), per answered turn:');
     out();
     out('| run | transactions committed | rolled back | rows inserted, updated or deleted | rows read |');
     out('|---|---|---|---|---|');
-    out(workRow('1 instance', one.work));
-    out(workRow('2 instances', two.work));
-    capped.forEach((c, i) => {
-      out(workRow(`1 instance held to ${PG_INSTANCE_CORES} cores (pair ${i + 1})`, c.one.work));
-      out(workRow(`2 instances held to ${PG_INSTANCE_CORES} cores each (pair ${i + 1})`, c.two.work));
-    });
+    for (const [label, run] of runs) out(workRow(label, run.work));
     out();
     out(`Two instances sharing the machine: ${fmt(pgRatio, 2)}× one. PostgreSQL, both instances and the load generator share the same ${m.cores} cores.`);
     out(
