@@ -38,6 +38,7 @@ import { createClassifierFromConfig } from './llm/classifier-factory.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { rejectNul, rejectNulReviver } from './http/no-nul.js';
+import { trackResponses } from './http/graceful-close.js';
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
@@ -288,6 +289,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
+  server.keepAliveTimeout = config.HTTP_KEEP_ALIVE_SECONDS * 1000;
+  const closer = trackResponses(server);
   const port = (server.address() as AddressInfo).port;
   // Telegram: polling or setWebhook once the server listens
   await telegram?.start();
@@ -319,7 +322,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
         await updatePrune.stop();
         await telegram?.stop(); // Telegram: polling stops, turns in flight finish
         webchat.close(); // web chat: open event streams would hold server.close()
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await closer.close(); // turns in flight finish, kept-alive connections end
         await scheduler.stop();
         await fastWriter?.close();
         await pgTurnPath?.end();

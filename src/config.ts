@@ -64,6 +64,10 @@ export const ZEnv = z
     EVIDENCE_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(10 * 1024 * 1024)),
     TURNS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(30)),
     REQUESTS_PER_IP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(1200)),
+    // Longer than the idle timeout of the load balancer or proxy in front (60 s for AWS ALB and
+    // nginx): with Node's 5 s, the proxy could send a request on a connection the server was
+    // closing, and the channel would get a 502 for a message the bot never saw.
+    HTTP_KEEP_ALIVE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(65)),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: optionalUrl,
     OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),

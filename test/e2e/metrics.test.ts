@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +32,26 @@ describe('operations', () => {
     expect(body).toMatch(/complaint_desk_cases_created_total\{severity="P1",intake_channel="emulator"\} 1/);
     expect(body).toContain('complaint_desk_job_lag_seconds');
     expect(body).toContain('complaint_desk_turn_duration_seconds_bucket');
+  });
+
+  it('keeps an idle connection open longer than a load balancer would (Node closes it after 5 s)', { timeout: 20_000 }, async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ status: number; keepAlive: string | undefined; reused: boolean }>((resolve, reject) => {
+        const req = http.get(`${app.url}/healthz`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, keepAlive: res.headers['keep-alive'] as string | undefined, reused: req.reusedSocket }));
+        });
+        req.on('error', reject);
+      });
+    try {
+      const first = await get();
+      expect(first).toMatchObject({ status: 200, keepAlive: 'timeout=65', reused: false });
+      await new Promise((r) => setTimeout(r, 6_000));
+      expect(await get()).toMatchObject({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('asks a conversation that floods the bot to slow down', async () => {
