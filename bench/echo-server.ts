@@ -33,4 +33,5 @@ const server = app.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? '12
   const addr = server.address();
   process.stdout.write(`listening ${typeof addr === 'object' && addr ? addr.port : ''}\n`);
 });
+server.keepAliveTimeout = 65_000; // as the product's default HTTP_KEEP_ALIVE_SECONDS
 process.once('SIGTERM', () => server.close(() => process.exit(0)));
