@@ -30,7 +30,7 @@ const insert = (w: SqliteWriter, key: string) => () => {
 async function underLoad() {
   const until = Date.now() + 250;
   while (Date.now() < until); // (blocks on purpose)
-  await new Promise((r) => setTimeout(r, 5)); // the writer's overdue sampler runs first
+  await new Promise((r) => setTimeout(r, 5));
 }
 const keys = (db: Database.Database) => (db.prepare('SELECT key FROM ProcessedUpdate ORDER BY key').all() as { key: string }[]).map((r) => r.key);
 
