@@ -279,6 +279,13 @@ async function main() {
   );
   await sleep(3000);
   const idleMem = idleServer.memory();
+  // CPU of a server doing nothing: timers and pollers waking it. After a quiet spell, because
+  // V8 shrinks the heap with a few full collections in the first seconds after the load.
+  const idleCpu = { settleS: quick ? 5 : 20, windowS: quick ? 10 : 30 };
+  await sleep(idleCpu.settleS * 1000);
+  const idleCpuBefore = idleServer.cpuMs();
+  await sleep(idleCpu.windowS * 1000);
+  const idleCpuMsPerS = (idleServer.cpuMs() - idleCpuBefore) / idleCpu.windowS;
   await idleServer.stop();
   const states = (() => {
     const db = new Database(idleDb.file, { readonly: true });
@@ -291,6 +298,8 @@ async function main() {
   out('### Memory with idle conversations');
   out();
   out(`${IDLE} conversations each sent a first message and then went quiet: ${states} dialog states in the database; server RSS ${fmt(idleStart)} MB after start → ${fmt(idleMem.rssMb)} MB after the first turns (peak ${fmt(idleMem.peakRssMb)} MB).`);
+  out();
+  out(`Then idle: ${idleCpuMsPerS.toFixed(1)} ms of CPU per second (all threads, over ${idleCpu.windowS} s after ${idleCpu.settleS + 3} s of quiet).`);
   out();
 
   // 4. Queue API with a small and a large queue.
