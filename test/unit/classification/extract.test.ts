@@ -86,6 +86,22 @@ describe('extractOccurredOn', () => {
     expect(extractOccurredOn(text, ctx)).toBe(iso);
   });
 
+  it.each([
+    // Friday 2026-11-27: a weekday alone is the last such day, today included.
+    ['星期一卡被盗刷了', '2026-11-23', ctx],
+    ['on Monday my card was charged twice', '2026-11-23', ctx],
+    ['周日在网点排了两个小时', '2026-11-22', ctx],
+    ['Saturday the app would not let me log in', '2026-11-21', ctx],
+    ['星期五转账失败', '2026-11-27', ctx],
+    // Sunday 2026-11-29: chrono takes "Monday" as tomorrow; it was six days ago, not a year.
+    ['星期一卡被盗刷了', '2026-11-23', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
+    ['on Wednesday my card was charged', '2026-11-25', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
+    ['这周三扣了一笔钱', '2026-11-25', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
+    ['本周一开始无法登录', '2026-11-23', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
+  ])('a weekday alone: %s → %s', (text, iso, at) => {
+    expect(extractOccurredOn(text, at)).toBe(iso);
+  });
+
   it('ignores CFPB redactions and texts without dates', () => {
     expect(extractOccurredOn('On XX/XX/XXXX I called them', ctx)).toBeNull();
     expect(extractOccurredOn('the teller was rude', ctx)).toBeNull();
