@@ -10,6 +10,7 @@ import { mountWebChat } from './bot/webchat.js';
 import { detectFraud } from './cases/classification/fraud.js';
 import { extractAmount } from './cases/classification/amount.js';
 import { extractOccurredOn } from './cases/classification/date.js';
+import { warmUpRules } from './cases/classification/warm-up.js';
 import { memoizeClassifier } from './cases/classification/memo.js';
 import type { Classifier } from './cases/classification/types.js';
 import { loadPolicy, type ComplaintPolicy } from './cases/clocks/index.js';
@@ -286,6 +287,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     );
   });
 
+  // Before the first customer: the rules' patterns compiled now, not in somebody's turn.
+  warmUpRules();
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   });
