@@ -224,4 +224,26 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/**
+ * `count` customers one after another, each a whole intake, on a server nobody has talked to
+ * yet: what the first customers after a start or a deploy wait. Returns each intake's turn
+ * latencies (ms), in order.
+ */
+export async function firstIntakes(url: string, count: number): Promise<number[][]> {
+  const intakes: number[][] = [];
+  for (let n = 0; n < count; n++) {
+    const profile = customerProfile(n);
+    let answer: Answer | null = { text: profile.first };
+    const turns: number[] = [];
+    for (let t = 0; answer && t < 14; t++) {
+      const out = await sendTurn(url, `first-${n}`, `first-${n}-${t}`, answer);
+      if (out.status !== 200) throw new Error(`first intakes: turn answered ${out.status}`);
+      turns.push(out.ms);
+      answer = out.texts.some((text) => REFERENCE.test(text)) ? null : nextAnswer(profile, out.replies);
+    }
+    intakes.push(turns);
+  }
+  return intakes;
+}
+
 export const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));

@@ -26,7 +26,7 @@ import { migrateSqlite } from '../src/db/migrate.js';
 import { migratePostgres } from '../src/db/migrate-postgres.js';
 import { freePort } from '../test/support/server-process.js';
 import { createPostgresDatabase } from '../test/support/db.js';
-import { runLoad, sendTurn, sleep, type LoadResult } from './load.js';
+import { firstIntakes, runLoad, sendTurn, sleep, type LoadResult } from './load.js';
 import { cpuCap, type CpuCap } from './cpu-cap.js';
 import { seedPostgres, seedSqlite } from './seed.js';
 import { ms, percentile, processCpuMs, processMemory } from './stats.js';
@@ -45,6 +45,8 @@ const PG_INSTANCE_CORES = num('BENCH_PG_INSTANCE_CORES', 0.3, 0.3);
 const CAPPED_PAIRS = num('BENCH_PG_CAPPED_PAIRS', 3, 1);
 /** Alternated echo/product closed-loop pairs behind the ratio. */
 const RATIO_PAIRS = num('BENCH_RATIO_PAIRS', 3, 1);
+/** Intakes, one at a time, on a server just started. */
+const FIRST_INTAKES = 4;
 /** Closed cases already in each PostgreSQL database before its run. */
 const PG_HISTORY = num('BENCH_PG_HISTORY', 10_000, 2_000);
 const TOKEN = 'bench-staff-token-0123456789';
@@ -283,6 +285,18 @@ async function main() {
   out();
   out(
     `Intakes completed in the closed-loop runs: ${pairs.map((p) => p.desk.intakes).join(', ')}; references seen: ${pairs.map((p) => p.desk.references.size).join(', ')} (all distinct by construction of the set; the database enforces uniqueness).`,
+  );
+  out();
+
+  // The first customers after a start: one at a time on a fresh server, whose code V8 has yet
+  // to compile (the rule path's patterns are compiled before it listens: warm-up.ts).
+  const startedAt = performance.now();
+  const fresh = await startServer('desk', { DATABASE_URL: freshSqliteUrl('first').url });
+  const readyS = (performance.now() - startedAt) / 1000;
+  const first = await firstIntakes(fresh.url, FIRST_INTAKES);
+  await fresh.stop();
+  out(
+    `First customers after a start (a fresh server, ready ${fmt(readyS, 1)} s after it was started): ${FIRST_INTAKES} intakes one after another, their slowest turns ${first.map((turns) => ms(Math.max(...turns))).join(', ')}; every turn of the first intake: ${first[0]!.map(ms).join(', ')}.`,
   );
   out();
 
