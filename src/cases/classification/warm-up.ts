@@ -18,8 +18,8 @@ const AMOUNTS = ['200', '$1,250.50', '2万元', '三千五百元', '500元'];
  * Runs the rule path over a few complaints and answers in both languages, twice, before the
  * server listens. V8 compiles a regular expression to machine code on its second use, and the
  * first classification pays for every pattern of the lexicon, the fraud cues and chrono: on a
- * fresh process the first complaint took 130 ms and the second "yesterday" 300 ms, inside
- * customers' turns. Costs about a third of a second once, at start-up.
+ * fresh process the first complaint took 140 ms and the second "yesterday" 300 ms, inside
+ * customers' turns. Costs about half a second once, at start-up.
  */
 export function warmUpRules(): void {
   const ctx = { now: new Date(), timeZone: 'UTC' };
