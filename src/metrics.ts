@@ -11,7 +11,8 @@ export function createMetrics() {
   const registry = new Registry();
   // The event-loop lag histogram samples every 100 ms, not prom-client's default 10 ms: a timer
   // firing a hundred times a second was the largest part of an idle server's CPU (6.7 of 16.5 ms
-  // per second). A stall still shows in the lag percentiles whenever a sample falls inside it.
+  // per second). A stall still shows in the lag percentiles whenever a sample falls inside it;
+  // the percentiles include the 100 ms interval itself (README, Operations).
   collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const turns = new Counter({ name: 'complaint_desk_turns_total', help: 'Customer turns handled', labelNames: ['channel', 'outcome'], registers: [registry] });
   const turnSeconds = new Histogram({
