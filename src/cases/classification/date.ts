@@ -88,9 +88,10 @@ export function extractOccurredOn(text: string, ctx: Pick<ClassifyContext, 'now'
       if (!r.start.isCertain('day')) {
         // A weekday alone ("on Monday", 星期一, 这周三): chrono may take the coming one; the
         // complaint means the last one, at most six days back — not the same date a year ago.
-        const said = new Date(Date.UTC(y, m - 1, d));
-        while (iso(said.getUTCFullYear(), said.getUTCMonth() + 1, said.getUTCDate()) > todayIso) said.setUTCDate(said.getUTCDate() - 7);
-        return iso(said.getUTCFullYear(), said.getUTCMonth() + 1, said.getUTCDate());
+        let said = Date.UTC(y, m - 1, d);
+        while (said > Date.UTC(today.y, today.m - 1, today.d)) said -= 7 * 86_400_000;
+        const back = localDate(new Date(said), 0);
+        return iso(back.y, back.m, back.d);
       }
       if (!r.start.isCertain('year') && iso(y, m, d) > todayIso) y -= 1;
       if (iso(y, m, d) > todayIso) continue; // still in the future: a deadline, not an incident
