@@ -232,7 +232,8 @@ async function main() {
   // run moved the ratio by more than most changes did. Each run gets a fresh server (and the
   // product a fresh database); the ratio is the product's turns summed over the pairs against
   // the echo bot's.
-  const pairs: { echo: LoadResult & { cpuPerTurn: number }; echoPeak: number; desk: LoadResult & { cpuPerTurn: number }; deskPeak: number }[] = [];
+  type Measured = Awaited<ReturnType<typeof measuredLoad>>;
+  const pairs: { echo: Measured; echoPeak: number; desk: Measured; deskPeak: number }[] = [];
   let desk: Server | undefined;
   for (let pair = 0; pair < RATIO_PAIRS; pair++) {
     const echo = await startServer('echo');
