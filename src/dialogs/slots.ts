@@ -80,7 +80,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
         const iso = `${explicit[1]}-${explicit[2]!.padStart(2, '0')}-${explicit[3]!.padStart(2, '0')}`;
         if (iso > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       }
-      const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone });
+      const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone }, { answer: true });
       if (!day) return { ok: false, reason: 'invalid_occurredOn' };
       if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       return { ok: true, patch: { occurredOn: day } };

@@ -2,6 +2,8 @@
 // 20 MB of RSS against 10 MB for these two).
 import * as chronoEn from 'chrono-node/en';
 import * as chronoZh from 'chrono-node/zh';
+import { addCivilDays, civilWeekday } from '../clocks/zoned-time.js';
+import { parseChineseNumber } from './amount.js';
 import type { ClassifyContext } from './types.js';
 
 // Building an Intl.DateTimeFormat costs more than classifying a short message, and a batch
@@ -43,66 +45,165 @@ function localDate(at: Date, offsetMin: number): { y: number; m: number; d: numb
 }
 
 const ZH_COUNT: Record<string, number> = { 一: 1, 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10, 半: 0 };
-const ZH_DAYS_AGO = /(\d{1,2}|[一两二三四五六七八九十])\s*(天|日|周|个星期|星期|礼拜)前/;
+const ZH_DAYS_AGO = /(\d{1,2}|[一两二三四五六七八九十半])\s*个?\s*(天|日|周|个星期|星期|礼拜|小时|钟头|分钟)前/;
+const HOURS_PER: Record<string, number> = { 天: 24, 日: 24, 小时: 1, 钟头: 1, 分钟: 1 / 60 };
+/** Words for earlier today that chrono does not give a day for ("this morning") or does not read (刚才). */
+const TODAY_WORDS = /\b(?:this (?:morning|afternoon|evening)|tonight|just now|earlier today)\b|刚才|今早|今晨|今天|今日|今晚|今儿/i;
+// A day of the month without a month: 10号, 十五日, 上个月3号, "on the 10th". Alone in free text
+// it is too often something else (3号柜台 is counter 3, 每月10号 a standing date), so there it
+// needs a month word or a time of day next to it; an answer to "when did it happen?" may be bare.
+const ZH_DAY_OF_MONTH =
+  /(?<![\d月年每一二三四五六七八九十])(上上个?月|上个?月|本月|这个?月|当月)?\s*(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])\s*[号日](?![线柜窗楼门台位机房口号前])\s*(早上|上午|中午|下午|晚上|傍晚|凌晨|夜里|那天|当天)?/g;
+const EN_DAY_OF_MONTH = /\b(on )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of (?:every|each) month)(?: of (this|last) month)?/i;
+const EN_BARE_DAY = /^(?:on )?(?:the )?(\d{1,2})(?:st|nd|rd|th)(?: of (this|last) month)?[.!]?$/i;
+/** 2026.11.10: a dotted year-month-day, as Chinese customers write it. */
+const DOTTED_YMD = /(?<![\d.])(20\d{2})\.(\d{1,2})\.(\d{1,2})(?![\d.])/;
+/** 11.10 or 11-10 as a whole answer: month and day, the Chinese order. */
+const ANSWER_MONTH_DAY = /^(\d{1,2})[.-](\d{1,2})$/;
 // chrono is the slowest part of the rule path, so it only reads short windows around tokens
 // that look like dates. CFPB redactions (XX/XX/XXXX) are not such tokens.
 const DATE_TOKEN =
-  /\b(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?|\d{4}-\d{1,2}-\d{1,2}|yesterday|today|tonight|last (?:week|night)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|\d+ (?:days?|weeks?|hours?) ago|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|this (?:morning|afternoon|evening))\b|\d{4}年|\d{1,2}月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]|\d{1,2}[日号]|昨天|昨日|昨晚|前天|今天|今日|今早|今晚|上周|上星期|上个?礼拜|星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六天]/gi;
+  /\b(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?|\d{4}-\d{1,2}-\d{1,2}|yesterday|today|tonight|last (?:week|night)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|hours?|minutes?) ago|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|this (?:morning|afternoon|evening))\b|\d{4}年|\d{1,2}月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]|\d{1,2}[日号]|昨天|昨日|昨晚|前天|今天|今日|今早|今晚|上周|上星期|上个?礼拜|星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六天]/gi;
 const CJK = /[\u4e00-\u9fff]/;
+const CJK_DATE_SPACE = /(?<=\d)\s+(?=[年月日号])|(?<=[年月])\s+(?=\d)/g;
+
+/** Options of {@link extractOccurredOn}. */
+export interface OccurredOnOptions {
+  /**
+   * The text is an answer to "when did it happen?", so a bare day of the month ("10号",
+   * "the 10th") or month and day ("11.10") is a date, not a counter number or an amount.
+   */
+  answer?: boolean;
+}
 
 /**
  * The date the complaint says the problem happened, as YYYY-MM-DD in `ctx.timeZone` (default
  * UTC), or null. Reads absolute and relative dates in Chinese and English (昨天, 上周二,
- * 2026年3月5日, 三天前, "last Tuesday", "on 03/05"); a date without a year that would fall in the
- * future is taken from the year before, since complaints are about the past. CFPB redactions
- * (XX/XX/XXXX) are not dates.
+ * 2026年3月5日, 三天前, 上个月10号, 2026.11.10, "last Tuesday", "on 03/05", "two days ago",
+ * "this morning"); a date without a year that would fall in the future is taken from the year
+ * before, a weekday alone is the last such day and a day of the month alone the last such day,
+ * since complaints are about the past. CFPB redactions (XX/XX/XXXX) are not dates.
  */
-export function extractOccurredOn(text: string, ctx: Pick<ClassifyContext, 'now' | 'timeZone'>): string | null {
-  const head = text.normalize('NFKC');
+export function extractOccurredOn(
+  text: string,
+  ctx: Pick<ClassifyContext, 'now' | 'timeZone'>,
+  options: OccurredOnOptions = {},
+): string | null {
+  // "2023 年 4 月 23 日" as some keyboards space it: chrono and the patterns read it without.
+  const head = text.normalize('NFKC').replace(CJK_DATE_SPACE, '');
   // Windows around the first few date-like tokens, merged when they overlap.
-  const windows: string[] = [];
+  const windows: { from: number; text: string }[] = [];
   let lastEnd = -1;
   DATE_TOKEN.lastIndex = 0;
   for (const m of head.matchAll(DATE_TOKEN)) {
     const from = Math.max(0, (m.index ?? 0) - 12);
     const to = Math.min(head.length, (m.index ?? 0) + m[0].length + 16);
-    if (from <= lastEnd && windows.length) windows[windows.length - 1] += head.slice(lastEnd, to);
-    else if (windows.length < 4) windows.push(head.slice(from, to));
+    const last = windows.at(-1);
+    if (from <= lastEnd && last) last.text += head.slice(lastEnd, to);
+    else if (windows.length < 4) windows.push({ from, text: head.slice(from, to) });
     else break;
     lastEnd = to;
   }
   const zhAgo = ZH_DAYS_AGO.exec(head);
-  if (!windows.length && !zhAgo) return null;
+  const dotted = DOTTED_YMD.exec(head);
+  const today = TODAY_WORDS.exec(head);
+  const answer = options.answer ? head.trim() : null;
+  const dayOfMonth = dayOfMonthIn(head, Boolean(answer));
+  if (!windows.length && !zhAgo && !dotted && !today && !answer && !dayOfMonth) return null;
   const offset = zoneOffsetMinutes(ctx.timeZone ?? 'UTC', ctx.now);
-  const today = localDate(ctx.now, offset);
-  const ref = { instant: ctx.now, timezone: offset };
+  const now = localDate(ctx.now, offset);
+  const todayIso = iso(now.y, now.m, now.d);
+  const past = (y: number, m: number, d: number) => {
+    const day = validDay(y, m, d);
+    return day && day <= todayIso ? day : null; // a day still to come is a deadline, not an incident
+  };
 
+  // The first date the text names wins: a complaint starts with when it began.
+  let first: { at: number; day: string } | null = null;
+  const consider = (at: number, day: string | null) => {
+    if (day && (!first || at < first.at)) first = { at, day };
+  };
+  if (dotted) consider(dotted.index, past(Number(dotted[1]), Number(dotted[2]), Number(dotted[3])));
+  if (dayOfMonth) {
+    const monthsBack = dayOfMonth.monthsBack ?? (dayOfMonth.day <= now.d ? 0 : 1);
+    const month = new Date(Date.UTC(now.y, now.m - 1 - monthsBack, 1));
+    consider(dayOfMonth.at, past(month.getUTCFullYear(), month.getUTCMonth() + 1, dayOfMonth.day));
+  }
+  const ref = { instant: ctx.now, timezone: offset };
   const parsers = CJK.test(head) ? [chronoZh, chronoEn] : [chronoEn];
-  for (const parser of parsers) {
-    for (const r of windows.flatMap((w) => parser.parse(w, ref))) {
-      if (!r.start.isCertain('day') && !r.start.isCertain('weekday')) continue;
-      let y = r.start.get('year') ?? today.y;
-      const m = r.start.get('month') ?? today.m;
-      const d = r.start.get('day') ?? today.d;
-      const todayIso = iso(today.y, today.m, today.d);
-      if (!r.start.isCertain('day')) {
-        // A weekday alone ("on Monday", 星期一, 这周三): chrono may take the coming one; the
-        // complaint means the last one, at most six days back — not the same date a year ago.
-        let said = Date.UTC(y, m - 1, d);
-        while (said > Date.UTC(today.y, today.m - 1, today.d)) said -= 7 * 86_400_000;
-        const back = localDate(new Date(said), 0);
-        return iso(back.y, back.m, back.d);
+  for (const parser of windows.length ? parsers : []) {
+    let found = false;
+    for (const w of windows) {
+      for (const r of parser.parse(w.text, ref)) {
+        const day = chronoDay(r, now, todayIso, past);
+        if (day) consider(w.from + r.index, day);
+        found ||= Boolean(day);
       }
-      if (!r.start.isCertain('year') && iso(y, m, d) > todayIso) y -= 1;
-      if (iso(y, m, d) > todayIso) continue; // still in the future: a deadline, not an incident
-      return iso(y, m, d);
     }
+    if (found) break;
+  }
+  if (first) return (first as { day: string }).day;
+
+  const monthDay = answer ? ANSWER_MONTH_DAY.exec(answer) : null;
+  if (monthDay) {
+    const m = Number(monthDay[1]);
+    const d = Number(monthDay[2]);
+    return past(now.y, m, d) ?? past(now.y - 1, m, d);
   }
   if (zhAgo) {
     const n = /\d/.test(zhAgo[1] ?? '') ? Number(zhAgo[1]) : (ZH_COUNT[zhAgo[1] ?? ''] ?? 0);
-    const days = zhAgo[2] === '天' || zhAgo[2] === '日' ? n : n * 7;
-    const then = localDate(new Date(ctx.now.getTime() - days * 86_400_000), offset);
+    const hours = n * (HOURS_PER[zhAgo[2] ?? ''] ?? 24 * 7);
+    const then = localDate(new Date(ctx.now.getTime() - hours * 3_600_000), offset);
     return iso(then.y, then.m, then.d);
   }
+  if (today) return todayIso;
   return null;
 }
+
+type Civil = { y: number; m: number; d: number };
+
+/** The past day a chrono result names, or null when it names none (a time alone, a deadline). */
+function chronoDay(
+  r: chronoEn.ParsedResult,
+  now: Civil,
+  todayIso: string,
+  past: (y: number, m: number, d: number) => string | null,
+): string | null {
+  const weekday = r.start.isCertain('weekday') ? (r.start.get('weekday') ?? null) : null;
+  if (!r.start.isCertain('day') && weekday === null) return null;
+  let y = r.start.get('year') ?? now.y;
+  const m = r.start.get('month') ?? now.m;
+  const d = r.start.get('day') ?? now.d;
+  // A weekday alone ("on Monday", 星期一, 这周三): chrono may take the coming one, and with a
+  // time of day (周一晚上) gives today's date; the complaint means the last one, today
+  // included — not the same date a year ago.
+  if (weekday !== null && (!r.start.isCertain('day') || civilWeekday(iso(y, m, d)) !== weekday)) {
+    return addCivilDays(todayIso, -((civilWeekday(todayIso) - weekday + 7) % 7));
+  }
+  if (!r.start.isCertain('year') && iso(y, m, d) > todayIso) y -= 1;
+  return past(y, m, d);
+}
+
+/** The ISO date when y-m-d is a real calendar day (not 31 November), else null. */
+function validDay(y: number, m: number, d: number): string | null {
+  const at = new Date(Date.UTC(y, m - 1, d));
+  return at.getUTCMonth() === m - 1 && at.getUTCDate() === d ? iso(y, m, d) : null;
+}
+
+/** A day of the month named without a month, and how many months back a month word puts it. */
+function dayOfMonthIn(text: string, answer: boolean): { at: number; day: number; monthsBack: number | null } | null {
+  for (const zh of text.matchAll(ZH_DAY_OF_MONTH)) {
+    if (!answer && !zh[1] && !zh[3]) continue;
+    const day = /\d/.test(zh[2] ?? '') ? Number(zh[2]) : parseChineseNumber(zh[2] ?? '');
+    const word = zh[1] ?? '';
+    const monthsBack = word.startsWith('上上') ? 2 : word.startsWith('上') ? 1 : word ? 0 : null;
+    if (day) return { at: zh.index, day, monthsBack };
+  }
+  const bare = answer ? EN_BARE_DAY.exec(text) : null;
+  if (bare) return { at: 0, day: Number(bare[1]), monthsBack: monthsBackOf(bare[2]) };
+  const en = EN_DAY_OF_MONTH.exec(text);
+  if (en && (answer || en[1] || en[3])) return { at: en.index, day: Number(en[2]), monthsBack: monthsBackOf(en[3]) };
+  return null;
+}
+
+const monthsBackOf = (word: string | undefined) => (word?.toLowerCase() === 'last' ? 1 : word ? 0 : null);

@@ -11,7 +11,7 @@ const COMPLAINTS = [
   '上周二在网点办理贷款，客服态度很差，还多收了我500元手续费',
   '手机银行三天前转账失败，钱扣了但对方没收到',
 ];
-const ANSWERS = ['yesterday', 'last Tuesday', '3 days ago', 'on 03/05', 'March 5th', '5th of May', '昨天', '上周二', '三天前', '2026年3月5日', '3月5日', '星期一'];
+const ANSWERS = ['yesterday', 'last Tuesday', '3 days ago', 'on 03/05', 'March 5th', '5th of May', '昨天', '上周二', '三天前', '2026年3月5日', '3月5日', '星期一', '10号', 'the 10th', '11.10'];
 const AMOUNTS = ['200', '$1,250.50', '2万元', '三千五百元', '500元'];
 
 /**
@@ -25,7 +25,7 @@ export function warmUpRules(): void {
   const ctx = { now: new Date(), timeZone: 'UTC' };
   for (let round = 0; round < 2; round++) {
     for (const text of COMPLAINTS) classifyByRules(text, ctx);
-    for (const text of ANSWERS) extractOccurredOn(text, ctx);
+    for (const text of ANSWERS) extractOccurredOn(text, ctx, { answer: true });
     for (const text of AMOUNTS) extractAmount(text);
   }
 }

@@ -102,6 +102,61 @@ describe('extractOccurredOn', () => {
     expect(extractOccurredOn(text, at)).toBe(iso);
   });
 
+  it.each([
+    // Friday 2026-11-27 in Shanghai.
+    ['周一晚上卡被盗刷了', '2026-11-23'], // chrono gives today's date to a weekday with a time of day
+    ['上周一晚上收到诈骗电话', '2026-11-16'],
+    ['Monday night someone used my card', '2026-11-23'],
+    ['上个月10号在ATM取款吞卡', '2026-10-10'],
+    ['本月3号转账到现在没到账', '2026-11-03'],
+    ['上月31号被扣了年费', '2026-10-31'],
+    ['我10号下午在柜台办业务', '2026-11-10'],
+    ['25号晚上收到短信说卡被冻结', '2026-11-25'],
+    ['it was declined on the 28th', '2026-10-28'], // the 28th has not come yet this month
+    ['charged twice on the 3rd of this month', '2026-11-03'],
+    ['they took the fee on the 30th of last month', '2026-10-30'],
+    ['2026.11.10在网点办的', '2026-11-10'],
+    ['it happened two days ago', '2026-11-25'],
+    ['about a week ago the app stopped working', '2026-11-20'],
+    ['this morning the ATM kept my card', '2026-11-27'],
+    ['I was charged just now', '2026-11-27'],
+    ['刚才被盗刷了3000', '2026-11-27'],
+    ['3小时前收到验证码', '2026-11-27'],
+    ['2023 年 4 月 23 日我联系了客服', '2023-04-23'],
+    ['三月十三日凌晨被扣钱', '2026-03-13'],
+    // The first date named wins, as before chrono's: not the later 本月15号.
+    ['12月9日买的电影票，本月15号才退款', '2025-12-09'],
+  ])('%s → %s', (text, iso) => {
+    expect(extractOccurredOn(text, ctx)).toBe(iso);
+  });
+
+  it.each([
+    ['3号柜台的工作人员态度很差'],
+    ['每月10号自动还款失败'],
+    ['10号线地铁站的ATM坏了'],
+    ['the 3rd time I called nobody answered'],
+    ['转账11.10元没到账'],
+    ['2026.12.10到期的理财'],
+    ['I pay my bill on the 2nd of every month'],
+    ['市场刚刚恢复，逾期了几天'],
+  ])('finds no date in %s', (text) => {
+    expect(extractOccurredOn(text, ctx)).toBeNull();
+  });
+
+  it.each([
+    ['10号', '2026-11-10'],
+    ['十五号', '2026-11-15'],
+    ['30号', '2026-10-30'], // the 30th of this month is still to come
+    ['31号', '2026-10-31'],
+    ['the 10th', '2026-11-10'],
+    ['I think it was the 5th', '2026-11-05'],
+    ['11.10', '2026-11-10'],
+    ['12-1', '2025-12-01'],
+  ])('reads a bare day as an answer to "when": %s → %s', (text, iso) => {
+    expect(extractOccurredOn(text, ctx)).toBeNull(); // not in a complaint's free text
+    expect(extractOccurredOn(text, ctx, { answer: true })).toBe(iso);
+  });
+
   it('ignores CFPB redactions and texts without dates', () => {
     expect(extractOccurredOn('On XX/XX/XXXX I called them', ctx)).toBeNull();
     expect(extractOccurredOn('the teller was rude', ctx)).toBeNull();

@@ -187,6 +187,21 @@ describe('intake transcripts', () => {
     expect(textOf(await h.say('+1 415 555 0100'))).toContain('Please check your complaint');
   });
 
+  it('takes a day of the month alone as the answer to when it happened', async () => {
+    // The harness's clock: Friday 2026-11-27 in Shanghai.
+    const h = await play([
+      ['网点的工作人员态度很差，不给我办理业务', ['这涉及哪项产品或业务']],
+      ['[business:deposit]', ['这是什么时候发生的']],
+      ['10号', ['涉及多少金额']],
+      ['[skip]', ['您希望我们怎样处理']],
+      ['道歉', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对', '2026年11月10日']],
+    ]);
+    await h.say('确认');
+    expect(h.submitted[0]!.draft.occurredOn).toBe('2026-11-10');
+  });
+
   it('drops an unfinished intake after 24 hours and keeps one within', async () => {
     const h = createDialogHarness();
     await h.say('My credit card application was refused without any reason');
