@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { civilDateInZone } from '../cases/clocks/zoned-time.js';
+import { addCivilDays, civilDateInZone } from '../cases/clocks/zoned-time.js';
 import { BUSINESSES, BUSINESS_LABELS, type TBusiness } from '../cases/taxonomy.js';
 import type { DialogDeps } from './deps.js';
 import { t, type MessageKey } from './i18n.js';
@@ -69,11 +69,20 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     },
   },
   occurredOn: {
-    prompt: (lang) => ({ text: t(lang, 'ask_occurredOn') }),
+    prompt: (lang) => ({
+      text: t(lang, 'ask_occurredOn'),
+      buttons: [
+        { label: t(lang, 'btn_today'), value: 'date:today' },
+        { label: t(lang, 'btn_yesterday'), value: 'date:yesterday' },
+        { label: t(lang, 'btn_not_sure'), value: 'date:unknown' },
+      ],
+    }),
     parse: (input, deps) => {
       const text = answerText(input);
-      if (UNKNOWN_DATE.test(text)) return { ok: true, patch: { occurredOn: null } };
       const today = civilDateInZone(deps.now, deps.bank.timeZone);
+      if (input.action === 'date:today') return { ok: true, patch: { occurredOn: today } };
+      if (input.action === 'date:yesterday') return { ok: true, patch: { occurredOn: addCivilDays(today, -1) } };
+      if (input.action === 'date:unknown' || UNKNOWN_DATE.test(text)) return { ok: true, patch: { occurredOn: null } };
       // The extractor reads only past dates; an explicit date after today deserves its own reason.
       const explicit = EXPLICIT_DATE.exec(text);
       if (explicit) {

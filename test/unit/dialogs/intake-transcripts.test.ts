@@ -202,6 +202,23 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]!.draft.occurredOn).toBe('2026-11-10');
   });
 
+  it('offers Today, Yesterday and Not sure as buttons for the date', async () => {
+    const h = createDialogHarness();
+    await h.say('The bank closed my savings account without telling me why');
+    const asked = await h.say('[business:deposit]');
+    expect(buttonsOf(asked)).toEqual(['date:today', 'date:yesterday', 'date:unknown']);
+    expect(textOf(await h.say('[date:yesterday]'))).toContain('How much money');
+    for (const say of ['[skip]', 'Reopen it', 'Dan', '+1 415 555 0100', '[confirm]']) await h.say(say);
+    expect(h.submitted[0]!.draft.occurredOn).toBe('2026-11-26');
+
+    const later = createDialogHarness();
+    await later.say('The bank closed my savings account without telling me why');
+    await later.say('[business:deposit]');
+    await later.say('[date:unknown]');
+    for (const say of ['[skip]', 'Reopen it', 'Dan', '+1 415 555 0100', '[confirm]']) await later.say(say);
+    expect(later.submitted[0]!.draft.occurredOn).toBeNull();
+  });
+
   it('drops an unfinished intake after 24 hours and keeps one within', async () => {
     const h = createDialogHarness();
     await h.say('My credit card application was refused without any reason');
