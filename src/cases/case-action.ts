@@ -2,6 +2,7 @@ import type { Prisma, PrismaClient } from '@prisma/client';
 import type { ComplaintPolicy, TStaffRole } from './clocks/index.js';
 import type { DomainEvents } from './domain-events.js';
 import type { CustomerMessenger } from './messenger.js';
+import { complaintNames } from './conflict-of-interest.js';
 import { err, type Result } from './result.js';
 
 /**
@@ -14,6 +15,8 @@ export interface StaffActor {
   userId: string;
   role: TStaffRole;
   displayName: string;
+  /** The STAFF_API_TOKEN's built-in user: a program, not a person a complaint could name. */
+  automation?: boolean;
 }
 
 /**
@@ -91,6 +94,15 @@ export function mayWorkOn(actor: StaffActor, c: Pick<ActionCase, 'assigneeId' | 
   return err({ type: 'forbidden', reason: 'assigned_to_someone_else', message: `${c.reference} is assigned to another member of staff; ask a supervisor to reassign it.` });
 }
 
+/**
+ * Nobody works a complaint that names them (回避), whatever their role: assigning checks the
+ * assignee, and every other action checks whoever acts, so an unassigned case is no way round.
+ */
+export function notNamedIn(actor: StaffActor, c: Pick<ActionCase, 'description' | 'reference'>): ActionResult<true> {
+  if (actor.automation || !complaintNames(c.description, actor.displayName)) return { ok: true, value: true };
+  return err({ type: 'conflict', reason: 'conflict_of_interest', message: `The complaint ${c.reference} names ${actor.displayName}; someone else must handle it (回避).` });
+}
+
 /** Closed cases are archived: nothing but reading them. */
 export function notClosed(c: Pick<ActionCase, 'status' | 'reference'>): ActionResult<true> {
   if (c.status !== 'closed') return { ok: true, value: true };
@@ -116,7 +128,8 @@ export async function loadWorkableCase(
 ): Promise<ActionResult<ActionCase>> {
   const loaded = await loadActionCase(db, reference);
   if (!loaded.ok) return loaded;
-  for (const check of mustBeOpen ? [notClosed(loaded.value), mayWorkOn(actor, loaded.value)] : [mayWorkOn(actor, loaded.value)]) {
+  const c = loaded.value;
+  for (const check of mustBeOpen ? [notClosed(c), mayWorkOn(actor, c), notNamedIn(actor, c)] : [mayWorkOn(actor, c), notNamedIn(actor, c)]) {
     if (!check.ok) return check;
   }
   return loaded;

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import { loadActionCase, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { loadWorkableCase, staffActor, type ActionResult, type StaffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import { err, ok } from './result.js';
 
@@ -23,6 +23,7 @@ export function maskPhone(phone: string | null): string | null {
 /**
  * Shows a staff member the customer's name and phone, which the console and API mask by
  * default; each reveal is on the timeline (who, when, why) — an access log for personal data.
+ * Only for whoever may work the case: an agent not on another's case, nobody the complaint names.
  */
 export async function revealCustomerContact(opts: {
   db: PrismaClient;
@@ -32,7 +33,8 @@ export async function revealCustomerContact(opts: {
   now: Date;
 }): Promise<ActionResult<{ name: string | null; phone: string | null }>> {
   const { db, actor, now } = opts;
-  const loaded = await loadActionCase(db, opts.reference);
+  // Whoever may work the case, closed ones included (a later query); not a colleague's case.
+  const loaded = await loadWorkableCase(db, actor, opts.reference, { mustBeOpen: false });
   if (!loaded.ok) return loaded;
   const kase = loaded.value;
   if (!kase.customerName && !kase.customerPhone) return err({ type: 'not_found', reason: 'no_contact', message: 'The customer gave no name or phone.' });

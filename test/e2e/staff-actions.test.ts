@@ -212,6 +212,31 @@ describe('staff actions through the JSON API', () => {
     expect((await post(`/cases/${reference}/assignment`, { assigneeId: people.agent2.id }, people.supervisor.token)).status).toBe(200);
   });
 
+  it('does not let the person a complaint names work it while it is unassigned either (回避)', async () => {
+    const { reference, conversationId } = await fileCase('My credit card was charged a 200 dollar annual fee; the teller Wang Fang never told me about it');
+    const before = connector.messages(conversationId).length;
+    const named = people.wang.token;
+    const refused = { status: 409, body: { error: 'conflict_of_interest' } };
+    expect(await post(`/cases/${reference}/replies`, { text: 'The fee is correct.' }, named)).toMatchObject(refused);
+    expect(await post(`/cases/${reference}/transitions`, { to: 'resolved', resolution: 'The fee is correct', rootCause: 'customer misunderstanding' }, named)).toMatchObject(refused);
+    expect(await post(`/cases/${reference}/reveal`, {}, named)).toMatchObject(refused);
+    expect(connector.messages(conversationId).length).toBe(before);
+    expect((await detail(reference)).case.status).not.toBe('resolved');
+    // Anyone else may, and the API token is not a person.
+    expect((await post(`/cases/${reference}/replies`, { text: 'We are looking into the fee.' })).status).toBe(201);
+    expect((await post(`/cases/${reference}/replies`, { text: 'Still on it.' }, ENV_TOKEN)).status).toBe(201);
+  });
+
+  it("does not reveal a customer's contact on a colleague's case", async () => {
+    const { reference } = await fileCase();
+    expect((await post(`/cases/${reference}/assignment`, { assigneeId: 'me' }, people.agent.token)).status).toBe(200);
+    expect(await post(`/cases/${reference}/reveal`, {}, people.agent2.token)).toMatchObject({ status: 403, body: { error: 'assigned_to_someone_else' } });
+    expect((await post(`/cases/${reference}/reveal`, { reason: 'calling back' }, people.agent.token)).status).toBe(200);
+    expect((await post(`/cases/${reference}/reveal`, { reason: 'audit' }, people.supervisor.token)).status).toBe(200);
+    const reveals = (await detail(reference)).timeline.filter((e: { type: string }) => e.type === 'pii_revealed');
+    expect(reveals).toHaveLength(2);
+  });
+
   it('extends the regulatory deadline with approval and sends the customer the notice', async () => {
     const { reference, conversationId } = await fileCase();
     const c = await app.db.case.findUniqueOrThrow({ where: { reference } });

@@ -136,7 +136,7 @@ export async function actorFor(db: PrismaClient, p: StaffPrincipal): Promise<Sta
     update: {},
     select: { id: true, displayName: true },
   });
-  return { userId: u.id, role: p.role, displayName: u.displayName };
+  return { userId: u.id, role: p.role, displayName: u.displayName, automation: true };
 }
 
 export type { TStaffRole };

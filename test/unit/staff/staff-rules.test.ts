@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { complaintNames } from '../../../src/cases/assign-case.js';
+import { complaintNames } from '../../../src/cases/conflict-of-interest.js';
 import { TRANSITIONS, transitionRefusal } from '../../../src/cases/case-lifecycle.js';
 import { extensionNoticeText } from '../../../src/cases/extend-case-deadline.js';
 import { maskName, maskPhone } from '../../../src/cases/reveal-customer-contact.js';
