@@ -184,7 +184,7 @@ describe('GET /api/staff/reports/summary', () => {
   });
 
   it('answers 400 with a reason for bad dates and backwards ranges, 401 without credentials', async () => {
-    for (const q of ['from=yesterday', 'to=2026-13-45', 'from=2026-11-30&to=2026-11-01', 'from=2020-01-01&to=2026-11-01']) {
+    for (const q of ['from=yesterday', 'to=2026-13-45', 'from=2026-11-30&to=2026-11-01', 'from=2020-01-01&to=2026-11-01', 'from=9999-12-30&to=9999-12-31', 'from=0001-01-01&to=0001-01-02']) {
       const res = await get(`/api/staff/reports/summary?${q}`);
       expect(res.status, q).toBe(400);
       expect(JSON.parse(res.text)).toMatchObject({ error: 'bad_request' });

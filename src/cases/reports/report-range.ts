@@ -5,7 +5,11 @@ const DAY = 86_400_000;
 /** Longest range a report covers: keeps every query bounded. */
 export const MAX_RANGE_DAYS = 3 * 366;
 
-const ZDateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+// Complaints are filed in this century; outside it the calendar code would misread the dates
+// (years below 100 as 19xx) or fail (a day after 9999-12-31) rather than find nothing.
+const ZDateOrDateTime = z
+  .union([z.iso.date(), z.iso.datetime({ offset: true })])
+  .refine((s) => s >= '2000' && s < '2100', 'a date between 2000 and 2099');
 
 /** Query string of the reports: `from`, `to` as ISO dates (whole days in the bank's zone) or date-times. */
 export const ZReportQuery = z.object({
