@@ -174,11 +174,14 @@ function chronoDay(
   let y = r.start.get('year') ?? now.y;
   const m = r.start.get('month') ?? now.m;
   const d = r.start.get('day') ?? now.d;
-  // A weekday alone ("on Monday", 星期一, 这周三): chrono may take the coming one, and with a
-  // time of day (周一晚上) gives today's date; the complaint means the last one, today
-  // included — not the same date a year ago.
+  // A weekday alone ("on Monday", 星期一, 这周三, "last Friday"): chrono may take the coming
+  // one, and with a time of day (周一晚上) gives today's date; the complaint means the last one
+  // (today included, unless chrono's "last Friday" already went back) — not a date a year ago.
   if (weekday !== null && (!r.start.isCertain('day') || civilWeekday(iso(y, m, d)) !== weekday)) {
-    return addCivilDays(todayIso, -((civilWeekday(todayIso) - weekday + 7) % 7));
+    let day = iso(y, m, d);
+    if (civilWeekday(day) !== weekday) day = addCivilDays(todayIso, -((civilWeekday(todayIso) - weekday + 7) % 7));
+    while (day > todayIso) day = addCivilDays(day, -7);
+    return day;
   }
   if (!r.start.isCertain('year') && iso(y, m, d) > todayIso) y -= 1;
   return past(y, m, d);

@@ -93,6 +93,8 @@ describe('extractOccurredOn', () => {
     ['周日在网点排了两个小时', '2026-11-22', ctx],
     ['Saturday the app would not let me log in', '2026-11-21', ctx],
     ['星期五转账失败', '2026-11-27', ctx],
+    ['last Friday I transferred 5000 yuan', '2026-11-20', ctx], // said on a Friday: a week ago
+    ['上周五转账失败', '2026-11-20', ctx],
     // Sunday 2026-11-29: chrono takes "Monday" as tomorrow; it was six days ago, not a year.
     ['星期一卡被盗刷了', '2026-11-23', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
     ['on Wednesday my card was charged', '2026-11-25', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
