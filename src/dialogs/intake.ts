@@ -1,7 +1,7 @@
 import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy.js';
 import type { CaseReceipt, DialogDeps } from './deps.js';
 import { formatDateTime, formatDay, formatMoney, t, type MessageKey } from './i18n.js';
-import { SLOTS, ZDescription } from './slots.js';
+import { SLOTS, ZDescription, desiredResolutionFor } from './slots.js';
 import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
 import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
 
@@ -50,7 +50,7 @@ export async function promptFor(intake: Intake, lang: Lang, deps: DialogDeps): P
 
 async function summary(draft: Draft, lang: Lang, deps: DialogDeps): Promise<OutboundMessage> {
   const c = await deps.classifier.classify(draft.description ?? '', { now: deps.now, timeZone: deps.bank.timeZone });
-  const line = (key: MessageKey, value: string) => `• ${t(lang, key)}: ${value}`;
+  const line = (key: MessageKey, value: string) => `• ${t(lang, key)}${lang === 'zh' ? '：' : ': '}${value}`;
   const lines = [
     t(lang, 'summary_title'),
     line('summary_description', draft.description ?? ''),
@@ -61,7 +61,7 @@ async function summary(draft: Draft, lang: Lang, deps: DialogDeps): Promise<Outb
   lines.push(
     line('summary_occurredOn', draft.occurredOn ? formatDay(lang, draft.occurredOn) : t(lang, 'summary_unknown')),
     line('summary_amount', draft.amount != null ? formatMoney(lang, draft.amount, draft.currency) : t(lang, 'summary_none')),
-    line('summary_desiredResolution', draft.desiredResolution ?? ''),
+    line('summary_desiredResolution', desiredResolutionFor(lang, draft.desiredResolution ?? '')),
     line('summary_name', draft.name ?? ''),
     line('summary_phone', draft.phone ?? ''),
     '',

@@ -14,8 +14,13 @@ interface SlotSpec {
   parse(input: InboundMessage, deps: DialogDeps): SlotAnswer;
 }
 
-const SKIP_WORDS = /^(skip|none|no|nothing|n\/a|na|0|跳过|没有|无|不涉及|没钱|0元)$/i;
-const UNKNOWN_DATE = /^(not sure|don'?t know|do not know|unknown|can'?t remember|cannot remember|不记得|不确定|不知道|忘了|记不清)/i;
+// An amount answer that means "none" or "I don't know": both leave the amount empty.
+const SKIP_WORDS =
+  /^(skip|none|no|nothing|n\/a|na|0|no money( was)? lost|no loss|nothing lost|not sure|unsure|(i )?don'?t know|(i )?do not know|no idea|unknown|跳过|没有|无|不涉及|没钱|0元|没有损失|没损失|不知道|不清楚|不确定|说不清)[.!。！]*$/i;
+// Short answers only: in a longer one "not sure" may be about something else.
+const UNKNOWN_DATE =
+  /^.{0,20}(not sure|unsure|don'?t know|do not know|no idea|unknown|can'?t remember|cannot remember|don'?t remember|do not remember|forgot|不记得|不太记得|记不得|不确定|不知道|忘了|忘记了|记不清|想不起来).{0,20}$/i;
+const FUTURE_DATE = /\b(tomorrow|next (week|month|year))\b|明天|后天|下周|下个?星期|下个?月|明年/i;
 const EXPLICIT_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/;
 const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
 
@@ -24,7 +29,10 @@ const ZName = z
   .trim()
   .min(1)
   .max(40)
-  .refine((s) => !/[\d@#<>{}\\/|=_]/.test(s), 'no digits or symbols');
+  .refine((s) => !/[\d@#<>{}\\/|=_]/.test(s), 'no digits or symbols')
+  .refine((s) => /\p{L}/u.test(s), 'a letter at least');
+const NAME_LEAD = /^(my name is|my name's|name\s*[:：]|i am|i'm|it's|this is|call me|我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是|姓名[:：]?|名字[:：]|叫我)\s*/i;
+const NOT_A_NAME = /[?？]|\b(why|what|how|talk|speak|person|human|agent|someone|english|chinese)\b|为什么|干什么|干嘛|人工|客服|中文|英文|^(no|nope|none|n\/a|不|不要|不想说|不告诉你)[.。!！]*$/i;
 const ZDesiredResolution = z.string().trim().min(2).max(1000);
 export const ZDescription = z.string().trim().min(4).max(4000);
 
@@ -60,6 +68,17 @@ function matchBusiness(input: InboundMessage): TBusiness | null {
 
 const answerText = (input: InboundMessage) => (input.text ?? '').trim();
 
+const buttonResolution = (r: (typeof RESOLUTIONS)[number]) => `${t('en', `resolution_${r}`)} / ${t('zh', `resolution_${r}`)}`;
+
+/**
+ * The desired resolution as the customer should read it back: a button's answer is stored in
+ * both languages for staff ("Refund / 退款"), and shown in the customer's own.
+ */
+export function desiredResolutionFor(lang: Lang, stored: string): string {
+  const r = RESOLUTIONS.find((x) => buttonResolution(x) === stored);
+  return r ? t(lang, `resolution_${r}`) : stored;
+}
+
 export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
   business: {
     prompt: (lang) => ({ text: t(lang, 'ask_business'), buttons: businessButtons(lang) }),
@@ -90,7 +109,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
         if (iso > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       }
       const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone }, { answer: true });
-      if (!day) return { ok: false, reason: 'invalid_occurredOn' };
+      if (!day) return { ok: false, reason: FUTURE_DATE.test(text) ? 'invalid_occurredOn_future' : 'invalid_occurredOn' };
       if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       return { ok: true, patch: { occurredOn: day } };
     },
@@ -117,7 +136,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     parse: (input) => {
       const chosen = input.action?.startsWith('resolution:') ? input.action.slice('resolution:'.length) : undefined;
       const r = RESOLUTIONS.find((x) => x === chosen);
-      if (r) return { ok: true, patch: { desiredResolution: `${t('en', `resolution_${r}`)} / ${t('zh', `resolution_${r}`)}` } };
+      if (r) return { ok: true, patch: { desiredResolution: buttonResolution(r) } };
       const parsed = ZDesiredResolution.safeParse(answerText(input));
       return parsed.success ? { ok: true, patch: { desiredResolution: parsed.data } } : { ok: false, reason: 'invalid_desiredResolution' };
     },
@@ -125,7 +144,10 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
   name: {
     prompt: (lang) => ({ text: t(lang, 'ask_name') }),
     parse: (input) => {
-      const cleaned = answerText(input).replace(/^(my name is|i am|i'm|我叫|我是|姓名[:：]?)\s*/i, '');
+      const text = answerText(input);
+      // A question or a request ("why do you need my name?", "I want to talk to a person") is not a name.
+      if (NOT_A_NAME.test(text)) return { ok: false, reason: 'invalid_name' };
+      const cleaned = text.replace(NAME_LEAD, '').replace(/(就行|就可以|就好|吧)?[.。!！]*$/, '');
       const parsed = ZName.safeParse(cleaned);
       return parsed.success ? { ok: true, patch: { name: parsed.data } } : { ok: false, reason: 'invalid_name' };
     },

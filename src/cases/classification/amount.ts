@@ -60,13 +60,13 @@ const ZH_UNIT = '[十百千万亿]';
 // optional 元/块 suffix. Without any currency word a number only counts when it carries a
 // Chinese magnitude (两万, 5千): bare digits are too often dates, phone numbers or days.
 const ZH_AMOUNT = new RegExp(
-  String.raw`(人民币|rmb|cny|¥)?\s*((?:${NUM})${ZH_UNIT}*\d?|${ZH_NUM})\s*(多|余)?\s*(元|块钱|块|圆|人民币|rmb)?`,
+  String.raw`(人民币|rmb|cny|¥)?\s*((?:${NUM})${ZH_UNIT}*\d?|${ZH_NUM})\s*(多|余)?\s*(港币|港元|元|块钱|块|圆|人民币|rmb)?`,
   'g',
 );
 // English and other currencies: $1,200.50, {$100.00}, USD 500, 500 dollars, 5k, £200, €30.
-const EN_PREFIX = new RegExp(String.raw`(us\$|\$|usd|£|gbp|€|eur)\s?(${NUM})\s?(k|m|thousand|million)?\b`, 'g');
+const EN_PREFIX = new RegExp(String.raw`(hk\$|us\$|\$|usd|hkd|£|gbp|€|eur)\s?(${NUM})\s?(k|m|thousand|million)?\b`, 'g');
 const EN_SUFFIX = new RegExp(
-  String.raw`\b(${NUM})\s?(k|thousand|million)?\s?(dollars?|usd|bucks|pounds|gbp|euros?|eur|yuan|rmb|cny)\b`,
+  String.raw`\b(${NUM})\s?(k|thousand|million)?\s?(hong kong dollars?|hk dollars?|dollars?|usd|hkd|bucks|pounds|gbp|euros?|eur|yuan|rmb|cny)\b`,
   'g',
 );
 // A bare number right after a money verb, in chat: "someone just stole 5000 from my card",
@@ -85,6 +85,7 @@ const BARE_K = new RegExp(String.raw`(?<![\w.,])(\d+(?:\.\d+)?)k\b`, 'g');
 
 const CURRENCY: Record<string, string> = {
   $: 'USD', us$: 'USD', usd: 'USD', dollar: 'USD', dollars: 'USD', bucks: 'USD',
+  hk$: 'HKD', hkd: 'HKD', 'hong kong dollar': 'HKD', 'hong kong dollars': 'HKD', 'hk dollar': 'HKD', 'hk dollars': 'HKD', 港币: 'HKD', 港元: 'HKD',
   '£': 'GBP', gbp: 'GBP', pounds: 'GBP', '€': 'EUR', eur: 'EUR', euro: 'EUR', euros: 'EUR',
   yuan: 'CNY', rmb: 'CNY', cny: 'CNY', '¥': 'CNY', 人民币: 'CNY', 元: 'CNY', 块: 'CNY', 块钱: 'CNY', 圆: 'CNY',
 };

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { extractAmount } from '../../../src/cases/classification/amount.js';
+import { extractOccurredOn } from '../../../src/cases/classification/date.js';
+import type { DialogDeps } from '../../../src/dialogs/deps.js';
+import { SLOTS, desiredResolutionFor } from '../../../src/dialogs/slots.js';
+
+// What the slot parsers use of the dialog's dependencies; Friday 2026-11-27 10:00 in Shanghai.
+const deps = { now: new Date('2026-11-27T02:00:00Z'), bank: { timeZone: 'Asia/Shanghai' }, extractAmount, extractOccurredOn } as unknown as DialogDeps;
+const answer = (slot: keyof typeof SLOTS, text: string) => SLOTS[slot].parse({ text } as never, deps);
+
+describe('slot answers', () => {
+  it.each(["I can't remember", "don't remember", 'I really have no idea', '忘记了', '不太记得了', '想不起来了'])('takes %s as an unknown date', (text) => {
+    expect(answer('occurredOn', text)).toEqual({ ok: true, patch: { occurredOn: null } });
+  });
+
+  it.each(['tomorrow', '明天', 'next week'])('says %s is in the future rather than unreadable', (text) => {
+    expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_future' });
+  });
+
+  it.each(["I don't know", 'not sure', 'no money lost', '不知道', '不清楚', '没有损失'])('takes %s as no amount', (text) => {
+    expect(answer('amount', text)).toEqual({ ok: true, patch: { amount: null, currency: null } });
+  });
+
+  it('reads Hong Kong dollars as HKD, not US dollars', () => {
+    expect(answer('amount', 'HK$2000')).toEqual({ ok: true, patch: { amount: 2000, currency: 'HKD' } });
+    expect(answer('amount', '2000港币')).toEqual({ ok: true, patch: { amount: 2000, currency: 'HKD' } });
+  });
+
+  it.each([
+    ['My name is Alice Wong.', 'Alice Wong'],
+    ['Name: Alice', 'Alice'],
+    ['我的名字是张伟', '张伟'],
+    ['叫我小王就行', '小王'],
+    ["Dr. O'Brien", "Dr. O'Brien"],
+  ])('takes the name out of %s', (text, name) => {
+    expect(answer('name', text)).toEqual({ ok: true, patch: { name } });
+  });
+
+  it.each(['I want to talk to a person', 'Can you speak English?', 'why do you need my name?', 'no', '👍', '为什么要名字'])('does not take %s as a name', (text) => {
+    expect(answer('name', text)).toEqual({ ok: false, reason: 'invalid_name' });
+  });
+
+  it("reads a resolution button back in the customer's language", () => {
+    const stored = SLOTS.desiredResolution.parse({ action: 'resolution:refund' } as never, deps);
+    expect(stored).toEqual({ ok: true, patch: { desiredResolution: 'Refund / 退款' } });
+    expect(desiredResolutionFor('zh', 'Refund / 退款')).toBe('退款');
+    expect(desiredResolutionFor('en', 'Refund / 退款')).toBe('Refund');
+    expect(desiredResolutionFor('en', 'Waive the fee')).toBe('Waive the fee');
+  });
+});
