@@ -93,6 +93,19 @@ export function isSurveyOptOut(text: string | undefined): boolean {
 /** Typed text longer than this that is not an answer is taken as something new (a complaint), not swallowed. */
 const NEW_TOPIC_MIN_CHARS = 16;
 
+/** The customer says outright that this is a (new) complaint. */
+const NEW_COMPLAINT = /^(i (want|would like|'d like|need) to (complain|file|make|lodge|raise|report)|(a |another |one more )?new complaint|another complaint|我(要|想|还要|还想|再)(投诉|举报)|(另外|还有|再)(一个|一件事)?(要)?投诉|新的投诉|新投诉)/;
+
+/**
+ * True for text that reads as a new matter rather than a survey answer: a fraud report (the
+ * intake must give freeze guidance at once, never "thank you for your comment"), or an explicit
+ * new complaint. Such text always goes to the intake; the survey stays open.
+ */
+function readsAsNewComplaint(text: string, deps: DialogDeps): boolean {
+  const s = norm(text);
+  return s.length > 0 && (NEW_COMPLAINT.test(s) || deps.detectFraud(text).fraud);
+}
+
 /**
  * The survey's turn, called first thing in `route()`. Returns null to let the turn go on to
  * interruptions and the intake, which happens when:
@@ -100,9 +113,12 @@ const NEW_TOPIC_MIN_CHARS = 16;
  * - the message is an interruption (help, human, status, language, …): those always work;
  * - an intake or an interruption's question is in progress: typed text belongs to it
  *   (survey buttons still count);
- * - the text is not an answer and reads like something new (longer than a short phrase): it is
- *   handled as a new complaint and the survey stays open for a later answer or the reminder.
- * The comment question takes any text: that is what it asks for.
+ * - the text reads as a new complaint (a fraud report, or "I want to complain…"), or is not an
+ *   answer and is longer than a short phrase: it is handled as a new complaint and the survey
+ *   stays open for a later answer or the reminder.
+ * The comment question takes any other text: that is what it asks for. It stays open only
+ * briefly after the score (COMMENT_WINDOW_MS in src/cases/surveys), so a message much later is
+ * not taken as a comment.
  */
 export async function surveyStep(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult | null> {
   const surveys = deps.surveys;
@@ -116,6 +132,7 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
     if (await surveys.optOut()) return { state, replies: [{ text: t(lang, 'survey_opted_out') }] };
     return null;
   }
+  if (!action && readsAsNewComplaint(input.text ?? '', deps)) return null;
   if (action?.startsWith('survey:review:')) return review(state, action.slice('survey:review:'.length), lang, deps);
 
   const awaiting = await surveys.awaiting();

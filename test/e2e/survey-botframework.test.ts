@@ -275,6 +275,46 @@ describe('survey reminder and expiry (injected clock)', () => {
     }
   });
 
+  it('takes a comment only soon after the score: a fraud report starts a new complaint with freeze guidance, so does a message hours later', async () => {
+    let now = new Date('2026-11-27T02:00:00Z');
+    const app = await startDesk('comment', {}, () => now);
+    try {
+      const conv = 'survey-comment-window';
+      const reference = await fileCase(app, conv);
+      await resolve(app, reference);
+      await app.scheduler.runOnce();
+      await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+      const c = customer(app, conv);
+      await c.say('[survey:solved:yes]');
+      expect(actionsOf((await c.say('[survey:score:5]')).at(-1))).toEqual(['survey:comment:skip']);
+      const comment = async () => (await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).comment;
+
+      // Minutes later, while the comment question is still open: a fraud report is not a comment.
+      now = new Date(now.getTime() + 5 * 60_000);
+      const fraud = (await c.say('Someone stole my debit card and withdrew 5000 yuan from my account today')).map((m) => m.text).join('\n');
+      expect(fraud).not.toMatch(/comment has been passed on/);
+      expect(fraud).toMatch(/Freeze your card/);
+      expect(await comment()).toBeNull();
+      await c.say('cancel');
+      await c.say('[yes]');
+      // So is a message that says it is a new complaint.
+      const explicit = (await c.say('I want to complain about the queue at the Xidan branch')).map((m) => m.text).join('\n');
+      expect(explicit).not.toMatch(/comment has been passed on/);
+      expect(await comment()).toBeNull();
+      await c.say('cancel');
+      await c.say('[yes]');
+
+      // Hours later the comment question is over: a new complaint is taken down, not filed as a comment.
+      now = new Date(now.getTime() + 3 * 3_600_000);
+      const later = (await c.say('The ATM at the station swallowed my debit card this morning')).map((m) => m.text).join('\n');
+      expect(later).not.toMatch(/comment has been passed on/);
+      expect(await comment()).toBeNull();
+      expect(await app.db.caseEvent.count({ where: { case: { reference }, type: { in: ['survey_comment', 'survey_comment_skipped'] } } })).toBe(0);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('with SURVEY_LOW_SCORE_ACTION=followup a low score creates a supervisor follow-up instead of reopening', async () => {
     const app = await startDesk('followup', { SURVEY_LOW_SCORE_ACTION: 'followup' });
     try {

@@ -5,15 +5,19 @@ import { recordEvent } from '../case-events.js';
 import type { DomainEvents } from '../domain-events.js';
 import { cancelJobs } from '../scheduler/index.js';
 
-/** How long after the score the optional comment is still taken as a comment. */
-export const COMMENT_WINDOW_MS = 24 * 60 * 60_000;
+/**
+ * How long after the score the optional comment is still taken as a comment. Short on purpose:
+ * a comment follows the question within minutes; text hours later is a new matter, and taking it
+ * as a comment would swallow it (a fraud report answered "thank you for your comment").
+ */
+export const COMMENT_WINDOW_MS = 30 * 60_000;
 
 export type LowScoreAction = 'reopen' | 'followup';
 
 /**
  * The survey of this conversation (channel account) that waits for an answer, newest first:
  * one sent and not expired (question `solved` or `score`), or one answered within the last
- * 24 hours whose optional comment is still open.
+ * {@link COMMENT_WINDOW_MS} whose optional comment is still open.
  */
 export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccountId: string; now: Date }): Promise<AwaitingSurvey | null> {
   const { channelAccountId, now } = opts;
