@@ -85,7 +85,11 @@ export interface ReviewReceipt {
 }
 
 export interface SurveyPort {
-  awaiting(): Promise<AwaitingSurvey | null>;
+  /**
+   * The survey waiting for an answer: survey `surveyId` (the one whose button was pressed) when
+   * given, else the newest; null when it is not this conversation's or no longer waits.
+   */
+  awaiting(surveyId?: string): Promise<AwaitingSurvey | null>;
   answer(surveyId: string, answer: SurveyAnswer): Promise<SurveyAnswerOutcome>;
   /** Opts the customer out of surveys; false when they were never surveyed (the word is then not a command). */
   optOut(): Promise<boolean>;

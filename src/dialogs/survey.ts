@@ -8,32 +8,37 @@ import type { StepResult } from './intake.js';
 /**
  * The follow-up survey (回访) as a conversation. The survey's progress lives on its Survey row
  * (src/cases/surveys), not in the dialog state: the scheduler sends the first question outside
- * any turn, and the row is the one place both sides see. Buttons carry `survey:<question>:<value>`;
- * typed answers are understood too.
+ * any turn, and the row is the one place both sides see. Buttons carry
+ * `survey:<question>:<value>:<surveyId>`, so a customer with two surveys open answers the one
+ * whose button was pressed; typed answers are understood too.
  */
 
-/** Button values. Short on purpose: Telegram allows 64 bytes of callback data. */
+/**
+ * Button values. Short on purpose: Telegram allows 64 bytes of callback data (the longest,
+ * `survey:solved:partly:` and a 25-character cuid, is 46). Values sent before the survey id was
+ * added (`survey:solved:no`) are still read: they answer the newest survey waiting.
+ */
 export const SURVEY_ACTION = {
-  solved: (v: SurveySolved) => `survey:solved:${v}`,
-  score: (n: number) => `survey:score:${n}`,
-  skipComment: 'survey:comment:skip',
+  solved: (v: SurveySolved, surveyId: string) => `survey:solved:${v}:${surveyId}`,
+  score: (n: number, surveyId: string) => `survey:score:${n}:${surveyId}`,
+  skipComment: (surveyId: string) => `survey:comment:skip:${surveyId}`,
   review: (reference: string) => `survey:review:${reference}`,
   noReview: 'survey:review:none',
 } as const;
 
-/** The message asking `question`, with its buttons, in the survey's language. */
-export function surveyQuestionMessage(lang: Lang, question: SurveyQuestion, lead?: string): OutboundMessage {
+/** The message asking `question` of survey `surveyId`, with its buttons, in the survey's language. */
+export function surveyQuestionMessage(lang: Lang, question: SurveyQuestion, surveyId: string, lead?: string): OutboundMessage {
   const withLead = (text: string) => (lead ? `${lead}\n${text}` : text);
   switch (question) {
     case 'solved':
       return {
         text: withLead(t(lang, 'survey_q_solved')),
-        buttons: (['yes', 'partly', 'no'] as const).map((v) => ({ label: t(lang, `survey_btn_${v}`), value: SURVEY_ACTION.solved(v) })),
+        buttons: (['yes', 'partly', 'no'] as const).map((v) => ({ label: t(lang, `survey_btn_${v}`), value: SURVEY_ACTION.solved(v, surveyId) })),
       };
     case 'score':
-      return { text: withLead(t(lang, 'survey_q_score')), buttons: [1, 2, 3, 4, 5].map((n) => ({ label: String(n), value: SURVEY_ACTION.score(n) })) };
+      return { text: withLead(t(lang, 'survey_q_score')), buttons: [1, 2, 3, 4, 5].map((n) => ({ label: String(n), value: SURVEY_ACTION.score(n, surveyId) })) };
     case 'comment':
-      return { text: withLead(t(lang, 'survey_q_comment')), buttons: [{ label: t(lang, 'survey_btn_skip'), value: SURVEY_ACTION.skipComment }] };
+      return { text: withLead(t(lang, 'survey_q_comment')), buttons: [{ label: t(lang, 'survey_btn_skip'), value: SURVEY_ACTION.skipComment(surveyId) }] };
   }
 }
 
@@ -135,16 +140,17 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   if (!action && readsAsNewComplaint(input.text ?? '', deps)) return null;
   if (action?.startsWith('survey:review:')) return review(state, action.slice('survey:review:'.length), lang, deps);
 
-  const awaiting = await surveys.awaiting();
+  const pressed = action ? parseSurveyAction(action) : undefined;
+  const awaiting = await surveys.awaiting(pressed?.surveyId);
   if (!awaiting) {
     return action ? { state, replies: [{ text: t(lang, 'survey_closed') }] } : null;
   }
   const sLang = awaiting.language;
-  const answer = action ? answerFromAction(action, awaiting) : answerFromText(input.text ?? '', awaiting);
+  const answer = pressed ? answerFromAction(pressed, awaiting) : answerFromText(input.text ?? '', awaiting);
   if (!answer) {
     const text = (input.text ?? '').trim();
     if (!action && (text.length === 0 || text.length >= NEW_TOPIC_MIN_CHARS || input.attachments?.length)) return null;
-    return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, t(sLang, 'survey_invalid'))] };
+    return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, awaiting.surveyId, t(sLang, 'survey_invalid'))] };
   }
   const outcome = await surveys.answer(awaiting.surveyId, answer);
   if (!outcome.recorded) return { state, replies: [{ text: t(sLang, 'survey_closed') }] };
@@ -154,10 +160,10 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   if (outcome.lowScoreAction === 'followup') replies.push({ text: t(sLang, 'survey_followup', { reference: awaiting.reference }) });
   switch (answer.question) {
     case 'solved':
-      replies.push(surveyQuestionMessage(sLang, 'score'));
+      replies.push(surveyQuestionMessage(sLang, 'score', awaiting.surveyId));
       break;
     case 'score':
-      replies.push(surveyQuestionMessage(sLang, 'comment'));
+      replies.push(surveyQuestionMessage(sLang, 'comment', awaiting.surveyId));
       break;
     case 'comment':
       replies.push({ text: t(sLang, answer.value ? 'survey_comment_saved' : 'survey_thanks') });
@@ -172,8 +178,20 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   return { state, replies };
 }
 
-function answerFromAction(action: string, awaiting: AwaitingSurvey): SurveyAnswer | null {
-  const [, question, value] = action.split(':');
+interface PressedButton {
+  question: string | undefined;
+  value: string | undefined;
+  /** Absent on buttons sent before buttons named their survey. */
+  surveyId: string | undefined;
+}
+
+function parseSurveyAction(action: string): PressedButton {
+  const [, question, value, surveyId] = action.split(':');
+  return { question, value, surveyId: surveyId || undefined };
+}
+
+function answerFromAction(pressed: PressedButton, awaiting: AwaitingSurvey): SurveyAnswer | null {
+  const { question, value } = pressed;
   if (question !== awaiting.question) return null;
   if (question === 'solved' && (value === 'yes' || value === 'partly' || value === 'no')) return { question, value };
   if (question === 'score' && /^[1-5]$/.test(value ?? '')) return { question, value: Number(value) };

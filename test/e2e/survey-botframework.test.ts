@@ -88,6 +88,7 @@ async function resolve(app: RunningApp, reference: string) {
 const SOLVED_Q = /Was your problem solved\?|您的问题解决了吗/;
 const surveyMessages = (conversationId: string) => connector.messages(conversationId).filter((m) => SOLVED_Q.test(m.text ?? ''));
 const actionsOf = (m: { suggestedActions?: { actions: { value: { action: string } }[] } } | undefined) => m?.suggestedActions?.actions.map((a) => a.value.action) ?? [];
+const surveyIdOf = async (app: RunningApp, reference: string) => (await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).id;
 const timelineTypes = async (app: RunningApp, reference: string) =>
   (await app.db.caseEvent.findMany({ where: { case: { reference } }, orderBy: { createdAt: 'asc' } })).map((e) => e.type);
 
@@ -109,14 +110,15 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     const survey = surveyMessages(conv)[0]!;
     expect(survey.text).toContain(reference);
-    expect(actionsOf(survey)).toEqual(['survey:solved:yes', 'survey:solved:partly', 'survey:solved:no']);
+    const id = await surveyIdOf(app, reference);
+    expect(actionsOf(survey)).toEqual([`survey:solved:yes:${id}`, `survey:solved:partly:${id}`, `survey:solved:no:${id}`]);
 
     const c = customer(app, conv);
-    const afterNo = await c.say('[survey:solved:no]');
+    const afterNo = await c.say('[survey:solved:no]'); // the value before buttons named their survey still works
     expect(afterNo.map((m) => m.text).join('\n')).toContain(`reopened complaint ${reference}`);
-    expect(actionsOf(afterNo.at(-1))).toEqual(['survey:score:1', 'survey:score:2', 'survey:score:3', 'survey:score:4', 'survey:score:5']);
+    expect(actionsOf(afterNo.at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
     const afterScore = await c.say('1');
-    expect(actionsOf(afterScore.at(-1))).toEqual(['survey:comment:skip']);
+    expect(actionsOf(afterScore.at(-1))).toEqual([`survey:comment:skip:${id}`]);
 
     const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true } });
     expect(kase).toMatchObject({ status: 'reopened', reopenCount: 1 });
@@ -165,7 +167,7 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(surveyMessages(conv)[0]!.text).toContain('您的问题解决了吗');
     const c = customer(app, conv);
     expect((await c.say('是')).at(-1)?.text).toContain('满意');
-    expect(actionsOf((await c.say('非常满意')).at(-1))).toEqual(['survey:comment:skip']);
+    expect(actionsOf((await c.say('非常满意')).at(-1))).toEqual([`survey:comment:skip:${await surveyIdOf(app, reference)}`]);
     const end = await c.say('跳过');
     expect(end.map((m) => m.text).join('\n')).toContain('感谢');
     expect(end.some((m) => actionsOf(m).some((a) => a.startsWith('survey:review:')))).toBe(false);
@@ -188,6 +190,32 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(s).toMatchObject({ status: 'sent', solved: null });
     // Interruptions still work while the survey waits.
     expect((await c.say('help')).at(-1)?.text).toBeDefined();
+  });
+
+  it('with two surveys open, a button answers the survey it belongs to, not the newest', async () => {
+    const conv = 'survey-two';
+    const first = await fileCase(app, conv);
+    await resolve(app, first);
+    await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+    const second = await fileCase(app, conv);
+    await resolve(app, second);
+    await connector.waitFor(() => surveyMessages(conv).length === 2, 30_000);
+    const [forFirst, forSecond] = surveyMessages(conv);
+    expect(forFirst!.text).toContain(first);
+    expect(forSecond!.text).toContain(second);
+
+    const c = customer(app, conv);
+    const no = actionsOf(forFirst).find((a) => a.startsWith('survey:solved:no'))!;
+    const reply = await c.say(`[${no}]`);
+    expect(reply.map((m) => m.text).join('\n')).toContain(`reopened complaint ${first}`);
+    expect(actionsOf(reply.at(-1))).toContain(`survey:score:1:${await surveyIdOf(app, first)}`);
+    expect(await app.db.case.findUniqueOrThrow({ where: { reference: first }, include: { survey: true } })).toMatchObject({ status: 'reopened', survey: { solved: 'no' } });
+    expect(await app.db.case.findUniqueOrThrow({ where: { reference: second }, include: { survey: true } })).toMatchObject({ status: 'resolved', survey: { status: 'sent', solved: null } });
+
+    // The second survey's own button still answers the second survey.
+    await c.say(`[${actionsOf(forSecond).find((a) => a.startsWith('survey:solved:yes'))!}]`);
+    expect((await app.db.survey.findFirstOrThrow({ where: { case: { reference: second } } })).solved).toBe('yes');
+    expect((await app.db.survey.findFirstOrThrow({ where: { case: { reference: first } } })).score).toBeNull();
   });
 
   it('stops for good when the customer says "stop": no survey for the next resolved case either', async () => {
@@ -256,7 +284,7 @@ describe('survey reminder and expiry (injected clock)', () => {
       await app.scheduler.runOnce();
       await connector.waitFor(() => surveyMessages(conv).length === 2);
       expect(surveyMessages(conv)[1]!.text).toMatch(/reminder/i);
-      expect(actionsOf(surveyMessages(conv)[1])).toContain('survey:solved:no');
+      expect(actionsOf(surveyMessages(conv)[1])).toContain(`survey:solved:no:${await surveyIdOf(app, reference)}`);
       now = new Date(now.getTime() + 2 * DAY);
       await app.scheduler.runOnce();
       expect(surveyMessages(conv)).toHaveLength(2); // one reminder only
@@ -286,7 +314,7 @@ describe('survey reminder and expiry (injected clock)', () => {
       await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
       const c = customer(app, conv);
       await c.say('[survey:solved:yes]');
-      expect(actionsOf((await c.say('[survey:score:5]')).at(-1))).toEqual(['survey:comment:skip']);
+      expect(actionsOf((await c.say('[survey:score:5]')).at(-1))).toEqual([`survey:comment:skip:${await surveyIdOf(app, reference)}`]);
       const comment = async () => (await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).comment;
 
       // Minutes later, while the comment question is still open: a fraud report is not a comment.

@@ -30,14 +30,16 @@ describe('follow-up survey over Telegram (fake Bot API server)', () => {
     const survey = await fake.waitFor(() => u.sent().find((m) => m.text.includes('您的问题解决了吗')), 30_000, 'the survey');
     expect(survey.text).toContain(reference);
     const buttons = shownMarkup(survey)?.inline_keyboard?.flat() ?? [];
-    expect(buttons.map((b) => b.callback_data)).toEqual(['survey:solved:yes', 'survey:solved:partly', 'survey:solved:no']);
+    const id = (await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).id;
+    expect(buttons.map((b) => b.callback_data)).toEqual([`survey:solved:yes:${id}`, `survey:solved:partly:${id}`, `survey:solved:no:${id}`]);
+    for (const b of buttons) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
     expect(buttons.map((b) => b.text)).toEqual(['已解决', '部分解决', '未解决']);
 
-    let out = await u.press('survey:solved:no');
+    let out = await u.press(`survey:solved:no:${id}`);
     expect(texts(out)).toContain(`已重新受理投诉 ${reference}`);
     out = await u.say('1');
-    expect(shownMarkup(out.at(-1)!)?.inline_keyboard?.flat().map((b) => b.callback_data)).toEqual(['survey:comment:skip']);
-    out = await u.press('survey:comment:skip');
+    expect(shownMarkup(out.at(-1)!)?.inline_keyboard?.flat().map((b) => b.callback_data)).toEqual([`survey:comment:skip:${id}`]);
+    out = await u.press(`survey:comment:skip:${id}`);
     const offer = out.at(-1)!;
     expect(offer.text).toContain('12378');
     const review = shownMarkup(offer)?.inline_keyboard?.flat()[0]?.callback_data ?? '';

@@ -17,12 +17,14 @@ export type LowScoreAction = 'reopen' | 'followup';
 /**
  * The survey of this conversation (channel account) that waits for an answer, newest first:
  * one sent and not expired (question `solved` or `score`), or one answered within the last
- * {@link COMMENT_WINDOW_MS} whose optional comment is still open.
+ * {@link COMMENT_WINDOW_MS} whose optional comment is still open. With `surveyId` (a pressed
+ * button names its survey): that survey, if it is this conversation's and still waits.
  */
-export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccountId: string; now: Date }): Promise<AwaitingSurvey | null> {
-  const { channelAccountId, now } = opts;
+export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccountId: string; now: Date; surveyId?: string }): Promise<AwaitingSurvey | null> {
+  const { channelAccountId, now, surveyId } = opts;
   const s = await db.survey.findFirst({
     where: {
+      ...(surveyId ? { id: surveyId } : {}),
       case: { channelAccountId },
       OR: [
         { status: 'sent', OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },

@@ -61,7 +61,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     portFor(account, now) {
       return {
         policyName: deps.policy.name,
-        awaiting: () => findAwaitingSurvey(db, { channelAccountId: account.accountId, now }),
+        awaiting: (surveyId) => findAwaitingSurvey(db, { channelAccountId: account.accountId, now, ...(surveyId ? { surveyId } : {}) }),
         answer: (surveyId, answer) => answerSurvey({ db, events, lowScoreAction: deps.lowScoreAction }, { surveyId, answer, now }),
         optOut: () => optOutOfSurveys(db, { customerId: account.customerId, now }),
         requestReview: (reference) => requestReview({ db, events, policy: deps.policy }, { reference, customerId: account.customerId, now }),

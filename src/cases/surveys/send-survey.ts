@@ -117,7 +117,7 @@ export function sendSurveyJob(deps: SurveyJobDeps): JobHandler {
       await scheduleJob(tx, { type: SURVEY_JOB.remind, runAt: new Date(now.getTime() + SURVEY_REMINDER_MS), payload: { surveyId: s.id }, dedupeKey: `survey:remind:${s.id}` });
       await scheduleJob(tx, { type: SURVEY_JOB.expire, runAt: expiresAt, payload: { surveyId: s.id }, dedupeKey: `survey:expire:${s.id}` });
     });
-    const first = surveyQuestionMessage(lang, 'solved', t(lang, 'survey_intro', { reference: s.case.reference }));
+    const first = surveyQuestionMessage(lang, 'solved', s.id, t(lang, 'survey_intro', { reference: s.case.reference }));
     try {
       if (!(await deliver(deps, s, [first], now, 'survey'))) return;
     } catch (e) {
@@ -136,7 +136,7 @@ export function remindSurveyJob(deps: SurveyJobDeps): JobHandler {
     if (!s || s.status !== 'sent' || s.case.customer.surveyOptOut || !s.case.channelAccount?.reachable) return;
     const lang = langOf(s);
     const question = s.solved === null ? 'solved' : 'score';
-    const msg = surveyQuestionMessage(lang, question, t(lang, 'survey_reminder', { reference: s.case.reference }));
+    const msg = surveyQuestionMessage(lang, question, s.id, t(lang, 'survey_reminder', { reference: s.case.reference }));
     if (!(await deliver(deps, s, [msg], job.now, 'survey_reminder'))) return;
     await deps.db.survey.update({ where: { id: s.id }, data: { reminderSentAt: job.now } });
     await recordEvent(deps.db, { caseId: s.case.id, type: 'survey_reminded', actor: { type: 'system' }, at: job.now, data: { question } });

@@ -49,11 +49,14 @@ describe('typed survey answers', () => {
     for (const s of ['stop charging me', 'please stop the payment', '']) expect(isSurveyOptOut(s), s).toBe(false);
   });
 
-  it('asks every question with buttons in both languages', () => {
+  it('asks every question with buttons that name the survey, in both languages, within Telegram\'s 64 bytes', () => {
+    const id = 'cmigx4q0b0000l5085ls3yq2u'; // a cuid, as Survey ids are
     for (const lang of ['zh', 'en'] as const) {
-      expect(surveyQuestionMessage(lang, 'solved').buttons?.map((b) => b.value)).toEqual(['survey:solved:yes', 'survey:solved:partly', 'survey:solved:no']);
-      expect(surveyQuestionMessage(lang, 'score').buttons).toHaveLength(5);
-      expect(surveyQuestionMessage(lang, 'comment').buttons?.[0]?.value).toBe('survey:comment:skip');
+      const values = (['solved', 'score', 'comment'] as const).flatMap((q) => surveyQuestionMessage(lang, q, id).buttons?.map((b) => b.value) ?? []);
+      expect(values.slice(0, 3)).toEqual([`survey:solved:yes:${id}`, `survey:solved:partly:${id}`, `survey:solved:no:${id}`]);
+      expect(values.slice(3, 8)).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
+      expect(values[8]).toBe(`survey:comment:skip:${id}`);
+      for (const v of values) expect(Buffer.byteLength(v)).toBeLessThanOrEqual(64);
     }
   });
 
