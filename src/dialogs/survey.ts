@@ -62,10 +62,43 @@ const SOLVED_PATTERNS: [SurveySolved, RegExp][] = [
   ['yes', /^(yes|yeah|yep|y|solved|it was|it is|resolved|是|是的|对|嗯|好了|解决了|已解决|解决|已经解决了?)$/],
 ];
 
-/** "yes" / "partly" / "no" from a typed answer, or null. */
+/**
+ * An answer opening a longer sentence without a comma ("not solved at all", "it was not fixed",
+ * "没有解决还是扣费"): phrases specific enough that a new complaint does not start with them
+ * ("no one told me…" and "没有人告诉我…" do not match).
+ */
+const LEADING_SOLVED: [SurveySolved, RegExp][] = [
+  ['partly', /^((only )?(partly|partially)( (solved|resolved|fixed|sorted))?\b|只?部分解决|只?解决了一部分|解决了一半)/],
+  [
+    'no',
+    /^((no|nope|nah),? )?((it|the problem|my problem|the issue)('s| was| is| has| has been)? )?(still )?((not|never)( really| yet| at all| been)? (solved|resolved|fixed|sorted)|(wasn['’]t|isn['’]t|hasn['’]t( been)?) (solved|resolved|fixed|sorted)|not (really|at all|yet)\b)|^(问题)?(还|并|根本|一直|完全|都)?(没有?|未)(被)?(解决|处理好|搞定|办好)/,
+  ],
+  ['yes', /^((yes|yeah|yep),? )?((it|the problem|my problem)( was|'s| is| has been) )?(solved|resolved|fixed|sorted)\b|^(问题)?(已经|已)?解决了/],
+];
+
+/** Fillers that open any sentence ("嗯，我还有个问题"): an answer on their own, not as a first clause. */
+const FILLER = /^(嗯|y|n|ok|okay)$/;
+
+/** The first clause of a longer message: the text before its first comma, full stop or dash. */
+const firstClause = (s: string): string | null => {
+  const m = /^(.+?)\s*(?:[,，.。!！;；:：、]|\s-\s)/.exec(s);
+  const clause = m?.[1]?.trim();
+  return clause && !FILLER.test(clause) ? clause : null;
+};
+
+/**
+ * "yes" / "partly" / "no" from a typed answer, or null: the whole message ("没解决"), its first
+ * clause ("No, it was not solved at all", "没有，还是被扣费"), or an answer opening the sentence
+ * ("not solved yet, the fee is still there"). Anything else is not an answer: a new complaint
+ * goes to the intake.
+ */
 export function parseSolved(text: string): SurveySolved | null {
   const s = norm(text);
-  for (const [value, re] of SOLVED_PATTERNS) if (re.test(s)) return value;
+  const clause = firstClause(s);
+  for (const candidate of clause ? [s, clause] : [s]) {
+    for (const [value, re] of SOLVED_PATTERNS) if (re.test(candidate)) return value;
+  }
+  for (const [value, re] of LEADING_SOLVED) if (re.test(s)) return value;
   return null;
 }
 
@@ -77,9 +110,16 @@ const SCORE_WORDS: [number, RegExp][] = [
   [4, /^(满意|比较满意|还算满意|satisfied|good)$/],
 ];
 
-/** A score 1–5 from "5", "５分", "4/5", "非常满意", "not bad"…, or null. */
+/** A score 1–5 from "5", "５分", "4/5", "非常满意", "not bad"…, also opening a sentence ("5, very quick"), or null. */
 export function parseScore(text: string): number | null {
   const s = norm(text);
+  const whole = scoreOf(s);
+  if (whole !== null) return whole;
+  const clause = firstClause(s);
+  return clause ? scoreOf(clause) : null;
+}
+
+function scoreOf(s: string): number | null {
   const digit = /^([1-5])\s*(分|星|stars?|points?|\/\s*5|out of 5)?$/.exec(s);
   if (digit) return Number(digit[1]);
   const zhDigit = /^([一二三四五])\s*(分|星)?$/.exec(s);

@@ -176,6 +176,22 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(kase.survey).toMatchObject({ status: 'answered', solved: 'yes', score: 5, comment: '' });
   });
 
+  it('reads an answer typed as a sentence ("No, it was not solved at all") as the answer, not a new complaint', async () => {
+    const conv = 'survey-sentence';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const c = customer(app, conv);
+    const afterNo = await c.say('No, it was not solved at all');
+    expect(afterNo.map((m) => m.text).join('\n')).toContain(`reopened complaint ${reference}`);
+    expect(actionsOf(afterNo.at(-1))).toHaveLength(5); // the score question
+    const afterScore = await c.say('1, nobody ever called me back');
+    expect(afterScore.at(-1)?.text).toMatch(/Anything you would like to add/);
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true } });
+    expect(kase).toMatchObject({ status: 'reopened', survey: { solved: 'no', score: 1 } });
+    expect(await app.db.case.count({ where: { customerId: kase.customerId } })).toBe(1);
+  });
+
   it('re-asks a short unclear answer, but lets a new complaint through and keeps the survey open', async () => {
     const conv = 'survey-newtopic';
     const reference = await fileCase(app, conv);

@@ -18,6 +18,25 @@ describe('typed survey answers', () => {
     ['否', 'no'],
     ['maybe tomorrow', null],
     ['我的卡又被扣费了', null],
+    // An answer opening a sentence is still the answer; a new complaint is not.
+    ['No, it was not solved at all', 'no'],
+    ['No it was not solved at all', 'no'],
+    ['not solved yet, the fee is still there', 'no'],
+    ["It wasn't resolved", 'no'],
+    ['not really, I am still waiting', 'no'],
+    ['没有解决，还是被扣费', 'no'],
+    ['没有解决还是扣费', 'no'],
+    ['问题还没有解决啊', 'no'],
+    ['没有，我的钱还没退', 'no'],
+    ['Yes, thank you', 'yes'],
+    ['解决了，谢谢', 'yes'],
+    ['问题已经解决了谢谢', 'yes'],
+    ['partly, the fee was refunded but not the interest', 'partly'],
+    ['部分解决了，利息没退', 'partly'],
+    ['No one told me about the annual fee and I was charged 300', null],
+    ['没有人告诉我年费就扣了300元', null],
+    ['嗯，我还有一个问题', null],
+    ['The ATM at the station swallowed my debit card this morning', null],
   ])('reads "%s" as solved = %s', (text, expected) => {
     expect(parseSolved(text)).toBe(expected);
   });
@@ -40,6 +59,10 @@ describe('typed survey answers', () => {
     ['0', null],
     ['15', null],
     ['the teller was rude', null],
+    ['5, very quick', 5],
+    ['非常满意，谢谢', 5],
+    ['5 days ago my card was charged', null],
+    ['The teller was rude, really', null],
   ])('reads "%s" as score %s', (text, expected) => {
     expect(parseScore(text)).toBe(expected);
   });
