@@ -101,7 +101,7 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     await app?.stop();
   });
 
-  it('arrives with buttons within 30 s of resolution; "no" and "1" reopen the case, show on the timeline and count in the summary', async () => {
+  it('arrives with buttons within 30 s of resolution; "no" and "1" reopen the case, show on the timeline and count in the summary; no review of a reopened case', async () => {
     const conv = 'survey-no';
     const reference = await fileCase(app, conv);
     const started = Date.now();
@@ -136,27 +136,15 @@ describe('follow-up survey over the Bot Framework protocol', () => {
       expect(summary.body.csat.responses).toBeGreaterThanOrEqual(1);
     }
 
-    // The comment, then the offer of a review (核查) with one tap.
+    // The comment; no review is offered: the case is reopened, a review would be a second open case.
     const afterComment = await c.say('I was still charged the fee again this month');
-    const offer = afterComment.at(-1)!;
-    expect(offer.text).toContain('12378');
-    expect(actionsOf(offer)).toEqual([`survey:review:${reference}`]);
-    const afterReview = await c.say(`[survey:review:${reference}]`);
-    const reviewRef = afterReview.map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)?.[0];
-    expect(reviewRef).toBeDefined();
-    expect(reviewRef).not.toBe(reference);
-    expect(afterReview.at(-1)?.text).toContain('12378');
-    const review = await app.db.case.findUniqueOrThrow({ where: { reference: reviewRef! }, include: { parentCase: true } });
-    expect(review.parentCase?.reference).toBe(reference);
-    expect(review.escalationLevel).toBe('back_office');
-    const days = (review.regulatoryDueAt.getTime() - review.receivedAt.getTime()) / DAY;
-    expect(days).toBeGreaterThan(29);
-    expect(days).toBeLessThanOrEqual(31);
+    expect(afterComment.map((m) => m.text).join('\n')).toContain('comment has been passed on');
+    expect(afterComment.some((m) => actionsOf(m).some((a) => a.startsWith('survey:review:')))).toBe(false);
     expect((await app.db.survey.findUniqueOrThrow({ where: { caseId: kase.id } })).comment).toContain('charged');
-    // A second tap finds the same review.
-    const again = await c.say(`[survey:review:${reference}]`);
-    expect(again.at(-1)?.text).toContain(reviewRef);
-    expect(await app.db.case.count({ where: { parentCaseId: kase.id } })).toBe(1);
+    // Nor does a review button from elsewhere open one while the case is reopened.
+    const refused = await c.say(`[survey:review:${reference}]`);
+    expect(refused.at(-1)?.text).toMatch(/could not find that complaint to review/);
+    expect(await app.db.case.count({ where: { parentCaseId: kase.id } })).toBe(0);
   });
 
   it('takes typed answers in Chinese ("是", "非常满意", "跳过") and leaves a satisfied case resolved', async () => {
@@ -359,7 +347,7 @@ describe('survey reminder and expiry (injected clock)', () => {
     }
   });
 
-  it('with SURVEY_LOW_SCORE_ACTION=followup a low score creates a supervisor follow-up instead of reopening', async () => {
+  it('with SURVEY_LOW_SCORE_ACTION=followup a low score creates a supervisor follow-up instead of reopening, and a review is offered', async () => {
     const app = await startDesk('followup', { SURVEY_LOW_SCORE_ACTION: 'followup' });
     try {
       const conv = 'survey-followup';
@@ -374,6 +362,27 @@ describe('survey reminder and expiry (injected clock)', () => {
       expect(kase.status).toBe('resolved');
       expect(await app.db.staffNotification.count({ where: { caseId: kase.id, type: 'survey_followup' } })).toBe(1);
       expect(await timelineTypes(app, reference)).toContain('survey_followup_requested');
+
+      // The decision stands, so after the comment a review (核查) is offered with one tap.
+      const afterComment = await c.say('I was still charged the fee again this month');
+      const offer = afterComment.at(-1)!;
+      expect(offer.text).toContain('12378');
+      expect(actionsOf(offer)).toEqual([`survey:review:${reference}`]);
+      const afterReview = await c.say(`[survey:review:${reference}]`);
+      const reviewRef = afterReview.map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)?.[0];
+      expect(reviewRef).toBeDefined();
+      expect(reviewRef).not.toBe(reference);
+      expect(afterReview.at(-1)?.text).toContain('12378');
+      const review = await app.db.case.findUniqueOrThrow({ where: { reference: reviewRef! }, include: { parentCase: true } });
+      expect(review.parentCase?.reference).toBe(reference);
+      expect(review.escalationLevel).toBe('back_office');
+      const days = (review.regulatoryDueAt.getTime() - review.receivedAt.getTime()) / DAY;
+      expect(days).toBeGreaterThan(29);
+      expect(days).toBeLessThanOrEqual(31);
+      // A second tap finds the same review.
+      const again = await c.say(`[survey:review:${reference}]`);
+      expect(again.at(-1)?.text).toContain(reviewRef);
+      expect(await app.db.case.count({ where: { parentCaseId: kase.id } })).toBe(1);
     } finally {
       await app.stop();
     }

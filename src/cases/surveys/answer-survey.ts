@@ -14,6 +14,9 @@ export const COMMENT_WINDOW_MS = 30 * 60_000;
 
 export type LowScoreAction = 'reopen' | 'followup';
 
+/** Statuses in which the bank's decision stands (a review of it makes sense). */
+export const DECIDED: readonly string[] = ['resolved', 'closed'];
+
 /**
  * The survey of this conversation (channel account) that waits for an answer, newest first:
  * one sent and not expired (question `solved` or `score`), or one answered within the last
@@ -53,7 +56,9 @@ export interface AnswerSurveyDeps {
  * Records one answer on the Survey row and the case timeline. Each write is conditional on the
  * survey still waiting for that question, so a repeated button press changes nothing.
  * "Not solved" or a score of 1–2 (whichever comes first) makes the case unhappy once: reopened,
- * or a 回访 follow-up for a supervisor (SURVEY_LOW_SCORE_ACTION), and staff are alerted.
+ * or a 回访 follow-up for a supervisor (SURVEY_LOW_SCORE_ACTION), and staff are alerted. After
+ * the comment, an unsatisfied customer is offered a review only while the decision stands (not
+ * when the case was reopened).
  */
 export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: string; answer: SurveyAnswer; now: Date }): Promise<SurveyAnswerOutcome> {
   const { db } = deps;
@@ -90,9 +95,12 @@ export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: str
   if (res.count === 0) return { recorded: false };
   // The comment is the customer's own words: kept in the note (staff read it), never in `data` or logs.
   await recordEvent(db, { caseId, type: answer.value ? 'survey_comment' : 'survey_comment_skipped', actor, at: now, note: answer.value ?? null });
-  const answered = await db.survey.findUniqueOrThrow({ where: { id: surveyId }, select: { solved: true, score: true } });
+  const answered = await db.survey.findUniqueOrThrow({ where: { id: surveyId }, select: { solved: true, score: true, case: { select: { status: true } } } });
   const satisfied = answered.solved === 'yes' && (answered.score ?? 0) >= 4;
-  return { recorded: true, offerReview: !satisfied };
+  // A review re-examines a decision that stands. A case the survey reopened is being worked
+  // again: a review next to it would be a second open case about the same complaint.
+  const decisionStands = DECIDED.includes(answered.case.status);
+  return { recorded: true, offerReview: !satisfied && decisionStands };
 }
 
 async function handleUnhappy(

@@ -5,6 +5,7 @@ import { recordEvent } from '../case-events.js';
 import { addCivilDays, civilDateInZone, endOfDayInZone, type ComplaintPolicy } from '../clocks/index.js';
 import type { DomainEvents } from '../domain-events.js';
 import { allocateReference } from '../reference.js';
+import { DECIDED } from './answer-survey.js';
 import { ESCALATION_LEVELS, ZSeverity, type TEscalationLevel } from '../taxonomy.js';
 
 /** A review (核查) has its own window, counted like the regulatory one from the request. */
@@ -21,7 +22,8 @@ function nextLevel(level: string): TEscalationLevel {
  * The customer disagrees with the decision and asks for a review: a new case linked to the
  * original (`parentCaseId`), one escalation level up (frontline → back office → leadership),
  * due 30 days from the request at the end of the day in the bank's zone. Asking again while a
- * review is open returns that review. Null when `reference` is not this customer's decided case.
+ * review is open returns that review. Null when `reference` is not this customer's decided case,
+ * or the case is open again (reopened): it is being worked, and a review would duplicate it.
  */
 export async function requestReview(
   deps: { db: PrismaClient; events: DomainEvents; policy: ComplaintPolicy },
@@ -30,7 +32,7 @@ export async function requestReview(
   const { db, policy } = deps;
   const { now } = opts;
   const parent = await db.case.findFirst({
-    where: { reference: opts.reference, customerId: opts.customerId, resolution: { not: null } },
+    where: { reference: opts.reference, customerId: opts.customerId, resolution: { not: null }, status: { in: [...DECIDED] } },
     include: { reviews: { where: { status: { in: OPEN } }, select: { reference: true, escalationLevel: true, regulatoryDueAt: true }, take: 1 } },
   });
   if (!parent) return null;
