@@ -187,6 +187,9 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   }
   const sLang = awaiting.language;
   const answer = pressed ? answerFromAction(pressed, awaiting) : answerFromText(input.text ?? '', awaiting);
+  // A second press of a question already answered (a double tap, an old message's button) is
+  // not a mistake to correct: acknowledge it and change nothing.
+  if (!answer && pressed && isAnswered(pressed, awaiting)) return { state, replies: [{ text: t(sLang, 'survey_already_noted') }] };
   if (!answer) {
     const text = (input.text ?? '').trim();
     if (!action && (text.length === 0 || text.length >= NEW_TOPIC_MIN_CHARS || input.attachments?.length)) return null;
@@ -237,6 +240,14 @@ function answerFromAction(pressed: PressedButton, awaiting: AwaitingSurvey): Sur
   if (question === 'score' && /^[1-5]$/.test(value ?? '')) return { question, value: Number(value) };
   if (question === 'comment' && value === 'skip') return { question, value: null };
   return null;
+}
+
+const QUESTION_ORDER: readonly string[] = ['solved', 'score', 'comment'] satisfies SurveyQuestion[];
+
+/** True when the pressed button's question comes before the one the survey waits for. */
+function isAnswered(pressed: PressedButton, awaiting: AwaitingSurvey): boolean {
+  const i = QUESTION_ORDER.indexOf(pressed.question ?? '');
+  return i >= 0 && i < QUESTION_ORDER.indexOf(awaiting.question);
 }
 
 function answerFromText(text: string, awaiting: AwaitingSurvey): SurveyAnswer | null {

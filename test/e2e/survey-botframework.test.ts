@@ -222,6 +222,25 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect((await app.db.survey.findFirstOrThrow({ where: { case: { reference: first } } })).score).toBeNull();
   });
 
+  it('acknowledges a second press of an answered question quietly and changes nothing', async () => {
+    const conv = 'survey-double';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const id = await surveyIdOf(app, reference);
+    const c = customer(app, conv);
+    await c.say(`[survey:solved:yes:${id}]`);
+    const again = await c.say(`[survey:solved:no:${id}]`);
+    expect(again.map((m) => m.text)).toEqual(['Already noted, thank you.']);
+    await c.say(`[survey:score:5:${id}]`);
+    expect((await c.say(`[survey:score:5:${id}]`)).map((m) => m.text)).toEqual(['Already noted, thank you.']);
+    expect((await c.say('[survey:score:4]')).map((m) => m.text)).toEqual(['Already noted, thank you.']); // the value without the survey id too
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, include: { survey: true } });
+    expect(kase).toMatchObject({ status: 'resolved', survey: { solved: 'yes', score: 5, comment: null } });
+    // The comment question is still open.
+    expect((await c.say(`[survey:comment:skip:${id}]`)).at(-1)?.text).toContain('Thank you for your feedback');
+  });
+
   it('stops for good when the customer says "stop": no survey for the next resolved case either', async () => {
     const conv = 'survey-stop';
     const reference = await fileCase(app, conv);

@@ -126,6 +126,7 @@ export const en = {
   survey_q_comment: 'Anything you would like to add? Type a comment, or press Skip.',
   survey_btn_skip: 'Skip',
   survey_invalid: 'Sorry, I did not catch that. Please use one of the buttons.',
+  survey_already_noted: 'Already noted, thank you.',
   survey_reminder: 'A reminder about complaint {{reference}}: your feedback helps us improve and takes a few seconds.',
   survey_thanks: 'Thank you for your feedback.',
   survey_comment_saved: 'Thank you, your comment has been passed on to the complaints team.',

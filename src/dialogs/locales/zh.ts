@@ -124,6 +124,7 @@ export const zh: Record<MessageKey, string> = {
   survey_q_comment: '还有什么想补充的吗？请输入您的意见，或点击“跳过”。',
   survey_btn_skip: '跳过',
   survey_invalid: '抱歉，没有看懂，请点击下方按钮作答。',
+  survey_already_noted: '您的回答已记录，谢谢。',
   survey_reminder: '提醒一下关于投诉 {{reference}} 的回访：您的反馈能帮助我们改进，只需几秒钟。',
   survey_thanks: '感谢您的反馈。',
   survey_comment_saved: '谢谢，您的意见已转交投诉处理团队。',
