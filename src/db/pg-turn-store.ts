@@ -26,7 +26,8 @@ const UNIQUE_VIOLATION = '23505';
  * - the channel account found by conversation, or moved from the user's older conversation, or
  *   created with its customer (touchChannelAccount's rules);
  * - the customer's message and files, and during a staff handoff the timeline event and the
- *   update marked handled (the turn is relayed);
+ *   update marked handled (the turn is relayed); a handoff case `awaiting_customer` goes back to
+ *   `in_progress` with its timeline entry, as addCustomerInformation does without a handoff;
  * - whether the customer has any case yet.
  */
 const OPEN_SQL = `
@@ -91,6 +92,16 @@ relay AS (
   INSERT INTO "CaseEvent" ("id", "caseId", "createdAt", "type", "actorType", "actorId", "note", "data")
   SELECT $28, a."handoffCaseId", $5::timestamp, 'customer_message', 'customer', NULL, NULL, '{}' FROM acct a
   WHERE a."handoffCaseId" IS NOT NULL AND EXISTS (SELECT 1 FROM go)
+  RETURNING 1
+),
+resumed AS (
+  UPDATE "Case" SET "status" = 'in_progress', "updatedAt" = $6::timestamp
+  WHERE "id" IN (SELECT "handoffCaseId" FROM acct) AND "status" = 'awaiting_customer' AND EXISTS (SELECT 1 FROM go)
+  RETURNING "id"
+),
+resumed_event AS (
+  INSERT INTO "CaseEvent" ("id", "caseId", "createdAt", "type", "actorType", "actorId", "note", "data")
+  SELECT $29, "id", $5::timestamp, 'status_changed', 'customer', NULL, 'customer answered', '{"from":"awaiting_customer","to":"in_progress"}' FROM resumed
   RETURNING 1
 ),
 handled AS (
@@ -249,6 +260,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         attachments.map((a) => a.mimeType ?? null),
         attachments.map((a) => a.size ?? null),
         attachments.map((a) => a.caption ?? null),
+        newRowId(),
         newRowId(),
       ];
       let row: OpenRow;

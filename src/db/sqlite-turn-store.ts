@@ -4,6 +4,9 @@ import type { EvidenceInput, TurnStore } from '../dialogs/turn-store.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
 import { newRowId } from './row-id.js';
 
+/** The timeline entry of a case the customer's answer takes out of `awaiting_customer` (addCustomerInformation's). */
+const RESUMED = { note: 'customer answered', data: JSON.stringify({ from: 'awaiting_customer', to: 'in_progress' }) };
+
 interface AccountRow {
   id: string;
   customerId: string;
@@ -43,7 +46,8 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
     insertEvidence: db.prepare(
       'INSERT INTO "Evidence" ("id", "createdAt", "caseId", "conversationKey", "kind", "fileId", "fileName", "mimeType", "size", "caption") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    insertEvent: db.prepare('INSERT INTO "CaseEvent" ("id", "caseId", "createdAt", "type", "actorType", "actorId", "note", "data") VALUES (?, ?, ?, ?, ?, NULL, NULL, ?)'),
+    insertEvent: db.prepare('INSERT INTO "CaseEvent" ("id", "caseId", "createdAt", "type", "actorType", "actorId", "note", "data") VALUES (?, ?, ?, ?, ?, NULL, ?, ?)'),
+    resumeCase: db.prepare('UPDATE "Case" SET "status" = \'in_progress\', "updatedAt" = ? WHERE "id" = ? AND "status" = \'awaiting_customer\''),
     state: db.prepare<[string], { state: string; version: number }>('SELECT "state", "version" FROM "DialogState" WHERE "conversationKey" = ?'),
     updateState: db.prepare('UPDATE "DialogState" SET "state" = ?, "version" = "version" + 1, "updatedAt" = ? WHERE "conversationKey" = ? AND "version" = ?'),
     insertState: db.prepare('INSERT OR IGNORE INTO "DialogState" ("conversationKey", "state", "version", "updatedAt") VALUES (?, ?, 1, ?)'),
@@ -117,7 +121,12 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
           if (attachments.length) insertEvidence(key, account.handoffCaseId, attachments, at);
         }
         if (account.handoffCaseId) {
-          q.insertEvent.run(newRowId(), account.handoffCaseId, at, 'customer_message', 'customer', '{}');
+          q.insertEvent.run(newRowId(), account.handoffCaseId, at, 'customer_message', 'customer', null, '{}');
+          // The customer answered a staff question: the case is worked again, as
+          // addCustomerInformation does without a handoff. Only relayed turns run this.
+          if (q.resumeCase.run(sqlDate(new Date()), account.handoffCaseId).changes === 1) {
+            q.insertEvent.run(newRowId(), account.handoffCaseId, at, 'status_changed', 'customer', RESUMED.note, RESUMED.data);
+          }
           if (dedupeKey) q.markProcessed.run(dedupeKey, at);
           return { kind: 'relayed' as const, account };
         }

@@ -53,6 +53,30 @@ describe('the customer adds information to an open case', () => {
     expect(types).toEqual(expect.arrayContaining(['info_requested:staff', 'customer_message:customer', 'status_changed:customer']));
   });
 
+  it('takes a case back to in progress when the customer answers while staff hold the conversation', async () => {
+    const { customer, reference, last } = await file('cs-handoff');
+    expect((await post(`/cases/${reference}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+    expect((await post(`/cases/${reference}/handoff`, {})).status).toBe(200);
+    const said = last();
+
+    await customer.send({ text: 'The one on Nanjing Road' });
+    // Relayed, not answered by the bot, and the case is back in the active queue.
+    expect(last()).toBe(said);
+    const d = await detail(reference);
+    expect(d.case.status).toBe('in_progress');
+    expect(d.timeline.filter((e: { type: string }) => e.type === 'status_changed').at(-1)).toMatchObject({
+      actorType: 'customer',
+      data: { from: 'awaiting_customer', to: 'in_progress' },
+    });
+
+    // A second message during the same handoff changes nothing more.
+    await customer.send({ text: 'Near the metro exit' });
+    const again = await detail(reference);
+    expect(again.case.status).toBe('in_progress');
+    expect(again.timeline.filter((e: { type: string }) => e.type === 'status_changed')).toHaveLength(d.timeline.filter((e: { type: string }) => e.type === 'status_changed').length);
+    expect(again.timeline.filter((e: { type: string }) => e.type === 'customer_message')).toHaveLength(2);
+  });
+
   it('files a message that starts with the reference on that case', async () => {
     const { customer, reference, last } = await file('cs-2');
     await customer.send({ text: `${reference}: I also found a second fee of 20 dollars` });
