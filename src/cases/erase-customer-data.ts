@@ -59,6 +59,8 @@ export async function eraseCustomerData(
       data: { caption: null, fileName: null, localPath: null, fileId: ERASED },
     });
     await tx.caseNote.updateMany({ where: { caseId: { in: caseIds } }, data: { text: ERASED } });
+    // The timeline keeps the questions staff asked the customer; they may repeat personal details.
+    await tx.caseEvent.updateMany({ where: { caseId: { in: caseIds }, type: 'info_requested' }, data: { note: ERASED } });
     for (const a of accounts) {
       // The chat identity is replaced by a one-way hash: the customer cannot be reached or
       // recognised again, and a new message from them starts afresh.

@@ -53,6 +53,20 @@ describe('the customer adds information to an open case', () => {
     expect(types).toEqual(expect.arrayContaining(['info_requested:staff', 'customer_message:customer', 'status_changed:customer']));
   });
 
+  it('lets staff ask a second question while the first is unanswered, and keeps both on the timeline', async () => {
+    const { reference, last } = await file('cs-two-questions');
+    expect((await post(`/cases/${reference}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+    const second = await post(`/cases/${reference}/information-requests`, { question: '  And on which day?  ' });
+    expect(second.status).toBe(201);
+    expect(last()).toContain('And on which day?');
+    const d = await detail(reference);
+    expect(d.case.status).toBe('awaiting_customer');
+    const asked = d.timeline.filter((e: { type: string }) => e.type === 'info_requested');
+    expect(asked.map((e: { note: string }) => e.note)).toEqual(['Which branch did you visit?', 'And on which day?']);
+    expect(asked[1].data).toEqual({ from: 'awaiting_customer', to: 'awaiting_customer' });
+    expect(d.timeline.filter((e: { type: string }) => e.type === 'status_changed')).toHaveLength(0);
+  });
+
   it('takes a case back to in progress when the customer answers while staff hold the conversation', async () => {
     const { customer, reference, last } = await file('cs-handoff');
     expect((await post(`/cases/${reference}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordEvent } from '../../src/cases/case-events.js';
 import { createRuleClassifier } from '../../src/cases/classification/rules.js';
 import { loadPolicy } from '../../src/cases/clocks/index.js';
 import { createCase } from '../../src/cases/create-case.js';
@@ -34,6 +35,8 @@ describe('eraseCustomerData', () => {
       { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
     );
 
+    await recordEvent(db, { caseId: created.id, type: 'info_requested', actor: { type: 'system' }, at: now, note: 'Is Wang Fang on 13812345678 the card holder?' });
+
     const result = await eraseCustomerData(db, { reference: created.reference, now });
     expect(result.ok).toBe(true);
 
@@ -43,6 +46,7 @@ describe('eraseCustomerData', () => {
     expect(c.customer).toMatchObject({ name: null, phone: null });
     expect(c.customer.anonymizedAt).not.toBeNull();
     expect(c.events.at(-1)?.type).toBe('customer_data_erased');
+    expect(c.events.find((e) => e.type === 'info_requested')?.note).toBe(ERASED);
     // Field by field: the erased placeholders are random hex, which may itself contain "777".
     const accounts = await db.channelAccount.findMany({ where: { customerId: account.customerId } });
     expect(accounts.length).toBeGreaterThan(0);

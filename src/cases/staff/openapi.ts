@@ -103,7 +103,7 @@ export function staffOpenApiDocument(serverUrl: string) {
       '/cases/{reference}/classification': actionOp('Change severity or category with a reason (lowering severity: supervisor)', ZClassificationBody),
       '/cases/{reference}/escalations': actionOp('Escalate one level: frontline → back_office → leadership', ZEscalationBody),
       '/cases/{reference}/notes': actionOp('Add an internal note (never sent to the customer)', ZNoteBody),
-      '/cases/{reference}/information-requests': actionOp('Ask the customer for information; status becomes awaiting_customer', ZInformationRequestBody),
+      '/cases/{reference}/information-requests': actionOp('Ask the customer for information (again while a question is unanswered); status becomes or stays awaiting_customer; the question is kept on the timeline', ZInformationRequestBody),
       '/cases/{reference}/handoff': actionOp('Take over the conversation: the bot stays quiet and relays the customer', ZEmptyBody),
       '/cases/{reference}/handback': actionOp('Hand the conversation back to the bot', ZEmptyBody),
       '/cases/{reference}/extensions': actionOp('Extend the regulatory deadline (supervisor; cn second extension: admin); the customer gets the notice', ZExtensionBody),
