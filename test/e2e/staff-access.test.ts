@@ -144,6 +144,23 @@ describe('staff access', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('lets an admin change others on the users page, never demote or deactivate themselves', async () => {
+    const b = browser();
+    await b.login(ADMIN.email, ADMIN.password);
+    const page = await b.go('/staff/users');
+    const csrf = b.csrfFrom(page.text);
+    const admin = await app.db.staffUser.findUniqueOrThrow({ where: { email: ADMIN.email } });
+    const refused = await b.go(`/staff/users/${admin.id}`, { form: { _csrf: csrf, role: 'agent', active: 'true' } });
+    expect(refused.status).toBe(303);
+    expect((await b.go('/staff/users')).text).toContain('You cannot demote or deactivate yourself.');
+    expect(await app.db.staffUser.findUniqueOrThrow({ where: { id: admin.id } })).toMatchObject({ role: 'admin', active: true });
+
+    const other = await app.db.staffUser.create({ data: { email: 'other@bank.test', displayName: 'Oth Er', role: 'agent', passwordHash: '!' } });
+    await b.go(`/staff/users/${other.id}`, { form: { _csrf: csrf, role: 'supervisor', active: 'false' } });
+    expect((await b.go('/staff/users')).text).toContain('Saved.');
+    expect(await app.db.staffUser.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ role: 'supervisor', active: false });
+  });
+
   it('keeps agents out of admin pages', async () => {
     const b = browser();
     await b.login('agent@bank.test', 'agent-password-123');

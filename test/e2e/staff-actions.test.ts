@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { extendRegulatoryDeadline } from '../../src/cases/clocks/index.js';
@@ -8,6 +9,7 @@ import type { DomainEvent } from '../../src/cases/domain-events.js';
 import { createStaffToken, createStaffUser } from '../../src/cases/staff/accounts.js';
 import type { TBusiness } from '../../src/cases/taxonomy.js';
 import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
 import { fileComplaint, startFakeConnector } from '../support/fake-connector.js';
 import { databaseUrlIn } from '../support/db.js';
 
@@ -15,12 +17,22 @@ const ENV_TOKEN = 'test-staff-token-0123456789';
 let app: RunningApp;
 let connector: Awaited<ReturnType<typeof startFakeConnector>>;
 const emitted: DomainEvent[] = [];
+const logged: Record<string, unknown>[] = [];
 const people: Record<'agent' | 'agent2' | 'supervisor' | 'admin' | 'wang', { id: string; token: string }> = {} as never;
 
 beforeAll(async () => {
   connector = await startFakeConnector();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-actions-'));
-  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', STAFF_API_TOKEN: ENV_TOKEN }));
+  // Info lines only: the staff-user changes are audited in the log.
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logged.push(...String(chunk).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>));
+      done();
+    },
+  });
+  app = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', STAFF_API_TOKEN: ENV_TOKEN }), {
+    log: createLogger('info', sink),
+  });
   for (const type of ['case.status_changed', 'case.resolved', 'case.reopened'] as const) app.events.on(type, (e) => void emitted.push(e));
   const now = new Date();
   const users = [
@@ -202,6 +214,34 @@ describe('staff actions through the JSON API', () => {
     expect((await api('GET', '/cases', undefined, null)).status).toBe(401);
     expect((await post(`/cases/${reference}/replies`, { text: 'x' }, null)).status).toBe(401);
     expect((await post(`/cases/${reference}/replies`, { text: 'x' }, 'cdt_not-a-real-token')).status).toBe(401);
+  });
+
+  it('does not let an admin demote or deactivate themselves, and logs who changed whom', async () => {
+    const ADMIN = people.admin.token;
+    const self = `/users/${people.admin.id}`;
+    expect(await api('PATCH', self, { active: false }, ADMIN)).toMatchObject({ status: 409, body: { error: 'own_account' } });
+    expect(await api('PATCH', self, { role: 'agent' }, ADMIN)).toMatchObject({ status: 409, body: { error: 'own_account' } });
+    expect(await api('PATCH', self, { role: 'admin', active: true }, ADMIN)).toMatchObject({ status: 200 });
+    const me = await app.db.staffUser.findUniqueOrThrow({ where: { id: people.admin.id } });
+    expect(me).toMatchObject({ role: 'admin', active: true });
+    expect((await api('GET', '/me', undefined, ADMIN)).status).toBe(200);
+
+    expect(await api('PATCH', `/users/${people.agent2.id}`, {}, ADMIN)).toMatchObject({ status: 400, body: { error: 'nothing_to_change' } });
+    expect(await api('PATCH', '/users/no-such-user', { active: false }, ADMIN)).toMatchObject({ status: 404 });
+    expect(await api('PATCH', '/users/no-such-user', {}, ADMIN)).toMatchObject({ status: 400 });
+
+    const u = await createStaffUser(app.db, { email: 'temp@bank.test', displayName: 'Tem Porary', role: 'agent', password: 'correct horse battery' }, new Date());
+    if (!u.ok) throw new Error(u.error.message);
+    const token = (await createStaffToken(app.db, u.value.id, 'tests', new Date())).token;
+    expect((await api('PATCH', `/users/${u.value.id}`, { role: 'supervisor' }, ADMIN)).status).toBe(200);
+    expect((await api('PATCH', `/users/${u.value.id}`, { active: false }, ADMIN)).status).toBe(200);
+    expect((await api('GET', '/me', undefined, token)).status).toBe(401);
+    expect(logged.filter((l) => l.msg === 'staff user changed' && l.staffUserId === u.value.id)).toEqual([
+      expect.objectContaining({ actorId: people.admin.id, from: { role: 'agent', active: true }, to: { role: 'supervisor', active: true } }),
+      expect.objectContaining({ actorId: people.admin.id, from: { role: 'supervisor', active: true }, to: { role: 'supervisor', active: false } }),
+    ]);
+    // Nothing changed on the admin's own account, so nothing was logged for it.
+    expect(logged.some((l) => l.msg === 'staff user changed' && l.staffUserId === people.admin.id)).toBe(false);
   });
 
   it('never assigns a case to a staff member the complaint names (回避)', async () => {

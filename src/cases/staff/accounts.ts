@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import bcrypt from 'bcryptjs';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import { STAFF_ROLES, type TStaffRole } from '../clocks/index.js';
 import type { StaffActor } from '../case-action.js';
@@ -82,6 +83,50 @@ export async function verifyLogin(db: PrismaClient, email: string, password: str
   }
   await db.staffUser.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
   return ok({ userId: user.id, role: ZStaffRole.parse(user.role), displayName: user.displayName });
+}
+
+export interface StaffUserChange {
+  role?: TStaffRole;
+  active?: boolean;
+}
+
+export type StaffUserChangeError =
+  | { type: 'invalid'; reason: 'nothing_to_change'; message: string }
+  | { type: 'not_found'; reason: 'user_not_found'; message: string }
+  | { type: 'conflict'; reason: 'own_account'; message: string };
+
+/**
+ * Changes a staff user's role or active flag; the callers (console and API) let only admins
+ * here. Nobody may demote or deactivate themselves, so the admin doing it is never the one who
+ * locks everyone out of user management. Deactivating ends the user's sessions. The change is
+ * logged with who made it (there is no audit table for staff accounts; the case timeline is per
+ * case): `staff user changed`, ids and values only.
+ */
+export async function updateStaffUser(opts: {
+  db: PrismaClient;
+  log: Pick<Logger, 'info'>;
+  actorId: string;
+  userId: string;
+  change: StaffUserChange;
+  now: Date;
+}): Promise<Result<{ from: Required<StaffUserChange>; to: Required<StaffUserChange> }, StaffUserChangeError>> {
+  const { db, actorId, userId, change } = opts;
+  if (change.role === undefined && change.active === undefined) {
+    return err({ type: 'invalid', reason: 'nothing_to_change', message: 'Give a role or active to change.' });
+  }
+  // The STAFF_API_TOKEN's built-in user is no staff member: activating it would turn the tokens
+  // made under it into live admin tokens.
+  const user = await db.staffUser.findFirst({ where: { id: userId, NOT: { email: AUTOMATION_EMAIL } }, select: { role: true, active: true } });
+  if (!user) return err({ type: 'not_found', reason: 'user_not_found', message: 'No such staff user.' });
+  if (userId === actorId && (change.active === false || (change.role !== undefined && change.role !== user.role))) {
+    return err({ type: 'conflict', reason: 'own_account', message: 'You cannot demote or deactivate yourself.' });
+  }
+  const from = { role: ZStaffRole.parse(user.role), active: user.active };
+  const to = { role: change.role ?? from.role, active: change.active ?? from.active };
+  await db.staffUser.update({ where: { id: userId }, data: to });
+  if (!to.active) await db.staffSession.deleteMany({ where: { userId } });
+  if (to.role !== from.role || to.active !== from.active) opts.log.info({ actorId, staffUserId: userId, from, to, at: opts.now.toISOString() }, 'staff user changed');
+  return ok({ from, to });
 }
 
 /** Starts a console session; returns the cookie value (only its hash is stored). */

@@ -8,7 +8,7 @@ import { REFERENCE_PATTERN } from '../reference.js';
 import { sendActionError } from './action-errors.js';
 import { ZNewTokenBody, ZNewUserBody, ZUserUpdateBody } from './action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from './action-table.js';
-import { actorFor, AUTOMATION_EMAIL, createStaffToken, createStaffUser, revokeStaffToken } from './accounts.js';
+import { actorFor, AUTOMATION_EMAIL, createStaffToken, createStaffUser, revokeStaffToken, updateStaffUser } from './accounts.js';
 import { badRequest } from './api-router.js';
 import type { StaffPrincipal } from './auth.js';
 
@@ -96,9 +96,9 @@ export function createStaffActionsRouter(deps: StaffActionDeps): Router {
   router.patch('/users/:id', async (req, res) => {
     const body = ZUserUpdateBody.safeParse(req.body ?? {});
     if (!body.success) return void res.status(400).json(badRequest(body.error));
-    const r = await db.staffUser.updateMany({ where: { id: String(req.params.id) }, data: body.data });
-    if (r.count === 0) return void res.status(404).json({ error: 'not_found', message: 'No such staff user.' });
-    if (body.data.active === false) await db.staffSession.deleteMany({ where: { userId: String(req.params.id) } });
+    const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
+    const r = await updateStaffUser({ db, log: req.log, actorId: actor.userId, userId: String(req.params.id), change: body.data, now: clock() });
+    if (!r.ok) return void sendActionError(res, r.error);
     res.json({ ok: true });
   });
 

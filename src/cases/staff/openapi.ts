@@ -135,7 +135,7 @@ export function staffOpenApiDocument(serverUrl: string) {
           tags: ['users'],
           parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
           requestBody: { required: true, content: { 'application/json': { schema: schema(ZUserUpdateBody) } } },
-          responses: { '200': { description: 'ok' }, '403': err('Admins only.'), '404': err('No such user.') },
+          responses: { '200': { description: 'ok' }, '400': err('Bad body, or nothing to change (`nothing_to_change`).'), '403': err('Admins only.'), '404': err('No such user.'), '409': err('Demoting or deactivating yourself (`own_account`).') },
         },
       },
       '/openapi.json': { get: { summary: 'This document', tags: ['meta'], security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },

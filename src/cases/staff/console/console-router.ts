@@ -10,7 +10,7 @@ import { REFERENCE_PATTERN } from '../../reference.js';
 import { maskName, maskPhone } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
-import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, deleteSession, principalForSession, revokeStaffToken, verifyLogin } from '../accounts.js';
+import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
 import { caseToJson, readQueue, ZCaseFilter } from '../case-queries.js';
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
@@ -332,16 +332,10 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   });
   router.post('/users/:id', async (req, res) => {
     const b = req.body as Record<string, string>;
-    const role = ['agent', 'supervisor', 'admin'].includes(b.role ?? '') ? b.role : undefined;
+    const role = ZStaffRole.safeParse(b.role).data;
     const active = b.active === 'true' ? true : b.active === 'false' ? false : undefined;
-    const id = String(req.params.id);
-    if (id === viewerOf(res).userId && (active === false || (role && role !== 'admin'))) {
-      flash(res, 'error', 'You cannot demote or deactivate yourself.');
-      return res.redirect(303, '/staff/users');
-    }
-    await db.staffUser.updateMany({ where: { id }, data: { ...(role ? { role } : {}), ...(active === undefined ? {} : { active }) } });
-    if (active === false) await db.staffSession.deleteMany({ where: { userId: id } });
-    flash(res, 'ok', 'Saved.');
+    const r = await updateStaffUser({ db, log: req.log, actorId: viewerOf(res).userId, userId: String(req.params.id), change: { role, active }, now: clock() });
+    flash(res, r.ok ? 'ok' : 'error', r.ok ? 'Saved.' : r.error.message);
     res.redirect(303, '/staff/users');
   });
 
