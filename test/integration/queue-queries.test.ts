@@ -85,6 +85,8 @@ const FILTERS: Record<string, string>[] = [
   { q: 'C-20261107-0399' },
   { q: 'C-20261107-9999' },
   { q: '%' },
+  { q: '_' },
+  { q: 'C-2026110_-0011' },
 ];
 const parse = (raw: Record<string, string>) => ZCaseFilter.parse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === 'STAFF' ? staffId : v])));
 
@@ -104,6 +106,14 @@ describe('the queue queries', () => {
     expect(await refs('C-20261107-0399')).toEqual(['C-20261107-0399']);
     expect(await refs('C-20261107-9999')).toEqual([]);
     expect(await refs('1107-0011')).toEqual(['C-20261107-0011']);
+  });
+
+  it('takes % and _ literally, not as wildcards', async () => {
+    const refs = async (q: string) => (await listCases(db, parse({ q }), now)).items.map((c) => c.reference);
+    for (const q of ['%', '_', '%0011', 'C-2026110_-0011', '____']) {
+      expect(await refs(q), q).toEqual([]);
+      expect(await countCases(db, parse({ q }), now), q).toEqual({ total: 0, totalExact: true });
+    }
   });
 
   it('pages through every match exactly once, in QUEUE_ORDER, ties included', async () => {

@@ -56,10 +56,14 @@ const OPEN = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopen
  * A search for one whole reference (`C-20261127-0042`, any case) is answered from the reference
  * index: references are upper case and only ever continue with more digits, so "contains" is
  * "starts with", a range the unique index serves. Anything else is a substring search, which
- * reads every reference.
+ * reads every reference. A search with a character no reference has finds nothing: that way
+ * `%` and `_` never reach a LIKE pattern as wildcards (`q=%` matched every case). Escaping them
+ * instead is not possible on both paths: Prisma's `contains` has no ESCAPE clause on SQLite.
  */
 const WHOLE_REFERENCE = /^C-\d{8}-\d{4,}$/i;
-function referenceSearch(q: string): { from: string; to: string; like: string } | { like: string } {
+const REFERENCE_CHARACTERS = /^[A-Za-z0-9-]+$/;
+function referenceSearch(q: string): { from: string; to: string; like: string } | { like: string } | { none: true } {
+  if (!REFERENCE_CHARACTERS.test(q)) return { none: true };
   if (!WHOLE_REFERENCE.test(q)) return { like: `%${q}%` };
   const ref = q.toUpperCase();
   // Digits sort before "A" in every collation, so [ref, ref + "A") holds exactly ref and its longer forms.
@@ -78,7 +82,8 @@ export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
   if (f.assignee) and.push({ assigneeId: f.assignee === 'none' ? null : f.assignee });
   if (f.q) {
     const s = referenceSearch(f.q);
-    if ('from' in s) and.push({ reference: { gte: s.from, lt: s.to, startsWith: s.from } });
+    if ('none' in s) and.push({ reference: { in: [] } });
+    else if ('from' in s) and.push({ reference: { gte: s.from, lt: s.to, startsWith: s.from } });
     else and.push({ reference: { contains: f.q } });
   }
   if (f.overdue === true) {
@@ -110,7 +115,8 @@ export function caseWhereSql(f: TCaseFilter, now: Date): Prisma.Sql {
   if (f.assignee) and.push(f.assignee === 'none' ? Prisma.sql`"assigneeId" IS NULL` : Prisma.sql`"assigneeId" = ${f.assignee}`);
   if (f.q) {
     const s = referenceSearch(f.q);
-    if ('from' in s) and.push(Prisma.sql`"reference" >= ${s.from} AND "reference" < ${s.to} AND "reference" LIKE ${s.like}`);
+    if ('none' in s) and.push(Prisma.sql`1 = 0`);
+    else if ('from' in s) and.push(Prisma.sql`"reference" >= ${s.from} AND "reference" < ${s.to} AND "reference" LIKE ${s.like}`);
     else and.push(Prisma.sql`"reference" LIKE ${s.like}`);
   }
   if (f.overdue === true) {
