@@ -197,6 +197,21 @@ describe('staff actions through the JSON API', () => {
     expect(d.transcript.some((m: { text: string }) => m.text.includes('page 3 shows the fee'))).toBe(true);
   });
 
+  it('returns the internal notes with the case, oldest first, leaving the other fields as they were', async () => {
+    const { reference } = await fileCase();
+    const before = await detail(reference);
+    expect(before.notes).toEqual([]);
+    expect((await post(`/cases/${reference}/notes`, { text: 'Called the cards team.' }, people.agent.token)).status).toBe(201);
+    expect((await post(`/cases/${reference}/notes`, { text: 'They confirm the fee.' }, people.supervisor.token)).status).toBe(201);
+    const d = await detail(reference);
+    expect(d.notes).toEqual([
+      { at: expect.any(String), authorId: people.agent.id, authorName: 'Alice Agent', text: 'Called the cards team.' },
+      { at: expect.any(String), authorId: people.supervisor.id, authorName: 'Sue Visor', text: 'They confirm the fee.' },
+    ]);
+    expect(Object.keys(d).sort()).toEqual(['case', 'notes', 'timeline', 'transcript']);
+    expect(Object.keys(d.case).sort()).toEqual(Object.keys(before.case).sort());
+  });
+
   it('lets an agent do only what an agent may', async () => {
     const { reference } = await fileCase();
     const A = people.agent.token;

@@ -189,7 +189,7 @@ export async function countCases(db: PrismaClient, f: TCaseFilter, now: Date) {
   return { total, totalExact: total < cap };
 }
 
-/** A case with its timeline and transcript, or null. */
+/** A case with its timeline, transcript and internal notes (oldest first), or null. */
 export async function getCaseDetail(db: PrismaClient, reference: string) {
   const c = await db.case.findUnique({
     where: { reference },
@@ -213,9 +213,14 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
     },
   });
   if (!c) return null;
-  const [timeline, transcript] = await Promise.all([
+  const [timeline, transcript, notes] = await Promise.all([
     db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' } }),
     db.transcriptMessage.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' } }),
+    db.caseNote.findMany({
+      where: { caseId: c.id },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { createdAt: true, authorId: true, text: true, author: { select: { displayName: true } } },
+    }),
   ]);
   const { id: _id, classification, customerName, customerPhone, ...rest } = c;
   return {
@@ -235,5 +240,6 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
       text: m.text,
       meta: JSON.parse(m.meta) as unknown,
     })),
+    notes: notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, authorName: n.author.displayName, text: n.text })),
   };
 }

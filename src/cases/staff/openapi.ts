@@ -91,10 +91,10 @@ export function staffOpenApiDocument(serverUrl: string) {
       },
       '/cases/{reference}': {
         get: {
-          summary: 'A case with its timeline and transcript (name and phone masked)',
+          summary: 'A case with its timeline, transcript and internal notes (name and phone masked)',
           tags: ['cases'],
           parameters: [refParam],
-          responses: { '200': { description: '`{ case, timeline, transcript }`' }, '404': err('No such case.') },
+          responses: { '200': { description: '`{ case, timeline, transcript, notes }`; a note is `{ at, authorId, authorName, text }`' }, '404': err('No such case.') },
         },
       },
       '/cases/{reference}/replies': actionOp("Reply to the customer in their own chat (first reply stops the first-response clock)", ZReplyBody),
