@@ -43,7 +43,6 @@ import { trackResponses } from './http/graceful-close.js';
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
-import { sessionIdOf } from './cases/staff/session.js';
 
 export interface AppOptions {
   log?: Logger;
@@ -210,7 +209,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   app.use(
     '/staff/reports',
     cookieParser(),
-    requireStaffPage(reportsAuth, (req) => Boolean(req.get('authorization') || sessionIdOf(req))),
+    requireStaffPage(reportsAuth, sessionResolver(db, clock)),
     createReportsPageRouter(reportDeps),
   );
 

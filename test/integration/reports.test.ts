@@ -4,6 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { createSession, createStaffUser } from '../../src/cases/staff/accounts.js';
+import { SESSION_COOKIE } from '../../src/cases/staff/session.js';
 import { BUSINESSES, CAUSES, CHANNELS, SEVERITIES } from '../../src/cases/taxonomy.js';
 import { testDatabaseUrl } from '../support/db.js';
 
@@ -199,6 +201,24 @@ describe('/staff/reports', () => {
     const res = await get('/staff/reports?from=2026-11-01', null);
     expect(res.status).toBe(303);
     expect(res.location).toBe('/staff/login?next=%2Fstaff%2Freports%3Ffrom%3D2026-11-01');
+  });
+
+  it('sends a browser with an expired or unknown session cookie to the login page, and serves a live session', async () => {
+    const user = await createStaffUser(app.db, { email: 'reports.reader@bank.test', displayName: 'Rita Ports', role: 'agent', password: 'reports-password-1' }, NOW);
+    if (!user.ok) throw new Error(user.error.message);
+    const withCookie = (sid: string) => fetch(`${app.url}/staff/reports?from=2026-11-01`, { headers: { cookie: `${SESSION_COOKIE}=${sid}` }, redirect: 'manual' });
+    const expired = await createSession(app.db, user.value.id, new Date(NOW.getTime() - 13 * H));
+    for (const sid of [expired.sessionId, 'no-such-session']) {
+      const res = await withCookie(sid);
+      expect(res.status, sid).toBe(303);
+      expect(res.headers.get('location')).toBe('/staff/login?next=%2Fstaff%2Freports%3Ffrom%3D2026-11-01');
+    }
+    const live = await createSession(app.db, user.value.id, NOW);
+    const page = await withCookie(live.sessionId);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    // API clients keep their JSON 401.
+    expect((await get('/staff/reports?from=2026-11-01', 'wrong-token-0123456789')).status).toBe(401);
   });
 
   it('exports every table as CSV; the monthly JR/T 0169 table adds up to the month total', async () => {

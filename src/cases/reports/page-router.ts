@@ -5,6 +5,7 @@ import { resolveReportRange, ZReportQuery } from './report-range.js';
 import { reportsPage } from './report-page.js';
 import { loadReportData, reportTables, toCsv } from './report-tables.js';
 import type { SqlDialect } from './summary.js';
+import type { PrincipalResolver } from '../staff/auth.js';
 
 export interface ReportsPageDeps {
   db: PrismaClient;
@@ -19,13 +20,18 @@ const ZPageQuery = ZReportQuery.extend({
 });
 
 /**
- * Sends a visitor without any staff credentials to the console's login page (and back here
- * afterwards); everyone else goes through the staff auth (session, user token or the env token).
+ * A browser (no Authorization header) gets the page with a live console session, and otherwise
+ * is sent to the console's login page and back here afterwards, as the console's own pages do:
+ * also with an expired or stale session cookie, which the staff auth would answer with a JSON
+ * 401. A request with a bearer token goes through the staff auth (user token or the env token).
  */
-export function requireStaffPage(staffAuth: (req: Request, res: Response, next: NextFunction) => unknown, hasCredentials: (req: Request) => boolean) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!hasCredentials(req) && req.method === 'GET') return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
-    return staffAuth(req, res, next);
+export function requireStaffPage(staffAuth: (req: Request, res: Response, next: NextFunction) => unknown, session: PrincipalResolver) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    if (req.get('authorization') || req.method !== 'GET') return staffAuth(req, res, next);
+    const principal = await session(req);
+    if (!principal) return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
+    res.locals.staff = principal;
+    next();
   };
 }
 
