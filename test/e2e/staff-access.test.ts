@@ -102,6 +102,8 @@ describe('staff access', () => {
     expect(queue.status).toBe(200);
     expect(queue.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(queue.text).toContain(reference);
+    expect(queue.text).toMatch(/<header>[\s\S]*<a href="\/staff\/reports">Reports 报表<\/a>[\s\S]*<\/header>/);
+    expect((await b.go('/staff/reports')).status).toBe(200);
     expect((await b.go('/staff/users')).status).toBe(200);
     // The session works for the JSON API too.
     expect((await b.go('/api/staff/me')).text).toContain('"role":"admin"');

@@ -60,6 +60,7 @@ export function layout(opts: { title: string; viewer?: Viewer; unread?: number; 
 ${v
   ? html`<a href="/staff">Queue 队列</a>
 <a href="/staff/notifications">Alerts 提醒${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread}</span>` : ''}</a>
+<a href="/staff/reports">Reports 报表</a>
 <a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">Users 用户</a>` : ''}
 <span>${v.displayName} (${v.role})</span>
 <form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">Log out</button></form>`
