@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
-import { clockMilestonesPassed, type ComplaintPolicy, type TClockMilestone } from './clocks/index.js';
+import { clockMilestonesPassed, formatStaffTime, type ComplaintPolicy, type TClockMilestone } from './clocks/index.js';
 import { OPEN_STATUSES } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { DomainEvents } from './domain-events.js';
@@ -34,7 +34,7 @@ const sweepSelect = {
  *
  * Walks open cases in pages by id (indexed), so memory stays flat however many cases are open.
  */
-export async function sweepClocks(opts: { db: PrismaClient; now: Date; policy?: ComplaintPolicy; events?: DomainEvents; batchSize?: number }): Promise<SweepResult> {
+export async function sweepClocks(opts: { db: PrismaClient; now: Date; policy: ComplaintPolicy; events?: DomainEvents; batchSize?: number }): Promise<SweepResult> {
   const { db, now } = opts;
   const batchSize = opts.batchSize ?? 200;
   const result: SweepResult = { checked: 0, recorded: [] };
@@ -67,7 +67,7 @@ export async function sweepClocks(opts: { db: PrismaClient; now: Date; policy?: 
       for (const [clock, dueAt] of clocks) {
         const passed = clockMilestonesPassed({ startAt: c.receivedAt, dueAt, now, recorded: recordedFor(c.id, clock, dueAt) });
         for (const milestone of passed) {
-          const done = await recordMilestone(db, { caseId: c.id, reference: c.reference, clock, milestone, dueAt, now });
+          const done = await recordMilestone(db, { caseId: c.id, reference: c.reference, clock, milestone, dueAt, now, timeZone: opts.policy.timeZone });
           if (!done) continue;
           result.recorded.push({ reference: c.reference, clock, milestone });
           await opts.events?.emit({ type: 'case.clock_milestone', caseId: c.id, reference: c.reference, clock, milestone, at: now });
@@ -87,7 +87,7 @@ export const CLOCK_MILESTONE_KEY_PREFIX = 'clock:';
 
 async function recordMilestone(
   db: PrismaClient,
-  m: { caseId: string; reference: string; clock: TClockName; milestone: TClockMilestone; dueAt: Date; now: Date },
+  m: { caseId: string; reference: string; clock: TClockName; milestone: TClockMilestone; dueAt: Date; now: Date; timeZone: string },
 ): Promise<boolean> {
   const key = `${CLOCK_MILESTONE_KEY_PREFIX}${m.caseId}:${m.clock}:${m.dueAt.toISOString()}:${m.milestone}`;
   try {
@@ -105,7 +105,8 @@ async function recordMilestone(
         data: {
           type: m.milestone === 'breached' ? 'clock_breached' : 'clock_near_breach',
           caseId: m.caseId,
-          message: `${m.reference}: ${CLOCK_LABEL[m.clock]} ${MILESTONE_LABEL[m.milestone]} (due ${m.dueAt.toISOString()})`,
+          // Staff read the due time as the console shows it, in the bank's zone (not UTC ISO).
+          message: `${m.reference}: ${CLOCK_LABEL[m.clock]} ${MILESTONE_LABEL[m.milestone]} (due ${formatStaffTime(m.dueAt, m.timeZone)})`,
           createdAt: m.now,
         },
       });

@@ -67,6 +67,9 @@ describe('clock milestones', () => {
     const notes = await app.db.staffNotification.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' } });
     expect(notes.map((n) => n.type)).toEqual(['clock_near_breach', 'clock_near_breach', 'clock_breached']);
     expect(notes[2]!.message).toContain(c.reference);
+    // Due 2026-03-11T01:00Z, told in the bank's zone (Asia/Shanghai) as the console shows times.
+    expect(notes[2]!.message).toContain('(due 11 Mar 2026, 09:00)');
+    expect(notes.map((n) => n.message).join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
     expect(milestones.filter((m) => m.reference === c.reference).map((m) => m.milestone)).toEqual(['near_75', 'near_90', 'breached']);
   });
 

@@ -34,6 +34,22 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// Built once per zone: the console's queue formats several dates on each of its rows.
+const staffFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as staff read it everywhere (console pages, staff alerts): the wall clock in
+ * `timeZone` (the bank's), e.g. `25 Nov 2026, 23:59`.
+ */
+export function formatStaffTime(instant: Date, timeZone: string): string {
+  let f = staffFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    staffFormatters.set(timeZone, f);
+  }
+  return f.format(instant);
+}
+
 /** True when `timeZone` is an IANA zone this runtime knows, e.g. `Asia/Shanghai`. */
 export function isValidTimeZone(timeZone: string): boolean {
   try {

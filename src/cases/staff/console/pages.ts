@@ -1,4 +1,4 @@
-import { clockState, type TStaffRole } from '../../clocks/index.js';
+import { clockState, formatStaffTime, type TStaffRole } from '../../clocks/index.js';
 import { TARGET_STATUSES } from '../../case-lifecycle.js';
 import {
   BUSINESSES,
@@ -41,14 +41,7 @@ const STATUS_LABELS: Record<string, string> = {
 };
 const ESCALATION_LABELS: Record<string, string> = { frontline: 'Frontline 一线', back_office: 'Back office 后台', leadership: 'Leadership 领导' };
 
-// Built once per time zone: a queue page formats several dates on each of its rows.
-const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
-const fmt = (d: Date | string | null | undefined, timeZone: string) => {
-  if (!d) return '—';
-  let f = dateTimeFormats.get(timeZone);
-  if (!f) dateTimeFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  return f.format(new Date(d));
-};
+const fmt = (d: Date | string | null | undefined, timeZone: string) => (d ? formatStaffTime(new Date(d), timeZone) : '—');
 
 export function layout(opts: { title: string; viewer?: Viewer; unread?: number; flash?: { kind: 'ok' | 'error'; text: string } | null; body: Html }): Html {
   const v = opts.viewer;
