@@ -181,6 +181,17 @@ describe('staff access', () => {
     expect(user.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
   });
 
+  it('answers an email without an account as it answers a real one: locked after five wrong passwords', async () => {
+    const b = browser();
+    for (let i = 0; i < 4; i++) expect((await b.login('Nobody.Here@bank.test', 'wrong-password-xx')).status).toBe(401);
+    const fifth = await b.login('nobody.here@bank.test', 'wrong-password-xx');
+    expect(fifth.status).toBe(429);
+    expect(fifth.text).toContain('locked');
+    expect((await b.login('nobody.here@bank.test', 'another-password')).status).toBe(429);
+    // Another unknown email has its own count.
+    expect((await b.login('somebody.else@bank.test', 'wrong-password-xx')).status).toBe(401);
+  });
+
   it('throttles login attempts per address', async () => {
     const b = browser();
     let last = 0;

@@ -31,8 +31,11 @@ export const SESSION_MS = 12 * 60 * 60_000;
 const TOKEN_PREFIX = 'cdt_';
 /** The env STAFF_API_TOKEN acts as this (inactive, password-less) user, so its actions have a who. */
 export const AUTOMATION_EMAIL = 'automation@staff.invalid';
-// Compared against when the email is unknown, so a wrong email costs as long as a wrong password.
-const DUMMY_HASH = bcrypt.hashSync('not-a-real-password', 4);
+// Compared against when the email is unknown, so a wrong email costs as long as a wrong password:
+// bcrypt's time is set by the hash's cost, so it needs the cost of real hashes. Made on first use
+// (about a quarter of a second), not when the module loads.
+let dummyHash: Promise<string> | undefined;
+const unknownAccountHash = () => (dummyHash ??= bcrypt.hash('not-a-real-password', BCRYPT_COST));
 
 export async function createStaffUser(db: PrismaClient, input: TNewStaffUser, now: Date): Promise<Result<{ id: string; email: string }, { type: 'conflict' | 'invalid'; message: string }>> {
   const parsed = ZNewStaffUser.safeParse(input);
@@ -62,14 +65,58 @@ export async function ensureFirstAdmin(db: PrismaClient, env: { email?: string; 
 export type LoginError = { type: 'invalid_credentials' } | { type: 'locked'; until: Date };
 
 /**
- * Checks a password login. Wrong passwords count up `failedLogins`; the fifth in a row locks the
- * account for 15 minutes (also against the right password), a success resets the count.
+ * Failed logins to emails without an active account, counted as an account's `failedLogins` are,
+ * so those emails lock the same way and the answers do not tell which emails have accounts.
+ * Kept in the process's memory (StaffUser rows exist only for real accounts; no schema change):
+ * each instance counts its own, and a restart forgets them. At most `maxEmails` are remembered,
+ * the least recently tried forgotten first (the per-address login limit keeps a flood slow).
  */
-export async function verifyLogin(db: PrismaClient, email: string, password: string, now: Date): Promise<Result<StaffActor, LoginError>> {
-  const user = await db.staffUser.findUnique({ where: { email: email.trim().toLowerCase() } });
+export interface UnknownLoginThrottle {
+  /** Until when `email` is locked, or null. */
+  lockedUntil(email: string, now: Date): Date | null;
+  /** Counts a failure; returns the lock's end when this one locks `email`. */
+  fail(email: string, now: Date): Date | null;
+}
+
+export function createUnknownLoginThrottle(maxEmails = 10_000): UnknownLoginThrottle {
+  const seen = new Map<string, { failed: number; lockedUntil: Date | null }>();
+  return {
+    lockedUntil(email, now) {
+      const until = seen.get(email)?.lockedUntil;
+      return until && until > now ? until : null;
+    },
+    fail(email, now) {
+      const failed = (seen.get(email)?.failed ?? 0) + 1;
+      const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : null;
+      // Deleted and set again: the Map's order is then least recently tried first.
+      seen.delete(email);
+      seen.set(email, { failed: lockedUntil ? 0 : failed, lockedUntil });
+      if (seen.size > maxEmails) seen.delete(seen.keys().next().value!);
+      return lockedUntil;
+    },
+  };
+}
+
+/**
+ * Checks a password login. Wrong passwords count up `failedLogins`; the fifth in a row locks the
+ * account for 15 minutes (also against the right password), a success resets the count. An
+ * email without an active account is answered the same way, counted in `unknown`.
+ */
+export async function verifyLogin(
+  db: PrismaClient,
+  email: string,
+  password: string,
+  now: Date,
+  unknown: UnknownLoginThrottle,
+): Promise<Result<StaffActor, LoginError>> {
+  const key = email.trim().toLowerCase();
+  const user = await db.staffUser.findUnique({ where: { email: key } });
   if (!user || !user.active) {
-    await bcrypt.compare(password, DUMMY_HASH);
-    return err({ type: 'invalid_credentials' });
+    const locked = unknown.lockedUntil(key, now);
+    if (locked) return err({ type: 'locked', until: locked });
+    await bcrypt.compare(password, await unknownAccountHash());
+    const until = unknown.fail(key, now);
+    return until ? err({ type: 'locked', until }) : err({ type: 'invalid_credentials' });
   }
   if (user.lockedUntil && user.lockedUntil > now) return err({ type: 'locked', until: user.lockedUntil });
   if (!(await bcrypt.compare(password, user.passwordHash))) {

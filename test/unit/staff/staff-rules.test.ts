@@ -3,6 +3,7 @@ import { complaintNames } from '../../../src/cases/conflict-of-interest.js';
 import { TRANSITIONS, transitionRefusal } from '../../../src/cases/case-lifecycle.js';
 import { extensionNoticeText } from '../../../src/cases/extend-case-deadline.js';
 import { maskName, maskPhone } from '../../../src/cases/reveal-customer-contact.js';
+import { createUnknownLoginThrottle, LOCK_MS } from '../../../src/cases/staff/accounts.js';
 import { html, raw } from '../../../src/cases/staff/console/html.js';
 import { csrfTokenFor, sameToken } from '../../../src/cases/staff/session.js';
 import { CASE_STATUSES } from '../../../src/cases/taxonomy.js';
@@ -88,5 +89,31 @@ describe('CSRF tokens', () => {
     expect(sameToken(csrfTokenFor('s'), csrfTokenFor('s'))).toBe(true);
     expect(sameToken(undefined, csrfTokenFor('s'))).toBe(false);
     expect(sameToken('', '')).toBe(false);
+  });
+});
+
+describe('the login throttle for emails without an account', () => {
+  const t0 = new Date('2026-11-27T03:00:00Z');
+
+  it('locks on the fifth failure in a row for 15 minutes, then counts afresh', () => {
+    const throttle = createUnknownLoginThrottle();
+    for (let i = 0; i < 4; i++) expect(throttle.fail('x@bank.test', t0)).toBeNull();
+    expect(throttle.fail('x@bank.test', t0)).toEqual(new Date(t0.getTime() + LOCK_MS));
+    expect(throttle.lockedUntil('x@bank.test', new Date(t0.getTime() + LOCK_MS - 1))).not.toBeNull();
+    const later = new Date(t0.getTime() + LOCK_MS);
+    expect(throttle.lockedUntil('x@bank.test', later)).toBeNull();
+    expect(throttle.fail('x@bank.test', later)).toBeNull();
+  });
+
+  it('forgets the least recently tried email beyond its size', () => {
+    const throttle = createUnknownLoginThrottle(2);
+    for (let i = 0; i < 4; i++) throttle.fail('a@bank.test', t0);
+    throttle.fail('b@bank.test', t0);
+    throttle.fail('a@bank.test', t0);
+    expect(throttle.lockedUntil('a@bank.test', t0)).not.toBeNull();
+    throttle.fail('c@bank.test', t0);
+    // a, tried after b, is still locked; b's one failure was forgotten: four more do not lock it.
+    expect(throttle.lockedUntil('a@bank.test', t0)).not.toBeNull();
+    for (let i = 0; i < 4; i++) expect(throttle.fail('b@bank.test', t0)).toBeNull();
   });
 });

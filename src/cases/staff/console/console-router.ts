@@ -10,7 +10,7 @@ import { REFERENCE_PATTERN } from '../../reference.js';
 import { maskName, maskPhone } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
-import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
+import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
 import { caseToJson, readQueue, ZCaseFilter } from '../case-queries.js';
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
@@ -83,6 +83,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     res.cookie(LOGIN_CSRF_COOKIE, csrf, { ...cookieOptions(deps.secureCookies), sameSite: 'strict' });
     send(res, loginPage({ csrf, next: localPath(req.query.next) }));
   });
+  const unknownLogins = createUnknownLoginThrottle();
   const loginLimiter = rateLimit({
     windowMs: 15 * 60_000,
     limit: deps.loginRateLimit ?? 30,
@@ -100,7 +101,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       send(res, loginPage({ csrf, error, email: body.email, next: localPath(body.next) }), status);
     };
     if (!sameToken(body[CSRF_FIELD], (req.cookies as Record<string, string>)[LOGIN_CSRF_COOKIE])) return retry(403, 'The login form expired. Please try again. 表单已过期，请重试。');
-    const r = await verifyLogin(db, body.email ?? '', body.password ?? '', clock());
+    const r = await verifyLogin(db, body.email ?? '', body.password ?? '', clock(), unknownLogins);
     if (!r.ok) {
       log.info({ component: 'staff', outcome: r.error.type }, 'staff login refused');
       return r.error.type === 'locked'
