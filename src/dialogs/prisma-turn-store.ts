@@ -49,6 +49,11 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
       }
       if (account.handoffCaseId) {
         await recordEvent(db, { caseId: account.handoffCaseId, type: 'customer_message', actor: { type: 'customer' }, at: now });
+        // The customer answered a staff question: the case is worked again (as addCustomerInformation does).
+        const resumed = await db.case.updateMany({ where: { id: account.handoffCaseId, status: 'awaiting_customer' }, data: { status: 'in_progress' } });
+        if (resumed.count === 1) {
+          await recordEvent(db, { caseId: account.handoffCaseId, type: 'status_changed', actor: { type: 'customer' }, at: now, note: 'customer answered', data: { from: 'awaiting_customer', to: 'in_progress' } });
+        }
         if (dedupeKey) await markProcessed(dedupeKey, now);
         return { kind: 'relayed', account };
       }

@@ -48,7 +48,8 @@ export interface PendingInbound {
  * - `duplicate`: this update was handled before; nothing was written.
  * - `busy`: another instance holds the conversation's lease (only with `lease`); nothing was written.
  * - `relayed`: a staff member is talking with the customer (handoff); the message was filed on
- *   that case, its timeline noted it, and the update is marked handled — the bot says nothing.
+ *   that case, its timeline noted it (a case `awaiting_customer` goes back to `in_progress`), and
+ *   the update is marked handled — the bot says nothing.
  * - `dialog`: the dialog runs on `state`. The message is stored, unless `inboundPending`: then
  *   `close` stores it (`TurnClosing.inbound`), in the same transaction as the replies. A store
  *   may leave it pending only for a customer without cases (`hasCases: false`), whose message
