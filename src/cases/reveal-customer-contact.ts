@@ -1,6 +1,7 @@
 import type { PrismaClient } from '@prisma/client';
 import { loadWorkableCase, staffActor, type ActionResult, type StaffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
+import { maskNumbersForStaff } from './classification/pii.js';
 import { err, ok } from './result.js';
 
 /** Masks a name for display: first character kept ("张**", "J*** S****"). */
@@ -18,6 +19,21 @@ export function maskPhone(phone: string | null): string | null {
   if (!phone) return null;
   const digits = phone.replace(/\D/g, '');
   return digits.length <= 4 ? '****' : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
+}
+
+/**
+ * A customer's words as staff screens show them: card, ID and phone numbers keep their last four
+ * digits, and the customer's own name and phone are masked wherever they appear (the transcript
+ * holds the answers to "What is your name?"), so the recorded Reveal stays the one way to read
+ * them. Stored texts are unchanged (the data-retention command erases them).
+ */
+export function maskForStaff(text: string, contact: { customerName: string | null; customerPhone: string | null }): string {
+  let shown = maskNumbersForStaff(text);
+  const name = contact.customerName?.trim();
+  if (name && [...name].length >= 2) shown = shown.split(name).join(maskName(name) ?? '');
+  const phone = contact.customerPhone?.trim();
+  if (phone && phone.length >= 5) shown = shown.split(phone).join(maskPhone(phone) ?? '');
+  return shown;
 }
 
 /**

@@ -136,10 +136,12 @@ describe('staff access', () => {
   it('shows masked contact details until revealed, and records the reveal', async () => {
     const b = browser();
     await b.login('agent@bank.test', 'agent-password-123');
-    await app.db.case.update({ where: { reference }, data: { customerName: '王小明', customerPhone: '13912345678' } });
+    const description = '我是王小明，卡号6222021234567890123被盗刷，身份证11010519491231002X';
+    await app.db.case.update({ where: { reference }, data: { customerName: '王小明', customerPhone: '13912345678', description } });
     const page = await b.go(`/staff/cases/${reference}`);
-    expect(page.text).not.toContain('13912345678');
+    for (const secret of ['13912345678', '王小明', '6222021234567890123', '11010519491231002X']) expect(page.text).not.toContain(secret);
     expect(page.text).toContain('*******5678');
+    expect(page.text).toContain('卡号***************0123被盗刷'); // the last four, as a caller confirms them
     const revealed = await b.go(`/staff/cases/${reference}/reveal`, { form: { _csrf: b.csrfFrom(page.text) } });
     expect(revealed.text).toContain('13912345678');
     const events = await app.db.caseEvent.findMany({ where: { case: { reference }, type: 'pii_revealed' } });

@@ -282,6 +282,20 @@ describe('staff actions through the JSON API', () => {
     expect((await post(`/cases/${reference}/replies`, { text: 'Still on it.' }, ENV_TOKEN)).status).toBe(201);
   });
 
+  it('shows card, ID and phone numbers with their last four digits, and the name only through a Reveal', async () => {
+    const description = 'My card 6222021234567890123 was charged twice; my ID is 11010519491231002X, call 13912345678 please';
+    const { reference } = await fileCase(description);
+    const c = await app.db.case.findUniqueOrThrow({ where: { reference } });
+    expect(c.description).toBe(description); // stored as said: the erase command removes it
+    const d = await detail(reference);
+    const shown = JSON.stringify({ case: d.case, transcript: d.transcript });
+    for (const secret of ['6222021234567890123', '11010519491231002X', '13912345678', c.customerName!, c.customerPhone!]) expect(shown).not.toContain(secret);
+    expect(d.case.description).toContain('***************0123');
+    expect(d.case.description).toContain('**************002X');
+    expect(d.case.description).toContain('*******5678');
+    expect((await post(`/cases/${reference}/reveal`, { reason: 'call back' }, ENV_TOKEN)).body).toMatchObject({ name: c.customerName, phone: c.customerPhone });
+  });
+
   it("does not reveal a customer's contact on a colleague's case", async () => {
     const { reference } = await fileCase();
     expect((await post(`/cases/${reference}/assignment`, { assigneeId: 'me' }, people.agent.token)).status).toBe(200);

@@ -75,7 +75,9 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
 
     const detail = await staffCase(app, reference!);
     expect(detail.case).toMatchObject({ reference, intakeChannel: 'telegram', business: 'credit_card' });
-    expect(detail.transcript.some((m) => m.direction === 'in' && m.text.includes('张伟'))).toBe(true);
+    // The customer's answer is in the transcript, with their name masked until a Reveal.
+    expect(detail.transcript.some((m) => m.direction === 'in' && m.text.includes('张*'))).toBe(true);
+    expect(JSON.stringify(detail)).not.toContain('张伟');
     const account = await app.db.channelAccount.findUnique({ where: { conversationKey: `telegram:${u.user.id}` } });
     expect(JSON.parse(account!.conversationRef)).toEqual({ kind: 'telegram', chatId: u.user.id });
   });

@@ -4,7 +4,7 @@ export { detectFraud, type FraudSignal } from './fraud.js';
 export { extractAmount, extractAmounts, parseChineseNumber } from './amount.js';
 export { extractOccurredOn } from './date.js';
 export { extractCardTail } from './card.js';
-export { maskPii } from './pii.js';
+export { maskNumbersForStaff, maskPii } from './pii.js';
 export { LARGE_LOSS } from './severity.js';
 export {
   ZLlmClassification,

@@ -29,3 +29,25 @@ export function maskPii(text: string): string {
     .replace(ZH_NAME, (m, lead: string, name: string) => (ZH_NOT_NAMES.test(name) ? m : `${lead}[NAME]`))
     .replace(EN_NAME, (_m, lead: string) => `${lead} [NAME]`);
 }
+
+/** The last four digits kept, the rest starred, as bank screens show a card number. */
+function lastFour(m: string): string {
+  const digits = m.replace(/[^\dXx]/g, '');
+  return `${'*'.repeat(Math.max(4, digits.length - 4))}${digits.slice(-4)}`;
+}
+
+/**
+ * Masks card, Chinese ID and phone numbers for staff screens, keeping the last four digits
+ * (what a caller is asked to confirm, and all PCI DSS lets a screen show of a card without a
+ * business need). Unlike {@link maskPii}, e-mail addresses and names stay: staff screens mask
+ * the customer's own name separately, by value.
+ */
+export function maskNumbersForStaff(text: string): string {
+  return text
+    .replace(CN_MOBILE, lastFour)
+    .replace(INTL_PHONE, lastFour)
+    .replace(CN_ID, lastFour)
+    .replace(CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? lastFour(m) : m))
+    .replace(US_PHONE, lastFour)
+    .replace(CN_LANDLINE, lastFour);
+}

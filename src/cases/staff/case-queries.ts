@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { maskName, maskPhone } from '../reveal-customer-contact.js';
+import { maskForStaff, maskName, maskPhone } from '../reveal-customer-contact.js';
 import { ZBusiness, ZCaseStatus, ZCause, ZChannel, ZSeverity } from '../taxonomy.js';
 
 const csv = <T extends z.ZodType>(item: T) =>
@@ -223,10 +223,17 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
     }),
   ]);
   const { id: _id, classification, customerName, customerPhone, ...rest } = c;
+  // Name and phone stay masked until a staff member reveals them (recorded as pii_revealed), in
+  // the customer's own words too; card and ID numbers show their last four digits only.
+  const shown = (text: string) => maskForStaff(text, { customerName, customerPhone });
+  const shownOrNull = (text: string | null) => (text === null ? null : shown(text));
   return {
-    // Name and phone stay masked until a staff member reveals them (recorded as pii_revealed).
     case: {
       ...caseToJson(rest),
+      description: shown(rest.description),
+      desiredResolution: shownOrNull(rest.desiredResolution),
+      summary: shownOrNull(rest.summary),
+      evidence: rest.evidence.map((e) => ({ ...e, caption: shownOrNull(e.caption) })),
       customerName: maskName(customerName),
       customerPhone: maskPhone(customerPhone),
       classification: JSON.parse(classification) as Record<string, unknown>,
@@ -237,7 +244,7 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
       direction: m.direction,
       author: m.author,
       staffUserId: m.staffUserId,
-      text: m.text,
+      text: shown(m.text),
       meta: JSON.parse(m.meta) as unknown,
     })),
     notes: notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, authorName: n.author.displayName, text: n.text })),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskPii } from '../../../src/cases/classification/index.js';
+import { maskNumbersForStaff, maskPii } from '../../../src/cases/classification/index.js';
 
 describe('maskPii', () => {
   it.each([
@@ -22,5 +22,23 @@ describe('maskPii', () => {
   it('leaves amounts, dates and ordinary words alone', () => {
     const text = '2026年3月5日被扣了500元手续费, $1,200.50 on 03/05';
     expect(maskPii(text)).toBe(text);
+  });
+});
+
+describe('maskNumbersForStaff', () => {
+  it.each([
+    ['卡号6222021234567890123被盗刷', '卡号***************0123被盗刷'],
+    ['card 4111 1111 1111 1234 was used', 'card ************1234 was used'],
+    ['身份证11010519491231002X', '身份证**************002X'],
+    ['手机13812345678', '手机*******5678'],
+    ['call me at +86 138 1234 5678', 'call me at *********5678'],
+    ['or (415) 555-0132', 'or ******0132'],
+  ])('keeps the last four digits of %s', (text, shown) => {
+    expect(maskNumbersForStaff(text)).toBe(shown);
+  });
+
+  it('leaves amounts, dates, card tails and e-mail addresses alone', () => {
+    const text = '2026年3月5日被扣了500元手续费, $1,200.50 on 03/05, card ending 1234, zhang.san@example.com';
+    expect(maskNumbersForStaff(text)).toBe(text);
   });
 });

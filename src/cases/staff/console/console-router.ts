@@ -7,7 +7,7 @@ import type { ComplaintPolicy } from '../../clocks/index.js';
 import type { DomainEvents } from '../../domain-events.js';
 import type { CustomerMessenger } from '../../messenger.js';
 import { REFERENCE_PATTERN } from '../../reference.js';
-import { maskName, maskPhone } from '../../reveal-customer-contact.js';
+import { maskForStaff, maskName, maskPhone } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
@@ -208,6 +208,9 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       unreadCount(),
     ]);
     const reasons = reasonsOf(c.classification);
+    // As the API shows them (getCaseDetail): the customer's contact and long numbers masked.
+    const shown = (text: string) => maskForStaff(text, c);
+    const shownOrNull = (text: string | null) => (text === null ? null : shown(text));
     send(
       res,
       casePage({
@@ -216,6 +219,9 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         flash: flashOf(req, res),
         c: {
           ...c,
+          description: shown(c.description),
+          desiredResolution: shownOrNull(c.desiredResolution),
+          summary: shownOrNull(c.summary),
           flags: JSON.parse(c.flags) as string[],
           amount: c.amount === null ? null : Number(c.amount),
           reasons,
@@ -225,8 +231,8 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
           reachable: c.channelAccount ? c.channelAccount.reachable : null,
         },
         revealed,
-        evidence: c.evidence,
-        transcript: transcript.map((m) => ({ at: m.createdAt, direction: m.direction, author: m.author, staffUserId: m.staffUserId, text: m.text })),
+        evidence: c.evidence.map((e) => ({ ...e, caption: shownOrNull(e.caption) })),
+        transcript: transcript.map((m) => ({ at: m.createdAt, direction: m.direction, author: m.author, staffUserId: m.staffUserId, text: shown(m.text) })),
         timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: e.note, data: e.data })),
         notes: c.notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, text: n.text })),
         staff,
