@@ -1,5 +1,5 @@
 import type { DialogDeps } from './deps.js';
-import { detectLanguage, formatDateTime, t } from './i18n.js';
+import { formatDateTime, languageOfText, localeLanguage, t } from './i18n.js';
 import {
   continueIntake,
   greetingMessages,
@@ -29,8 +29,7 @@ export const RESUME_WINDOW_MS = 24 * 60 * 60 * 1000;
  */
 export async function step(prev: ConversationState, input: InboundMessage, deps: DialogDeps): Promise<StepResult> {
   const state: ConversationState = structuredClone(prev);
-  const lang: Lang = state.lang ?? detectLanguage(input.text ?? input.attachments?.[0]?.caption, input.locale);
-  state.lang = lang;
+  const lang = conversationLanguage(state, input);
   const lead: OutboundMessage[] = [];
   if (state.intake && state.updatedAt && deps.now.getTime() - Date.parse(state.updatedAt) > RESUME_WINDOW_MS) {
     state.intake = undefined;
@@ -41,6 +40,30 @@ export async function step(prev: ConversationState, input: InboundMessage, deps:
 
   const result = await route(state, input, lang, deps);
   return { state: result.state, replies: [...lead, ...result.replies] };
+}
+
+/**
+ * The conversation's language, decided on its first turn. A first turn whose words show no
+ * language (`/start`, a greeting, a file) takes the channel's locale as a guess, and the
+ * customer's first real message, when it is clearly Chinese or English, settles it: a Chinese
+ * client that taps Start and then writes in Chinese is answered in Chinese.
+ */
+function conversationLanguage(state: ConversationState, input: InboundMessage): Lang {
+  const words = input.text ?? input.attachments?.find((a) => a.caption)?.caption;
+  // A command or a one-word greeting is the client's menu or a formality, not the complaint.
+  const command = detectInterruption(input) !== null || /^\s*\//.test(words ?? '');
+  if (!state.lang) {
+    const fromWords = languageOfText(words);
+    state.lang = fromWords ?? localeLanguage(input.locale);
+    state.langGuessed = command || !fromWords ? true : undefined;
+  } else if (state.langGuessed && !command && !input.action) {
+    const clear = languageOfText(words, { clear: true });
+    if (clear) {
+      state.lang = clear;
+      state.langGuessed = undefined;
+    }
+  }
+  return state.lang;
 }
 
 async function route(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
@@ -164,6 +187,7 @@ async function interrupt(
     case 'language': {
       const next: Lang = requestedLanguage(input) ?? (lang === 'zh' ? 'en' : 'zh');
       state.lang = next;
+      state.langGuessed = undefined; // asked for: never changed behind the customer's back
       const replies: OutboundMessage[] = [{ text: t(next, 'language_switched') }];
       if (intake) replies.push(await promptFor(intake, next, deps));
       return { state, replies };

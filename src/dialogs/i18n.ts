@@ -32,20 +32,37 @@ export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | nu
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
+// A slash command (`/start`, `/help@ComplaintBot`) is the client's menu, not the customer's words:
+// "start" says nothing about the language they write in.
+const LEADING_COMMAND = /^\s*\/[A-Za-z]+(@\w+)?/;
 
 /**
- * Chinese or English from the customer's first words; the channel's locale only breaks ties.
- * A message with a meaningful share of Chinese characters is Chinese even when it names a
- * product in English ("我的 Visa 卡被盗刷了").
+ * Chinese or English as the customer's own words show it, or null when they show neither (a
+ * number, a bare command). A message with a meaningful share of Chinese characters is Chinese
+ * even when it names a product in English ("我的 Visa 卡被盗刷了"). `clear` asks for more than
+ * a trace: two Chinese characters or two English words, so that "ok" or "A" decides nothing.
  */
-export function detectLanguage(text: string | undefined, locale?: string): Lang {
-  const s = text ?? '';
+export function languageOfText(text: string | undefined, o: { clear?: boolean } = {}): Lang | null {
+  const s = (text ?? '').replace(LEADING_COMMAND, '');
   const cjk = s.match(CJK)?.length ?? 0;
   const latin = s.match(LATIN_WORD)?.length ?? 0;
-  if (cjk > 0 && cjk >= latin) return 'zh';
-  if (latin > 0 && cjk === 0) return 'en';
-  if (cjk > 0) return 'zh';
-  return locale?.toLowerCase().startsWith('en') ? 'en' : locale?.toLowerCase().startsWith('zh') ? 'zh' : 'zh';
+  const least = o.clear ? 2 : 1;
+  if (cjk >= least) return 'zh';
+  if (latin >= least && cjk === 0) return 'en';
+  return null;
+}
+
+/** The language the channel's locale asks for (`en-GB` → en, `zh-hans` → zh); Chinese when it names neither. */
+export function localeLanguage(locale: string | undefined): Lang {
+  return locale?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+/**
+ * Chinese or English from the customer's first words; when the words show neither (a bare
+ * command such as `/start`, a number, a file), the channel's locale decides.
+ */
+export function detectLanguage(text: string | undefined, locale?: string): Lang {
+  return languageOfText(text) ?? localeLanguage(locale);
 }
 
 // Intl formatters are costly to build and cheap to use: every turn formats dates or money, so

@@ -47,6 +47,11 @@ export const PENDING = ['confirm_cancel', 'confirm_restart', 'offer_human', 'res
 export const ZConversationState = z.object({
   v: z.literal(1),
   lang: ZLang.optional(),
+  /**
+   * The language was only guessed (from the channel's locale, a command or a greeting), not read
+   * from the customer's own words: their first real message may still change it.
+   */
+  langGuessed: z.boolean().optional(),
   intake: ZIntake.optional(),
   /** A yes/no question that interrupts the current step. */
   pending: z.enum(PENDING).optional(),

@@ -82,6 +82,15 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(JSON.parse(account!.conversationRef)).toEqual({ kind: 'telegram', chatId: u.user.id });
   });
 
+  it('answers a Chinese client that taps Start in Chinese, and files the case in Chinese', async () => {
+    const u = telegramUser(fake, newUser('zh-hans'));
+    expect(texts(await u.say('/start'))).toContain('您好');
+    const first = await u.say('我的信用卡昨天被多扣了500元年费，我从来没有同意过');
+    const { reference } = await completeIntake(u, first, { ...PLAIN, resolution: 'refund', name: '张伟' });
+    const filed = await app.db.case.findUnique({ where: { reference: reference! }, select: { language: true } });
+    expect(filed?.language).toBe('zh');
+  });
+
   it('files an English complaint with button presses; slash commands reach the dialog', async () => {
     const u = telegramUser(fake, newUser('en'));
     const first = await u.say('I was charged twice for the same payment at the supermarket and nobody helps me');

@@ -167,6 +167,43 @@ describe('intake transcripts', () => {
     expect(h.state.lang).toBe('en');
   });
 
+  it('greets a Chinese client that taps Start in Chinese and files the case in Chinese', async () => {
+    const h = await play(
+      [
+        ['/start', ['您好', '请用您自己的话']],
+        ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ],
+      { locale: 'zh-hans' },
+    );
+    expect(h.state.lang).toBe('zh');
+  });
+
+  it('switches from a language guessed from a command to the one the complaint is written in', async () => {
+    const h = await play(
+      [
+        ['/start', ['complaints assistant']],
+        ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+        ['[resolution:refund]', ['请问您怎么称呼']],
+        ['Zhang Wei', ['电话号码']],
+        ['13812345678', ['请核对']],
+        ['确认', ['编号']],
+      ],
+      { locale: 'en' },
+    );
+    expect(h.submitted[0]!.language).toBe('zh');
+  });
+
+  it('keeps a language the customer asked for, whatever they write next', async () => {
+    await play(
+      [
+        ['/start', ['您好']],
+        ['English', ['English from now on']],
+        ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['What would you like us to do']],
+      ],
+      { locale: 'zh-CN' },
+    );
+  });
+
   it('answers help without losing the place', async () => {
     await play([
       ['The ATM swallowed my card yesterday at the station', []],

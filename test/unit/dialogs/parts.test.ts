@@ -38,6 +38,11 @@ describe('detectLanguage', () => {
     ['12345', 'en-US', 'en'],
     ['12345', 'zh-CN', 'zh'],
     ['', undefined, 'zh'],
+    // A bare command is the client's menu: the locale decides.
+    ['/start', 'zh-hans', 'zh'],
+    ['/start', 'en', 'en'],
+    ['/help@ComplaintBot', 'en-US', 'en'],
+    ['/start', undefined, 'zh'],
   ] as const)('%s (%s) → %s', (text, locale, lang) => {
     expect(detectLanguage(text, locale)).toBe(lang);
   });
