@@ -9,6 +9,7 @@ import {
   receiptMessages,
   startIntake,
   submitIntake,
+  yesNoAnswer,
   yesNoButtons,
   type StepResult,
 } from './intake.js';
@@ -97,33 +98,39 @@ async function answerPending(
   lang: Lang,
   deps: DialogDeps,
 ): Promise<StepResult | null> {
-  const answer = input.action ?? normaliseYesNo(input.text ?? '');
+  // The resume offer and the offer of a person have buttons of their own (continue / restart,
+  // cmd:human / retry); a typed yes / no answers them too.
+  const choice = input.action ?? normaliseYesNo(input.text ?? '');
   const intake = state.intake;
   switch (pending) {
-    case 'confirm_cancel':
+    case 'confirm_cancel': {
+      const answer = yesNoAnswer(input, 'cancel');
       if (answer === 'yes') {
         state.intake = undefined;
         return { state, replies: [{ text: t(lang, 'cancelled') }] };
       }
       return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
-    case 'confirm_restart':
+    }
+    case 'confirm_restart': {
+      const answer = yesNoAnswer(input, 'restart');
       if (answer === 'yes') {
         state.intake = newIntake(deps.now);
         return { state, replies: [{ text: t(lang, 'restarted') }, { text: t(lang, 'ask_describe') }] };
       }
       return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
+    }
     case 'resume':
-      if (answer === 'restart') {
+      if (choice === 'restart') {
         return beginAfresh(state, lang, deps);
       }
-      if (answer === 'continue' || answer === 'yes') return resume(state, lang, deps);
+      if (choice === 'continue' || choice === 'yes') return resume(state, lang, deps);
       return null;
     case 'offer_human':
-      if (answer === 'retry' || answer === 'no') {
+      if (choice === 'retry' || choice === 'no') {
         if (intake) intake.failures = 0;
         return resume(state, lang, deps);
       }
-      if (answer === 'yes') return interrupt('human', state, input, lang, deps);
+      if (choice === 'yes') return interrupt('human', state, input, lang, deps);
       return null;
   }
 }
@@ -160,11 +167,11 @@ async function interrupt(
     case 'cancel':
       if (!intake) return { state, replies: [{ text: t(lang, 'nothing_to_cancel') }] };
       state.pending = 'confirm_cancel';
-      return { state, replies: [{ text: t(lang, 'confirm_cancel'), buttons: yesNoButtons(lang) }] };
+      return { state, replies: [{ text: t(lang, 'confirm_cancel'), buttons: yesNoButtons(lang, 'cancel') }] };
     case 'restart':
       if (intake?.draft.description) {
         state.pending = 'confirm_restart';
-        return { state, replies: [{ text: t(lang, 'confirm_restart'), buttons: yesNoButtons(lang) }] };
+        return { state, replies: [{ text: t(lang, 'confirm_restart'), buttons: yesNoButtons(lang, 'restart') }] };
       }
       return beginAfresh(state, lang, deps);
     case 'start':

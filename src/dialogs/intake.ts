@@ -24,12 +24,28 @@ export function greetingMessages(lang: Lang, deps: DialogDeps): OutboundMessage[
   return [{ text: `${t(lang, 'greeting', { bank })}\n${t(lang, 'privacy')}` }];
 }
 
-export function yesNoButtons(lang: Lang): Button[] {
+/** The yes/no questions an interruption asks; each names its buttons' values. */
+export type YesNoQuestion = 'cancel' | 'restart';
+
+/**
+ * Yes / No buttons whose values say which question they answer (`cancel:yes`): the buttons stay
+ * on their message in the chat, and a press long after must not answer a later question.
+ */
+export function yesNoButtons(lang: Lang, question: YesNoQuestion): Button[] {
   return [
-    { label: t(lang, 'btn_yes'), value: 'yes' },
-    { label: t(lang, 'btn_no'), value: 'no' },
+    { label: t(lang, 'btn_yes'), value: `${question}:yes` },
+    { label: t(lang, 'btn_no'), value: `${question}:no` },
   ];
 }
+
+/** The answer to `question`: its own buttons, or a yes / no typed in either language. */
+export function yesNoAnswer(input: InboundMessage, question: YesNoQuestion): 'yes' | 'no' | null {
+  if (input.action === `${question}:yes`) return 'yes';
+  if (input.action === `${question}:no`) return 'no';
+  return input.action ? null : normaliseYesNo(input.text ?? '');
+}
+
+const SUMMARY_ACTIONS = ['confirm', 'correct'] as const;
 
 /** The question for the step the intake is at, as first asked. */
 export async function promptFor(intake: Intake, lang: Lang, deps: DialogDeps): Promise<OutboundMessage> {
@@ -69,11 +85,27 @@ async function summary(draft: Draft, lang: Lang, deps: DialogDeps): Promise<Outb
   );
   return {
     text: lines.join('\n'),
-    buttons: [
-      { label: t(lang, 'btn_confirm'), value: 'confirm' },
-      { label: t(lang, 'btn_correct'), value: 'correct' },
-    ],
+    buttons: SUMMARY_ACTIONS.map((a) => ({ label: t(lang, a === 'confirm' ? 'btn_confirm' : 'btn_correct'), value: a })),
   };
+}
+
+/**
+ * Whether a pressed button is one the current question offers. Buttons stay on their messages,
+ * so a press may come from a question answered long ago ("Cancel this complaint?" → Yes) and
+ * must not answer this one.
+ */
+function offeredAt(intake: Intake, action: string): boolean {
+  switch (intake.step) {
+    case 'describe':
+      return false;
+    case 'confirm':
+      return (SUMMARY_ACTIONS as readonly string[]).includes(action);
+    case 'choose_correction':
+      return FIELD_NAMES.some((f) => action === `field:${f}`);
+    default:
+      // The slot's own prompt lists its buttons; the language does not change their values.
+      return SLOTS[intake.step].prompt('en').buttons?.some((b) => b.value === action) ?? false;
+  }
 }
 
 /** Freeze and stop-payment steps, sent in the same turn as a fraud report (DESIGN.md P1). */
@@ -201,6 +233,12 @@ export async function continueIntake(state: ConversationState, input: InboundMes
     return { state, replies: [{ text: t(lang, 'attachment_received') }, await promptFor(intake, lang, deps)] };
   }
 
+  if (input.action && !offeredAt(intake, input.action)) {
+    // Not a failed answer: the customer did nothing wrong at this question.
+    const prompt = await promptFor(intake, lang, deps);
+    return { state, replies: [{ ...prompt, text: `${t(lang, 'stale_button')}\n${prompt.text}` }] };
+  }
+
   switch (intake.step) {
     case 'describe': {
       const parsed = ZDescription.safeParse(text);
@@ -209,6 +247,7 @@ export async function continueIntake(state: ConversationState, input: InboundMes
       return { state, replies: [...replies, await advance(intake, lang, deps)] };
     }
     case 'confirm': {
+      // A button here is the summary's own (checked above); a typed yes / no answers it too.
       const choice = input.action ?? normaliseYesNo(text);
       if (choice === 'confirm' || choice === 'yes') {
         const { receipt } = await submitIntake(state, lang, deps, { humanRequested: false });

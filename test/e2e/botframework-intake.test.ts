@@ -76,7 +76,9 @@ describe('a complaint over the Bot Framework protocol', () => {
   });
 
   it('becomes a case in Chinese, with the fraud guidance first', async () => {
-    const messages = await intake('conv-zh', ['我的借记卡刚刚被盗刷了两万元，不是我本人操作的', '[resolution:refund]', '李雷', '13912345678', '确认']);
+    // "刚刚" is not read as a date, so the date is asked (the refund button pressed at that
+    // question once counted as a wrong answer, and the case was filed through the offer of a person).
+    const messages = await intake('conv-zh', ['我的借记卡刚刚被盗刷了两万元，不是我本人操作的', '今天', '[resolution:refund]', '李雷', '13912345678', '确认']);
     expect(messages[0]?.text).toContain('95555');
     const reference = referenceIn(messages.map((m) => m.text));
     expect(reference).toBeDefined();

@@ -116,6 +116,22 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(body.items.map((c) => c.reference)).toContain(reference);
   });
 
+  it('does not file the complaint when the old Yes of "Cancel this complaint?" is pressed at the summary', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    await u.say('The teller at the branch was rude to me and refused to help');
+    expect(texts(await u.say('/cancel'))).toContain('Cancel this complaint?');
+    // A typed answer leaves the Yes / No buttons on the question.
+    const carryOn = await u.say('no');
+    expect(texts(carryOn)).toContain('carry on');
+    const atSummary = await completeIntake(u, carryOn, { ...PLAIN, stopAt: 'confirm' });
+    expect(texts(atSummary.out)).toContain('Please check your complaint');
+    const stale = await u.press('cancel:yes');
+    expect(texts(stale)).toContain('That button belongs to an earlier question');
+    expect(texts(stale)).not.toMatch(REFERENCE);
+    expect(await app.db.case.count({ where: { conversationKey: `telegram:${u.user.id}` } })).toBe(0);
+    expect(texts(await u.press('confirm'))).toMatch(REFERENCE);
+  });
+
   it('removes the phone keyboard after a typed number, putting the summary buttons back by an edit', async () => {
     const u = telegramUser(fake, newUser('en'));
     const first = await u.say('The teller at the branch was rude to me and refused to help');

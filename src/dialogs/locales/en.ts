@@ -40,6 +40,7 @@ export const en = {
   invalid_phone: 'That does not look like a phone number. Please type, for example, 13812345678 or +44 7700 900123.',
   invalid_description: 'Please describe what happened in a sentence or two.',
   invalid_choice: 'Please use one of the buttons.',
+  stale_button: 'That button belongs to an earlier question.',
   three_failures: 'Sorry, I am not understanding this. Would you like to talk to a person instead?',
   summary_title: 'Please check your complaint:',
   summary_description: 'What happened',

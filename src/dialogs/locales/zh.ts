@@ -41,6 +41,7 @@ export const zh: Record<MessageKey, string> = {
   invalid_phone: '这看起来不是电话号码。请输入例如 13812345678 或 +852 9123 4567。',
   invalid_description: '请用一两句话描述发生了什么。',
   invalid_choice: '请点击下面的按钮。',
+  stale_button: '这个按钮属于之前的问题。',
   three_failures: '抱歉，我没能理解。需要为您转接人工服务吗？',
   summary_title: '请核对您的投诉信息：',
   summary_description: '事情经过',

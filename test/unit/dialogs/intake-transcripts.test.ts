@@ -109,10 +109,34 @@ describe('intake transcripts', () => {
       ['cancel', ['Cancel this complaint?']],
       ['no', ['carry on', 'Which product']],
       ['/cancel', ['Cancel this complaint?']],
-      ['[yes]', ['Cancelled. Nothing was filed.']],
+      ['[cancel:yes]', ['Cancelled. Nothing was filed.']],
     ]);
     expect(h.submitted).toHaveLength(0);
     expect(h.state.intake).toBeUndefined();
+  });
+
+  it('refuses a Yes left on "Cancel this complaint?" when pressed at the summary, and files nothing', async () => {
+    const h = createDialogHarness();
+    await h.say('The teller at the branch was rude to me and refused to help');
+    const asked = await h.say('/cancel');
+    expect(buttonsOf(asked)).toEqual(['cancel:yes', 'cancel:no']);
+    await h.say('no');
+    for (const say of ['[business:deposit]', 'yesterday', '[skip]', 'An apology', 'Alice Wong']) await h.say(say);
+    expect(textOf(await h.say('13812345678'))).toContain('Please check your complaint');
+    const stale = await h.say('[cancel:yes]');
+    expect(textOf(stale)).toContain('That button belongs to an earlier question');
+    expect(textOf(stale)).toContain('Please check your complaint');
+    expect(h.submitted).toHaveLength(0);
+    expect(h.state.intake?.failures).toBe(0);
+    // The summary's own button, and a typed yes, still answer it.
+    expect(textOf(await h.say('是'))).toContain('Reference: C-20261127-0001');
+  });
+
+  it('refuses a button from an earlier question at a slot question', async () => {
+    const h = createDialogHarness();
+    await h.say('The teller at the branch was rude to me and refused to help');
+    expect(textOf(await h.say('[date:today]'))).toMatch(/earlier question[\s\S]*Which product/);
+    expect(textOf(await h.say('[business:deposit]'))).toContain('When did it happen');
   });
 
   it('turns a request for a human mid-intake into a case with what is known', async () => {
