@@ -72,15 +72,23 @@ async function route(state: ConversationState, input: InboundMessage, lang: Lang
   // interruptions, an intake in progress and new complaints through (see dialogs/survey.ts)
   const surveyTurn = await surveyStep(state, input, lang, deps);
   if (surveyTurn) return surveyTurn;
+  // A question from an interruption lapses with whatever answer comes: anything but its own
+  // answer is handled as usual, so /language or a message typed instead is never lost.
+  let carriedOn = false;
   if (state.pending) {
     const pending = state.pending;
     state.pending = undefined;
     const handled = await answerPending(pending, state, input, lang, deps);
     if (handled) return handled;
+    carriedOn = pending === 'confirm_cancel' || pending === 'confirm_restart';
   }
   const interruption = detectInterruption(input);
   if (interruption) return interrupt(interruption, state, input, lang, deps);
-  if (state.intake) return continueIntake(state, input, lang, deps);
+  if (state.intake) {
+    const result = await continueIntake(state, input, lang, deps);
+    // Not cancelled, not restarted: say so, since the customer was asked.
+    return carriedOn ? { ...result, replies: [{ text: t(lang, 'not_cancelled') }, ...result.replies] } : result;
+  }
   // The summary's Confirm again after the case was filed (a double tap, or a resend because the
   // reply was lost when the server stopped): the customer hears the reference again instead of
   // starting a new complaint.
@@ -109,7 +117,7 @@ async function answerPending(
         state.intake = undefined;
         return { state, replies: [{ text: t(lang, 'cancelled') }] };
       }
-      return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
+      return answer === 'no' ? resume(state, lang, deps, 'not_cancelled') : null;
     }
     case 'confirm_restart': {
       const answer = yesNoAnswer(input, 'restart');
@@ -117,7 +125,7 @@ async function answerPending(
         state.intake = newIntake(deps.now);
         return { state, replies: [{ text: t(lang, 'restarted') }, { text: t(lang, 'ask_describe') }] };
       }
-      return resume(state, lang, deps, answer === 'no' ? 'not_cancelled' : undefined);
+      return answer === 'no' ? resume(state, lang, deps, 'not_cancelled') : null;
     }
     case 'resume':
       if (choice === 'restart') {

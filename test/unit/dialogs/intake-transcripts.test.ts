@@ -139,6 +139,38 @@ describe('intake transcripts', () => {
     expect(textOf(await h.say('[business:deposit]'))).toContain('When did it happen');
   });
 
+  it('after "Cancel this complaint?", still switches language, and takes a message typed instead as "carry on"', async () => {
+    const h = await play([
+      ['Hello', ['in your own words']],
+      ['/cancel', ['Cancel this complaint?']],
+      ['/language', ['之后我会用中文', '请用您自己的话']],
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['/cancel', ['确定取消这次投诉吗']],
+      ['退款', ['好的，我们继续', '请问您怎么称呼']],
+    ]);
+    expect(h.state.intake?.draft).toMatchObject({ description: '我的信用卡昨天被多扣了500元年费，我从来没有同意过', desiredResolution: '退款' });
+    expect(h.state.pending).toBeUndefined();
+  });
+
+  it('after "Start again from the beginning?", still answers help and a person, and keeps the complaint', async () => {
+    const h = await play([
+      ['The mobile app keeps crashing when I log in', ['Which product']],
+      ['/restart', ['Start again from the beginning?']],
+      ['help', ['"cancel" to stop', 'Which product']],
+      ['/restart', ['Start again from the beginning?']],
+      ['human', ['passed your complaint to a colleague', 'C-20261127-0001']],
+    ]);
+    expect(h.submitted[0]).toMatchObject({ humanRequested: true, draft: { description: 'The mobile app keeps crashing when I log in' } });
+  });
+
+  it('after the offer to resume, takes a typed answer to the question it left off at', async () => {
+    const h = createDialogHarness();
+    await h.say('My mortgage payment was taken twice this month');
+    expect(textOf(await h.say('/start'))).toContain('unfinished complaint');
+    expect(textOf(await h.say('yesterday'))).toContain('How much money');
+    expect(h.state.intake?.draft.occurredOn).toBe('2026-11-26');
+  });
+
   it('turns a request for a human mid-intake into a case with what is known', async () => {
     const h = await play([
       ['我的房贷利率被银行擅自上调了，客服一直推脱', ['什么时候发生']],
