@@ -313,4 +313,17 @@
     },
     root,
   );
+
+  // The send box stops at what the server accepts (data-max-text, twice a complaint's limit):
+  // a longer paste is cut there, and anything over the complaint's limit is answered in the
+  // chat with how long it may be. Web Chat renders the box itself, so each new one is limited.
+  var maxText = Number(root.getAttribute('data-max-text')) || 0;
+  function limitSendBox() {
+    var boxes = root.querySelectorAll('[data-id="webchat-sendbox-input"]');
+    for (var i = 0; i < boxes.length; i++) if (boxes[i].maxLength !== maxText) boxes[i].maxLength = maxText;
+  }
+  if (maxText > 0) {
+    new window.MutationObserver(limitSendBox).observe(root, { childList: true, subtree: true });
+    limitSendBox();
+  }
 })();

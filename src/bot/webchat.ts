@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ChannelSender } from '../cases/messenger.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import { createKeyedQueue } from '../dialogs/keyed-queue.js';
+import { MAX_DESCRIPTION_CHARS } from '../dialogs/slots.js';
 import { rejectNulReviver } from '../http/no-nul.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { appendWebChatMessages, listWebChatMessagesAfter, listWebChatRepliesTo, REPLAY_BATCH, type WebChatWireMessage } from './webchat-outbox.js';
@@ -27,6 +28,13 @@ export const ZWebChatSessionId = z
   .string({ error: 'is required' })
   .regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be 20–64 characters of A-Z, a-z, 0-9, _ and -');
 
+/**
+ * The longest text the page may post: twice what the dialog takes as a complaint, so that a
+ * text over the dialog's limit reaches it and the customer is told in the chat why it was not
+ * taken, rather than seeing "Send failed". The page's send box stops at this length.
+ */
+export const MAX_WEBCHAT_TEXT = 2 * MAX_DESCRIPTION_CHARS;
+
 export const ZWebChatPost = z
   .object({
     sessionId: ZWebChatSessionId,
@@ -34,7 +42,7 @@ export const ZWebChatPost = z
     clientMessageId: z
       .string({ error: 'is required' })
       .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be 8–64 characters of A-Z, a-z, 0-9, _ and -'),
-    text: z.string().trim().min(1, 'must not be empty').max(4000, 'must be at most 4000 characters').optional(),
+    text: z.string().trim().min(1, 'must not be empty').max(MAX_WEBCHAT_TEXT, `must be at most ${MAX_WEBCHAT_TEXT} characters`).optional(),
     /** The value of a pressed button. */
     action: z
       .string()
@@ -132,7 +140,10 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
   const bundlePath = webChatBundlePath();
   const pageTemplate = fs.readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
   const bankName = escapeHtml(opts.bankName?.trim() || 'Complaint Desk');
-  const page = pageTemplate.replaceAll('%BANK_NAME%', bankName);
+  const page = pageTemplate
+    .replaceAll('%BANK_NAME%', bankName)
+    .replaceAll('%MAX_DESCRIPTION_CHARS%', String(MAX_DESCRIPTION_CHARS))
+    .replaceAll('%MAX_WEBCHAT_TEXT%', String(MAX_WEBCHAT_TEXT));
 
   function notify(sessionId: string) {
     for (const s of streams.get(sessionId) ?? []) s.flush();
@@ -195,7 +206,8 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
     },
   });
 
-  app.post('/api/webchat/messages', postLimiter, express.json({ limit: '16kb', reviver: rejectNulReviver }), async (req: Request, res: Response) => {
+  // 64 kB: MAX_WEBCHAT_TEXT Chinese characters take three bytes each in UTF-8.
+  app.post('/api/webchat/messages', postLimiter, express.json({ limit: '64kb', reviver: rejectNulReviver }), async (req: Request, res: Response) => {
     const parsed = ZWebChatPost.safeParse(req.body ?? {});
     if (!parsed.success) {
       res.status(400).json({ error: 'bad_request', message: zodReason(parsed.error) });

@@ -1,7 +1,7 @@
 import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy.js';
 import type { CaseReceipt, DialogDeps } from './deps.js';
 import { formatDateTime, formatDay, formatMoney, t, type MessageKey } from './i18n.js';
-import { SLOTS, ZDescription, desiredResolutionFor } from './slots.js';
+import { descriptionProblem, desiredResolutionFor, SLOTS, ZDescription } from './slots.js';
 import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
 import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
 
@@ -163,7 +163,14 @@ async function advance(intake: Intake, lang: Lang, deps: DialogDeps): Promise<Ou
 }
 
 /** An invalid answer: re-ask with the reason, and after three offer a person. */
-async function refuse(state: ConversationState, intake: Intake, reason: MessageKey, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+async function refuse(
+  state: ConversationState,
+  intake: Intake,
+  reason: MessageKey,
+  lang: Lang,
+  deps: DialogDeps,
+  vars?: Record<string, string | number>,
+): Promise<StepResult> {
   intake.failures += 1;
   if (intake.failures >= MAX_FAILURES) {
     state.pending = 'offer_human';
@@ -181,7 +188,7 @@ async function refuse(state: ConversationState, intake: Intake, reason: MessageK
     };
   }
   const prompt = await promptFor(intake, lang, deps);
-  return { state, replies: [{ ...prompt, text: `${t(lang, reason)}\n${prompt.text}` }] };
+  return { state, replies: [{ ...prompt, text: `${t(lang, reason, vars)}\n${prompt.text}` }] };
 }
 
 /** Starts an intake from an idle conversation: the first message may already be the complaint. */
@@ -190,13 +197,15 @@ export async function startIntake(state: ConversationState, input: InboundMessag
   state.intake = intake;
   const replies = greetingMessages(lang, deps);
   const text = (input.text ?? input.attachments?.find((a) => a.caption)?.caption ?? '').trim();
-  const description = ZDescription.safeParse(text);
-  if (!description.success) {
-    replies.push({ text: t(lang, 'ask_describe') });
+  const problem = descriptionProblem(text);
+  if (problem) {
+    // A greeting or a file opens the intake; a complaint too long to take is not dropped silently.
+    const why = problem.reason === 'description_too_long' ? `${t(lang, problem.reason, problem.vars)}\n` : '';
+    replies.push({ text: `${why}${t(lang, 'ask_describe')}` });
     return { state, replies };
   }
   // Freeze guidance, when the first message reads as fraud, goes before everything else.
-  const urgent = await takeDescription(intake, description.data, lang, deps);
+  const urgent = await takeDescription(intake, text, lang, deps);
   return { state, replies: [...urgent, ...replies, await advance(intake, lang, deps)] };
 }
 
@@ -241,9 +250,9 @@ export async function continueIntake(state: ConversationState, input: InboundMes
 
   switch (intake.step) {
     case 'describe': {
-      const parsed = ZDescription.safeParse(text);
-      if (!parsed.success) return refuse(state, intake, 'invalid_description', lang, deps);
-      const replies = await takeDescription(intake, parsed.data, lang, deps);
+      const problem = descriptionProblem(text);
+      if (problem) return refuse(state, intake, problem.reason, lang, deps, problem.vars);
+      const replies = await takeDescription(intake, text, lang, deps);
       return { state, replies: [...replies, await advance(intake, lang, deps)] };
     }
     case 'confirm': {

@@ -34,7 +34,19 @@ const ZName = z
 const NAME_LEAD = /^(my name is|my name's|name\s*[:：]|i am|i'm|it's|this is|call me|我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是|姓名[:：]?|名字[:：]|叫我)\s*/i;
 const NOT_A_NAME = /[?？]|\b(why|what|how|talk|speak|person|human|agent|someone|english|chinese)\b|为什么|干什么|干嘛|人工|客服|中文|英文|^(no|nope|none|n\/a|不|不要|不想说|不告诉你)[.。!！]*$/i;
 const ZDesiredResolution = z.string().trim().min(2).max(1000);
-export const ZDescription = z.string().trim().min(4).max(4000);
+/**
+ * The longest description taken, in characters (UTF-16 units, as zod and the channels count).
+ * A whole Telegram message (4096) fits; the bound keeps the stored case and the LLM prompt small.
+ */
+export const MAX_DESCRIPTION_CHARS = 8000;
+export const ZDescription = z.string().trim().min(4).max(MAX_DESCRIPTION_CHARS);
+
+/** Why a description is refused: too long gets its own reason, with the limit in it. */
+export function descriptionProblem(text: string): { reason: MessageKey; vars?: Record<string, number> } | null {
+  const trimmed = text.trim();
+  if (trimmed.length > MAX_DESCRIPTION_CHARS) return { reason: 'description_too_long', vars: { length: trimmed.length, max: MAX_DESCRIPTION_CHARS } };
+  return ZDescription.safeParse(trimmed).success ? null : { reason: 'invalid_description' };
+}
 
 /** Phone numbers as staff will dial them: CN mobile and landline, or international with +. */
 export function normalizePhone(raw: string): string | null {

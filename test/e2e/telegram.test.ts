@@ -91,6 +91,17 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(filed?.language).toBe('zh');
   });
 
+  it('takes a complaint as long as a whole Telegram message as the description', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const story = 'The branch refused to return the deposit I paid for the safe box and nobody explains why. ';
+    const whole = story.repeat(50).slice(0, 4080);
+    const out = await u.say(whole);
+    expect(texts(out)).toContain('complaints assistant');
+    expect(texts(out)).not.toContain('in your own words');
+    const state = await app.db.dialogState.findUnique({ where: { conversationKey: `telegram:${u.user.id}` } });
+    expect(JSON.parse(state!.state).intake.draft.description).toBe(whole.trim());
+  });
+
   it('files an English complaint with button presses; slash commands reach the dialog', async () => {
     const u = telegramUser(fake, newUser('en'));
     const first = await u.say('I was charged twice for the same payment at the supermarket and nobody helps me');

@@ -98,7 +98,7 @@ describe('POST /api/webchat/messages', () => {
       [{ sessionId, clientMessageId }, /either text or action/],
       [{ sessionId, clientMessageId, text: 'hi', action: 'confirm' }, /either text or action/],
       [{ sessionId, clientMessageId, text: '   ' }, /text: must not be empty/],
-      [{ sessionId, clientMessageId, text: 'x'.repeat(4001) }, /text: must be at most 4000/],
+      [{ sessionId, clientMessageId, text: 'x'.repeat(16_001) }, /text: must be at most 16000/],
       [{ sessionId, clientMessageId, action: 'drop table; --' }, /action: must be a button value/],
       [{ sessionId, clientMessageId, text: 'hi', locale: 'en_US<>' }, /locale/],
       [['not', 'an', 'object'], /body/],
@@ -113,8 +113,30 @@ describe('POST /api/webchat/messages', () => {
     const notJson = await post(undefined, '{not json');
     expect(notJson.status).toBe(400);
     expect((await notJson.json()).error).toBe('bad_request');
-    const tooBig = await post({ sessionId, clientMessageId, text: 'x'.repeat(20_000) });
+    const tooBig = await post({ sessionId, clientMessageId, text: 'x'.repeat(70_000) });
     expect(tooBig.status).toBe(413);
+  });
+
+  it('takes a long complaint, and answers one over the limit with how long it may be', async () => {
+    const story = 'The branch refused to return the deposit I paid for the safe box and nobody explains why. ';
+    const long = story.repeat(Math.ceil(4100 / story.length)).slice(0, 4100);
+    const taken = await post({ sessionId: newSession(), clientMessageId: newMessageId(), text: long, locale: 'en-GB' });
+    expect(taken.status).toBe(200);
+    const takenTexts = (await taken.json()).replies.map((r: WireMessage) => r.text).join('\n');
+    expect(takenTexts).not.toContain('in your own words');
+
+    const tooLong = '我的信用卡被多扣了年费，客服一直推脱不给处理。'.repeat(400).slice(0, 9000);
+    const refused = await post({ sessionId: newSession(), clientMessageId: newMessageId(), text: tooLong });
+    expect(refused.status).toBe(200);
+    const refusedTexts = (await refused.json()).replies.map((r: WireMessage) => r.text).join('\n');
+    expect(refusedTexts).toContain('共 9000 个字符，一条最多 8000 个字符');
+    expect(refusedTexts).toContain('请用您自己的话');
+  });
+
+  it('shows the page with the limit of a message, and the send box stops at what the server takes', async () => {
+    const page = await (await fetch(`${app.url}/`)).text();
+    expect(page).toContain('in up to 8000 characters');
+    expect(page).toContain('data-max-text="16000"');
   });
 
   it('handles a retried client message id once and answers the retry with the same replies', async () => {

@@ -39,6 +39,7 @@ export const en = {
   invalid_name: 'Please type your name (letters only, up to 40 characters).',
   invalid_phone: 'That does not look like a phone number. Please type, for example, 13812345678 or +44 7700 900123.',
   invalid_description: 'Please describe what happened in a sentence or two.',
+  description_too_long: 'That is too long for one message: {{length}} characters, and I can take {{max}} at most. Please shorten it and send it again.',
   invalid_choice: 'Please use one of the buttons.',
   stale_button: 'That button belongs to an earlier question.',
   three_failures: 'Sorry, I am not understanding this. Would you like to talk to a person instead?',

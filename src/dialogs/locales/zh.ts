@@ -40,6 +40,7 @@ export const zh: Record<MessageKey, string> = {
   invalid_name: '请输入您的姓名（不含数字，40 字以内）。',
   invalid_phone: '这看起来不是电话号码。请输入例如 13812345678 或 +852 9123 4567。',
   invalid_description: '请用一两句话描述发生了什么。',
+  description_too_long: '这条消息太长了：共 {{length}} 个字符，一条最多 {{max}} 个字符。请精简后重新发送。',
   invalid_choice: '请点击下面的按钮。',
   stale_button: '这个按钮属于之前的问题。',
   three_failures: '抱歉，我没能理解。需要为您转接人工服务吗？',

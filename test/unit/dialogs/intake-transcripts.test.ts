@@ -260,6 +260,21 @@ describe('intake transcripts', () => {
     );
   });
 
+  it('takes a description as long as a whole Telegram message, and says how long one may be when it is longer', async () => {
+    const story = 'The bank charged me a fee I never agreed to and the branch will not explain it. ';
+    const h = createDialogHarness();
+    const tooLong = story.repeat(110).trim();
+    const refused = textOf(await h.say(tooLong));
+    expect(refused).toContain(`That is too long for one message: ${tooLong.length} characters, and I can take 8000 at most`);
+    expect(refused).toContain('in your own words');
+    expect(h.state.intake?.draft.description).toBeUndefined();
+    const again = textOf(await h.say(tooLong));
+    expect(again).toContain('too long for one message');
+    const whole = story.repeat(60).slice(0, 4080);
+    expect(textOf(await h.say(whole))).not.toContain('in your own words');
+    expect(h.state.intake?.draft.description).toBe(whole.trim());
+  });
+
   it('answers help without losing the place', async () => {
     await play([
       ['The ATM swallowed my card yesterday at the station', []],
