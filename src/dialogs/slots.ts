@@ -57,6 +57,16 @@ export function normalizePhone(raw: string): string | null {
   return null;
 }
 
+/**
+ * A number the channel shares from the customer's own account (Telegram's contact button). It is
+ * always international, and Telegram sends it with or without the "+" (447700900123): read it as
+ * international, so a UK or US number is not refused and a Chinese one (86…) keeps its usual form.
+ */
+export function normalizeSharedPhone(raw: string): string | null {
+  const s = raw.trim();
+  return normalizePhone(s.startsWith('+') ? s : `+${s}`);
+}
+
 /** Buttons listing every business in the customer's language. */
 export function businessButtons(lang: Lang): Button[] {
   return BUSINESSES.map((b) => ({ label: BUSINESS_LABELS[b][lang], value: `business:${b}` }));
@@ -167,7 +177,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
   phone: {
     prompt: (lang) => ({ text: t(lang, 'ask_phone'), requestPhone: true }),
     parse: (input) => {
-      const phone = normalizePhone(input.sharedPhone ?? answerText(input));
+      const phone = input.sharedPhone ? normalizeSharedPhone(input.sharedPhone) : normalizePhone(answerText(input));
       return phone ? { ok: true, patch: { phone } } : { ok: false, reason: 'invalid_phone' };
     },
   },

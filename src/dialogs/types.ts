@@ -41,7 +41,7 @@ export interface InboundMessage {
   text?: string;
   /** Value of a pressed button. */
   action?: string;
-  /** A phone number the channel vouches for (Telegram contact sharing). */
+  /** A phone number the channel vouches for (Telegram contact sharing): international, "+" optional. */
   sharedPhone?: string;
   attachments?: InboundAttachment[];
   /** Language hint from the channel (Bot Framework `locale`, Telegram `language_code`). */

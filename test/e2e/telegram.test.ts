@@ -143,6 +143,15 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(texts(await u.press('confirm'))).toMatch(REFERENCE);
   });
 
+  it('takes a shared contact whose number has no "+" as an international number', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const first = await u.say('The teller at the branch was rude to me and refused to help');
+    await completeIntake(u, first, { ...PLAIN, stopAt: 'phone' });
+    const summary = await u.shareOwnPhone('447700900123');
+    expect(texts(summary)).toContain('Please check your complaint');
+    expect(texts(summary)).toContain('Phone: +447700900123');
+  });
+
   it('removes the phone keyboard after a typed number, putting the summary buttons back by an edit', async () => {
     const u = telegramUser(fake, newUser('en'));
     const first = await u.say('The teller at the branch was rude to me and refused to help');

@@ -3,7 +3,7 @@ import { detectLanguage, t } from '../../../src/dialogs/i18n.js';
 import { detectInterruption } from '../../../src/dialogs/interruptions.js';
 import { en } from '../../../src/dialogs/locales/en.js';
 import { zh } from '../../../src/dialogs/locales/zh.js';
-import { normalizePhone } from '../../../src/dialogs/slots.js';
+import { normalizePhone, normalizeSharedPhone } from '../../../src/dialogs/slots.js';
 import { parseState } from '../../../src/dialogs/state.js';
 import type { InboundMessage } from '../../../src/dialogs/types.js';
 
@@ -82,6 +82,21 @@ describe('normalizePhone', () => {
     ['call me', null],
   ] as const)('%s → %s', (raw, phone) => {
     expect(normalizePhone(raw)).toBe(phone);
+  });
+});
+
+describe('normalizeSharedPhone', () => {
+  it.each([
+    ['447700900123', '+447700900123'],
+    ['12025550123', '+12025550123'],
+    // An 11-digit number starting 1 shared by Telegram is North American, never a bare CN mobile.
+    ['13105550123', '+13105550123'],
+    ['8613812345678', '13812345678'],
+    ['+86 138 1234 5678', '13812345678'],
+    ['+447700900123', '+447700900123'],
+    ['12345', null],
+  ] as const)('%s → %s', (raw, phone) => {
+    expect(normalizeSharedPhone(raw)).toBe(phone);
   });
 });
 
