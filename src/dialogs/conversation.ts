@@ -164,8 +164,11 @@ async function interrupt(
 ): Promise<StepResult> {
   const intake = state.intake;
   switch (kind) {
+    case 'unknown_command':
     case 'help': {
-      const replies: OutboundMessage[] = [{ text: t(lang, 'help') }];
+      // An unknown command gets the help it was probably looking for; nothing else changes.
+      const help = t(lang, 'help');
+      const replies: OutboundMessage[] = [{ text: kind === 'help' ? help : `${t(lang, 'unknown_command')}\n${help}` }];
       if (intake) {
         const prompt = await promptFor(intake, lang, deps);
         replies.push({ ...prompt, text: `${t(lang, 'help_resume')}\n${prompt.text}` });

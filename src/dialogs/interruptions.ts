@@ -1,10 +1,11 @@
 import type { InboundMessage } from './types.js';
 
 export const INTERRUPTIONS = ['help', 'cancel', 'restart', 'human', 'language', 'status', 'start'] as const;
-export type Interruption = (typeof INTERRUPTIONS)[number];
+/** A slash command the bot does not have (`/foo`): answered with help, never taken as a complaint. */
+export type Interruption = (typeof INTERRUPTIONS)[number] | 'unknown_command';
 
 // Whole-message keywords only: "I want to cancel my card" is a complaint, not a command.
-const KEYWORDS: Record<Interruption, RegExp> = {
+const KEYWORDS: Record<(typeof INTERRUPTIONS)[number], RegExp> = {
   help: /^(help|\?|帮助|求助|怎么用)$/i,
   cancel: /^(cancel|stop filing|quit|取消|不投诉了|算了)$/i,
   restart: /^(restart|start over|重新开始|重来)$/i,
@@ -15,8 +16,8 @@ const KEYWORDS: Record<Interruption, RegExp> = {
 };
 
 /**
- * Recognises a command from a button (`cmd:help`), a slash command (`/help`, `/help@bot`) or
- * a whole-message keyword in either language. Checked before any dialog step
+ * Recognises a command from a button (`cmd:help`), a slash command (`/help`, `/help@bot`; any
+ * other `/name` is `unknown_command`) or a whole-message keyword in either language. Checked before any dialog step
  * (CONVENTIONS.md §4).
  */
 export function detectInterruption(input: InboundMessage): Interruption | null {
@@ -26,10 +27,11 @@ export function detectInterruption(input: InboundMessage): Interruption | null {
   }
   const text = (input.text ?? '').trim().replace(/[!！。.？]+$/, '');
   if (!text || text.length > 40) return null;
-  const slash = /^\/([a-z]+)(@\w+)?$/i.exec(text);
+  // Telegram command names are letters, digits and underscores.
+  const slash = /^\/(\w+)(@\w+)?$/.exec(text);
   if (slash) {
     const cmd = slash[1]!.toLowerCase();
-    return (INTERRUPTIONS as readonly string[]).includes(cmd) ? (cmd as Interruption) : null;
+    return (INTERRUPTIONS as readonly string[]).includes(cmd) ? (cmd as Interruption) : 'unknown_command';
   }
   for (const name of INTERRUPTIONS) if (KEYWORDS[name].test(text)) return name;
   return null;

@@ -76,6 +76,7 @@ export const en = {
   help:
     'I take down complaints for the bank\'s complaints team. Answer my questions, or use: "cancel" to stop, "restart" to start again, "human" to talk to a person, "status" to see your cases, "language" to switch to 中文.',
   help_resume: 'We were at this question:',
+  unknown_command: "I don't know that command.",
   confirm_cancel: 'Cancel this complaint? Nothing will be filed.',
   cancelled: 'Cancelled. Nothing was filed. Write to me again whenever you need.',
   not_cancelled: 'OK, let us carry on.',

@@ -75,6 +75,7 @@ export const zh: Record<MessageKey, string> = {
   hotline_fallback: '银行卡背面的客服电话',
   help: '我负责为银行投诉处理团队记录投诉。请回答我的问题，也可以输入：“取消”停止、“重新开始”、“人工”转人工、“查询进度”查看投诉、“English”切换语言。',
   help_resume: '我们刚才在这个问题：',
+  unknown_command: '我不认识这个命令。',
   confirm_cancel: '确定取消这次投诉吗？取消后不会登记。',
   cancelled: '已取消，没有登记任何投诉。需要时随时找我。',
   not_cancelled: '好的，我们继续。',

@@ -275,6 +275,19 @@ describe('intake transcripts', () => {
     expect(h.state.intake?.draft.description).toBe(whole.trim());
   });
 
+  it('answers an unknown command with help, starting nothing and disturbing nothing', async () => {
+    const h = createDialogHarness({ locale: 'en' });
+    const idle = textOf(await h.say('/foo'));
+    expect(idle).toContain("I don't know that command");
+    expect(idle).toContain('"cancel" to stop');
+    expect(h.state.intake).toBeUndefined();
+    await h.say('The bank closed my savings account without telling me why');
+    await h.say('[business:deposit]');
+    const mid = textOf(await h.say('/foo'));
+    expect(mid).toMatch(/I don't know that command[\s\S]*When did it happen/);
+    expect(h.state.intake).toMatchObject({ step: 'occurredOn', failures: 0, draft: { description: 'The bank closed my savings account without telling me why' } });
+  });
+
   it('answers help without losing the place', async () => {
     await play([
       ['The ATM swallowed my card yesterday at the station', []],

@@ -59,6 +59,8 @@ describe('detectInterruption', () => {
     ['查询进度', 'status'],
     ['English', 'language'],
     ['重新开始', 'restart'],
+    ['/foo', 'unknown_command'],
+    ['/report_2@ComplaintBot', 'unknown_command'],
     ['I want to cancel my credit card because of the fees', null],
     ['the teller refused to help me', null],
   ] as const)('%s → %s', (text, kind) => {
