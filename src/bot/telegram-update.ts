@@ -33,7 +33,16 @@ const ZMessage = z.object({
   audio: ZFile.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
   voice: ZFile.extend({ mime_type: z.string().optional() }).optional(),
   contact: z.object({ phone_number: z.string(), user_id: z.number().int().optional() }).optional(),
+  // Only their presence matters: the bot cannot read them, and says so.
+  sticker: z.unknown().optional(),
+  video_note: z.unknown().optional(),
+  location: z.unknown().optional(),
+  venue: z.unknown().optional(),
+  poll: z.unknown().optional(),
+  dice: z.unknown().optional(),
 });
+/** Message contents the bot cannot read or keep, in the order they are named (a venue has a location too). */
+const UNREADABLE = ['sticker', 'video_note', 'venue', 'location', 'poll', 'dice'] as const;
 export const ZTelegramUpdate = z.object({
   update_id: z.number().int(),
   message: ZMessage.optional(),
@@ -126,7 +135,12 @@ export function translateUpdate(raw: unknown, receivedAt: Date): TelegramAction 
   // An edit re-sends the text or caption only: its file was kept the first time.
   const attachments = edited ? [] : attachmentsOf(message);
   const text = normaliseText(message.text ?? foreignPhone ?? (edited ? message.caption : undefined));
-  if (!text && !ownPhone && attachments.length === 0) return { kind: 'ignore' };
+  if (!text && !ownPhone && attachments.length === 0) {
+    // A sticker or a location gets an answer; an edit of one (a live location moving) does not.
+    const unsupported = edited ? undefined : UNREADABLE.find((k) => message[k] !== undefined);
+    if (!unsupported) return { kind: 'ignore' };
+    return { kind: 'turn', chatId: chat.id, edited, input: { ...identity(chat.id, from, updateId, receivedAt), unsupported } };
+  }
   return {
     kind: 'turn',
     chatId: chat.id,

@@ -72,6 +72,12 @@ async function route(state: ConversationState, input: InboundMessage, lang: Lang
   // interruptions, an intake in progress and new complaints through (see dialogs/survey.ts)
   const surveyTurn = await surveyStep(state, input, lang, deps);
   if (surveyTurn) return surveyTurn;
+  if (input.unsupported && !input.text && !input.attachments?.length) {
+    // Not an answer to anything: say what the bot can read, and ask the question again (a
+    // pending yes/no question stays open, its buttons still on the message above).
+    const again = state.intake && !state.pending ? [await promptFor(state.intake, lang, deps)] : [];
+    return { state, replies: [{ text: t(lang, 'unsupported_message') }, ...again] };
+  }
   // A question from an interruption lapses with whatever answer comes: anything but its own
   // answer is handled as usual, so /language or a message typed instead is never lost.
   let carriedOn = false;

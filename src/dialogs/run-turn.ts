@@ -140,7 +140,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const { state, reset } = parseState(stored.json);
     if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
     // Add information to an open case: only between dialogs, never a button or command
-    if (deps.caseInbox && account.hasCases !== false && !state.intake && !state.pending && !input.action && !detectInterruption(input)) {
+    // nor a sticker or a location, which says nothing to staff and must not count as an answer
+    if (deps.caseInbox && account.hasCases !== false && !state.intake && !state.pending && !input.action && !input.unsupported && !detectInterruption(input)) {
       const filed = await deps.caseInbox({
         customerId: account.customerId,
         channelAccountId: account.accountId,
@@ -265,7 +266,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
 
 function inboundEntry(input: InboundMessage, at: Date): TranscriptEntry {
   const files = input.attachments?.map((a) => `[${a.kind}${a.fileName ? `: ${a.fileName}` : ''}]`).join(' ');
-  const text = [input.text, input.action && !input.text ? `[${input.action}]` : undefined, input.sharedPhone, files].filter(Boolean).join(' ');
+  const unsupported = input.unsupported ? `[${input.unsupported}]` : undefined;
+  const text = [input.text, input.action && !input.text ? `[${input.action}]` : undefined, input.sharedPhone, files, unsupported].filter(Boolean).join(' ');
   return {
     conversationKey: input.conversationKey,
     direction: 'in',

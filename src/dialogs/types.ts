@@ -44,6 +44,11 @@ export interface InboundMessage {
   /** A phone number the channel vouches for (Telegram contact sharing): international, "+" optional. */
   sharedPhone?: string;
   attachments?: InboundAttachment[];
+  /**
+   * Something the customer sent that the bot cannot read or keep (a sticker, a location, a round
+   * video…), named by the channel. The dialog says what it can read and asks its question again.
+   */
+  unsupported?: string;
   /** Language hint from the channel (Bot Framework `locale`, Telegram `language_code`). */
   locale?: string;
   /** What the channel needs to message this conversation later; stored as JSON. */

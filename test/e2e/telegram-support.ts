@@ -50,6 +50,7 @@ export function telegramUser(fake: FakeTelegram, user: FakeUser) {
     say: (text: string) => run(tgUpdate.text(user, text)),
     shareOwnPhone: (phone: string) => run(tgUpdate.contact(user, phone)),
     photo: (fileId: string, size: number, caption?: string) => run(tgUpdate.photo(user, fileId, size, caption)),
+    sticker: () => run(tgUpdate.sticker(user)),
     /** Presses the button with this value on the latest message that shows it. */
     async press(value: string): Promise<SentMessage[]> {
       const target = [...mine()].reverse().find((m) => shownMarkup(m)?.inline_keyboard?.flat().some((b) => b.callback_data === value));

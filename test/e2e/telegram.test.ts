@@ -236,6 +236,16 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(fake.calls.filter((x) => x.method === 'getFile' && x.body.file_id === bigId)).toHaveLength(0);
   });
 
+  it('answers a sticker with what the bot can read, and asks the question again', async () => {
+    const u = telegramUser(fake, newUser('zh-hans'));
+    const first = await u.say('网点的工作人员态度很差，不给我办理业务');
+    const out = await u.sticker();
+    expect(texts(out)).toContain('我只能读取文字');
+    expect(out.at(-1)!.text).toBe(first.at(-1)!.text);
+    const transcript = await app.db.transcriptMessage.findMany({ where: { conversationKey: `telegram:${u.user.id}`, direction: 'in' }, orderBy: { createdAt: 'asc' } });
+    expect(transcript.at(-1)?.text).toBe('[sticker]');
+  });
+
   it('treats an edited message as a new answer to the current question', async () => {
     const u = telegramUser(fake, newUser('en'));
     const first = await u.say('The teller at the branch was rude to me and refused to help');

@@ -358,6 +358,14 @@ export const tgUpdate = {
       },
     };
   },
+  sticker(user: FakeUser) {
+    return {
+      message: {
+        ...messageBase(user),
+        sticker: { file_id: 'CAACstickerfake', file_unique_id: 'st1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false, emoji: '👍' },
+      },
+    };
+  },
   blocked(user: FakeUser) {
     return {
       my_chat_member: {

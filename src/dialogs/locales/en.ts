@@ -102,6 +102,7 @@ export const en = {
   status_closed: 'closed',
   after_case: 'Is there anything else? You can describe another problem, or type "status" to see your cases.',
   attachment_received: 'Thank you, I have kept the file as evidence.',
+  unsupported_message: 'Sorry, I can only read text. Photos and documents you send are kept as evidence for your complaint.',
   group_chat: 'For your privacy, please message me privately to file a complaint.',
   error_apology: 'Sorry, something went wrong on our side and we could not answer your last message. What you told us before is kept; please send it again in a moment.',
   no_description_human: '(no description yet: the customer asked for a person)',

@@ -100,6 +100,7 @@ export const zh: Record<MessageKey, string> = {
   status_closed: '已归档',
   after_case: '还有其他需要吗？您可以描述另一个问题，或输入“查询进度”查看投诉。',
   attachment_received: '谢谢，文件已作为证据保存。',
+  unsupported_message: '抱歉，我只能读取文字。您发送的照片和文件会作为投诉证据保存。',
   group_chat: '为保护您的隐私，请私聊我提交投诉。',
   error_apology: '抱歉，我们这边出了点问题，未能处理您刚才的消息。此前告诉我们的内容都已保存，请稍后重新发送。',
   no_description_human: '（尚无描述：客户要求转人工）',

@@ -61,8 +61,19 @@ describe('translateUpdate', () => {
   it('answers group chats without a turn, and ignores what is not a message', () => {
     const group = translateUpdate({ update_id: 12, message: { message_id: 1, chat: { id: -5, type: 'supergroup' }, from: user, text: 'hi' } }, at);
     expect(group).toEqual({ kind: 'group', chatId: -5, locale: 'zh-hans', text: 'hi' });
-    expect(translateUpdate(msg({ sticker: { file_id: 's' } }), at)).toEqual({ kind: 'ignore' });
     expect(translateUpdate({ nonsense: true }, at)).toEqual({ kind: 'ignore' });
+  });
+
+  it('names a sticker, a location or a round video as unreadable, and ignores a live location moving', () => {
+    expect(translateUpdate(msg({ sticker: { file_id: 's', is_animated: false } }), at)).toMatchObject({
+      kind: 'turn',
+      input: { unsupported: 'sticker', conversationKey: 'telegram:42', locale: 'zh-hans' },
+    });
+    expect(translateUpdate(msg({ location: { latitude: 31.2, longitude: 121.5 } }), at)).toMatchObject({ input: { unsupported: 'location' } });
+    expect(translateUpdate(msg({ venue: { title: 'Branch' }, location: { latitude: 31.2, longitude: 121.5 } }), at)).toMatchObject({ input: { unsupported: 'venue' } });
+    expect(translateUpdate(msg({ video_note: { file_id: 'v', length: 240, duration: 5 } }), at)).toMatchObject({ input: { unsupported: 'video_note' } });
+    const moving = { update_id: 13, edited_message: { message_id: 3, chat, from: user, location: { latitude: 31.3, longitude: 121.5 } } };
+    expect(translateUpdate(moving, at)).toEqual({ kind: 'ignore' });
   });
 
   it('recognises the user blocking the bot', () => {

@@ -288,6 +288,18 @@ describe('intake transcripts', () => {
     expect(h.state.intake).toMatchObject({ step: 'occurredOn', failures: 0, draft: { description: 'The bank closed my savings account without telling me why' } });
   });
 
+  it('says it reads only text when sent a sticker, asking the question again, and starts nothing when idle', async () => {
+    const h = createDialogHarness({ locale: 'en' });
+    const idle = textOf(await h.say('', { text: undefined, unsupported: 'sticker' }));
+    expect(idle).toContain('I can only read text');
+    expect(h.state.intake).toBeUndefined();
+    await h.say('The teller at the branch was rude to me and refused to help');
+    const mid = await h.say('', { text: undefined, unsupported: 'location' });
+    expect(textOf(mid)).toMatch(/I can only read text[\s\S]*Which product/);
+    expect(buttonsOf(mid)).toContain('business:deposit');
+    expect(h.state.intake).toMatchObject({ step: 'business', failures: 0 });
+  });
+
   it('answers help without losing the place', async () => {
     await play([
       ['The ATM swallowed my card yesterday at the station', []],
