@@ -248,6 +248,25 @@ export async function continueIntake(state: ConversationState, input: InboundMes
     return { state, replies: [{ ...prompt, text: `${t(lang, 'stale_button')}\n${prompt.text}` }] };
   }
 
+  // Fraud told at a later question ("someone just used my card" when asked for the product, the
+  // name or the outcome wanted) joins the description, so the case is graded on it. The first
+  // time it is not taken as the answer: it gets the freeze guidance at once, as a first message
+  // would, fills what it answers, and the question is asked again. Once warned, answers go to
+  // their question as usual, so "block my card and refund me" is taken as the outcome wanted
+  // instead of being asked for again and again.
+  if (text && !input.action && intake.step !== 'describe' && deps.detectFraud(text).fraud) {
+    const current = intake.draft.description ?? '';
+    const joined = ZDescription.safeParse(current.includes(text) ? current : `${current}\n${text}`);
+    if (joined.success) intake.draft.description = joined.data;
+    if (!intake.fraudWarned) {
+      intake.fraudWarned = true;
+      await takeDescription(intake, intake.draft.description ?? text, lang, deps);
+      const slot = SLOT_NAMES.find((s) => s === intake.step);
+      const answered = slot !== undefined && intake.draft[slot] !== undefined && !intake.correcting;
+      return { state, replies: [fraudGuidance(lang, deps), answered ? await advance(intake, lang, deps) : await promptFor(intake, lang, deps)] };
+    }
+  }
+
   switch (intake.step) {
     case 'describe': {
       const problem = descriptionProblem(text);

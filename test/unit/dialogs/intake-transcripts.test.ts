@@ -214,6 +214,54 @@ describe('intake transcripts', () => {
     expect(text).toContain('验证码');
   });
 
+  it('sends freeze guidance when fraud is told at the product question, keeps the text in the description and asks again', async () => {
+    const h = await play([
+      ['I have a problem with my card', ['Which product or service']],
+      ['Someone used my card without my permission and took 500 dollars', ['Freeze your card', 'Which product or service']],
+    ]);
+    expect(textOf(await h.say('[business:debit_card]'))).not.toContain('Freeze');
+    expect(h.state.intake?.draft).toMatchObject({
+      description: 'I have a problem with my card\nSomeone used my card without my permission and took 500 dollars',
+      business: 'debit_card',
+      amount: 500,
+    });
+  });
+
+  it('does not take fraud told at the name question as the name', async () => {
+    const h = await play([
+      ['The teller at the branch was rude to me and refused to help', ['Which product or service']],
+      ['[business:deposit]', ['When did it happen']],
+      ['yesterday', ['How much money']],
+      ['[skip]', ['What would you like us to do']],
+      ['An apology', ['What is your name']],
+      ['My account was hacked just now!!', ['Freeze your card', 'What is your name']],
+      ['Alice Wong', ['phone number']],
+      ['13812345678', ['Please check your complaint', 'My account was hacked just now!!', 'Alice Wong']],
+      ['[confirm]', ['Reference:', 'treated as urgent']],
+    ]);
+    expect(h.submitted[0]!.draft).toMatchObject({ name: 'Alice Wong', description: expect.stringContaining('My account was hacked just now!!') });
+  });
+
+  it('sends freeze guidance in Chinese when the fraud comes at the outcome question, then asks it again', async () => {
+    const h = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['我的卡刚刚被盗刷了两万，快帮我冻结', ['冻结', '验证码', '您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+    ]);
+    expect(h.state.intake?.draft.description).toContain('我的卡刚刚被盗刷了两万');
+    expect(h.state.intake?.draft.desiredResolution).not.toContain('盗刷');
+  });
+
+  it('warns once: after the guidance, a fraud-sounding answer is taken as the answer', async () => {
+    const h = await play([
+      ['Someone just stole $5,000 from my debit card yesterday', ['Freeze your card', 'What would you like us to do']],
+    ]);
+    const text = textOf(await h.say('Freeze my card and give the money back'));
+    expect(text).not.toContain('Freeze your card');
+    expect(text).toContain('What is your name');
+    expect(h.state.intake?.draft.desiredResolution).toBe('Freeze my card and give the money back');
+  });
+
   it('switches language on request and re-asks the current question', async () => {
     const h = await play([
       ['My loan statement shows interest I was never told about', ['When did it happen']],
