@@ -156,6 +156,8 @@ describe('staff actions through the JSON API', () => {
     expect(mine.body.items.map((c: { reference: string }) => c.reference)).toContain(reference);
     expect((await post(`/cases/${reference}/notes`, { text: 'Called the cards team.' }, A)).status).toBe(201);
     expect((await post(`/cases/${reference}/escalations`, { reason: 'Customer threatens regulator' }, A)).body).toMatchObject({ from: 'frontline', to: 'back_office' });
+    const alert = await app.db.staffNotification.findFirst({ where: { type: 'escalated', caseId: (await app.db.case.findUniqueOrThrow({ where: { reference } })).id } });
+    expect(alert?.message).toMatch(new RegExp(`^${reference} \\(P\\d\\) escalated to back office by Alice Agent\\.$`));
     expect((await post(`/cases/${reference}/classification`, { severity: 'P2', reason: 'regulator threat' }, A)).status).toBe(200);
     expect((await post(`/cases/${reference}/classification`, { cause: 'disclosure', reason: 'fee never disclosed' }, A)).status).toBe(200);
     expect((await post(`/cases/${reference}/information-requests`, { question: 'Please send the statement page.' }, A)).status).toBe(201);
