@@ -251,8 +251,14 @@ describe('staff actions through the JSON API', () => {
     if (!u.ok) throw new Error(u.error.message);
     const token = (await createStaffToken(app.db, u.value.id, 'tests', new Date())).token;
     expect((await api('PATCH', `/users/${u.value.id}`, { role: 'supervisor' }, ADMIN)).status).toBe(200);
+    const { reference: held } = await fileCase();
+    expect((await post(`/cases/${held}/assignment`, { assigneeId: 'me' }, token)).status).toBe(200);
     expect((await api('PATCH', `/users/${u.value.id}`, { active: false }, ADMIN)).status).toBe(200);
     expect((await api('GET', '/me', undefined, token)).status).toBe(401);
+    // Their open cases go back to the unassigned queue, on the record.
+    const after = await detail(held);
+    expect(after.case.assigneeId).toBeNull();
+    expect(after.timeline.at(-1)).toMatchObject({ type: 'unassigned', actorId: people.admin.id, note: 'assignee deactivated' });
     expect(logged.filter((l) => l.msg === 'staff user changed' && l.staffUserId === u.value.id)).toEqual([
       expect.objectContaining({ actorId: people.admin.id, from: { role: 'agent', active: true }, to: { role: 'supervisor', active: true } }),
       expect.objectContaining({ actorId: people.admin.id, from: { role: 'supervisor', active: true }, to: { role: 'supervisor', active: false } }),

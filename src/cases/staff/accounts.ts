@@ -4,7 +4,8 @@ import bcrypt from 'bcryptjs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { STAFF_ROLES, type TStaffRole } from '../clocks/index.js';
-import type { StaffActor } from '../case-action.js';
+import { OPEN_STATUSES, type StaffActor } from '../case-action.js';
+import { recordEvent } from '../case-events.js';
 import { err, ok, type Result } from '../result.js';
 import { sha256, type StaffPrincipal } from './auth.js';
 
@@ -170,8 +171,19 @@ export async function updateStaffUser(opts: {
   }
   const from = { role: ZStaffRole.parse(user.role), active: user.active };
   const to = { role: change.role ?? from.role, active: change.active ?? from.active };
-  await db.staffUser.update({ where: { id: userId }, data: to });
-  if (!to.active) await db.staffSession.deleteMany({ where: { userId } });
+  await db.$transaction(async (tx) => {
+    await tx.staffUser.update({ where: { id: userId }, data: to });
+    if (to.active) return;
+    await tx.staffSession.deleteMany({ where: { userId } });
+    if (!from.active) return;
+    // Someone who left cannot work their cases: they go back to the unassigned queue, where
+    // anyone can claim them, instead of staying with a person nobody can act for.
+    const held = await tx.case.findMany({ where: { assigneeId: userId, status: { in: [...OPEN_STATUSES] } }, select: { id: true } });
+    await tx.case.updateMany({ where: { id: { in: held.map((c) => c.id) } }, data: { assigneeId: null } });
+    for (const c of held) {
+      await recordEvent(tx, { caseId: c.id, type: 'unassigned', actor: { type: 'staff', id: actorId }, at: opts.now, note: 'assignee deactivated', data: { from: userId, to: null } });
+    }
+  });
   if (to.role !== from.role || to.active !== from.active) opts.log.info({ actorId, staffUserId: userId, from, to, at: opts.now.toISOString() }, 'staff user changed');
   return ok({ from, to });
 }
