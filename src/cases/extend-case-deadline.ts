@@ -49,7 +49,7 @@ export async function extendCaseDeadline(opts: {
     const e = ext.error;
     if (e.type === 'limit_reached') return err({ type: 'conflict', reason: 'limit_reached', message: `No further extension is allowed (at most ${e.maxExtensions}).` });
     if (e.reason === 'deadline_passed') return err({ type: 'conflict', reason: 'deadline_passed', message: 'The regulatory deadline has already passed; it can no longer be extended.' });
-    return err({ type: 'forbidden', reason: 'approval_required', message: `This extension needs the approval of a ${e.requiredRole}.` });
+    return err({ type: 'forbidden', reason: 'approval_required', message: `This extension needs the approval of ${e.requiredRole === 'admin' ? 'an admin' : `a ${e.requiredRole}`}.` });
   }
   const x = ext.value;
   const notice = extensionNoticeText(x.notice.key, { ...x.notice.params, reference: kase.reference }, customerLang(kase.language));
