@@ -71,7 +71,7 @@ export const en = {
   next_steps_urgent:
     'Because your money may be at risk, this is treated as urgent: we will contact you within 1 hour, by {{firstResponseDue}}. We will tell you our decision by {{regulatoryDue}} at the latest.',
   fraud_guidance:
-    '⚠️ If money has been taken or your card or login may be in someone else\'s hands, act now:\n1. Freeze your card or account at once in the app, or call {{hotline}} (24 hours).\n2. Ask the bank to stop any pending payments and transfers.\n3. Never share verification codes, passwords or PINs with anyone — the bank will never ask for them.\n4. Keep the messages, numbers and receipts, and report the scam to the police (110 in China).\nI will now take down the details.',
+    '⚠️ If money has been taken or your card or login may be in someone else\'s hands, act now:\n1. Freeze your card or account at once in the app, or call {{hotline}} (24 hours).\n2. Ask the bank to stop any pending payments and transfers.\n3. Never share verification codes, passwords or PINs with anyone — the bank will never ask for them.\n4. Keep the messages, numbers and receipts, and report it to the police.\nI will now take down the details.',
   hotline_fallback: 'the number on the back of your card',
   help:
     'I take down complaints for the bank\'s complaints team. Answer my questions, or use: "cancel" to stop, "restart" to start again, "human" to talk to a person, "status" to see your cases, "language" to switch to 中文.',
