@@ -14,6 +14,12 @@ export interface CustomerInformation {
   attachmentCount: number;
   /** The case this conversation filed last (dialog state), for files sent on their own. */
   lastCaseRef?: string;
+  /**
+   * Set while the customer is in the middle of a new complaint: the time of the intake's last
+   * question. Only an answer to a staff question asked after it is for a case (the newest thing
+   * the customer was asked); anything else, a reference or files included, belongs to the intake.
+   */
+  askedAfter?: Date;
   now: Date;
 }
 
@@ -25,17 +31,21 @@ export interface CustomerInformation {
  *   - it starts with the reference of an open case of this customer, or
  *   - a case of this conversation is `awaiting_customer` (staff asked a question), or
  *   - it is only files, and the case this conversation filed last is still open.
+ * In the middle of a new complaint (`askedAfter`) only the second applies, and only to a question
+ * asked after the intake's last one.
  * Returns the case reference, or null when the message is not for a case.
  */
 export async function addCustomerInformation(deps: { db: PrismaClient; events?: DomainEvents }, m: CustomerInformation): Promise<{ reference: string; language: string } | null> {
   const { db } = deps;
   const open = { in: [...OPEN_STATUSES] };
   const select = { id: true, reference: true, status: true, language: true } as const;
-  const named = m.text ? LEADING_REFERENCE.exec(m.text)?.[1]?.toUpperCase() : undefined;
+  const between = m.askedAfter === undefined;
+  const named = between && m.text ? LEADING_REFERENCE.exec(m.text)?.[1]?.toUpperCase() : undefined;
+  const askedSince = m.askedAfter ? { events: { some: { type: 'info_requested', createdAt: { gt: m.askedAfter } } } } : {};
   const target =
     (named ? await db.case.findFirst({ where: { reference: named, customerId: m.customerId, status: open }, select }) : null) ??
-    (await db.case.findFirst({ where: { channelAccountId: m.channelAccountId, status: 'awaiting_customer' }, orderBy: { updatedAt: 'desc' }, select })) ??
-    (!m.text?.trim() && m.attachmentCount > 0 && m.lastCaseRef
+    (await db.case.findFirst({ where: { channelAccountId: m.channelAccountId, status: 'awaiting_customer', ...askedSince }, orderBy: { updatedAt: 'desc' }, select })) ??
+    (between && !m.text?.trim() && m.attachmentCount > 0 && m.lastCaseRef
       ? await db.case.findFirst({ where: { reference: m.lastCaseRef, customerId: m.customerId, status: open }, select })
       : null);
   if (!target) return null;

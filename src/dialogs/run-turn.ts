@@ -20,6 +20,7 @@ import type { ExtractedAmount } from '../cases/classification/types.js';
 import type { CustomerInformation as CaseInboxMessage } from '../cases/add-customer-information.js';
 import { t } from './i18n.js';
 import { detectInterruption } from './interruptions.js';
+import { promptFor } from './intake.js';
 
 const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
 // The lease is short and renewed while a turn runs: a crashed instance (kill -9) holds its
@@ -139,9 +140,13 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
 
     const { state, reset } = parseState(stored.json);
     if (reset) log.warn({ conversationKey: key }, 'unreadable dialog state reset');
-    // Add information to an open case: only between dialogs, never a button or command
-    // nor a sticker or a location, which says nothing to staff and must not count as an answer
-    if (deps.caseInbox && account.hasCases !== false && !state.intake && !state.pending && !input.action && !input.unsupported && !detectInterruption(input)) {
+    // Add information to an open case: never a button or command nor a sticker or a location,
+    // which says nothing to staff and must not count as an answer. In the middle of a new
+    // complaint only the answer to a staff question asked since the intake's last question
+    // (its turn's time, state.updatedAt) is for a case: one query per such turn, and none for a
+    // customer without cases (every new customer's intake).
+    const intakeAskedAt = state.intake && state.updatedAt ? new Date(state.updatedAt) : undefined;
+    if (deps.caseInbox && account.hasCases !== false && (!state.intake || intakeAskedAt) && !state.pending && !input.action && !input.unsupported && !detectInterruption(input)) {
       const filed = await deps.caseInbox({
         customerId: account.customerId,
         channelAccountId: account.accountId,
@@ -149,14 +154,21 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         text: input.text,
         attachmentCount: input.attachments?.length ?? 0,
         lastCaseRef: state.lastCaseRef,
+        ...(intakeAskedAt ? { askedAfter: intakeAskedAt } : {}),
         now,
       });
       if (filed) {
         const lang = state.lang ?? (filed.language === 'en' ? 'en' : 'zh');
-        const reply: OutboundMessage = { text: t(lang, 'case_info_added', { reference: filed.reference }) };
-        await store.close({ conversationKey: key, dedupeKey, replies: [outboundEntry(key, reply, null, now)], caseReference: filed.reference, now, ...(held ? { lease: held } : {}) });
+        const replies: OutboundMessage[] = [{ text: t(lang, 'case_info_added', { reference: filed.reference }) }];
+        // The new complaint carries on where it was: its question again. The state is not saved,
+        // so the intake's last question keeps its time and a second message goes to the intake.
+        if (state.intake) {
+          const prompt = await promptFor(state.intake, lang, dialogDeps(now, account, input, []));
+          replies.push({ ...prompt, text: `${t(lang, 'case_info_added_resume')}\n${prompt.text}` });
+        }
+        await store.close({ conversationKey: key, dedupeKey, replies: replies.map((r) => outboundEntry(key, r, null, now)), caseReference: filed.reference, now, ...(held ? { lease: held } : {}) });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
-        return { replies: [reply] };
+        return { replies };
       }
     }
     const created: CreatedCase[] = [];

@@ -91,6 +91,40 @@ describe('the customer adds information to an open case', () => {
     expect(again.timeline.filter((e: { type: string }) => e.type === 'customer_message')).toHaveLength(2);
   });
 
+  it('files the answer to a staff question asked during a new complaint on the waiting case, then carries on with the complaint', async () => {
+    const { customer, reference, last } = await file('cs-mid-intake');
+    await customer.send({ text: 'The mobile app logs me out every minute and I cannot pay my bills' });
+    const asked = last();
+    const cases = await app.db.case.count();
+    expect((await post(`/cases/${reference}/information-requests`, { question: 'In which month did the fee appear?' })).status).toBe(201);
+
+    await customer.send({ text: 'March' });
+    const [added, again] = connector.messages('cs-mid-intake').slice(-2).map((m) => m.text ?? '');
+    expect(added).toContain(reference);
+    expect(added).toMatch(/added this to your complaint/);
+    expect(again).toContain('back to your new complaint');
+    expect(again).toContain(asked);
+    const d = await detail(reference);
+    expect(d.case.status).toBe('in_progress');
+    expect(d.transcript.some((m: { text: string; direction: string }) => m.direction === 'in' && m.text === 'March')).toBe(true);
+
+    // The next answer is the new complaint's again.
+    await customer.send({ text: 'skip' });
+    expect(last()).not.toMatch(/added this to your complaint/);
+    expect(last()).not.toBe(again);
+    expect((await detail(reference)).timeline.filter((e: { type: string }) => e.type === 'customer_message')).toHaveLength(1);
+    expect(await app.db.case.count()).toBe(cases);
+  });
+
+  it('leaves an answer to the new complaint’s own question there when the staff question is older', async () => {
+    const { customer, reference, last } = await file('cs-old-question');
+    expect((await post(`/cases/${reference}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+    await customer.send({ text: '/start' });
+    await customer.send({ text: 'The mobile app logs me out every minute and I cannot pay my bills' });
+    expect(last()).not.toMatch(/added this to your complaint/);
+    expect((await detail(reference)).case.status).toBe('awaiting_customer');
+  });
+
   it('files a message that starts with the reference on that case', async () => {
     const { customer, reference, last } = await file('cs-2');
     await customer.send({ text: `${reference}: I also found a second fee of 20 dollars` });
