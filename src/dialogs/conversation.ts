@@ -37,9 +37,11 @@ export async function step(prev: ConversationState, input: InboundMessage, deps:
     state.pending = undefined;
     lead.push({ text: t(lang, 'expired') });
   }
-  state.updatedAt = deps.now.toISOString();
 
+  // Stamped after the turn: during it, `updatedAt` is the time of the last thing the bot asked,
+  // which the survey compares with its own (src/dialogs/survey.ts).
   const result = await route(state, input, lang, deps);
+  result.state.updatedAt = deps.now.toISOString();
   return { state: result.state, replies: [...lead, ...result.replies] };
 }
 

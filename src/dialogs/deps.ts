@@ -63,6 +63,12 @@ export interface AwaitingSurvey {
   reference: string;
   language: Lang;
   question: SurveyQuestion;
+  /**
+   * When the question was last sent outside a turn (the survey's first message, its reminder),
+   * or null (the comment is only ever asked in a turn): a customer in the middle of a new
+   * complaint is answering the survey only when it came after the complaint's last question.
+   */
+  askedAt: Date | null;
 }
 
 export type SurveyAnswer = { question: 'solved'; value: SurveySolved } | { question: 'score'; value: number } | { question: 'comment'; value: string | null };

@@ -164,7 +164,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         // so the intake's last question keeps its time and a second message goes to the intake.
         if (state.intake) {
           const prompt = await promptFor(state.intake, lang, dialogDeps(now, account, input, []));
-          replies.push({ ...prompt, text: `${t(lang, 'case_info_added_resume')}\n${prompt.text}` });
+          replies.push({ ...prompt, text: `${t(lang, 'back_to_new_complaint')}\n${prompt.text}` });
         }
         await store.close({ conversationKey: key, dedupeKey, replies: replies.map((r) => outboundEntry(key, r, null, now)), caseReference: filed.reference, now, ...(held ? { lease: held } : {}) });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');

@@ -78,8 +78,9 @@ function matchBusiness(input: InboundMessage): TBusiness | null {
   if (byId) return byId;
   const typed = (input.text ?? input.action ?? '').trim().toLowerCase();
   if (!typed) return null;
-  const index = Number(typed);
-  if (Number.isInteger(index) && index >= 1 && index <= BUSINESSES.length) return BUSINESSES[index - 1] ?? null;
+  // A bare number is no product: no channel shows the buttons numbered (the terminal chat turns
+  // its own numbers into presses), and "5" typed here is an answer to something else, such as a
+  // survey's score.
   for (const b of BUSINESSES) {
     const { zh, en } = BUSINESS_LABELS[b];
     const names = [b.replace('_', ' '), ...zh.split('/'), ...en.toLowerCase().split(/\s*[/,]\s*|\s+or\s+/)];

@@ -57,6 +57,12 @@ export const ZConversationState = z.object({
   pending: z.enum(PENDING).optional(),
   /** ISO time of the last turn, for the 24-hour resume window. */
   updatedAt: z.string().optional(),
+  /**
+   * `updatedAt` of the turn that ended with a follow-up survey's next question, asked in the
+   * middle of an intake: while it equals `updatedAt`, that question is the newest thing the
+   * customer was asked, and a typed answer to it goes to the survey (src/dialogs/survey.ts).
+   */
+  surveyAskedAt: z.string().optional(),
   lastCaseRef: z.string().optional(),
 });
 export type ConversationState = z.infer<typeof ZConversationState>;

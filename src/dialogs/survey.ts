@@ -3,7 +3,7 @@ import { formatDateTime, t, type MessageKey } from './i18n.js';
 import { detectInterruption } from './interruptions.js';
 import type { ConversationState } from './state.js';
 import type { InboundMessage, Lang, OutboundMessage } from './types.js';
-import type { StepResult } from './intake.js';
+import { promptFor, type StepResult } from './intake.js';
 
 /**
  * The follow-up survey (回访) as a conversation. The survey's progress lives on its Survey row
@@ -156,8 +156,12 @@ function readsAsNewComplaint(text: string, deps: DialogDeps): boolean {
  * interruptions and the intake, which happens when:
  * - no survey is wired or waiting (and no survey button was pressed);
  * - the message is an interruption (help, human, status, language, …): those always work;
- * - an intake or an interruption's question is in progress: typed text belongs to it
- *   (survey buttons still count);
+ * - an interruption's question is in progress: typed text belongs to it (survey buttons still
+ *   count);
+ * - an intake is in progress and the survey's question is not the newest thing the customer was
+ *   asked, or the text is not an answer to it: it belongs to the intake. "stop" opts out all the
+ *   same. A survey turn in an intake ends with the intake's question again, unless it asks the
+ *   survey's next question (then that is the newest, `surveyAskedAt`).
  * - the text reads as a new complaint (a fraud report, or "I want to complain…"), or is not an
  *   answer and is longer than a short phrase: it is handled as a new complaint and the survey
  *   stays open for a later answer or the reminder.
@@ -166,12 +170,45 @@ function readsAsNewComplaint(text: string, deps: DialogDeps): boolean {
  * not taken as a comment.
  */
 export async function surveyStep(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult | null> {
+  const turn = await surveyTurn(state, input, lang, deps);
+  const intake = state.intake;
+  if (!turn || !intake) return turn;
+  if (turn.asks) {
+    state.surveyAskedAt = deps.now.toISOString();
+    return { state, replies: turn.replies };
+  }
+  const prompt = await promptFor(intake, lang, deps);
+  return { state, replies: [...turn.replies, { ...prompt, text: `${t(lang, 'back_to_new_complaint')}\n${prompt.text}` }] };
+}
+
+/**
+ * In the middle of an intake, whether typed text may be for the survey, decided without the
+ * database so an ordinary answer to the intake costs no query: "stop", an answer to the question
+ * the previous turn asked, or text that reads as a survey answer (the survey may have arrived
+ * since the intake's last question; `surveyTurn` checks its time).
+ */
+function mayAnswerSurvey(state: ConversationState, text: string): boolean {
+  if (isSurveyOptOut(text)) return true;
+  if (state.surveyAskedAt !== undefined && state.surveyAskedAt === state.updatedAt) return true;
+  return parseSolved(text) !== null || parseScore(text) !== null;
+}
+
+/** True when the survey's question is the newest thing the customer was asked (`state.updatedAt`: the last turn). */
+function surveyAskedLast(state: ConversationState, awaiting: AwaitingSurvey): boolean {
+  if (state.surveyAskedAt !== undefined && state.surveyAskedAt === state.updatedAt) return true;
+  return awaiting.askedAt !== null && (!state.updatedAt || awaiting.askedAt.getTime() > Date.parse(state.updatedAt));
+}
+
+/** The survey's own replies; `asks` when the last of them is a survey question the customer is to answer. */
+async function surveyTurn(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<(StepResult & { asks?: boolean }) | null> {
   const surveys = deps.surveys;
   if (!surveys) return null;
   const action = input.action?.startsWith('survey:') ? input.action : undefined;
+  const inIntake = !action && state.intake !== undefined;
   if (!action) {
     if (detectInterruption(input)) return null;
-    if (state.intake || state.pending) return null;
+    if (state.pending) return null;
+    if (inIntake && !mayAnswerSurvey(state, input.text ?? '')) return null;
   }
   if (!action && isSurveyOptOut(input.text)) {
     if (await surveys.optOut()) return { state, replies: [{ text: t(lang, 'survey_opted_out') }] };
@@ -185,6 +222,7 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   if (!awaiting) {
     return action ? { state, replies: [{ text: t(lang, 'survey_closed') }] } : null;
   }
+  if (inIntake && !surveyAskedLast(state, awaiting)) return null;
   const sLang = awaiting.language;
   const answer = pressed ? answerFromAction(pressed, awaiting) : answerFromText(input.text ?? '', awaiting);
   // A second press of a question already answered (a double tap, an old message's button) is
@@ -192,8 +230,10 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   if (!answer && pressed && isAnswered(pressed, awaiting)) return { state, replies: [{ text: t(sLang, 'survey_already_noted') }] };
   if (!answer) {
     const text = (input.text ?? '').trim();
+    // In an intake, text that is not the survey's answer is the intake's: never re-asked here.
+    if (inIntake) return null;
     if (!action && (text.length === 0 || text.length >= NEW_TOPIC_MIN_CHARS || input.attachments?.length)) return null;
-    return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, awaiting.surveyId, t(sLang, 'survey_invalid'))] };
+    return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, awaiting.surveyId, t(sLang, 'survey_invalid'))], asks: true };
   }
   const outcome = await surveys.answer(awaiting.surveyId, answer);
   if (!outcome.recorded) return { state, replies: [{ text: t(sLang, 'survey_closed') }] };
@@ -204,10 +244,10 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   switch (answer.question) {
     case 'solved':
       replies.push(surveyQuestionMessage(sLang, 'score', awaiting.surveyId));
-      break;
+      return { state, replies, asks: true };
     case 'score':
       replies.push(surveyQuestionMessage(sLang, 'comment', awaiting.surveyId));
-      break;
+      return { state, replies, asks: true };
     case 'comment':
       replies.push({ text: t(sLang, answer.value ? 'survey_comment_saved' : 'survey_thanks') });
       if (outcome.offerReview) {

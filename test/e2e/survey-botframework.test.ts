@@ -241,6 +241,57 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect((await c.say(`[survey:comment:skip:${id}]`)).at(-1)?.text).toContain('Thank you for your feedback');
   });
 
+  it('takes typed answers to a survey that arrives during a new complaint, "stop" included, and then asks the complaint’s question again', async () => {
+    const conv = 'survey-mid-intake';
+    const reference = await fileCase(app, conv);
+    const c = customer(app, conv);
+    expect((await c.say('The teller at the branch was rude to me and refused to help')).at(-1)?.text).toContain('Which product or service');
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const id = await surveyIdOf(app, reference);
+
+    expect(actionsOf((await c.say(`[survey:solved:yes:${id}]`)).at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
+    const afterScore = await c.say('5');
+    expect(actionsOf(afterScore.at(-1))).toEqual([`survey:comment:skip:${id}`]);
+    expect((await app.db.survey.findFirstOrThrow({ where: { id } })).score).toBe(5);
+
+    const afterStop = (await c.say('stop')).map((m) => m.text).join('\n');
+    expect(afterStop).toContain('not send you any more surveys');
+    expect(afterStop).toMatch(/back to your new complaint:\s+Which product or service/);
+    expect((await app.db.customer.findFirstOrThrow({ where: { cases: { some: { reference } } } })).surveyOptOut).toBe(true);
+    // The new complaint carries on where it was.
+    expect((await c.say('[business:deposit]')).at(-1)?.text).toContain('When did it happen');
+  });
+
+  it('during a new complaint, takes a typed answer for a survey that came after the complaint’s last question', async () => {
+    const conv = 'survey-mid-intake-typed';
+    const reference = await fileCase(app, conv);
+    const c = customer(app, conv);
+    expect((await c.say('The teller at the branch was rude to me and refused to help')).at(-1)?.text).toContain('Which product or service');
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const id = await surveyIdOf(app, reference);
+
+    expect(actionsOf((await c.say('yes')).at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
+    await c.say('4');
+    const afterSkip = (await c.say(`[survey:comment:skip:${id}]`)).map((m) => m.text).join('\n');
+    expect(afterSkip).toMatch(/Thank you for your feedback[\s\S]*back to your new complaint:\s+Which product or service/);
+    expect(await app.db.survey.findFirstOrThrow({ where: { id } })).toMatchObject({ solved: 'yes', score: 4, comment: '' });
+  });
+
+  it('during a new complaint, leaves a typed answer to the complaint when the survey came before its question', async () => {
+    const conv = 'survey-before-intake';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const c = customer(app, conv);
+    await c.say('/start');
+    expect((await c.say('The teller at the branch was rude to me and refused to help')).at(-1)?.text).toContain('Which product or service');
+    expect((await c.say('no')).at(-1)?.text).toMatch(/choose one of the buttons[\s\S]*Which product or service/);
+    expect((await c.say('3')).at(-1)?.text).toMatch(/choose one of the buttons[\s\S]*Which product or service/);
+    expect(await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).toMatchObject({ status: 'sent', solved: null });
+  });
+
   it('stops for good when the customer says "stop": no survey for the next resolved case either', async () => {
     const conv = 'survey-stop';
     const reference = await fileCase(app, conv);

@@ -35,14 +35,16 @@ export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccoun
       ],
     },
     orderBy: { sentAt: 'desc' },
-    select: { id: true, status: true, solved: true, case: { select: { reference: true, language: true } } },
+    select: { id: true, status: true, solved: true, sentAt: true, reminderSentAt: true, case: { select: { reference: true, language: true } } },
   });
   if (!s) return null;
+  const sent = [s.sentAt, s.reminderSentAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
   return {
     surveyId: s.id,
     reference: s.case.reference,
     language: ZLang.catch('zh').parse(s.case.language),
     question: s.status === 'answered' ? 'comment' : s.solved === null ? 'solved' : 'score',
+    askedAt: s.status === 'answered' || sent.length === 0 ? null : new Date(Math.max(...sent)),
   };
 }
 

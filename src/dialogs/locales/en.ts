@@ -120,7 +120,7 @@ export const en = {
   staff_handoff_started: 'A member of our complaints team has joined this conversation about {{reference}}. Your messages now go to them directly.',
   staff_handoff_ended: 'Our colleague has left the conversation and I, the assistant, am back. Type "help" to see what I can do.',
   case_info_added: 'Thank you. I have added this to your complaint {{reference}}; the complaints team will see it.',
-  case_info_added_resume: 'Now, back to your new complaint:',
+  back_to_new_complaint: 'Now, back to your new complaint:',
   // Survey: follow-up survey (回访), review (核查) and where to turn beyond the bank
   survey_intro: 'About your complaint {{reference}}: we would like to know how we did. (Reply "stop" if you do not want surveys.)',
   survey_q_solved: 'Was your problem solved?',

@@ -118,7 +118,7 @@ export const zh: Record<MessageKey, string> = {
   staff_handoff_started: '投诉处理团队的工作人员已加入关于 {{reference}} 的对话，您的消息将直接转给工作人员。',
   staff_handoff_ended: '工作人员已离开对话，由我（智能助手）继续为您服务。输入"帮助"查看我能做什么。',
   case_info_added: '谢谢，已将这些内容补充到您的投诉 {{reference}} 中，投诉处理团队会看到。',
-  case_info_added_resume: '现在继续您的新投诉：',
+  back_to_new_complaint: '现在继续您的新投诉：',
   // Survey: follow-up survey (回访), review (核查) and where to turn beyond the bank
   survey_intro: '关于您的投诉 {{reference}}，想了解一下我们的处理情况。（如不希望收到回访，请回复“不要再发”。）',
   survey_q_solved: '您的问题解决了吗？',

@@ -40,6 +40,10 @@ describe('slot answers', () => {
     expect(answer('name', text)).toEqual({ ok: false, reason: 'invalid_name' });
   });
 
+  it.each(['5', '1', '3'])('does not take a bare number (%s) as a product: no channel shows the products numbered', (text) => {
+    expect(answer('business', text)).toEqual({ ok: false, reason: 'invalid_business' });
+  });
+
   it("reads a resolution button back in the customer's language", () => {
     const stored = SLOTS.desiredResolution.parse({ action: 'resolution:refund' } as never, deps);
     expect(stored).toEqual({ ok: true, patch: { desiredResolution: 'Refund / 退款' } });
