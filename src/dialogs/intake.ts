@@ -124,13 +124,25 @@ export function receiptMessages(receipt: CaseReceipt, lang: Lang, deps: DialogDe
   return [{ text: `${t(lang, 'case_created', vars)}\n${t(lang, receipt.severity === 'P1' ? 'next_steps_urgent' : 'next_steps', vars)}` }];
 }
 
+/** The draft fields a description may fill (`Draft.extracted` lists those it did). */
+const EXTRACTED_FIELDS = ['business', 'channel', 'amount', 'occurredOn'] as const;
+
 /**
  * Takes the description: keeps it, fills every slot it already answers (product, amount, date,
- * channel) so they are not asked again, and warns at once when it reads as fraud.
+ * channel) so they are not asked again, and warns at once when it reads as fraud. A corrected
+ * description (`corrected`, from the summary) replaces the facts the old one gave, and fills what
+ * the customer left open (an amount skipped, a date not remembered, the product "Other"); what
+ * they answered themselves stays. A fact only the old description gave is then asked for.
  */
-async function takeDescription(intake: Intake, text: string, lang: Lang, deps: DialogDeps): Promise<OutboundMessage[]> {
+async function takeDescription(intake: Intake, text: string, lang: Lang, deps: DialogDeps, opts: { corrected?: boolean } = {}): Promise<OutboundMessage[]> {
   const replies: OutboundMessage[] = [];
   const draft = intake.draft;
+  const corrected = opts.corrected ?? false;
+  if (corrected) {
+    for (const key of EXTRACTED_FIELDS) if (draft.extracted.includes(key)) draft[key] = undefined;
+    if (draft.extracted.includes('amount')) draft.currency = undefined;
+    draft.extracted = [];
+  }
   draft.description = text;
   const fraud = deps.detectFraud(text);
   if (fraud.fraud && !intake.fraudWarned) {
@@ -138,18 +150,19 @@ async function takeDescription(intake: Intake, text: string, lang: Lang, deps: D
     replies.push(fraudGuidance(lang, deps));
   }
   const c = await deps.classifier.classify(text, { now: deps.now, timeZone: deps.bank.timeZone });
-  const fill = <K extends keyof Draft>(key: K, value: Draft[K]) => {
-    if (draft[key] !== undefined) return;
+  const open = (key: (typeof EXTRACTED_FIELDS)[number]) => draft[key] === undefined || (corrected && (draft[key] === null || draft[key] === 'other'));
+  const fill = <K extends (typeof EXTRACTED_FIELDS)[number]>(key: K, value: Draft[K]) => {
+    if (!open(key)) return false;
     draft[key] = value;
     draft.extracted = [...new Set([...draft.extracted, key])];
+    return true;
   };
   if (c.business !== 'other' && c.confidence.business >= BUSINESS_CONFIDENCE_TO_SKIP) fill('business', c.business);
   if (c.channel !== 'other') fill('channel', c.channel);
-  if (c.amount) {
-    fill('amount', c.amount.value);
-    if (draft.currency === undefined) draft.currency = c.amount.currency;
-  }
+  if (c.amount && fill('amount', c.amount.value)) draft.currency = c.amount.currency;
   if (c.occurredOn) fill('occurredOn', c.occurredOn);
+  // Back to the summary only when nothing is missing; otherwise the missing questions first.
+  if (corrected && SLOT_NAMES.some((s) => draft[s] === undefined)) intake.correcting = false;
   return replies;
 }
 
@@ -236,7 +249,7 @@ export async function continueIntake(state: ConversationState, input: InboundMes
   if (!text && !input.action && !input.sharedPhone && input.attachments?.length) {
     const caption = input.attachments.find((a) => a.caption)?.caption;
     if (intake.step === 'describe' && caption && ZDescription.safeParse(caption).success) {
-      const replies = await takeDescription(intake, caption.trim(), lang, deps);
+      const replies = await takeDescription(intake, caption.trim(), lang, deps, { corrected: intake.correcting });
       return { state, replies: [...replies, await advance(intake, lang, deps)] };
     }
     return { state, replies: [{ text: t(lang, 'attachment_received') }, await promptFor(intake, lang, deps)] };
@@ -271,7 +284,7 @@ export async function continueIntake(state: ConversationState, input: InboundMes
     case 'describe': {
       const problem = descriptionProblem(text);
       if (problem) return refuse(state, intake, problem.reason, lang, deps, problem.vars);
-      const replies = await takeDescription(intake, text, lang, deps);
+      const replies = await takeDescription(intake, text, lang, deps, { corrected: intake.correcting });
       return { state, replies: [...replies, await advance(intake, lang, deps)] };
     }
     case 'confirm': {

@@ -82,6 +82,45 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]!.draft.phone).toBe('+447700900123');
   });
 
+  it('takes the facts of a corrected description again, fills what was skipped, keeps what the customer answered, and warns of fraud', async () => {
+    const h = await play([
+      ['The app is slow', ['Which product or service']],
+      ['[business:other]', ['When did it happen']],
+      ['yesterday', ['How much money']],
+      ['[skip]', ['What would you like us to do']],
+      ['Make it faster', ['What is your name']],
+      ['Alice Wong', ['phone number']],
+      ['13812345678', ['Where it happened: Mobile app', 'Amount: none given']],
+      ['[correct]', ['What would you like to correct?']],
+      ['[field:description]', ['in your own words']],
+    ]);
+    const replies = textOf(await h.say('Actually someone hacked my account and transferred 20000 yuan'));
+    expect(replies).toContain('Freeze your card or account');
+    expect(replies).toContain('Please check your complaint');
+    expect(replies).toMatch(/Amount: CN¥20,000/);
+    expect(replies).not.toContain('Where it happened: Mobile app');
+    expect(replies).toContain('When: 26 November 2026');
+    await h.say('[confirm]');
+    expect(h.submitted[0]!.draft).toMatchObject({ amount: 20000, currency: 'CNY', occurredOn: '2026-11-26', business: 'other', name: 'Alice Wong', desiredResolution: 'Make it faster' });
+    expect(h.submitted[0]!.draft.channel).toBeUndefined();
+  });
+
+  it('asks for a fact only the old description gave before showing the corrected summary', async () => {
+    const h = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+      ['refund the duplicate', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['Please check your complaint', 'Credit card']],
+      ['[correct]', ['What would you like to correct?']],
+      ['[field:description]', ['in your own words']],
+      ['The staff at the branch were rude when I asked about it', ['Which product or service']],
+      ['[business:deposit]', ['When did it happen']],
+      ['yesterday', ['How much money']],
+      ['[skip]', ['Please check your complaint', 'Savings / current account', 'none given', 'Bob']],
+    ]);
+    expect(h.state.intake?.draft).toMatchObject({ business: 'deposit', amount: null, occurredOn: '2026-11-26', name: 'Bob', desiredResolution: 'refund the duplicate' });
+  });
+
   it('re-asks with the reason when the amount is not a number, and offers a person after three failures', async () => {
     const h = createDialogHarness();
     await h.say('Someone at the ATM gave me the wrong amount of cash, the machine is broken');
