@@ -33,8 +33,18 @@ export async function step(prev: ConversationState, input: InboundMessage, deps:
   const lang = conversationLanguage(state, input);
   const lead: OutboundMessage[] = [];
   if (state.intake && state.updatedAt && deps.now.getTime() - Date.parse(state.updatedAt) > RESUME_WINDOW_MS) {
+    const askedFor = state.intake.step;
     state.intake = undefined;
     state.pending = undefined;
+    // Typed text answers the expired complaint's question ("yesterday", "Jane"): it is no new
+    // complaint, so a fresh intake asks for the description instead. Text that answered the
+    // description question is one, and so is a fraud report, which gets its freeze guidance now.
+    const text = input.text?.trim();
+    if (text && !input.action && askedFor !== 'describe' && !detectInterruption(input) && !deps.detectFraud(text).fraud) {
+      state.intake = newIntake(deps.now);
+      state.updatedAt = deps.now.toISOString();
+      return { state, replies: [{ text: `${t(lang, 'expired')}\n${t(lang, 'ask_describe')}` }] };
+    }
     lead.push({ text: t(lang, 'expired') });
   }
 

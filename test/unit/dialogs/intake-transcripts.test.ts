@@ -448,6 +448,31 @@ describe('intake transcripts', () => {
     expect(textOf(await h.say('yesterday'))).toContain('expired');
   });
 
+  it('after 24 hours, does not take the answer to the expired question as a new complaint: it asks for the description', async () => {
+    const h = createDialogHarness();
+    await h.say('My credit card application was refused without any reason');
+    await h.say('[business:credit_card]');
+    h.advanceClock(25 * 3600_000);
+    const replies = await h.say('yesterday');
+    expect(replies).toHaveLength(1);
+    expect(textOf(replies)).toMatch(/expired[\s\S]*in your own words what happened/);
+    expect(textOf(replies)).not.toContain('When did it happen');
+    expect(h.state.intake).toMatchObject({ step: 'describe', draft: { extracted: [] } });
+    expect(h.state.intake?.draft.description).toBeUndefined();
+    expect(textOf(await h.say('The mobile app logs me out every minute'))).toMatch(/Which product|When did it happen/);
+    expect(h.state.intake?.draft.description).toBe('The mobile app logs me out every minute');
+  });
+
+  it('after 24 hours, still takes a fraud report as a new complaint with the freeze guidance', async () => {
+    const h = createDialogHarness();
+    await h.say('My credit card application was refused without any reason');
+    h.advanceClock(25 * 3600_000);
+    const replies = textOf(await h.say('Someone stole my card and spent 3000 yuan just now'));
+    expect(replies).toContain('expired');
+    expect(replies).toContain('Freeze your card or account');
+    expect(h.state.intake?.draft.description).toBe('Someone stole my card and spent 3000 yuan just now');
+  });
+
   it('offers to resume an unfinished intake when the customer greets again', async () => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
