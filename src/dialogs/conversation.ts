@@ -219,6 +219,8 @@ async function interrupt(
           ],
         };
       }
+      // The intake opened with the greeting and is waiting for the story: just ask for it.
+      if (intake) return { state, replies: [{ text: t(lang, 'ask_describe') }] };
       return beginAfresh(state, lang, deps);
     case 'language': {
       const next: Lang = requestedLanguage(input) ?? (lang === 'zh' ? 'en' : 'zh');

@@ -12,8 +12,34 @@ const KEYWORDS: Record<(typeof INTERRUPTIONS)[number], RegExp> = {
   human: /^(human|agent|person|operator|talk to (a )?(human|person|agent)|人工|转人工|人工服务|客服|真人)$/i,
   language: /^(language|english|中文|汉语|切换语言|switch language|说中文|speak english)$/i,
   status: /^(status|my cases|progress|查询进度|进度|查询|我的投诉)$/i,
-  start: /^(start|hi|hello|hey|你好|您好|在吗)$/i,
+  start: openerOnly(),
 };
+
+/**
+ * A greeting or an opener that says nothing yet ("Hi there", "hello?", "hi, I need help",
+ * "你好，我要投诉"), alone or several in a row: the customer is about to tell their story, and
+ * taking this as the description would refuse the story at the next question. A short complaint
+ * ("ATM ate my card", "卡被吞了") matches none of these phrases.
+ */
+function openerOnly(): RegExp {
+  const greeting =
+    '(?:hi|hello|hey|hiya|howdy|greetings|good (?:morning|afternoon|evening|day)|morning|你们?好|您好|哈喽|哈啰|嗨|喂|(?:早上|上午|中午|下午|晚上)好|早安|在吗|在不在|有人(?:在)?吗)' +
+    '(?: ?(?:there|bot|all|everyone|guys|team|again|机器人))?[啊呀吖哦]?';
+  const opener =
+    "(?:start|(?:i )?(?:want|would like|'d like|wanna|need) to (?:make |file |lodge |raise |submit )?(?:a )?complain(?:t)?|i (?:want|would like|'d like|need) to (?:make|file) a complaint|i have an? (?:complaint|problem|issue|question)|(?:a )?complaint|complain|i need (?:some )?help|need help|(?:please )?help me|(?:can|could) (?:you|someone|anyone) help(?: me)?|" +
+    '(?:我)?(?:要|想|需要)?(?:投诉|举报|反映(?:一?个)?问题)(?:一下)?|我有(?:一?个)?(?:投诉|问题)|我需要帮助|(?:请)?帮帮我|请帮我)';
+  return new RegExp(`^(?:(?:${greeting}|${opener}) ?)+$`);
+}
+
+/** Lower case, with punctuation anywhere read as a space: "Hi, there!" reads as "hi there". */
+function keywordForm(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/[!！。.？?,，、~～…:：;；]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
 
 /**
  * Recognises a command from a button (`cmd:help`), a slash command (`/help`, `/help@bot`; any
@@ -25,7 +51,8 @@ export function detectInterruption(input: InboundMessage): Interruption | null {
     const cmd = input.action.slice(4);
     return (INTERRUPTIONS as readonly string[]).includes(cmd) ? (cmd as Interruption) : null;
   }
-  const text = (input.text ?? '').trim().replace(/[!！。.？]+$/, '');
+  // Trailing punctuation does not count ("hello?", "human!"); a lone "?" asks for help.
+  const text = (input.text ?? '').trim().replace(/(?<=\S)[\s!！。.？?,，~～…]+$/, '');
   if (!text || text.length > 40) return null;
   // Telegram command names are letters, digits and underscores.
   const slash = /^\/(\w+)(@\w+)?$/.exec(text);
@@ -33,7 +60,8 @@ export function detectInterruption(input: InboundMessage): Interruption | null {
     const cmd = slash[1]!.toLowerCase();
     return (INTERRUPTIONS as readonly string[]).includes(cmd) ? (cmd as Interruption) : 'unknown_command';
   }
-  for (const name of INTERRUPTIONS) if (KEYWORDS[name].test(text)) return name;
+  const words = keywordForm(text) || text;
+  for (const name of INTERRUPTIONS) if (KEYWORDS[name].test(words)) return name;
   return null;
 }
 

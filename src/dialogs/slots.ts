@@ -39,7 +39,13 @@ const ZDesiredResolution = z.string().trim().min(2).max(1000);
  * A whole Telegram message (4096) fits; the bound keeps the stored case and the LLM prompt small.
  */
 export const MAX_DESCRIPTION_CHARS = 8000;
-export const ZDescription = z.string().trim().min(4).max(MAX_DESCRIPTION_CHARS);
+// A description tells something in words: "123456" or "!!!!" is not a story.
+export const ZDescription = z
+  .string()
+  .trim()
+  .min(4)
+  .max(MAX_DESCRIPTION_CHARS)
+  .refine((s) => /\p{L}/u.test(s), 'words');
 
 /** Why a description is refused: too long gets its own reason, with the limit in it. */
 export function descriptionProblem(text: string): { reason: MessageKey; vars?: Record<string, number> } | null {

@@ -38,6 +38,43 @@ describe('intake transcripts', () => {
     });
   });
 
+  it.each(['hello?', 'Hi there', 'Good morning', 'hey there!', 'Hi bot', 'hi, I need help', 'I want to complain', 'I need help', '123456'])(
+    'greets "%s" and asks for the story, then takes the story as the description',
+    async (opener) => {
+      const h = await play(
+        [
+          [opener, ['complaints assistant of Test Bank', 'in your own words']],
+          ['My card was swallowed by the ATM', ['Which product or service']],
+        ],
+        { locale: 'en' },
+      );
+      expect(h.state.intake?.draft.description).toBe('My card was swallowed by the ATM');
+    },
+  );
+
+  it.each(['你好，我要投诉', '我要投诉', '您好！在吗？'])('greets "%s" in Chinese and takes the next message as the description', async (opener) => {
+    const h = await play([
+      [opener, ['您好', '请用您自己的话']],
+      ['卡被吞了，ATM 没有退卡', ['这涉及哪项产品或业务']],
+    ]);
+    expect(h.state.intake?.draft.description).toBe('卡被吞了，ATM 没有退卡');
+  });
+
+  it('asks for the story again without greeting twice when the customer greets again', async () => {
+    const h = await play([
+      ['Hello', ['complaints assistant of Test Bank']],
+      ['hi, I want to make a complaint', ['in your own words']],
+    ]);
+    expect(textOf(await h.say('Hi there'))).not.toContain('complaints assistant');
+    expect(h.state.intake).toMatchObject({ step: 'describe', failures: 0 });
+  });
+
+  it.each(['ATM ate my card', '卡被吞了', 'I have a problem with my card'])('takes a short complaint "%s" as the description', async (story) => {
+    const h = createDialogHarness();
+    await h.say(story);
+    expect(h.state.intake?.draft.description).toBe(story);
+  });
+
   it('tells the reference again when Confirm comes twice (a double tap, a resend after a lost reply)', async () => {
     const h = await play([
       ['The teller at the branch was rude to me and refused to help', ['Which product or service']],

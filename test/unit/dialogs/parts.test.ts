@@ -59,10 +59,19 @@ describe('detectInterruption', () => {
     ['查询进度', 'status'],
     ['English', 'language'],
     ['重新开始', 'restart'],
+    ['Hi there', 'start'],
+    ['hello?', 'start'],
+    ['hi, I need help', 'start'],
+    ['你好，我要投诉', 'start'],
+    ['?', 'help'],
     ['/foo', 'unknown_command'],
     ['/report_2@ComplaintBot', 'unknown_command'],
     ['I want to cancel my credit card because of the fees', null],
     ['the teller refused to help me', null],
+    ['ATM ate my card', null],
+    ['卡被吞了', null],
+    ['hi, my card was stolen', null],
+    ['I want to complain about the fees', null],
   ] as const)('%s → %s', (text, kind) => {
     expect(detectInterruption(msg(text))).toBe(kind);
   });
