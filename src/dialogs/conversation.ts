@@ -13,7 +13,7 @@ import {
   yesNoButtons,
   type StepResult,
 } from './intake.js';
-import { detectInterruption, requestedLanguage, type Interruption } from './interruptions.js';
+import { detectInterruption, isClosingRemark, requestedLanguage, type Interruption } from './interruptions.js';
 import type { ConversationState } from './state.js';
 import type { InboundMessage, Lang, OutboundMessage } from './types.js';
 import { surveyStep } from './survey.js'; // survey
@@ -113,6 +113,8 @@ async function route(state: ConversationState, input: InboundMessage, lang: Lang
   if (input.action === 'confirm' && state.lastCaseRef) {
     return { state, replies: [{ text: t(lang, 'already_filed', { reference: state.lastCaseRef }) }] };
   }
+  // "Thank you!" after the receipt is good manners, not a second complaint.
+  if (isClosingRemark(input)) return { state, replies: [{ text: t(lang, 'after_case') }] };
   return startIntake(state, input, lang, deps);
 }
 

@@ -65,6 +65,20 @@ export function detectInterruption(input: InboundMessage): Interruption | null {
   return null;
 }
 
+// Thanks, ok or bye, alone or together ("ok thanks, bye", "好的，谢谢"); "no" answers "anything else?".
+const CLOSING =
+  /^(?:(?:thanks|thank you|thank u|thx|ty|many thanks|cheers|(?:very|so) much|a lot|ok|okay|alright|great|got it|bye|goodbye|bye bye|see you|that's all|that is all|nothing else|no|nope|谢谢|谢了|多谢|感谢|非常感谢|好的?|好吧|行|知道了|明白了|收到|嗯+|再见|拜拜|没有了?|没了|没事了|不用了|就这样)(?:你|您|啦|了|哈|呀|啊)? ?)+$/;
+
+/**
+ * A closing remark (thanks, ok, bye): said when nothing is running it is not a complaint. It is
+ * not an interruption: sent while a question is open it is that question's answer ("ok" confirms
+ * the summary), and a case waiting for the customer takes it as their reply.
+ */
+export function isClosingRemark(input: InboundMessage): boolean {
+  const text = input.text ?? '';
+  return text.length <= 40 && CLOSING.test(keywordForm(text));
+}
+
 /** The language a switch request asks for, when it names one. */
 export function requestedLanguage(input: InboundMessage): 'zh' | 'en' | null {
   const text = (input.text ?? '').trim().toLowerCase();

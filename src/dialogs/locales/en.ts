@@ -100,7 +100,7 @@ export const en = {
   status_resolved: 'decision sent',
   status_reopened: 'reopened',
   status_closed: 'closed',
-  after_case: 'Is there anything else? You can describe another problem, or type "status" to see your cases.',
+  after_case: 'Thank you for contacting us. If there is anything else, just describe the problem here, or type "status" to see your cases.',
   attachment_received: 'Thank you, I have kept the file as evidence.',
   unsupported_message: 'Sorry, I can only read text. Photos and documents you send are kept as evidence for your complaint.',
   group_chat: 'For your privacy, please message me privately to file a complaint.',

@@ -98,7 +98,7 @@ export const zh: Record<MessageKey, string> = {
   status_resolved: '已答复',
   status_reopened: '已重新处理',
   status_closed: '已归档',
-  after_case: '还有其他需要吗？您可以描述另一个问题，或输入“查询进度”查看投诉。',
+  after_case: '感谢您的联系。如还有其他问题，直接在这里描述即可；输入“查询进度”可查看您的投诉。',
   attachment_received: '谢谢，文件已作为证据保存。',
   unsupported_message: '抱歉，我只能读取文字。您发送的照片和文件会作为投诉证据保存。',
   group_chat: '为保护您的隐私，请私聊我提交投诉。',

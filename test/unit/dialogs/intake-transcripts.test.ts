@@ -247,6 +247,45 @@ describe('intake transcripts', () => {
     expect(h.state.intake?.draft.occurredOn).toBe('2026-11-26');
   });
 
+  it.each(['thank you!', 'thanks a lot', 'ok, bye'])('answers "%s" after the receipt politely, starts nothing, and a person is asked for on that case', async (thanks) => {
+    const h = await play([
+      ['The queue took two hours and nobody helped', ['Which product']],
+      ['[business:other]', ['When']],
+      ['not sure', ['How much']],
+      ['no', ['What would you like']],
+      ['Better service', ['name']],
+      ['Carol', ['phone']],
+      ['13900001111', ['check your complaint']],
+      ['yes', ['Reference: C-20261127-0001']],
+    ]);
+    const replies = textOf(await h.say(thanks));
+    expect(replies).toContain('Thank you for contacting us');
+    expect(replies).not.toMatch(/Privacy|Which product|in your own words/);
+    expect(h.state.intake).toBeUndefined();
+    expect(textOf(await h.say('human'))).toContain('asked a colleague to contact you here about C-20261127-0001');
+    expect(h.submitted).toHaveLength(1);
+  });
+
+  it.each(['谢谢', '好的，谢谢', '没有了'])('answers "%s" in Chinese with nothing running, and starts nothing', async (thanks) => {
+    const h = createDialogHarness();
+    expect(textOf(await h.say(thanks))).toContain('感谢您的联系');
+    expect(h.state.intake).toBeUndefined();
+  });
+
+  it('still takes "ok" as the answer to the summary', async () => {
+    const h = await play([
+      ['The queue took two hours and nobody helped', ['Which product']],
+      ['[business:other]', ['When']],
+      ['not sure', ['How much']],
+      ['no', ['What would you like']],
+      ['Better service', ['name']],
+      ['Carol', ['phone']],
+      ['13900001111', ['check your complaint']],
+      ['ok', ['Reference: C-20261127-0001']],
+    ]);
+    expect(h.submitted).toHaveLength(1);
+  });
+
   it('turns a request for a human mid-intake into a case with what is known', async () => {
     const h = await play([
       ['我的房贷利率被银行擅自上调了，客服一直推脱', ['什么时候发生']],
