@@ -9,11 +9,40 @@ const KEYWORDS: Record<(typeof INTERRUPTIONS)[number], RegExp> = {
   help: /^(help|\?|帮助|求助|怎么用)$/i,
   cancel: /^(cancel|stop filing|quit|取消|不投诉了|算了)$/i,
   restart: /^(restart|start over|重新开始|重来)$/i,
-  human: /^(human|agent|person|operator|talk to (a )?(human|person|agent)|人工|转人工|人工服务|客服|真人)$/i,
-  language: /^(language|english|中文|汉语|切换语言|switch language|说中文|speak english)$/i,
+  human: askForPerson(),
+  language: askForLanguage(),
   status: /^(status|my cases|progress|查询进度|进度|查询|我的投诉)$/i,
   start: openerOnly(),
 };
+
+/**
+ * The ordinary ways of asking for a person, as a whole message ("I want to talk to a person",
+ * "Agent please", "can I speak to someone?", "转人工服务", "我要找人工客服"). Staff merely
+ * mentioned in a complaint ("the customer service was rude", "客服态度很差") match none.
+ */
+function askForPerson(): RegExp {
+  const who = '(?:a |an |some |the )?(?:real |live )?(?:human|person|agent|operator|representative|someone|somebody|staff(?: member)?|member of staff|customer (?:service|support|care)|advis[eo]r)';
+  const en =
+    "(?:please )?(?:(?:can|could|may) i |i (?:want|would like|'d like|need|wanna) (?:to )?|let me |i want |i need )?(?:talk|speak|chat) (?:to|with) " +
+    who +
+    '|(?:please )?(?:connect|transfer|put) me (?:to|through to|with) ' +
+    who +
+    '|(?:i (?:want|need) )?' +
+    who;
+  const zh = '(?:我要|我想|我需要|请|请帮我|帮我|给我)?(?:转|找|接|转接|联系|要)?(?:(?:人工|真人)(?:客服|服务|坐席)?|客服)|(?:我要|我想)?(?:跟|和|与)(?:人工|真人|客服|工作人员)(?:说话|聊聊?|沟通|对话)';
+  return new RegExp(`^(?:(?:${en})(?: please)?|(?:${zh})(?:吧|谢谢)?)$`);
+}
+
+/** Asking for the other language in so many words: "switch to English", "Can you speak English?", "说中文", "英文". */
+function askForLanguage(): RegExp {
+  const name = '(?:english|chinese|mandarin)';
+  const en =
+    `language|switch language|change language|${name}|(?:in )?${name} please|` +
+    `(?:(?:can|could) (?:you |we )?|please |i'd like to |let's )?(?:switch|change)(?: the language)? (?:to|into) ${name}|` +
+    `(?:(?:can|could|do) you |please )?(?:speak|talk|write|reply|answer|chat)(?: to me)?(?: in)? ${name}`;
+  const zh = '切换语言|(?:请|请你)?(?:你|您)?(?:能|可以|能不能|可不可以)?(?:切换|换|改)?(?:成|到|为)?用?(?:说|讲|使用)?(?:中文|汉语|英文|英语|普通话)(?:吗|吧|可以吗|好吗|交流|沟通|回复|说话)?';
+  return new RegExp(`^(?:(?:${en})(?: please)?|${zh})$`);
+}
 
 /**
  * A greeting or an opener that says nothing yet ("Hi there", "hello?", "hi, I need help",
@@ -82,7 +111,7 @@ export function isClosingRemark(input: InboundMessage): boolean {
 /** The language a switch request asks for, when it names one. */
 export function requestedLanguage(input: InboundMessage): 'zh' | 'en' | null {
   const text = (input.text ?? '').trim().toLowerCase();
-  if (/english|speak english/.test(text)) return 'en';
-  if (/中文|汉语|说中文/.test(text)) return 'zh';
+  if (/english|英文|英语/.test(text)) return 'en';
+  if (/chinese|mandarin|中文|汉语|普通话/.test(text)) return 'zh';
   return null;
 }

@@ -295,6 +295,52 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]!.draft.description).toContain('房贷');
   });
 
+  it.each(['转人工服务', '人工客服', '我要人工', '找人工', '接人工', '我要找客服'])('hands over on "%s" at a question instead of taking it as the answer', async (ask) => {
+    const h = await play([
+      ['我的房贷利率被银行擅自上调了，客服一直推脱', ['什么时候发生']],
+      [ask, ['已为您转接人工', 'C-20261127-0001']],
+    ]);
+    expect(h.submitted[0]).toMatchObject({ incomplete: true, humanRequested: true });
+    expect(h.submitted[0]!.draft.occurredOn).toBeUndefined();
+  });
+
+  it.each(['I want to talk to a person', 'talk to a human please', 'Agent please', 'customer service', 'can I speak to someone?'])(
+    'hands over on "%s" at the name question instead of refusing it',
+    async (ask) => {
+      const h = await play([
+        ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+        ['refund the duplicate', ['What is your name']],
+        [ask, ['passed your complaint to a colleague', 'C-20261127-0001']],
+      ]);
+      expect(h.submitted[0]).toMatchObject({ incomplete: true, humanRequested: true });
+    },
+  );
+
+  it('does not file "我要找人工客服" as the complaint when it opens the conversation', async () => {
+    const h = await play([['我要找人工客服', ['已为您转接人工']]]);
+    expect(h.submitted[0]).toMatchObject({ humanRequested: true, draft: { description: '（尚无描述：客户要求转人工）' } });
+  });
+
+  it.each([
+    ['switch to English', 'en', 'When did it happen'],
+    ['Can you speak English?', 'en', 'When did it happen'],
+    ['英文', 'en', 'When did it happen'],
+    ['说中文', 'zh', '这是什么时候发生的'],
+  ] as const)('switches language on "%s" mid-intake and asks the question again', async (ask, lang, question) => {
+    const h = await play([['我的贷款对账单上有从未告知的利息', ['这是什么时候发生的']]]);
+    if (lang === 'zh') await h.say('English');
+    expect(textOf(await h.say(ask))).toContain(question);
+    expect(h.state.lang).toBe(lang);
+    expect(h.state.intake?.draft.occurredOn).toBeUndefined();
+  });
+
+  it.each(['the customer service was rude', '客服态度很差'])('still takes "%s" as a complaint', async (story) => {
+    const h = createDialogHarness();
+    await h.say(story);
+    expect(h.state.intake?.draft.description).toBe(story);
+    expect(h.submitted).toHaveLength(0);
+  });
+
   it('records a human request on the last case when no intake is running', async () => {
     const h = await play([
       ['The queue took two hours and nobody helped', ['Which product']],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage, t } from '../../../src/dialogs/i18n.js';
-import { detectInterruption } from '../../../src/dialogs/interruptions.js';
+import { detectInterruption, requestedLanguage } from '../../../src/dialogs/interruptions.js';
 import { en } from '../../../src/dialogs/locales/en.js';
 import { zh } from '../../../src/dialogs/locales/zh.js';
 import { normalizePhone, normalizeSharedPhone } from '../../../src/dialogs/slots.js';
@@ -64,6 +64,14 @@ describe('detectInterruption', () => {
     ['hi, I need help', 'start'],
     ['你好，我要投诉', 'start'],
     ['?', 'help'],
+    ['我要找人工客服', 'human'],
+    ['Agent please', 'human'],
+    ['can I speak to someone?', 'human'],
+    ['switch to English', 'language'],
+    ['Can you speak English?', 'language'],
+    ['说中文', 'language'],
+    ['the customer service was rude', null],
+    ['客服态度很差', null],
     ['/foo', 'unknown_command'],
     ['/report_2@ComplaintBot', 'unknown_command'],
     ['I want to cancel my credit card because of the fees', null],
@@ -74,6 +82,15 @@ describe('detectInterruption', () => {
     ['I want to complain about the fees', null],
   ] as const)('%s → %s', (text, kind) => {
     expect(detectInterruption(msg(text))).toBe(kind);
+  });
+
+  it.each([
+    ['switch to English', 'en'],
+    ['英文', 'en'],
+    ['Can you speak Chinese?', 'zh'],
+    ['说中文', 'zh'],
+  ] as const)('reads the language asked for in "%s"', (text, lang) => {
+    expect(requestedLanguage(msg(text))).toBe(lang);
   });
 
   it('reads commands from buttons', () => {
