@@ -1,5 +1,5 @@
 import type { DialogDeps } from './deps.js';
-import { formatDateTime, languageOfText, localeLanguage, t } from './i18n.js';
+import { formatDateTime, isLabel, languageOfText, localeLanguage, t } from './i18n.js';
 import {
   continueIntake,
   greetingMessages,
@@ -7,6 +7,7 @@ import {
   normaliseYesNo,
   promptFor,
   receiptMessages,
+  saysWrong,
   startIntake,
   submitIntake,
   yesNoAnswer,
@@ -127,8 +128,10 @@ async function answerPending(
   deps: DialogDeps,
 ): Promise<StepResult | null> {
   // The resume offer and the offer of a person have buttons of their own (continue / restart,
-  // cmd:human / retry); a typed yes / no answers them too.
-  const choice = input.action ?? normaliseYesNo(input.text ?? '');
+  // cmd:human / retry); a label typed ("继续", "Try again") or a yes / no answers them too.
+  const text = input.text ?? '';
+  const typedButton = isLabel(text, 'btn_continue') ? 'continue' : isLabel(text, 'btn_start_over') ? 'restart' : isLabel(text, 'btn_try_again') ? 'retry' : null;
+  const choice = input.action ?? typedButton ?? normaliseYesNo(text);
   const intake = state.intake;
   switch (pending) {
     case 'confirm_cancel': {
@@ -154,7 +157,8 @@ async function answerPending(
       if (choice === 'continue' || choice === 'yes') return resume(state, lang, deps);
       return null;
     case 'offer_human':
-      if (choice === 'retry' || choice === 'no') {
+      // "不对" here means the answer was misread, not "no person": it goes to the question.
+      if (choice === 'retry' || (choice === 'no' && !saysWrong(text))) {
         if (intake) intake.failures = 0;
         return resume(state, lang, deps);
       }

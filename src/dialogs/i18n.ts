@@ -1,7 +1,7 @@
 import { createInstance, type i18n as I18n } from 'i18next';
 import { en, type MessageKey } from './locales/en.js';
 import { zh } from './locales/zh.js';
-import type { Lang } from './types.js';
+import { LANGS, type Lang } from './types.js';
 
 export type { MessageKey };
 
@@ -28,6 +28,20 @@ export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | nu
   let text = plain[lang].get(key);
   if (text === undefined) plain[lang].set(key, (text = i18n.t(key, { lng: lang })));
   return text;
+}
+
+/** A typed text as it is compared with a label: case, spaces and punctuation do not count. */
+export function labelForm(text: string): string {
+  return text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+/**
+ * Whether `text` is the label of `key` typed out, in either language ("确认提交", "confirm and
+ * submit!"): a customer who types a button's label instead of pressing it means the button.
+ */
+export function isLabel(text: string | undefined, key: MessageKey): boolean {
+  const typed = labelForm(text ?? '');
+  return typed !== '' && LANGS.some((lang) => labelForm(t(lang, key)) === typed);
 }
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff]/g;

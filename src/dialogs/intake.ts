@@ -1,9 +1,9 @@
 import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy.js';
 import type { CaseReceipt, DialogDeps } from './deps.js';
-import { formatDateTime, formatDay, formatMoney, t, type MessageKey } from './i18n.js';
+import { formatDateTime, formatDay, formatMoney, isLabel, labelForm, t, type MessageKey } from './i18n.js';
 import { descriptionProblem, desiredResolutionFor, SLOTS, ZDescription } from './slots.js';
 import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
-import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
+import { LANGS, type Button, type InboundMessage, type Lang, type OutboundMessage } from './types.js';
 
 /** Below this the rules are guessing, so the customer is asked to choose the product. */
 const BUSINESS_CONFIDENCE_TO_SKIP = 0.8;
@@ -185,7 +185,9 @@ async function refuse(
   vars?: Record<string, string | number>,
 ): Promise<StepResult> {
   intake.failures += 1;
-  if (intake.failures >= MAX_FAILURES) {
+  // Every third failure in a row: a wrong answer typed past the offer is refused as usual, with
+  // the reason and the question, instead of the offer again and again.
+  if (intake.failures % MAX_FAILURES === 0) {
     state.pending = 'offer_human';
     return {
       state,
@@ -288,8 +290,8 @@ export async function continueIntake(state: ConversationState, input: InboundMes
       return { state, replies: [...replies, await advance(intake, lang, deps)] };
     }
     case 'confirm': {
-      // A button here is the summary's own (checked above); a typed yes / no answers it too.
-      const choice = input.action ?? normaliseYesNo(text);
+      // A button here is the summary's own (checked above); its label or a yes / no typed answers it too.
+      const choice = input.action ?? (isLabel(text, 'btn_confirm') ? 'confirm' : isLabel(text, 'btn_correct') ? 'correct' : normaliseYesNo(text));
       if (choice === 'confirm' || choice === 'yes') {
         const { receipt } = await submitIntake(state, lang, deps, { humanRequested: false });
         return { state, replies: receiptMessages(receipt, lang, deps) };
@@ -299,15 +301,13 @@ export async function continueIntake(state: ConversationState, input: InboundMes
         intake.failures = 0;
         return { state, replies: [await promptFor(intake, lang, deps)] };
       }
-      return refuse(state, intake, 'invalid_choice', lang, deps);
+      // A field named at the summary ("the amount", "我要修改金额") goes straight to its question.
+      const named = input.action ? null : pickField(input);
+      return named ? correctField(state, intake, named, lang, deps) : refuse(state, intake, 'invalid_choice', lang, deps);
     }
     case 'choose_correction': {
-      const field = pickField(input, lang);
-      if (!field) return refuse(state, intake, 'invalid_choice', lang, deps);
-      intake.step = field === 'description' ? 'describe' : field;
-      intake.correcting = true;
-      intake.failures = 0;
-      return { state, replies: [await promptFor(intake, lang, deps)] };
+      const field = pickField(input);
+      return field ? correctField(state, intake, field, lang, deps) : refuse(state, intake, 'invalid_choice', lang, deps);
     }
     default: {
       const answer = SLOTS[intake.step].parse(input, deps);
@@ -318,20 +318,53 @@ export async function continueIntake(state: ConversationState, input: InboundMes
   }
 }
 
-function pickField(input: InboundMessage, lang: Lang): FieldName | null {
+/** Asks the question of `field` again, to return to the summary after the answer. */
+async function correctField(state: ConversationState, intake: Intake, field: FieldName, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+  intake.step = field === 'description' ? 'describe' : field;
+  intake.correcting = true;
+  intake.failures = 0;
+  return { state, replies: [await promptFor(intake, lang, deps)] };
+}
+
+// Common words for a field, besides its button and summary labels in both languages.
+const FIELD_WORDS: Record<FieldName, readonly string[]> = {
+  description: ['description', 'story', 'details', '描述', '经过', '情况'],
+  business: ['product', 'service', 'business', '产品', '业务'],
+  occurredOn: ['date', 'time', 'day', '日期', '时间'],
+  amount: ['amount', 'money', 'sum', '金额', '钱'],
+  desiredResolution: ['outcome', 'resolution', 'request', '诉求', '要求', '处理方式'],
+  name: ['name', 'my name', '姓名', '名字', '称呼'],
+  phone: ['phone', 'phone number', 'number', 'telephone', 'mobile', '电话', '手机', '手机号', '电话号码', '号码'],
+};
+// What may come before a field's name: "change the amount", "I want to correct my name", "我要修改金额".
+const CORRECT_LEAD_EN = /^(?:(?:i want to|i'd like to|i would like to|please|let me|can i)\s+)*(?:change|correct|edit|fix|modify|update)?\s*(?:the\s+|my\s+)?/;
+const CORRECT_LEAD_ZH = /^(?:我要|我想|请|帮我)?(?:修改|更改|更正|改)?(?:一下)?(?:我的)?/;
+
+/** The field a button names, or a field named in words in either language. */
+function pickField(input: InboundMessage): FieldName | null {
   const fromButton = input.action?.startsWith('field:') ? input.action.slice(6) : undefined;
-  const typed = (input.text ?? '').trim().toLowerCase();
+  const typed = labelForm((input.text ?? '').trim().toLowerCase().replace(CORRECT_LEAD_EN, '').replace(CORRECT_LEAD_ZH, ''));
+  const names = (f: FieldName) => [f, ...FIELD_WORDS[f], ...LANGS.flatMap((l) => [t(l, `summary_${f}`), ...t(l, `field_${f}`).split('/')])];
   return (
     FIELD_NAMES.find((f) => f === fromButton) ??
-    FIELD_NAMES.find((f) => typed && (t(lang, `field_${f}`).toLowerCase() === typed || f.toLowerCase() === typed)) ??
+    (typed ? FIELD_NAMES.find((f) => names(f).some((n) => labelForm(n) === typed)) : undefined) ??
     null
   );
 }
 
+const yesNoForm = (text: string) => text.trim().toLowerCase().replace(/[!！。.]+$/, '');
+// A "no" that says something is wrong: it answers "Is this correct?", not "Talk to a person?".
+const WRONG = /^(wrong|not right|incorrect|不对|错了|不正确)$/;
+
 /** `yes` / `no` from a typed answer in either language, else null. */
 export function normaliseYesNo(text: string): 'yes' | 'no' | null {
-  const s = text.trim().toLowerCase().replace(/[!！。.]+$/, '');
+  const s = yesNoForm(text);
   if (/^(yes|y|yeah|yep|ok|okay|sure|correct|confirm|是|是的|对|对的|好|好的|确认|确定|没错|正确)$/.test(s)) return 'yes';
-  if (/^(no|n|nope|not really|wrong|否|不|不是|不对|错了|不用|不要)$/.test(s)) return 'no';
+  if (WRONG.test(s) || /^(no|n|nope|not really|否|不|不是|不用|不要)$/.test(s)) return 'no';
   return null;
+}
+
+/** Whether a typed "no" says that something is wrong ("不对", "wrong") rather than declining. */
+export function saysWrong(text: string): boolean {
+  return WRONG.test(yesNoForm(text));
 }

@@ -158,6 +158,83 @@ describe('intake transcripts', () => {
     expect(h.state.intake?.draft).toMatchObject({ business: 'deposit', amount: null, occurredOn: '2026-11-26', name: 'Bob', desiredResolution: 'refund the duplicate' });
   });
 
+  it('takes the summary buttons\' labels typed in English, and a field named at the summary', async () => {
+    const h = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+      ['refund the duplicate', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['Please check your complaint']],
+      ['correct something', ['What would you like to correct?']],
+      ['Name', ['What is your name']],
+      ['Robert Brown', ['Please check your complaint', 'Robert Brown']],
+      ['the amount', ['How much money']],
+      ['60', ['Please check your complaint']],
+      ['Confirm and submit!', ['Reference: C-20261127-0001']],
+    ]);
+    expect(h.submitted[0]!.draft).toMatchObject({ name: 'Robert Brown', amount: 60 });
+  });
+
+  it('takes the summary buttons\' labels typed in Chinese, and "我要修改金额"', async () => {
+    const h = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对']],
+      ['修改信息', ['您想修改哪一项']],
+      ['姓名', ['请问您怎么称呼']],
+      ['张小伟', ['请核对', '张小伟']],
+      ['我要修改金额', ['涉及多少金额']],
+      ['600', ['请核对']],
+      ['确认提交', ['编号：C-20261127-0001']],
+    ]);
+    expect(h.submitted[0]!.draft).toMatchObject({ name: '张小伟', amount: 600 });
+  });
+
+  it.each(['continue', '继续'])('continues on "%s" typed at the offer to resume, asking the question again', async (typed) => {
+    const h = createDialogHarness();
+    await h.say('My mortgage payment was taken twice this month');
+    await h.say('/start');
+    expect(textOf(await h.say(typed))).toContain('When did it happen');
+    expect(h.state.intake).toMatchObject({ step: 'occurredOn', failures: 0 });
+    expect(h.state.intake?.draft.occurredOn).toBeUndefined();
+  });
+
+  it('asks the question again after "Try again" typed at the offer of a person, and gives the reason for a wrong answer typed past it', async () => {
+    const h = createDialogHarness();
+    await h.say('Someone at the ATM gave me the wrong amount of cash, the machine is broken');
+    await h.say('[business:cash]');
+    await h.say('today');
+    for (const say of ['a lot', 'loads']) await h.say(say);
+    expect(textOf(await h.say('very much'))).toContain('talk to a person');
+    const again = textOf(await h.say('Try again'));
+    expect(again).toContain('How much money');
+    expect(again).not.toContain('talk to a person');
+    for (const say of ['a lot', 'loads']) await h.say(say);
+    expect(textOf(await h.say('very much'))).toContain('talk to a person');
+    const past = textOf(await h.say('heaps'));
+    expect(past).toMatch(/could not read that as an amount[\s\S]*How much money/);
+    expect(past).not.toContain('talk to a person');
+    expect(h.submitted).toHaveLength(0);
+  });
+
+  it('reads "再试一次" at the offer of a person, and "不对" there as the summary being wrong', async () => {
+    const h = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对']],
+      ['嗯嗯嗯', ['请点击下面的按钮']],
+      ['啊', ['请点击下面的按钮']],
+      ['哦', ['需要为您转接人工服务吗']],
+      ['再试一次', ['请核对']],
+      ['嗯嗯嗯', ['请点击下面的按钮']],
+      ['啊', ['请点击下面的按钮']],
+      ['哦', ['需要为您转接人工服务吗']],
+      ['不对', ['您想修改哪一项']],
+    ]);
+    expect(h.submitted).toHaveLength(0);
+  });
+
   it('re-asks with the reason when the amount is not a number, and offers a person after three failures', async () => {
     const h = createDialogHarness();
     await h.say('Someone at the ATM gave me the wrong amount of cash, the machine is broken');
