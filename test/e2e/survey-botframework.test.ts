@@ -89,6 +89,16 @@ const SOLVED_Q = /Was your problem solved\?|您的问题解决了吗/;
 const surveyMessages = (conversationId: string) => connector.messages(conversationId).filter((m) => SOLVED_Q.test(m.text ?? ''));
 const actionsOf = (m: { suggestedActions?: { actions: { value: { action: string } }[] } } | undefined) => m?.suggestedActions?.actions.map((a) => a.value.action) ?? [];
 const surveyIdOf = async (app: RunningApp, reference: string) => (await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).id;
+
+/** A customer with a filed case starts a new complaint; staff resolve the first, and its survey arrives mid-intake. */
+async function surveyDuringNewComplaint(app: RunningApp, conv: string) {
+  const reference = await fileCase(app, conv);
+  const c = customer(app, conv);
+  expect((await c.say('The teller at the branch was rude to me and refused to help')).at(-1)?.text).toContain('Which product or service');
+  await resolve(app, reference);
+  await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+  return { reference, c, id: await surveyIdOf(app, reference) };
+}
 const timelineTypes = async (app: RunningApp, reference: string) =>
   (await app.db.caseEvent.findMany({ where: { case: { reference } }, orderBy: { createdAt: 'asc' } })).map((e) => e.type);
 
@@ -242,13 +252,7 @@ describe('follow-up survey over the Bot Framework protocol', () => {
   });
 
   it('takes typed answers to a survey that arrives during a new complaint, "stop" included, and then asks the complaint’s question again', async () => {
-    const conv = 'survey-mid-intake';
-    const reference = await fileCase(app, conv);
-    const c = customer(app, conv);
-    expect((await c.say('The teller at the branch was rude to me and refused to help')).at(-1)?.text).toContain('Which product or service');
-    await resolve(app, reference);
-    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
-    const id = await surveyIdOf(app, reference);
+    const { reference, c, id } = await surveyDuringNewComplaint(app, 'survey-mid-intake');
 
     expect(actionsOf((await c.say(`[survey:solved:yes:${id}]`)).at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
     const afterScore = await c.say('5');
@@ -264,13 +268,7 @@ describe('follow-up survey over the Bot Framework protocol', () => {
   });
 
   it('during a new complaint, takes a typed answer for a survey that came after the complaint’s last question', async () => {
-    const conv = 'survey-mid-intake-typed';
-    const reference = await fileCase(app, conv);
-    const c = customer(app, conv);
-    expect((await c.say('The teller at the branch was rude to me and refused to help')).at(-1)?.text).toContain('Which product or service');
-    await resolve(app, reference);
-    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
-    const id = await surveyIdOf(app, reference);
+    const { c, id } = await surveyDuringNewComplaint(app, 'survey-mid-intake-typed');
 
     expect(actionsOf((await c.say('yes')).at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
     await c.say('4');
