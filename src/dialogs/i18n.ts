@@ -61,8 +61,10 @@ export function languageOfText(text: string | undefined, o: { clear?: boolean } 
   const cjk = s.match(CJK)?.length ?? 0;
   const latin = s.match(LATIN_WORD)?.length ?? 0;
   const least = o.clear ? 2 : 1;
-  if (cjk >= least) return 'zh';
-  if (latin >= least && cjk === 0) return 'en';
+  // Whichever the words mostly are: a Chinese place or name in an English sentence ("the ATM at
+  // 王府井 branch") keeps it English, an English product in a Chinese one keeps it Chinese.
+  if (cjk >= least && cjk >= latin) return 'zh';
+  if (latin >= least && latin > cjk) return 'en';
   return null;
 }
 

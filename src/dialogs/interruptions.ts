@@ -22,13 +22,18 @@ const KEYWORDS: Record<(typeof INTERRUPTIONS)[number], RegExp> = {
  */
 function askForPerson(): RegExp {
   const who = '(?:a |an |some |the )?(?:real |live )?(?:human|person|agent|operator|representative|someone|somebody|staff(?: member)?|member of staff|customer (?:service|support|care)|advis[eo]r)';
+  // Alone, only the words that can mean nothing else: "customer service" answers "Which product
+  // or service?", "staff" or "someone" may answer "What happened?".
+  const alone = '(?:a |the )?(?:real |live )?(?:human|person|agent|operator)';
   const en =
     "(?:please )?(?:(?:can|could|may) i |i (?:want|would like|'d like|need|wanna) (?:to )?|let me |i want |i need )?(?:talk|speak|chat) (?:to|with) " +
     who +
     '|(?:please )?(?:connect|transfer|put) me (?:to|through to|with) ' +
     who +
-    '|(?:i (?:want|need) )?' +
-    who;
+    '|i (?:want|need) ' +
+    who +
+    '|' +
+    alone;
   const zh = '(?:我要|我想|我需要|请|请帮我|帮我|给我)?(?:转|找|接|转接|联系|要)?(?:(?:人工|真人)(?:客服|服务|坐席)?|客服)|(?:我要|我想)?(?:跟|和|与)(?:人工|真人|客服|工作人员)(?:说话|聊聊?|沟通|对话)';
   return new RegExp(`^(?:(?:${en})(?: please)?|(?:${zh})(?:吧|谢谢)?)$`);
 }

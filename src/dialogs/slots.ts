@@ -32,7 +32,7 @@ const ZName = z
   .refine((s) => !/[\d@#<>{}\\/|=_]/.test(s), 'no digits or symbols')
   .refine((s) => /\p{L}/u.test(s), 'a letter at least');
 const NAME_LEAD = /^(my name is|my name's|name\s*[:：]|i am|i'm|it's|this is|call me|我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是|姓名[:：]?|名字[:：]|叫我)\s*/i;
-const NOT_A_NAME = /[?？]|\b(why|what|how|talk|speak|person|human|agent|someone|english|chinese)\b|为什么|干什么|干嘛|人工|客服|中文|英文|^(no|nope|none|n\/a|不|不要|不想说|不告诉你)[.。!！]*$/i;
+const NOT_A_NAME = /[?？]|\b(why|what|how|talk|speak|person|human|agent|someone|staff|service|english|chinese)\b|为什么|干什么|干嘛|人工|客服|中文|英文|^(no|nope|none|n\/a|不|不要|不想说|不告诉你)[.。!！]*$/i;
 const ZDesiredResolution = z.string().trim().min(2).max(1000);
 /**
  * The longest description taken, in characters (UTF-16 units, as zod and the channels count).

@@ -381,7 +381,7 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]!.draft.occurredOn).toBeUndefined();
   });
 
-  it.each(['I want to talk to a person', 'talk to a human please', 'Agent please', 'customer service', 'can I speak to someone?'])(
+  it.each(['I want to talk to a person', 'talk to a human please', 'Agent please', 'I need customer service', 'can I speak to someone?'])(
     'hands over on "%s" at the name question instead of refusing it',
     async (ask) => {
       const h = await play([
@@ -392,6 +392,28 @@ describe('intake transcripts', () => {
       expect(h.submitted[0]).toMatchObject({ incomplete: true, humanRequested: true });
     },
   );
+
+  it.each([
+    ['customer service', 'Which product or service'],
+    ['the staff', 'in your own words'],
+    ['someone', 'in your own words'],
+  ])('does not hand over on a bare "%s" (an answer, not a request for a person)', async (say, asked) => {
+    const h = createDialogHarness();
+    await h.say(asked === 'in your own words' ? 'hello' : 'The teller at the branch was rude to me and refused to help');
+    expect(textOf(await h.say(say))).not.toContain('colleague');
+    expect(h.submitted).toHaveLength(0);
+  });
+
+  it('stays in English for an English sentence naming a Chinese place or person', async () => {
+    const h = createDialogHarness({ locale: 'en-US' });
+    await h.say('/start');
+    expect(textOf(await h.say('The ATM at the 王府井 branch swallowed my card'))).toContain('Which product or service');
+    expect(h.state.lang).toBe('en');
+    const zh = createDialogHarness({ locale: 'en-US' });
+    await zh.say('/start');
+    expect(textOf(await zh.say('我的 Visa 卡被盗刷了'))).toContain('冻结');
+    expect(zh.state.lang).toBe('zh');
+  });
 
   it('does not file "我要找人工客服" as the complaint when it opens the conversation', async () => {
     const h = await play([['我要找人工客服', ['已为您转接人工']]]);
