@@ -206,13 +206,22 @@ async function refuse(
   return { state, replies: [{ ...prompt, text: `${t(lang, reason, vars)}\n${prompt.text}` }] };
 }
 
+/**
+ * Why `text` cannot be the complaint's description, or null. A fraud report is taken however
+ * short ("被骗了", "卡丢了"): it needs the freeze guidance now, not a request for a sentence.
+ */
+function storyProblem(text: string, deps: DialogDeps): ReturnType<typeof descriptionProblem> {
+  const problem = descriptionProblem(text);
+  return problem?.reason === 'invalid_description' && text.trim() && deps.detectFraud(text).fraud ? null : problem;
+}
+
 /** Starts an intake from an idle conversation: the first message may already be the complaint. */
 export async function startIntake(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
   const intake = newIntake(deps.now);
   state.intake = intake;
   const replies = greetingMessages(lang, deps);
   const text = (input.text ?? input.attachments?.find((a) => a.caption)?.caption ?? '').trim();
-  const problem = descriptionProblem(text);
+  const problem = storyProblem(text, deps);
   if (problem) {
     // A greeting or a file opens the intake; a complaint too long to take is not dropped silently.
     const why = problem.reason === 'description_too_long' ? `${t(lang, problem.reason, problem.vars)}\n` : '';
@@ -284,7 +293,7 @@ export async function continueIntake(state: ConversationState, input: InboundMes
 
   switch (intake.step) {
     case 'describe': {
-      const problem = descriptionProblem(text);
+      const problem = storyProblem(text, deps);
       if (problem) return refuse(state, intake, problem.reason, lang, deps, problem.vars);
       const replies = await takeDescription(intake, text, lang, deps, { corrected: intake.correcting });
       return { state, replies: [...replies, await advance(intake, lang, deps)] };

@@ -404,6 +404,17 @@ describe('intake transcripts', () => {
     expect(h.submitted).toHaveLength(0);
   });
 
+  it.each(['被骗了', '卡丢了', '钱没了'])('takes the three-character fraud report "%s" as the complaint, with the freeze guidance', async (say) => {
+    const h = createDialogHarness();
+    const replies = textOf(await h.say(say));
+    expect(replies).toContain('冻结');
+    expect(h.state.intake?.draft.description).toBe(say);
+    const later = createDialogHarness();
+    await later.say('你好');
+    expect(textOf(await later.say(say))).toContain('冻结');
+    expect(later.state.intake?.draft.description).toBe(say);
+  });
+
   it('stays in English for an English sentence naming a Chinese place or person', async () => {
     const h = createDialogHarness({ locale: 'en-US' });
     await h.say('/start');
