@@ -146,7 +146,17 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     // (its turn's time, state.updatedAt) is for a case: one query per such turn, and none for a
     // customer without cases (every new customer's intake).
     const intakeAskedAt = state.intake && state.updatedAt ? new Date(state.updatedAt) : undefined;
-    if (deps.caseInbox && account.hasCases !== false && (!state.intake || intakeAskedAt) && !state.pending && !input.action && !input.unsupported && !detectInterruption(input)) {
+    // A fraud report is never filed away as information: it needs the freeze guidance now.
+    if (
+      deps.caseInbox &&
+      account.hasCases !== false &&
+      (!state.intake || intakeAskedAt) &&
+      !state.pending &&
+      !input.action &&
+      !input.unsupported &&
+      !detectInterruption(input) &&
+      !(input.text && deps.detectFraud(input.text).fraud)
+    ) {
       const filed = await deps.caseInbox({
         customerId: account.customerId,
         channelAccountId: account.accountId,

@@ -53,6 +53,16 @@ describe('the customer adds information to an open case', () => {
     expect(types).toEqual(expect.arrayContaining(['info_requested:staff', 'customer_message:customer', 'status_changed:customer']));
   });
 
+  it('gives the freeze guidance for a fraud report sent while staff wait for an answer, instead of filing it away', async () => {
+    const { customer, reference, last } = await file('cs-fraud');
+    expect((await post(`/cases/${reference}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+    await customer.send({ text: 'Someone just stole 5000 from my account, I did not do this' });
+    const said = connector.messages('cs-fraud').map((m) => m.text ?? '').join('\n');
+    expect(said).toContain('Freeze your card or account');
+    expect(last()).not.toMatch(/added this to your complaint/);
+    expect((await detail(reference)).case.status).toBe('awaiting_customer');
+  });
+
   it('lets staff ask a second question while the first is unanswered, and keeps both on the timeline', async () => {
     const { reference, last } = await file('cs-two-questions');
     expect((await post(`/cases/${reference}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
