@@ -138,6 +138,16 @@ export function isSurveyOptOut(text: string | undefined): boolean {
 /** Typed text longer than this that is not an answer is taken as something new (a complaint), not swallowed. */
 const NEW_TOPIC_MIN_CHARS = 16;
 
+/**
+ * Text that is not an answer but something new (a complaint), not to be swallowed: long, or a
+ * few words ("ATM ate my card", 卡被吞了) rather than a stray "ok" or "?".
+ */
+function readsAsNewTopic(text: string): boolean {
+  const cjk = text.match(/[\u3400-\u9fff]/g)?.length ?? 0;
+  const words = text.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w)).length;
+  return text.length >= NEW_TOPIC_MIN_CHARS || cjk >= 4 || words >= 3;
+}
+
 /** The customer says outright that this is a (new) complaint. */
 const NEW_COMPLAINT = /^(i (want|would like|'d like|need) to (complain|file|make|lodge|raise|report)|(a |another |one more )?new complaint|another complaint|我(要|想|还要|还想|再)(投诉|举报)|(另外|还有|再)(一个|一件事)?(要)?投诉|新的投诉|新投诉)/;
 
@@ -173,6 +183,9 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
   const turn = await surveyTurn(state, input, lang, deps);
   const intake = state.intake;
   if (!turn || !intake) return turn;
+  // The survey took this turn: an interruption's question still open ("Cancel this complaint?")
+  // is no longer the one the customer sees, so a later "yes" must not answer it.
+  state.pending = undefined;
   if (turn.asks) {
     state.surveyAskedAt = deps.now.toISOString();
     return { state, replies: turn.replies };
@@ -232,7 +245,7 @@ async function surveyTurn(state: ConversationState, input: InboundMessage, lang:
     const text = (input.text ?? '').trim();
     // In an intake, text that is not the survey's answer is the intake's: never re-asked here.
     if (inIntake) return null;
-    if (!action && (text.length === 0 || text.length >= NEW_TOPIC_MIN_CHARS || input.attachments?.length)) return null;
+    if (!action && (text.length === 0 || readsAsNewTopic(text) || input.attachments?.length)) return null;
     return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, awaiting.surveyId, t(sLang, 'survey_invalid'))], asks: true };
   }
   const outcome = await surveys.answer(awaiting.surveyId, answer);

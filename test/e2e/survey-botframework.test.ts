@@ -198,6 +198,11 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     const c = customer(app, conv);
     const unclear = await c.say('hmm');
     expect(unclear.at(-1)?.text).toMatch(/did not catch that[\s\S]*Was your problem solved/);
+    // A few words are a complaint too, not a survey answer gone wrong.
+    const shortOne = await c.say('ATM ate my card');
+    expect(shortOne.map((m) => m.text).join('\n')).not.toMatch(/did not catch that/);
+    await c.say('cancel');
+    await c.say('yes');
     const newComplaint = await c.say('The ATM at the station swallowed my debit card this morning');
     expect(newComplaint.map((m) => m.text).join('\n')).not.toMatch(/did not catch that/);
     const s = await app.db.survey.findFirstOrThrow({ where: { case: { reference } } });
@@ -264,6 +269,16 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(afterStop).toMatch(/back to your new complaint:\s+Which product or service/);
     expect((await app.db.customer.findFirstOrThrow({ where: { cases: { some: { reference } } } })).surveyOptOut).toBe(true);
     // The new complaint carries on where it was.
+    expect((await c.say('[business:deposit]')).at(-1)?.text).toContain('When did it happen');
+  });
+
+  it('drops a "Cancel this complaint?" left open when the survey takes the turn, so a later "yes" cancels nothing', async () => {
+    const { c, id } = await surveyDuringNewComplaint(app, 'survey-over-cancel');
+    expect((await c.say('cancel')).at(-1)?.text).toContain('Cancel this complaint?');
+    await c.say(`[survey:solved:yes:${id}]`);
+    await c.say(`[survey:score:5:${id}]`);
+    await c.say(`[survey:comment:skip:${id}]`);
+    expect((await c.say('yes')).map((m) => m.text).join('\n')).not.toMatch(/Cancelled/);
     expect((await c.say('[business:deposit]')).at(-1)?.text).toContain('When did it happen');
   });
 
