@@ -32,7 +32,8 @@ export function maskForStaff(text: string, contact: { customerName: string | nul
   const name = contact.customerName?.trim();
   if (name && [...name].length >= 2) shown = shown.split(name).join(maskName(name) ?? '');
   const phone = contact.customerPhone?.trim();
-  if (phone && phone.length >= 5) shown = shown.split(phone).join(maskPhone(phone) ?? '');
+  // As stored (+447700900123) and as a shared contact arrives (447700900123).
+  for (const form of phone && phone.length >= 5 ? new Set([phone, phone.replace(/^\+/, '')]) : []) shown = shown.split(form).join(maskPhone(form) ?? '');
   return shown;
 }
 

@@ -301,6 +301,13 @@ describe('staff actions through the JSON API', () => {
     expect(d.case.description).toContain('***************0123');
     expect(d.case.description).toContain('**************002X');
     expect(d.case.description).toContain('*******5678');
+    // A survey comment (a timeline note) and a shared contact without "+" are masked as well.
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference } });
+    await app.db.caseEvent.create({ data: { caseId: kase.id, type: 'survey_comment', actorType: 'customer', note: 'card 6222021234567890123 still charged', data: '{}' } });
+    await app.db.transcriptMessage.create({ data: { conversationKey: 'x', caseId: kase.id, direction: 'in', author: 'customer', text: (c.customerPhone ?? '').replace(/^\+/, ''), meta: '{}' } });
+    const again = JSON.stringify(await detail(reference));
+    expect(again).not.toContain('6222021234567890123');
+    expect(again).not.toContain((c.customerPhone ?? '').replace(/^\+/, ''));
     expect((await post(`/cases/${reference}/reveal`, { reason: 'call back' }, ENV_TOKEN)).body).toMatchObject({ name: c.customerName, phone: c.customerPhone });
   });
 

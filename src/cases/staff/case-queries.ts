@@ -238,7 +238,8 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
       customerPhone: maskPhone(customerPhone),
       classification: JSON.parse(classification) as Record<string, unknown>,
     },
-    timeline: timeline.map((e) => ({ type: e.type, at: e.createdAt, actorType: e.actorType, actorId: e.actorId, note: e.note, data: JSON.parse(e.data) as unknown })),
+    // Notes hold the customer's words too (a survey comment).
+    timeline: timeline.map((e) => ({ type: e.type, at: e.createdAt, actorType: e.actorType, actorId: e.actorId, note: shownOrNull(e.note), data: JSON.parse(e.data) as unknown })),
     transcript: transcript.map((m) => ({
       at: m.createdAt,
       direction: m.direction,

@@ -233,7 +233,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         revealed,
         evidence: c.evidence.map((e) => ({ ...e, caption: shownOrNull(e.caption) })),
         transcript: transcript.map((m) => ({ at: m.createdAt, direction: m.direction, author: m.author, staffUserId: m.staffUserId, text: shown(m.text) })),
-        timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: e.note, data: e.data })),
+        timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: shownOrNull(e.note), data: e.data })),
         notes: c.notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, text: n.text })),
         staff,
         now: clock(),
