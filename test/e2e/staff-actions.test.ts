@@ -253,12 +253,18 @@ describe('staff actions through the JSON API', () => {
     expect((await api('PATCH', `/users/${u.value.id}`, { role: 'supervisor' }, ADMIN)).status).toBe(200);
     const { reference: held } = await fileCase();
     expect((await post(`/cases/${held}/assignment`, { assigneeId: 'me' }, token)).status).toBe(200);
+    expect((await post(`/cases/${held}/handoff`, {}, token)).status).toBe(200);
     expect((await api('PATCH', `/users/${u.value.id}`, { active: false }, ADMIN)).status).toBe(200);
+    // The conversation they had taken over goes back to the bot.
+    expect((await app.db.channelAccount.findFirst({ where: { cases: { some: { reference: held } } } }))?.handoffCaseId).toBeNull();
     expect((await api('GET', '/me', undefined, token)).status).toBe(401);
     // Their open cases go back to the unassigned queue, on the record.
     const after = await detail(held);
     expect(after.case.assigneeId).toBeNull();
-    expect(after.timeline.at(-1)).toMatchObject({ type: 'unassigned', actorId: people.admin.id, note: 'assignee deactivated' });
+    expect(after.timeline.slice(-2)).toMatchObject([
+      { type: 'unassigned', actorId: people.admin.id, note: 'assignee deactivated' },
+      { type: 'handoff_ended', actorId: people.admin.id, note: 'assignee deactivated' },
+    ]);
     expect(logged.filter((l) => l.msg === 'staff user changed' && l.staffUserId === u.value.id)).toEqual([
       expect.objectContaining({ actorId: people.admin.id, from: { role: 'agent', active: true }, to: { role: 'supervisor', active: true } }),
       expect.objectContaining({ actorId: people.admin.id, from: { role: 'supervisor', active: true }, to: { role: 'supervisor', active: false } }),

@@ -183,6 +183,13 @@ export async function updateStaffUser(opts: {
     for (const c of held) {
       await recordEvent(tx, { caseId: c.id, type: 'unassigned', actor: { type: 'staff', id: actorId }, at: opts.now, note: 'assignee deactivated', data: { from: userId, to: null } });
     }
+    // A conversation they had taken over goes back to the bot: relayed to nobody, the customer's
+    // messages (a fraud report among them) would get no answer at all.
+    const handedBack = await tx.channelAccount.findMany({ where: { handoffCaseId: { in: held.map((c) => c.id) } }, select: { id: true, handoffCaseId: true } });
+    await tx.channelAccount.updateMany({ where: { id: { in: handedBack.map((a) => a.id) } }, data: { handoffCaseId: null } });
+    for (const a of handedBack) {
+      await recordEvent(tx, { caseId: a.handoffCaseId!, type: 'handoff_ended', actor: { type: 'staff', id: actorId }, at: opts.now, note: 'assignee deactivated' });
+    }
   });
   if (to.role !== from.role || to.active !== from.active) opts.log.info({ actorId, staffUserId: userId, from, to, at: opts.now.toISOString() }, 'staff user changed');
   return ok({ from, to });
