@@ -96,7 +96,7 @@ relay AS (
 ),
 resumed AS (
   UPDATE "Case" SET "status" = 'in_progress', "updatedAt" = $6::timestamp
-  WHERE "id" IN (SELECT "handoffCaseId" FROM acct) AND "status" = 'awaiting_customer' AND EXISTS (SELECT 1 FROM go)
+  WHERE $30::boolean AND "id" IN (SELECT "handoffCaseId" FROM acct) AND "status" = 'awaiting_customer' AND EXISTS (SELECT 1 FROM go)
   RETURNING "id"
 ),
 resumed_event AS (
@@ -228,7 +228,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
   return {
     lease,
 
-    async open({ dedupeKey, identity, inbound, attachments, now, lease: held }) {
+    async open({ dedupeKey, identity, inbound, attachments, answers = true, now, lease: held }) {
       const key = identity.conversationKey;
       // createdAt and updatedAt are the wall clock, as Prisma's defaults and @updatedAt set them.
       const wall = pgDate(new Date());
@@ -262,6 +262,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         attachments.map((a) => a.caption ?? null),
         newRowId(),
         newRowId(),
+        answers,
       ];
       let row: OpenRow;
       try {

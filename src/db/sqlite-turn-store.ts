@@ -106,7 +106,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
   }
 
   return {
-    open({ dedupeKey, identity, inbound, attachments, now }) {
+    open({ dedupeKey, identity, inbound, attachments, answers = true, now }) {
       return write(() => {
         if (dedupeKey && q.processed.get(dedupeKey)) return { kind: 'duplicate' as const };
         const account = touchAccount(identity);
@@ -124,7 +124,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
           q.insertEvent.run(newRowId(), account.handoffCaseId, at, 'customer_message', 'customer', null, '{}');
           // The customer answered a staff question: the case is worked again, as
           // addCustomerInformation does without a handoff. Only relayed turns run this.
-          if (q.resumeCase.run(sqlDate(new Date()), account.handoffCaseId).changes === 1) {
+          if (answers && q.resumeCase.run(sqlDate(new Date()), account.handoffCaseId).changes === 1) {
             q.insertEvent.run(newRowId(), account.handoffCaseId, at, 'status_changed', 'customer', RESUMED.note, RESUMED.data);
           }
           if (dedupeKey) q.markProcessed.run(dedupeKey, at);

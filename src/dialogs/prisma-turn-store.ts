@@ -27,7 +27,7 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
   }
 
   return {
-    async open({ dedupeKey, identity, inbound, attachments, now }) {
+    async open({ dedupeKey, identity, inbound, attachments, answers = true, now }) {
       if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) return { kind: 'duplicate' };
       const account = await touchChannelAccount(db, identity);
       const key = identity.conversationKey;
@@ -50,7 +50,7 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
       if (account.handoffCaseId) {
         await recordEvent(db, { caseId: account.handoffCaseId, type: 'customer_message', actor: { type: 'customer' }, at: now });
         // The customer answered a staff question: the case is worked again (as addCustomerInformation does).
-        const resumed = await db.case.updateMany({ where: { id: account.handoffCaseId, status: 'awaiting_customer' }, data: { status: 'in_progress' } });
+        const resumed = answers ? await db.case.updateMany({ where: { id: account.handoffCaseId, status: 'awaiting_customer' }, data: { status: 'in_progress' } }) : { count: 0 };
         if (resumed.count === 1) {
           await recordEvent(db, { caseId: account.handoffCaseId, type: 'status_changed', actor: { type: 'customer' }, at: now, note: 'customer answered', data: { from: 'awaiting_customer', to: 'in_progress' } });
         }

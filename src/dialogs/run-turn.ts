@@ -128,6 +128,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       },
       inbound,
       attachments,
+      // Relayed to staff, a button press or a sticker is no answer to their question.
+      answers: Boolean((input.text?.trim() || attachments.length) && !input.action && !input.unsupported),
       now,
     });
     if (opened.kind === 'busy') throw BUSY;

@@ -19,6 +19,12 @@ export interface TurnOpening {
   /** The customer's message; its `caseId` is filled in by the store (the handoff case, if any). */
   inbound: TranscriptEntry;
   attachments: EvidenceInput[];
+  /**
+   * The message says something (text or files): relayed during a handoff, it answers a staff
+   * question (an `awaiting_customer` case goes back to `in_progress`). A button press or a
+   * sticker does not. Default true.
+   */
+  answers?: boolean;
   now: Date;
   /** Stores with a lease of their own (`TurnStore.lease`) take it in the same statement. */
   lease?: TurnLease;

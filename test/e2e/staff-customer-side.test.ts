@@ -83,6 +83,10 @@ describe('the customer adds information to an open case', () => {
     expect((await post(`/cases/${reference}/handoff`, {})).status).toBe(200);
     const said = last();
 
+    // A button pressed on an old message is relayed, but answers nothing.
+    await customer.send({ action: 'date:today' });
+    expect((await detail(reference)).case.status).toBe('awaiting_customer');
+
     await customer.send({ text: 'The one on Nanjing Road' });
     // Relayed, not answered by the bot, and the case is back in the active queue.
     expect(last()).toBe(said);
@@ -98,7 +102,7 @@ describe('the customer adds information to an open case', () => {
     const again = await detail(reference);
     expect(again.case.status).toBe('in_progress');
     expect(again.timeline.filter((e: { type: string }) => e.type === 'status_changed')).toHaveLength(d.timeline.filter((e: { type: string }) => e.type === 'status_changed').length);
-    expect(again.timeline.filter((e: { type: string }) => e.type === 'customer_message')).toHaveLength(2);
+    expect(again.timeline.filter((e: { type: string }) => e.type === 'customer_message')).toHaveLength(3);
   });
 
   it('files the answer to a staff question asked during a new complaint on the waiting case, then carries on with the complaint', async () => {
