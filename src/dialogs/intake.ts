@@ -2,6 +2,7 @@ import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy
 import type { CaseReceipt, DialogDeps } from './deps.js';
 import { formatDateTime, formatDay, formatMoney, isLabel, labelForm, t, type MessageKey } from './i18n.js';
 import { descriptionProblem, desiredResolutionFor, SLOTS, ZDescription } from './slots.js';
+import { isClosingRemark } from './interruptions.js';
 import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
 import { LANGS, type Button, type InboundMessage, type Lang, type OutboundMessage } from './types.js';
 
@@ -211,6 +212,8 @@ async function refuse(
  * short ("被骗了", "卡丢了"): it needs the freeze guidance now, not a request for a sentence.
  */
 function storyProblem(text: string, deps: DialogDeps): ReturnType<typeof descriptionProblem> {
+  // "thank you" or "ok" where the story was asked for is no story ("ok thanks" became one).
+  if (isClosingRemark({ text })) return { reason: 'invalid_description' };
   const problem = descriptionProblem(text);
   return problem?.reason === 'invalid_description' && text.trim() && deps.detectFraud(text).fraud ? null : problem;
 }

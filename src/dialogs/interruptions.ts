@@ -108,7 +108,7 @@ const CLOSING =
  * not an interruption: sent while a question is open it is that question's answer ("ok" confirms
  * the summary), and a case waiting for the customer takes it as their reply.
  */
-export function isClosingRemark(input: InboundMessage): boolean {
+export function isClosingRemark(input: Pick<InboundMessage, 'text'>): boolean {
   const text = input.text ?? '';
   return text.length <= 40 && CLOSING.test(keywordForm(text));
 }

@@ -404,6 +404,15 @@ describe('intake transcripts', () => {
     expect(h.submitted).toHaveLength(0);
   });
 
+  it.each(['thank you', 'ok thanks', '好的谢谢'])('does not take "%s" as the story when the story is asked for', async (say) => {
+    const h = createDialogHarness();
+    await h.say('hello?');
+    await h.say(say);
+    expect(h.state.intake?.draft.description).toBeUndefined();
+    expect(textOf(await h.say('My card was swallowed by the ATM'))).toMatch(/Which product or service|这涉及哪项产品或业务/);
+    expect(h.state.intake?.draft.description).toBe('My card was swallowed by the ATM');
+  });
+
   it.each(['被骗了', '卡丢了', '钱没了'])('takes the three-character fraud report "%s" as the complaint, with the freeze guidance', async (say) => {
     const h = createDialogHarness();
     const replies = textOf(await h.say(say));
