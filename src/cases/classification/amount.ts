@@ -60,7 +60,7 @@ const ZH_UNIT = '[十百千万亿]';
 // optional 元/块 suffix. Without any currency word a number only counts when it carries a
 // Chinese magnitude (两万, 5千): bare digits are too often dates, phone numbers or days.
 const ZH_AMOUNT = new RegExp(
-  String.raw`(人民币|rmb|cny|¥)?\s*((?:${NUM})${ZH_UNIT}*\d?|${ZH_NUM})\s*(多|余)?\s*(港币|港元|元|块钱|块|圆|人民币|rmb)?`,
+  String.raw`(人民币|港币|港元|rmb|cny|¥)?\s*((?:${NUM})${ZH_UNIT}*\d?|${ZH_NUM})\s*(多|余)?\s*(港币|港元|元|块钱|块|圆|人民币|rmb)?`,
   'g',
 );
 // English and other currencies: $1,200.50, {$100.00}, USD 500, 500 dollars, 5k, £200, €30.

@@ -24,6 +24,7 @@ describe('slot answers', () => {
   it('reads Hong Kong dollars as HKD, not US dollars', () => {
     expect(answer('amount', 'HK$2000')).toEqual({ ok: true, patch: { amount: 2000, currency: 'HKD' } });
     expect(answer('amount', '2000港币')).toEqual({ ok: true, patch: { amount: 2000, currency: 'HKD' } });
+    expect(answer('amount', '港币300')).toEqual({ ok: true, patch: { amount: 300, currency: 'HKD' } });
   });
 
   it.each([
