@@ -15,7 +15,8 @@ import {
   type StepResult,
 } from './intake.js';
 import { detectInterruption, isClosingRemark, requestedLanguage, type Interruption } from './interruptions.js';
-import type { ConversationState } from './state.js';
+import { descriptionProblem, SLOTS } from './slots.js';
+import type { ConversationState, Intake } from './state.js';
 import type { InboundMessage, Lang, OutboundMessage } from './types.js';
 import { surveyStep } from './survey.js'; // survey
 
@@ -32,28 +33,18 @@ export const RESUME_WINDOW_MS = 24 * 60 * 60 * 1000;
 export async function step(prev: ConversationState, input: InboundMessage, deps: DialogDeps): Promise<StepResult> {
   const state: ConversationState = structuredClone(prev);
   const lang = conversationLanguage(state, input);
-  const lead: OutboundMessage[] = [];
+  let expiredAt: Intake['step'] | undefined;
   if (state.intake && state.updatedAt && deps.now.getTime() - Date.parse(state.updatedAt) > RESUME_WINDOW_MS) {
-    const askedFor = state.intake.step;
+    expiredAt = state.intake.step;
     state.intake = undefined;
     state.pending = undefined;
-    // Typed text answers the expired complaint's question ("yesterday", "Jane"): it is no new
-    // complaint, so a fresh intake asks for the description instead. Text that answered the
-    // description question is one, and so is a fraud report, which gets its freeze guidance now.
-    const text = input.text?.trim();
-    if (text && !input.action && askedFor !== 'describe' && !detectInterruption(input) && !deps.detectFraud(text).fraud) {
-      state.intake = newIntake(deps.now);
-      state.updatedAt = deps.now.toISOString();
-      return { state, replies: [{ text: `${t(lang, 'expired')}\n${t(lang, 'ask_describe')}` }] };
-    }
-    lead.push({ text: t(lang, 'expired') });
   }
 
   // Stamped after the turn: during it, `updatedAt` is the time of the last thing the bot asked,
   // which the survey compares with its own (src/dialogs/survey.ts).
-  const result = await route(state, input, lang, deps);
+  const result = await route(state, input, lang, deps, expiredAt);
   result.state.updatedAt = deps.now.toISOString();
-  return { state: result.state, replies: [...lead, ...result.replies] };
+  return result;
 }
 
 /**
@@ -80,11 +71,56 @@ function conversationLanguage(state: ConversationState, input: InboundMessage): 
   return state.lang;
 }
 
-async function route(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
+/**
+ * Routes a turn: the survey first, then interruptions, the intake or a new one. `expiredAt` is
+ * the step of an intake that expired this turn (already cleared from `state`).
+ */
+async function route(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps, expiredAt?: Intake['step']): Promise<StepResult> {
   // Survey: a pending follow-up survey takes its answers first; surveyStep lets
   // interruptions, an intake in progress and new complaints through (see dialogs/survey.ts)
   const surveyTurn = await surveyStep(state, input, lang, deps);
   if (surveyTurn) return surveyTurn;
+  if (!expiredAt) return dispatch(state, input, lang, deps);
+  // Everything else hears first that the old draft is gone. A short answer to its last question
+  // ("yesterday", "Jane", "No", an old button) is no new complaint: the new intake opens with the
+  // greeting and asks for the story. A message that reads as a complaint is the new description.
+  const notice: OutboundMessage = { text: t(lang, 'expired') };
+  if (!detectInterruption(input) && answersExpiredQuestion(input, expiredAt, deps)) {
+    const fresh = beginAfresh(state, lang, deps);
+    return { ...fresh, replies: [notice, ...fresh.replies] };
+  }
+  const result = await dispatch(state, input, lang, deps);
+  return { ...result, replies: [notice, ...result.replies] };
+}
+
+/**
+ * Whether a message sent after the intake expired answers the question it was left at rather
+ * than telling a new story: an old button, text no description would be (too short, no words),
+ * a yes / no, or a few words the expired question accepts (a date, an amount, a phone number, a
+ * name). Free-text questions (name, outcome wanted, the summary) accept almost anything, so
+ * there only three words or three Chinese characters count: "卡被吞了" is a complaint.
+ */
+function answersExpiredQuestion(input: InboundMessage, askedFor: Intake['step'], deps: DialogDeps): boolean {
+  if (input.action) return true;
+  const text = (input.text ?? '').trim();
+  if (!text) return false;
+  if (descriptionProblem(text)?.reason === 'invalid_description' || normaliseYesNo(text)) return true;
+  if (askedFor === 'describe' || deps.detectFraud(text).fraud) return false;
+  const short = text.split(/\s+/).length <= 3 && text.length <= 40;
+  const fewHan = !/\p{Script=Han}{4,}/u.test(text);
+  switch (askedFor) {
+    case 'confirm':
+    case 'choose_correction':
+    case 'name':
+    case 'desiredResolution':
+      return short && fewHan && (askedFor !== 'name' || SLOTS.name.parse(input, deps).ok);
+    default:
+      return short && SLOTS[askedFor].parse(input, deps).ok;
+  }
+}
+
+/** The turn after the survey: a pending question, interruptions, the intake or a new one. */
+async function dispatch(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<StepResult> {
   if (input.unsupported && !input.text && !input.attachments?.length) {
     // Not an answer to anything: say what the bot can read, and ask the question again (a
     // pending yes/no question stays open, its buttons still on the message above).

@@ -3,7 +3,7 @@ import { extractAmount } from '../../src/cases/classification/amount.js';
 import { extractOccurredOn } from '../../src/cases/classification/date.js';
 import { createRuleClassifier } from '../../src/cases/classification/rules.js';
 import { step } from '../../src/dialogs/conversation.js';
-import type { CaseSubmission, DialogDeps, OpenCaseLine } from '../../src/dialogs/deps.js';
+import type { CaseSubmission, DialogDeps, OpenCaseLine, SurveyPort } from '../../src/dialogs/deps.js';
 import { initialState, type ConversationState } from '../../src/dialogs/state.js';
 import type { InboundMessage, OutboundMessage } from '../../src/dialogs/types.js';
 
@@ -14,7 +14,7 @@ export type Say = string;
  * Drives the real dialog (real rules, real extractors) with an in-memory case store, so a test
  * reads as a transcript: what the customer says, what the bot answers.
  */
-export function createDialogHarness(opts: { now?: Date; locale?: string } = {}) {
+export function createDialogHarness(opts: { now?: Date; locale?: string; surveys?: SurveyPort } = {}) {
   let now = opts.now ?? new Date('2026-11-27T02:00:00Z');
   let state: ConversationState = initialState();
   const submitted: CaseSubmission[] = [];
@@ -27,6 +27,7 @@ export function createDialogHarness(opts: { now?: Date; locale?: string } = {}) 
     detectFraud,
     extractAmount,
     extractOccurredOn,
+    surveys: opts.surveys,
     cases: {
       async submit(sub) {
         submitted.push(structuredClone(sub));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { SurveyPort } from '../../../src/dialogs/deps.js';
 import { buttonsOf, createDialogHarness, textOf } from '../../support/dialog-harness.js';
 
 type Line = [say: string, botSays: (string | RegExp)[]];
@@ -695,8 +696,7 @@ describe('intake transcripts', () => {
     await h.say('[business:credit_card]');
     h.advanceClock(25 * 3600_000);
     const replies = await h.say('yesterday');
-    expect(replies).toHaveLength(1);
-    expect(textOf(replies)).toMatch(/expired[\s\S]*in your own words what happened/);
+    expect(textOf(replies)).toMatch(/expired[\s\S]*Privacy[\s\S]*in your own words what happened/);
     expect(textOf(replies)).not.toContain('When did it happen');
     expect(h.state.intake).toMatchObject({ step: 'describe', draft: { extracted: [] } });
     expect(h.state.intake?.draft.description).toBeUndefined();
@@ -712,6 +712,80 @@ describe('intake transcripts', () => {
     expect(replies).toContain('expired');
     expect(replies).toContain('Freeze your card or account');
     expect(h.state.intake?.draft.description).toBe('Someone stole my card and spent 3000 yuan just now');
+  });
+
+  it('after 24 hours, a short answer to the expired question gets the notice, the greeting with the privacy notice and the request for the story', async () => {
+    for (const [setup, answer] of [
+      [['My credit card application was refused without any reason', '[business:credit_card]'], '昨天'],
+      [['My credit card application was refused without any reason', '[business:credit_card]', 'yesterday'], '500 yuan'],
+      [['My credit card application was refused without any reason', '[business:credit_card]', 'yesterday', '[skip]', 'An apology'], 'Jane Doe'],
+      [['My credit card application was refused without any reason', '[business:credit_card]', 'yesterday', '[skip]'], 'No'],
+      [['My credit card application was refused without any reason'], '[date:unknown]'],
+    ] as const) {
+      const h = createDialogHarness();
+      for (const say of setup) await h.say(say);
+      h.advanceClock(25 * 3600_000);
+      const text = textOf(await h.say(answer));
+      expect(text, answer).toMatch(/expired[\s\S]*complaints assistant of Test Bank[\s\S]*Privacy[\s\S]*in your own words what happened/);
+      expect(h.state.intake, answer).toMatchObject({ step: 'describe', draft: { extracted: [] } });
+      expect(h.state.intake?.draft.description, answer).toBeUndefined();
+    }
+  });
+
+  it('after 24 hours, a new story is the new complaint, after the notice and the greeting', async () => {
+    for (const story of ['My card was swallowed by the ATM yesterday', '卡被吞了']) {
+      const h = createDialogHarness();
+      await h.say('My credit card application was refused without any reason');
+      await h.say('[business:credit_card]');
+      h.advanceClock(25 * 3600_000);
+      const text = textOf(await h.say(story));
+      expect(text, story).toMatch(/(expired|过期)[\s\S]*(Privacy|隐私)/);
+      expect(h.state.intake?.draft.description, story).toBe(story);
+      expect(h.state.intake?.step, story).not.toBe('describe');
+    }
+  });
+
+  it('after 24 hours, a survey answer and "stop" go to the survey, not to a new intake', async () => {
+    const answers: unknown[] = [];
+    let optedOut = false;
+    const surveys: SurveyPort = {
+      async awaiting() {
+        if (optedOut) return null;
+        const question = answers.length === 0 ? 'solved' : 'score';
+        return { surveyId: 's1', reference: 'C-20261120-0001', language: 'en', question, askedAt: null };
+      },
+      async answer(_id, answer) {
+        answers.push(answer);
+        return { recorded: true };
+      },
+      async optOut() {
+        optedOut = true;
+        return true;
+      },
+      async requestReview() {
+        return null;
+      },
+      policyName: 'cn',
+    };
+    const h = createDialogHarness({ surveys });
+    await h.say('My credit card application was refused without any reason');
+    h.advanceClock(25 * 3600_000);
+    expect(textOf(await h.say('No'))).toMatch(/1.*5|score|rate/i);
+    expect(answers).toEqual([{ question: 'solved', value: 'no' }]);
+    expect(h.state.intake).toBeUndefined();
+
+    const later = createDialogHarness({ surveys });
+    await later.say('My credit card application was refused without any reason');
+    later.advanceClock(25 * 3600_000);
+    expect(textOf(await later.say('2'))).not.toContain('in your own words');
+    expect(answers).toContainEqual({ question: 'score', value: 2 });
+
+    const third = createDialogHarness({ surveys });
+    await third.say('My credit card application was refused without any reason');
+    third.advanceClock(25 * 3600_000);
+    await third.say('stop');
+    expect(optedOut).toBe(true);
+    expect(third.state.intake).toBeUndefined();
   });
 
   it('offers to resume an unfinished intake when the customer greets again', async () => {
