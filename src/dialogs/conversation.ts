@@ -24,6 +24,11 @@ export type { StepResult };
 
 /** An unfinished intake can be resumed for this long (issue: "within 24 hours"). */
 export const RESUME_WINDOW_MS = 24 * 60 * 60 * 1000;
+/**
+ * A greeting this long after the intake's last turn offers to continue or start over; sooner it
+ * just gets the question again (the customer never left: a chat page reloaded, a "hi?" while thinking).
+ */
+export const RESUME_OFFER_AFTER_MS = 30 * 60 * 1000;
 
 /**
  * One turn of the conversation: a pure function of the stored state, the customer's input and
@@ -186,12 +191,17 @@ async function answerPending(
       }
       return answer === 'no' ? resume(state, lang, deps, 'not_cancelled') : null;
     }
-    case 'resume':
+    case 'resume': {
       if (choice === 'restart') {
         return beginAfresh(state, lang, deps);
       }
       if (choice === 'continue' || choice === 'yes') return resume(state, lang, deps);
-      return null;
+      // Anything else is no answer to the current question, which the customer was not asked:
+      // "no" says neither continue nor start over, so the offer is asked again. Commands other
+      // than a greeting go through.
+      const kind = detectInterruption(input);
+      return kind && kind !== 'start' ? null : resumeOffer(state, lang);
+    }
     case 'offer_human':
       // "不对" here means the answer was misread, not "no person": it goes to the question.
       if (choice === 'retry' || (choice === 'no' && !saysWrong(text))) {
@@ -201,6 +211,16 @@ async function answerPending(
       if (choice === 'yes') return interrupt('human', state, input, lang, deps);
       return null;
   }
+}
+
+/** Asks whether to continue the unfinished intake or start over, with a button for each. */
+function resumeOffer(state: ConversationState, lang: Lang): StepResult {
+  state.pending = 'resume';
+  const buttons = [
+    { label: t(lang, 'btn_continue'), value: 'continue' },
+    { label: t(lang, 'btn_start_over'), value: 'restart' },
+  ];
+  return { state, replies: [{ text: t(lang, 'resume_offer'), buttons }] };
 }
 
 /** A new, empty intake opened with the greeting and privacy notice. */
@@ -246,21 +266,12 @@ async function interrupt(
       }
       return beginAfresh(state, lang, deps);
     case 'start':
-      if (intake?.draft.description) {
-        state.pending = 'resume';
-        return {
-          state,
-          replies: [
-            {
-              text: t(lang, 'resume_offer'),
-              buttons: [
-                { label: t(lang, 'btn_continue'), value: 'continue' },
-                { label: t(lang, 'btn_start_over'), value: 'restart' },
-              ],
-            },
-          ],
-        };
+      // A greeting moments after the last question ("hi", "I need help") is the customer still
+      // here: the question again. The offer is for one coming back to an intake left a while ago.
+      if (intake?.draft.description && state.updatedAt && deps.now.getTime() - Date.parse(state.updatedAt) <= RESUME_OFFER_AFTER_MS) {
+        return resume(state, lang, deps);
       }
+      if (intake?.draft.description) return resumeOffer(state, lang);
       // The intake opened with the greeting and is waiting for the story: just ask for it.
       if (intake) return { state, replies: [{ text: t(lang, 'ask_describe') }] };
       return beginAfresh(state, lang, deps);

@@ -194,6 +194,7 @@ describe('intake transcripts', () => {
   it.each(['continue', '继续'])('continues on "%s" typed at the offer to resume, asking the question again', async (typed) => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
+    h.advanceClock(2 * 3600_000);
     await h.say('/start');
     expect(textOf(await h.say(typed))).toContain('When did it happen');
     expect(h.state.intake).toMatchObject({ step: 'occurredOn', failures: 0 });
@@ -317,12 +318,14 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]).toMatchObject({ humanRequested: true, draft: { description: 'The mobile app keeps crashing when I log in' } });
   });
 
-  it('after the offer to resume, takes a typed answer to the question it left off at', async () => {
+  it('at the offer to resume, does not take a typed answer to the question it left off at, which the customer was not shown', async () => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
+    h.advanceClock(2 * 3600_000);
     expect(textOf(await h.say('/start'))).toContain('unfinished complaint');
-    expect(textOf(await h.say('yesterday'))).toContain('How much money');
-    expect(h.state.intake?.draft.occurredOn).toBe('2026-11-26');
+    expect(textOf(await h.say('yesterday'))).toContain('unfinished complaint');
+    expect(h.state.intake?.draft.occurredOn).toBeUndefined();
+    expect(textOf(await h.say('[continue]'))).toContain('When did it happen');
   });
 
   it.each(['thank you!', 'thanks a lot', 'ok, bye'])('answers "%s" after the receipt politely, starts nothing, and a person is asked for on that case', async (thanks) => {
@@ -791,10 +794,44 @@ describe('intake transcripts', () => {
   it('offers to resume an unfinished intake when the customer greets again', async () => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
+    h.advanceClock(2 * 3600_000);
     const replies = await h.say('/start');
     expect(textOf(replies)).toContain('unfinished complaint');
     expect(buttonsOf(replies)).toEqual(['continue', 'restart']);
     expect(textOf(await h.say('[continue]'))).toMatch(/Which product|When did it happen|What would you like/);
+  });
+
+  it('asks the current question again, without the offer, when the customer greets moments after it', async () => {
+    for (const greeting of ['hi', 'I have a question', '我要投诉', 'I need help', 'complaint']) {
+      const h = createDialogHarness();
+      await h.say('The teller at the branch was rude to me and refused to help');
+      await h.say('[business:deposit]');
+      await h.say('yesterday');
+      h.advanceClock(20_000);
+      const replies = await h.say(greeting);
+      expect(textOf(replies), greeting).toMatch(/How much money|金额/);
+      expect(textOf(replies), greeting).not.toMatch(/unfinished complaint|未完成/);
+      expect(h.state.pending, greeting).toBeUndefined();
+      expect(h.state.intake?.step, greeting).toBe('amount');
+    }
+  });
+
+  it('at the offer to resume, "no" and a message typed instead are not taken as the answer to the current question: the offer is asked again', async () => {
+    const h = createDialogHarness();
+    await h.say('The teller at the branch was rude to me and refused to help');
+    await h.say('[business:deposit]');
+    await h.say('yesterday');
+    h.advanceClock(2 * 3600_000);
+    expect(textOf(await h.say('hi'))).toContain('unfinished complaint');
+    for (const say of ['no', '100']) {
+      const replies = await h.say(say);
+      expect(textOf(replies), say).toContain('unfinished complaint');
+      expect(buttonsOf(replies), say).toEqual(['continue', 'restart']);
+      expect(h.state.intake?.draft.amount, say).toBeUndefined();
+      expect(h.state.intake?.step, say).toBe('amount');
+    }
+    expect(textOf(await h.say('[continue]'))).toContain('How much money');
+    expect(textOf(await h.say('100 yuan'))).toContain('What would you like');
   });
 
   it('lists open cases on status', async () => {
