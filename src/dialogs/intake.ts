@@ -39,11 +39,54 @@ export function yesNoButtons(lang: Lang, question: YesNoQuestion): Button[] {
   ];
 }
 
-/** The answer to `question`: its own buttons, or a yes / no typed in either language. */
+// The words of each question's own command ("cancel", "取消", "算了"; "start over", "重来"), and
+// the same words declined ("don't cancel", "不用取消").
+const QUESTION_WORDS: Record<YesNoQuestion, string> = {
+  cancel: 'cancel(?: it| this| the complaint| this complaint)?|stop filing|quit|取消(?:投诉|这次投诉)?|不投诉了|算了',
+  restart: 'restart(?: it)?|start (?:over|again)|重新开始|重来',
+};
+const NEGATION = "(?:don't|do not|no need to|not|不要|不用|别|不)";
+// What may follow a "yes" or a "no" in a short reply: politeness, or "go ahead" / "carry on".
+const YES_REST = /^(?:please|pls|do it|go ahead|sure|thanks|thank you|ok|okay|吧|好|好的|谢谢|可以|麻烦了)?$/;
+const NO_REST = /^(?:thanks|thank you|keep going|carry on|continue|let's continue|谢谢|继续|继续吧|了|不用了|不要了)?$/;
+// Declining in so many words: "不用了", "no thanks", "keep going".
+const DECLINE = /^(?:no thanks|no thank you|no need|not now|keep going|carry on|continue|不用了|不要了|不了|先不|继续|继续吧)$/;
+
+/**
+ * The answer to `question`: its own buttons, or a short reply typed in either language. A yes
+ * may open the reply ("yes, cancel it", "yes please", "是的，取消吧"), the question's own command
+ * said again ("cancel", "取消", "算了") means yes, and "不用了" or "don't cancel" means no. A longer
+ * message that only starts with a yes ("yes, the amount was 500") answers nothing: it is handled
+ * as usual.
+ */
 export function yesNoAnswer(input: InboundMessage, question: YesNoQuestion): 'yes' | 'no' | null {
   if (input.action === `${question}:yes`) return 'yes';
   if (input.action === `${question}:no`) return 'no';
-  return input.action ? null : normaliseYesNo(input.text ?? '');
+  if (input.action) return null;
+  const whole = normaliseYesNo(input.text ?? '');
+  if (whole) return whole;
+  const s = (input.text ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/[’‘`]/g, "'")
+    .replace(/[!！。.？?,，、~～…:：;；]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!s || s.length > 40) return null;
+  const words = QUESTION_WORDS[question];
+  if (new RegExp(`${NEGATION} ?(?:${words})`).test(s) || DECLINE.test(s)) return 'no';
+  if (new RegExp(`^(?:${words})(?: please)?[吧吗]?$`).test(s)) return 'yes';
+  // A yes or a no, then only politeness or the question's own words ("yes, cancel it").
+  const lead = /^(yes|yeah|yep|sure|ok|okay|no thanks|no|nope|是的|是|好的|好|对的|对|确定|确认|嗯|不用了|不要了|不用|不要|不了|不)(?: |(?=\p{Script=Han})|$)(.*)$/u.exec(s);
+  if (!lead) return null;
+  const answer = normaliseYesNo(lead[1]!) ?? (lead[1] === '嗯' ? 'yes' : DECLINE.test(lead[1]!) ? 'no' : null);
+  const rest = lead[2]!.trim();
+  // "OK, keep going", "好的，继续": go on filing, whatever the first word.
+  if (rest && DECLINE.test(rest)) return 'no';
+  const ownWords = new RegExp(`^(?:(?:i want to |please )?(?:${words})(?: please)?[吧]?)$`);
+  if (answer === 'yes' && (YES_REST.test(rest) || ownWords.test(rest))) return 'yes';
+  if (answer === 'no' && NO_REST.test(rest)) return 'no';
+  return null;
 }
 
 const SUMMARY_ACTIONS = ['confirm', 'correct'] as const;

@@ -834,6 +834,52 @@ describe('intake transcripts', () => {
     expect(textOf(await h.say('100 yuan'))).toContain('What would you like');
   });
 
+  it.each([
+    ['取消', '是的，取消吧'],
+    ['cancel', 'yes, cancel it'],
+    ['cancel', 'yes please'],
+    ['cancel', 'cancel'],
+    ['取消', '取消'],
+    ['算了', '算了'],
+  ])('cancels on "%s" then "%s"', async (command, answer) => {
+    const h = createDialogHarness();
+    await h.say('信用卡被多扣了年费，我要求退还');
+    await h.say(command);
+    const text = textOf(await h.say(answer));
+    expect(text).toMatch(/已取消|Cancelled/);
+    expect(text).not.toMatch(/我们继续|carry on/);
+    expect(h.state.intake).toBeUndefined();
+    expect(h.submitted).toHaveLength(0);
+  });
+
+  it('restarts on "yes, start over" and "是的，重来吧", and "不用了" keeps the complaint', async () => {
+    for (const answer of ['yes, start over', '是的，重来吧', 'restart']) {
+      const h = createDialogHarness();
+      await h.say('The teller at the branch was rude to me and refused to help');
+      await h.say('restart');
+      expect(textOf(await h.say(answer)), answer).toMatch(/starting again|从头开始/);
+      expect(h.state.intake?.draft.description, answer).toBeUndefined();
+    }
+    const h = createDialogHarness();
+    await h.say('信用卡被多扣了年费，我要求退还');
+    await h.say('取消');
+    const kept = textOf(await h.say('不用了'));
+    expect(kept).toContain('我们继续');
+    expect(h.state.intake?.draft.description).toBe('信用卡被多扣了年费，我要求退还');
+    expect(h.state.intake?.failures).toBe(0);
+  });
+
+  it('at "Cancel this complaint?", a message that only starts with yes carries on and is handled', async () => {
+    const h = createDialogHarness();
+    await h.say('The teller at the branch was rude to me and refused to help');
+    await h.say('[business:deposit]');
+    await h.say('yesterday');
+    await h.say('cancel');
+    const text = textOf(await h.say('yes, the amount was 500 yuan'));
+    expect(text).toMatch(/carry on[\s\S]*What would you like/);
+    expect(h.state.intake?.draft.amount).toBe(500);
+  });
+
   it('lists open cases on status', async () => {
     const h = createDialogHarness();
     expect(textOf(await h.say('status'))).toContain('no open complaints');
