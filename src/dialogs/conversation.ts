@@ -155,6 +155,13 @@ async function dispatch(state: ConversationState, input: InboundMessage, lang: L
   if (input.action === 'confirm' && state.lastCaseRef) {
     return { state, replies: [{ text: t(lang, 'already_filed', { reference: state.lastCaseRef }) }] };
   }
+  // Any other button of a question from before (the summary's Correct, a product or a date, after
+  // the receipt) is no new complaint: it only gets a word on how to add to the one filed.
+  // Survey buttons reach here only where no survey is wired.
+  if (input.action && !input.action.startsWith('survey:')) {
+    const reply = state.lastCaseRef ? t(lang, 'old_button_filed', { reference: state.lastCaseRef }) : t(lang, 'old_button');
+    return { state, replies: [{ text: reply }] };
+  }
   // "Thank you!" after the receipt is good manners, not a second complaint.
   if (isClosingRemark(input)) return { state, replies: [{ text: t(lang, 'after_case') }] };
   return startIntake(state, input, lang, deps);

@@ -88,6 +88,8 @@ export const zh: Record<MessageKey, string> = {
   resume_offer: '您有一份未完成的投诉。要接着填写，还是重新开始？',
   expired: '您 24 小时前未完成的投诉已过期，我们重新开始吧。',
   already_filed: '您的投诉已经登记，编号 {{reference}}。您可以随时向我查询处理进度。',
+  old_button_filed: '您的投诉已经登记，编号 {{reference}}。如需补充或更正，直接在这里写下即可。',
+  old_button: '这个按钮属于已经登记的投诉。如需补充或更正，直接在这里写下即可。',
   status_none: '您目前没有处理中的投诉。',
   status_title: '您处理中的投诉：',
   status_line: '{{reference}} —— {{status}}，最迟 {{regulatoryDue}} 前答复',

@@ -880,6 +880,19 @@ describe('intake transcripts', () => {
     expect(h.state.intake?.draft.amount).toBe(500);
   });
 
+  it.each(['[correct]', '[business:deposit]', '[date:yesterday]'])('answers an old %s pressed after the receipt with the reference, and starts nothing', async (button) => {
+    const h = createDialogHarness();
+    for (const say of ['The teller at the branch was rude to me and refused to help', '[business:deposit]', 'yesterday', '[skip]', 'An apology', 'Alice Wong', '13812345678']) {
+      await h.say(say);
+    }
+    expect(textOf(await h.say('[confirm]'))).toContain('Reference: C-20261127-0001');
+    const text = textOf(await h.say(button));
+    expect(text).toContain('already filed under reference C-20261127-0001');
+    expect(text).toContain('write it here');
+    expect(text).not.toMatch(/Privacy|in your own words/);
+    expect(h.state.intake).toBeUndefined();
+  });
+
   it('lists open cases on status', async () => {
     const h = createDialogHarness();
     expect(textOf(await h.say('status'))).toContain('no open complaints');
