@@ -91,7 +91,7 @@ export const en = {
   expired: 'Your unfinished complaint from more than 24 hours ago has expired; let us start again.',
   already_filed: 'Your complaint is already filed under reference {{reference}}. Ask me for its status at any time.',
   old_button_filed: 'Your complaint is already filed under reference {{reference}}. To add or correct something, just write it here.',
-  old_button: 'That button belongs to a complaint already filed. To add or correct something, just write it here.',
+  old_button: 'That button belongs to an earlier conversation. To make a complaint, just describe the problem here.',
   status_none: 'You have no open complaints.',
   status_title: 'Your open complaints:',
   status_line: '{{reference}} — {{status}}, decision due by {{regulatoryDue}}',

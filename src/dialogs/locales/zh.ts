@@ -89,7 +89,7 @@ export const zh: Record<MessageKey, string> = {
   expired: '您 24 小时前未完成的投诉已过期，我们重新开始吧。',
   already_filed: '您的投诉已经登记，编号 {{reference}}。您可以随时向我查询处理进度。',
   old_button_filed: '您的投诉已经登记，编号 {{reference}}。如需补充或更正，直接在这里写下即可。',
-  old_button: '这个按钮属于已经登记的投诉。如需补充或更正，直接在这里写下即可。',
+  old_button: '这个按钮属于之前的对话。如需投诉，直接在这里描述问题即可。',
   status_none: '您目前没有处理中的投诉。',
   status_title: '您处理中的投诉：',
   status_line: '{{reference}} —— {{status}}，最迟 {{regulatoryDue}} 前答复',
