@@ -2,7 +2,7 @@
 // 20 MB of RSS against 10 MB for these two).
 import * as chronoEn from 'chrono-node/en';
 import * as chronoZh from 'chrono-node/zh';
-import { addCivilDays, civilWeekday } from '../clocks/zoned-time.js';
+import { addCivilDays, civilWeekday, isCivilDate } from '../clocks/zoned-time.js';
 import { parseChineseNumber } from './amount.js';
 import type { ClassifyContext } from './types.js';
 
@@ -114,8 +114,8 @@ export function extractOccurredOn(
   const now = localDate(ctx.now, offset);
   const todayIso = iso(now.y, now.m, now.d);
   const past = (y: number, m: number, d: number) => {
-    const day = validDay(y, m, d);
-    return day && day <= todayIso ? day : null; // a day still to come is a deadline, not an incident
+    const day = iso(y, m, d);
+    return isCivilDate(day) && day <= todayIso ? day : null; // a day still to come is a deadline, not an incident
   };
 
   // The first date the text names wins: a complaint starts with when it began.
@@ -185,12 +185,6 @@ function chronoDay(
   }
   if (!r.start.isCertain('year') && iso(y, m, d) > todayIso) y -= 1;
   return past(y, m, d);
-}
-
-/** The ISO date when y-m-d is a real calendar day (not 31 November), else null. */
-function validDay(y: number, m: number, d: number): string | null {
-  const at = new Date(Date.UTC(y, m - 1, d));
-  return at.getUTCMonth() === m - 1 && at.getUTCDate() === d ? iso(y, m, d) : null;
 }
 
 /** A day of the month named without a month, and how many months back a month word puts it. */
