@@ -37,6 +37,11 @@ export function maskForStaff(text: string, contact: { customerName: string | nul
   return shown;
 }
 
+/** {@link maskForStaff} for one case's texts, passing null through (an empty optional field). */
+export function staffMasker(contact: { customerName: string | null; customerPhone: string | null }) {
+  return <T extends string | null>(text: T): T => (text === null ? text : (maskForStaff(text, contact) as T));
+}
+
 /**
  * Shows a staff member the customer's name and phone, which the console and API mask by
  * default; each reveal is on the timeline (who, when, why) — an access log for personal data.

@@ -1,6 +1,6 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
-import { maskForStaff, maskName, maskPhone } from '../reveal-customer-contact.js';
+import { maskName, maskPhone, staffMasker } from '../reveal-customer-contact.js';
 import { ZBusiness, ZCaseStatus, ZCause, ZChannel, ZSeverity } from '../taxonomy.js';
 
 const csv = <T extends z.ZodType>(item: T) =>
@@ -225,21 +225,20 @@ export async function getCaseDetail(db: PrismaClient, reference: string) {
   const { id: _id, classification, customerName, customerPhone, ...rest } = c;
   // Name and phone stay masked until a staff member reveals them (recorded as pii_revealed), in
   // the customer's own words too; card and ID numbers show their last four digits only.
-  const shown = (text: string) => maskForStaff(text, { customerName, customerPhone });
-  const shownOrNull = (text: string | null) => (text === null ? null : shown(text));
+  const shown = staffMasker({ customerName, customerPhone });
   return {
     case: {
       ...caseToJson(rest),
       description: shown(rest.description),
-      desiredResolution: shownOrNull(rest.desiredResolution),
-      summary: shownOrNull(rest.summary),
-      evidence: rest.evidence.map((e) => ({ ...e, caption: shownOrNull(e.caption) })),
+      desiredResolution: shown(rest.desiredResolution),
+      summary: shown(rest.summary),
+      evidence: rest.evidence.map((e) => ({ ...e, caption: shown(e.caption) })),
       customerName: maskName(customerName),
       customerPhone: maskPhone(customerPhone),
       classification: JSON.parse(classification) as Record<string, unknown>,
     },
     // Notes hold the customer's words too (a survey comment).
-    timeline: timeline.map((e) => ({ type: e.type, at: e.createdAt, actorType: e.actorType, actorId: e.actorId, note: shownOrNull(e.note), data: JSON.parse(e.data) as unknown })),
+    timeline: timeline.map((e) => ({ type: e.type, at: e.createdAt, actorType: e.actorType, actorId: e.actorId, note: shown(e.note), data: JSON.parse(e.data) as unknown })),
     transcript: transcript.map((m) => ({
       at: m.createdAt,
       direction: m.direction,

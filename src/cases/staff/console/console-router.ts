@@ -7,7 +7,7 @@ import type { ComplaintPolicy } from '../../clocks/index.js';
 import type { DomainEvents } from '../../domain-events.js';
 import type { CustomerMessenger } from '../../messenger.js';
 import { REFERENCE_PATTERN } from '../../reference.js';
-import { maskForStaff, maskName, maskPhone } from '../../reveal-customer-contact.js';
+import { maskName, maskPhone, staffMasker } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
@@ -209,8 +209,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     ]);
     const reasons = reasonsOf(c.classification);
     // As the API shows them (getCaseDetail): the customer's contact and long numbers masked.
-    const shown = (text: string) => maskForStaff(text, c);
-    const shownOrNull = (text: string | null) => (text === null ? null : shown(text));
+    const shown = staffMasker(c);
     send(
       res,
       casePage({
@@ -220,8 +219,8 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         c: {
           ...c,
           description: shown(c.description),
-          desiredResolution: shownOrNull(c.desiredResolution),
-          summary: shownOrNull(c.summary),
+          desiredResolution: shown(c.desiredResolution),
+          summary: shown(c.summary),
           flags: JSON.parse(c.flags) as string[],
           amount: c.amount === null ? null : Number(c.amount),
           reasons,
@@ -231,9 +230,9 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
           reachable: c.channelAccount ? c.channelAccount.reachable : null,
         },
         revealed,
-        evidence: c.evidence.map((e) => ({ ...e, caption: shownOrNull(e.caption) })),
+        evidence: c.evidence.map((e) => ({ ...e, caption: shown(e.caption) })),
         transcript: transcript.map((m) => ({ at: m.createdAt, direction: m.direction, author: m.author, staffUserId: m.staffUserId, text: shown(m.text) })),
-        timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: shownOrNull(e.note), data: e.data })),
+        timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: shown(e.note), data: e.data })),
         notes: c.notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, text: n.text })),
         staff,
         now: clock(),
