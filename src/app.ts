@@ -298,7 +298,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await telegram?.start();
 
   // Scheduler: durable jobs (surveys, reminders); one worker per instance
-  const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...opts.jobHandlers };
+  const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...telegram?.handlers, ...opts.jobHandlers };
   const scheduler = startScheduler({ db, handlers: jobHandlers, log: log.child({ component: 'scheduler' }), clock, pollMs: opts.schedulerPollMs ?? 2000 });
   schedulerRef.current = scheduler;
   const url = `http://127.0.0.1:${port}`;

@@ -5,12 +5,22 @@ import type { Logger } from 'pino';
 import { Telegraf, TelegramError } from 'telegraf';
 import type { DomainEvents } from '../cases/domain-events.js';
 import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/messenger.js';
+import type { JobHandler } from '../cases/scheduler/index.js';
 import type { Config } from '../config.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import type { InboundMessage, Lang } from '../dialogs/types.js';
 import { ALERT_SEVERITIES, formatCaseAlert, formatClockAlert, formatReviewAlert, formatSurveyAlert } from './telegram-alerts.js';
 import { downloadEvidence } from './telegram-evidence.js';
+import {
+  TELEGRAM_DELIVERY_JOB,
+  TELEGRAM_RETRY_FIRST_MS,
+  appendToTelegramQueue,
+  createTelegramDeliveryHandler,
+  enqueueTelegramDelivery,
+  type QueuedOutgoing,
+  type SendAttempt,
+} from './telegram-outbox.js';
 import { renderMessages } from './telegram-render.js';
 import { markConversationUnreachable } from './telegram-store.js';
 import { rejectNulReviver } from '../http/no-nul.js';
@@ -50,6 +60,8 @@ export interface TelegramChannelOptions {
 export interface TelegramChannel {
   /** Proactive messages (staff replies, surveys) to conversations stored with kind `telegram`. */
   sender: ChannelSender;
+  /** Scheduler job handlers: `telegram.deliver` sends messages that had to wait (telegram-outbox.ts). */
+  handlers: Record<string, JobHandler>;
   mode: 'polling' | 'webhook';
   /**
    * Connects to the Bot API (getMe, commands menu, then long polling or setWebhook). A failure
@@ -164,7 +176,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   /** Runs `work` after every earlier piece of work queued for this chat (same-process order). */
-  function inChatOrder(chat: string, work: () => Promise<void>): Promise<void> {
+  function inChatOrder<T>(chat: string, work: () => Promise<T>): Promise<T> {
     const prev = outbox.get(chat) ?? Promise.resolve();
     const next = prev.then(work, work);
     const tail = next.catch(() => undefined);
@@ -189,52 +201,110 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   /**
-   * Sends the dialog's messages to one chat. A user who blocked the bot (403) or a chat that no
-   * longer exists is marked unreachable; nothing is thrown.
+   * Sends the dialog's messages to one chat. Behind messages still waiting for this chat, they
+   * wait too; what Telegram cannot take now (flood control with a wait over five seconds, a 5xx,
+   * a network error) is queued durably and sent by the scheduler (telegram-outbox.ts), and counts
+   * as delivered. A user who blocked the bot (403) or a chat that no longer exists is marked
+   * unreachable; nothing is thrown.
    */
   async function deliver(chatId: number | string, messages: CustomerMessage[], o: { contactReceived?: boolean } = {}): Promise<DeliveryResult> {
     const key = String(chatId);
+    const conversationKey = telegramConversationKey(chatId);
     const { outgoing, showsPhoneKeyboard } = renderMessages(messages, {
       removePhoneKeyboard: phoneKeyboard.has(key) || o.contactReceived === true,
       onDroppedButton: (value) => log_.warn({ bytes: Buffer.byteLength(value) }, 'button value too long for callback_data, dropped'),
     });
-    try {
-      for (const m of outgoing) {
-        const send = () => tg.sendMessage(chatId, m.text, { reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
-        const sent = await send().catch(async (e: unknown) => {
-          // Flood control: wait as told, once, when the wait is short; otherwise give up.
-          const wait = e instanceof TelegramError && e.code === 429 ? (e.parameters?.retry_after ?? 99) : 99;
-          if (wait > MAX_FLOOD_WAIT_S) throw e;
-          await new Promise((r) => setTimeout(r, wait * 1000));
-          return send();
-        });
-        if (m.inlineAfterSend) await tg.editMessageReplyMarkup(chatId, sent.message_id, undefined, m.inlineAfterSend);
-      }
+    const delivered = (): DeliveryResult => {
       if (showsPhoneKeyboard) phoneKeyboard.add(key);
       else phoneKeyboard.delete(key);
       return { ok: true };
-    } catch (e) {
-      const unreachable = isUnreachable(e);
-      const reason = e instanceof TelegramError ? e.description : 'network error';
-      const conversationKey = telegramConversationKey(chatId);
-      if (unreachable) {
-        await markConversationUnreachable(db, conversationKey, reason).catch((err: unknown) =>
-          log_.error({ conversationKey, err: errInfo(err) }, 'could not mark conversation unreachable'),
-        );
-        log_.warn({ conversationKey, reason }, 'telegram user unreachable');
-      } else {
-        log_.error({ conversationKey, err: errInfo(e) }, 'telegram send failed');
+    };
+    // A later message must not overtake one that waits: it joins the queue. If the database
+    // cannot say, sending now beats not sending at all.
+    const queued = await appendToTelegramQueue(db, chatId, outgoing).catch((err: unknown) => {
+      log_.error({ conversationKey, err: errInfo(err) }, 'could not read the telegram delivery queue');
+      return false;
+    });
+    if (queued) return delivered();
+    for (const [i, m] of outgoing.entries()) {
+      const sent = await sendOutgoing(chatId, m, { waitOutShortFlood: true });
+      if (sent.ok) continue;
+      if (sent.kind === 'transient') {
+        const rest: QueuedOutgoing[] = [sent.messageId === undefined ? m : { ...m, messageId: sent.messageId }, ...outgoing.slice(i + 1)];
+        const runAt = new Date(clock().getTime() + (sent.retryAfterS !== undefined ? sent.retryAfterS * 1000 : TELEGRAM_RETRY_FIRST_MS));
+        try {
+          await enqueueTelegramDelivery(db, { chatId, items: rest, runAt });
+          log_.warn({ conversationKey, messages: rest.length, retryAt: runAt.toISOString(), reason: sent.reason, code: sent.code }, 'telegram send deferred');
+          return delivered();
+        } catch (err) {
+          log_.error({ conversationKey, err: errInfo(err) }, 'could not queue a telegram delivery');
+        }
       }
-      return { ok: false, unreachable, reason: `telegram send failed: ${reason}` };
+      return reportFailure(chatId, sent);
+    }
+    return delivered();
+  }
+
+  /**
+   * One message: sendMessage, then the buttons it could not carry (`inlineAfterSend`). A queued
+   * message that already went out (`messageId`) only gets its buttons. A short flood wait
+   * (five seconds at most) is waited out once, in-line, when the caller can afford it.
+   */
+  async function sendOutgoing(chatId: number | string, m: QueuedOutgoing, o: { waitOutShortFlood: boolean }): Promise<SendAttempt> {
+    let messageId = m.messageId;
+    try {
+      if (messageId === undefined) {
+        const send = () => tg.sendMessage(chatId, m.text, { reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
+        const sent = await send().catch(async (e: unknown) => {
+          const wait = floodWait(e);
+          if (!o.waitOutShortFlood || wait === undefined || wait > MAX_FLOOD_WAIT_S) throw e;
+          await new Promise((r) => setTimeout(r, wait * 1000));
+          return send();
+        });
+        messageId = sent.message_id;
+      }
+      if (m.inlineAfterSend) await tg.editMessageReplyMarkup(chatId, messageId, undefined, m.inlineAfterSend);
+      return { ok: true };
+    } catch (e) {
+      return { ...classifyFailure(e), ...(messageId === undefined ? {} : { messageId }) };
     }
   }
+
+  /** Marks an unreachable chat, or logs a message Telegram refused; what `send` reports. */
+  async function reportFailure(chatId: number | string, failure: Extract<SendAttempt, { ok: false }>): Promise<DeliveryResult> {
+    const conversationKey = telegramConversationKey(chatId);
+    const unreachable = failure.kind === 'unreachable';
+    if (unreachable) {
+      await markConversationUnreachable(db, conversationKey, failure.reason).catch((err: unknown) =>
+        log_.error({ conversationKey, err: errInfo(err) }, 'could not mark conversation unreachable'),
+      );
+      log_.warn({ conversationKey, reason: failure.reason }, 'telegram user unreachable');
+    } else {
+      log_.error({ conversationKey, err: { message: failure.reason, code: failure.code } }, 'telegram send failed');
+    }
+    return { ok: false, unreachable, reason: `telegram send failed: ${failure.reason}` };
+  }
+
+  const handlers: Record<string, JobHandler> = {
+    [TELEGRAM_DELIVERY_JOB]: createTelegramDeliveryHandler({
+      db,
+      log: log_,
+      // The scheduler waits between attempts; a handler sleeping in-line would hold up other jobs.
+      send: (chatId, m) => sendOutgoing(chatId, m, { waitOutShortFlood: false }),
+      onFailure: (chatId, failure) => reportFailure(chatId, failure),
+    }),
+  };
 
   const sender: ChannelSender = {
     kind: TELEGRAM_REF_KIND,
     async send(ref, messages) {
       const parsed = ZTelegramRef.safeParse(ref);
       if (!parsed.success) return { ok: false, unreachable: true, reason: 'incomplete telegram conversation reference' };
-      return deliver(parsed.data.chatId, messages);
+      const { chatId } = parsed.data;
+      // In line with this process's turns for the chat, so a staff reply neither overtakes a
+      // turn's replies nor slips past one that is being queued. (No turn sends proactively to
+      // its own chat, so this cannot wait on itself.)
+      return inChatOrder(String(chatId), () => deliver(chatId, messages));
     },
   };
 
@@ -321,6 +391,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
 
   return {
     sender,
+    handlers,
     mode: webhook ? 'webhook' : 'polling',
     async start() {
       try {
@@ -355,6 +426,26 @@ function webhookTarget(url: string, secret: string | undefined) {
 function isUnreachable(e: unknown): boolean {
   if (!(e instanceof TelegramError)) return false;
   return e.code === 403 || (e.code === 400 && /chat not found|user is deactivated/i.test(e.description));
+}
+
+/** Seconds to wait when Telegram answered 429 with `retry_after`; undefined otherwise. */
+function floodWait(e: unknown): number | undefined {
+  return e instanceof TelegramError && e.code === 429 ? e.parameters?.retry_after : undefined;
+}
+
+/**
+ * What a failed call means for the message: worth another try later (flood control, Telegram's
+ * 5xx, no answer at all — the request may have arrived, so a retry can send it twice, which
+ * beats losing it), the chat is unreachable, or Telegram refused this message for good (4xx).
+ */
+function classifyFailure(e: unknown): Extract<SendAttempt, { ok: false }> {
+  if (!(e instanceof TelegramError)) return { ok: false, kind: 'transient', reason: 'network error', code: errInfo(e).code };
+  if (isUnreachable(e)) return { ok: false, kind: 'unreachable', reason: e.description, code: e.code };
+  if (e.code === 429 || e.code >= 500) {
+    const wait = floodWait(e);
+    return { ok: false, kind: 'transient', reason: e.description, code: e.code, ...(wait === undefined ? {} : { retryAfterS: wait }) };
+  }
+  return { ok: false, kind: 'rejected', reason: e.description, code: e.code };
 }
 
 /** Language of a fixed apology when the dialog could not say it itself. */

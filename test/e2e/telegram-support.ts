@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { t } from '../../src/dialogs/i18n.js';
 import { shownMarkup, tgUpdate, type FakeTelegram, type FakeUser, type SentMessage } from '../support/fake-telegram.js';
@@ -17,7 +17,7 @@ export function tempDir(prefix: string): string {
 }
 
 /** Starts the whole app with Telegram pointed at the fake Bot API server. */
-export async function startTelegramApp(dir: string, fake: FakeTelegram, env: Record<string, string> = {}): Promise<RunningApp> {
+export async function startTelegramApp(dir: string, fake: FakeTelegram, env: Record<string, string> = {}, appOpts: AppOptions = {}): Promise<RunningApp> {
   return startApp(
     loadConfig({
       PORT: '0',
@@ -33,6 +33,7 @@ export async function startTelegramApp(dir: string, fake: FakeTelegram, env: Rec
       PUBLIC_URL: 'https://complaints.example.test',
       ...env,
     }),
+    appOpts,
   );
 }
 

@@ -141,6 +141,29 @@ describe('durable scheduler', () => {
     await worker.stop();
   });
 
+  it('retries at the time a failing handler asks for (retryAt) instead of the backoff', async () => {
+    const client = await db('retry-at.sqlite');
+    const now = new Date('2026-11-27T08:00:00Z');
+    const asked = new Date(now.getTime() + 7_000);
+    const worker = startScheduler({
+      db: client,
+      log: silent,
+      pollMs: 0,
+      clock: () => now,
+      handlers: {
+        'test.told-to-wait': async () => {
+          throw Object.assign(new Error('retry after 7'), { retryAt: asked });
+        },
+      },
+    });
+    const job = await scheduleJob(client, { type: 'test.told-to-wait', runAt: now });
+    await worker.runOnce();
+    await worker.stop();
+    const row = await client.job.findUniqueOrThrow({ where: { id: job.id } });
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, lastError: 'retry after 7' });
+    expect(row.runAt.getTime()).toBe(asked.getTime());
+  });
+
   it('takes over a job whose worker died (lease expired) but leaves a live lease alone', async () => {
     const client = await db('lease.sqlite');
     const now = new Date('2026-11-27T08:00:00Z');

@@ -66,6 +66,8 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
   const files = new Map<string, FakeFile>();
   const blocked = new Set<string>();
   const flood = new Map<string, number>();
+  /** Per chat, failures still to answer sendMessage with: an HTTP status, or 'network' (socket dropped). */
+  const failures = new Map<string, { failure: number | 'network'; left: number }>();
   const listeners = new Set<() => void>();
   let nextUpdateId = 500_000 + Math.floor(Math.random() * 1000) * 1000;
   let nextMessageId = 1;
@@ -127,6 +129,12 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
           return void res
             .writeHead(429, { 'content-type': 'application/json' })
             .end(JSON.stringify({ ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } }));
+        }
+        const failing = chatId ? failures.get(chatId) : undefined;
+        if (chatId && failing) {
+          if (--failing.left <= 0) failures.delete(chatId);
+          if (failing.failure === 'network') return void req.socket.destroy();
+          return fail(res, failing.failure, failing.failure >= 500 ? 'Internal Server Error' : 'Bad Request');
         }
         const message = {
           message_id: nextMessageId++,
@@ -292,6 +300,15 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
     /** The next sendMessage to this chat answers 429 with this retry_after (seconds). */
     floodOnce(chatId: number | string, retryAfter: number) {
       flood.set(String(chatId), retryAfter);
+    },
+
+    /**
+     * The next `times` sendMessage calls to this chat fail: with this HTTP status (e.g. 502), or
+     * with the connection dropped before an answer ('network'). `times` 0 clears it.
+     */
+    failSends(chatId: number | string, failure: number | 'network', times = 1) {
+      if (times > 0) failures.set(String(chatId), { failure, left: times });
+      else failures.delete(String(chatId));
     },
 
     /** From now on sending to this chat answers 403 "bot was blocked by the user". */

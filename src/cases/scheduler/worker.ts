@@ -16,8 +16,10 @@ export interface JobContext {
 
 /**
  * Runs one job. Returning normally marks it done; throwing schedules a retry with backoff until
- * `maxAttempts`, then marks it failed. Handlers must be idempotent: a crash after the work but
- * before the job is marked done runs it again once the lease expires.
+ * `maxAttempts`, then marks it failed. An error with a `retryAt` date is retried then instead
+ * (e.g. when the service called said how long to wait); one with `permanent: true` is not retried.
+ * Handlers must be idempotent: a crash after the work but before the job is marked done runs it
+ * again once the lease expires.
  */
 export type JobHandler = (job: JobContext) => Promise<void>;
 
@@ -131,11 +133,13 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       const permanent = (e as { permanent?: boolean }).permanent === true;
       const now = clock();
       const final = permanent || job.attempts >= job.maxAttempts;
+      const retryAt = (e as { retryAt?: unknown }).retryAt;
+      const nextRunAt = retryAt instanceof Date && !Number.isNaN(retryAt.getTime()) ? retryAt : new Date(now.getTime() + backoffMs(job.attempts));
       await db.job.updateMany({
         where: { id, lockedBy: workerId },
         data: final
           ? { status: 'failed', finishedAt: now, lockedBy: null, lockedUntil: null, lastError: message }
-          : { status: 'pending', runAt: new Date(now.getTime() + backoffMs(job.attempts)), lockedBy: null, lockedUntil: null, lastError: message },
+          : { status: 'pending', runAt: nextRunAt, lockedBy: null, lockedUntil: null, lastError: message },
       });
       jobLog.error({ err: { message }, final }, final ? 'job failed for good' : 'job failed, will retry');
     } finally {
