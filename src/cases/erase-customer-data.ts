@@ -37,6 +37,12 @@ export async function eraseCustomerData(
     const ref = JSON.parse(a.conversationRef) as { kind?: string; sessionId?: unknown };
     return ref.kind === 'webpage' && typeof ref.sessionId === 'string' ? [ref.sessionId] : [];
   });
+  // Telegram messages waiting to be sent (src/bot/telegram-outbox.ts: one job per chat, found by
+  // this key) hold the bot's reply text until they go out.
+  const telegramQueues = accounts.flatMap((a) => {
+    const ref = JSON.parse(a.conversationRef) as { kind?: string; chatId?: unknown };
+    return ref.kind === 'telegram' && (typeof ref.chatId === 'number' || typeof ref.chatId === 'string') ? [`telegram:deliver:${ref.chatId}`] : [];
+  });
   const keys = accounts.map((a) => a.conversationKey);
   const files = await db.evidence.findMany({
     where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
@@ -72,6 +78,9 @@ export async function eraseCustomerData(
     }
     await tx.dialogState.deleteMany({ where: { conversationKey: { in: keys } } });
     await tx.webChatMessage.deleteMany({ where: { sessionId: { in: webSessions } } });
+    // Emptied and its key given back, the queue is dropped by its job's next run (a running
+    // job finds it so and stops): the erased customer cannot be reached anyway.
+    await tx.job.updateMany({ where: { dedupeKey: { in: telegramQueues } }, data: { payload: '{"chatId":0,"items":[]}', dedupeKey: null } });
     for (const caseId of caseIds) {
       await tx.caseEvent.create({ data: { caseId, type: 'customer_data_erased', actorType: 'system', createdAt: now } });
     }

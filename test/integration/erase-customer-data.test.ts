@@ -5,6 +5,7 @@ import { loadPolicy } from '../../src/cases/clocks/index.js';
 import { createCase } from '../../src/cases/create-case.js';
 import { touchChannelAccount } from '../../src/cases/customers.js';
 import { ERASED, eraseCustomerData } from '../../src/cases/erase-customer-data.js';
+import { scheduleJob } from '../../src/cases/scheduler/index.js';
 import { appendTranscript } from '../../src/cases/transcript.js';
 import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
@@ -35,6 +36,13 @@ describe('eraseCustomerData', () => {
       { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
     );
 
+    // A reply Telegram could not take yet, waiting in the chat's delivery queue.
+    await scheduleJob(db, {
+      type: 'telegram.deliver',
+      runAt: now,
+      payload: { chatId: 777, items: [{ text: 'Wang Fang, your case is registered' }] },
+      dedupeKey: 'telegram:deliver:777',
+    });
     await recordEvent(db, { caseId: created.id, type: 'info_requested', actor: { type: 'system' }, at: now, note: 'Is Wang Fang on 13812345678 the card holder?' });
 
     const result = await eraseCustomerData(db, { reference: created.reference, now });
@@ -56,6 +64,8 @@ describe('eraseCustomerData', () => {
       expect(a.conversationRef).not.toContain('777');
     }
     expect(await db.case.count()).toBeGreaterThan(0);
+    const queued = await db.job.findMany({ where: { type: 'telegram.deliver' } });
+    expect(queued.map((j) => [j.dedupeKey, j.payload.includes('Wang Fang') || j.payload.includes('777')])).toEqual([[null, false]]);
   });
 
   it('says when there is nobody to erase', async () => {
