@@ -14,11 +14,17 @@ export function maskName(name: string | null): string | null {
     .join(' ');
 }
 
-/** Masks a phone number for display: only the last four digits stay ("*******5678"). */
+/**
+ * Masks a phone number for display: only the last four digits stay ("*******5678"). An extension
+ * as the intake stores it ("01065123456 ext. 23") stays readable after the masked number, so the
+ * four digits shown are the number's own.
+ */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return null;
-  const digits = phone.replace(/\D/g, '');
-  return digits.length <= 4 ? '****' : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
+  const [number = '', ext] = phone.split(/\s*ext\.\s*/);
+  const digits = number.replace(/\D/g, '');
+  const masked = digits.length <= 4 ? '****' : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
+  return ext ? `${masked} ext. ${ext}` : masked;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Classifier, ExtractedAmount } from '../cases/classification/types.js';
 import type { TCaseStatus, TSeverity } from '../cases/taxonomy.js';
+import type { PhoneCountry } from './slots.js';
 import type { Draft } from './state.js';
 import type { Lang } from './types.js';
 
@@ -37,8 +38,11 @@ export interface FraudSignal {
  */
 export interface DialogDeps {
   now: Date;
-  /** `name` unset: the texts say "the bank" / "本行". */
-  bank: { name?: string; hotline?: string; timeZone: string };
+  /**
+   * `name` unset: the texts say "the bank" / "本行". `country`: whose phone numbers may be given
+   * without a country code (from `COMPLAINT_POLICY`); unset, CN.
+   */
+  bank: { name?: string; hotline?: string; timeZone: string; country?: PhoneCountry };
   classifier: Classifier;
   detectFraud(text: string): FraudSignal;
   extractAmount(text: string): ExtractedAmount | null;

@@ -366,7 +366,7 @@ export async function continueIntake(state: ConversationState, input: InboundMes
     }
     default: {
       const answer = SLOTS[intake.step].parse(input, deps);
-      if (!answer.ok) return refuse(state, intake, answer.reason, lang, deps);
+      if (!answer.ok) return refuse(state, intake, answer.reason, lang, deps, answer.vars);
       Object.assign(intake.draft, answer.patch);
       return { state, replies: [await advance(intake, lang, deps)] };
     }

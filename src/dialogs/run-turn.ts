@@ -3,7 +3,7 @@ import type { PrismaClient } from '@prisma/client';
 import type { Logger } from 'pino';
 import type { Classifier } from '../cases/classification/types.js';
 import { recordEvent } from '../cases/case-events.js';
-import type { ComplaintPolicy } from '../cases/clocks/index.js';
+import { policyCountry, type ComplaintPolicy } from '../cases/clocks/index.js';
 import { createCase, type CaseWriter, type CreatedCase } from '../cases/create-case.js';
 import type { KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
@@ -232,7 +232,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   function dialogDeps(now: Date, account: KnownAccount, input: InboundMessage, created: CreatedCase[]): DialogDeps {
     return {
       now,
-      bank: { ...deps.bank, timeZone: deps.policy.timeZone },
+      bank: { ...deps.bank, timeZone: deps.policy.timeZone, country: policyCountry(deps.policy) },
       classifier: deps.classifier,
       detectFraud: deps.detectFraud,
       extractAmount: deps.extractAmount,

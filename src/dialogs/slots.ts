@@ -1,3 +1,4 @@
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
 import { addCivilDays, civilDateInZone } from '../cases/clocks/zoned-time.js';
 import { BUSINESSES, BUSINESS_LABELS, type TBusiness } from '../cases/taxonomy.js';
@@ -7,7 +8,7 @@ import type { Draft, FieldName } from './state.js';
 import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
 
 /** A slot answer: the draft fields it sets, or the reason it was refused. */
-export type SlotAnswer = { ok: true; patch: Partial<Draft> } | { ok: false; reason: MessageKey };
+export type SlotAnswer = { ok: true; patch: Partial<Draft> } | { ok: false; reason: MessageKey; vars?: Record<string, string> };
 
 interface SlotSpec {
   prompt(lang: Lang): OutboundMessage;
@@ -54,13 +55,60 @@ export function descriptionProblem(text: string): { reason: MessageKey; vars?: R
   return ZDescription.safeParse(trimmed).success ? null : { reason: 'invalid_description' };
 }
 
-/** Phone numbers as staff will dial them: CN mobile and landline, or international with +. */
-export function normalizePhone(raw: string): string | null {
-  const s = raw.replace(/[\s\-().]/g, '').replace(/^00/, '+');
-  if (/^(\+?86)?1[3-9]\d{9}$/.test(s)) return s.replace(/^\+?86/, '');
-  if (/^0\d{2,3}\d{7,8}$/.test(s)) return s;
-  if (/^\+[1-9]\d{6,14}$/.test(s)) return s;
-  return null;
+/** Countries whose numbers customers may give without a country code: the bank's own (deps.ts). */
+export type PhoneCountry = 'CN' | 'GB' | 'US';
+
+/** A phone answer read: the number as stored, or why it was refused. */
+export type PhoneReading = { ok: true; phone: string } | { ok: false; reason: 'invalid_phone' | 'invalid_phone_length' };
+
+// 转 23, 分机 23: the extension as Chinese customers write it; libphonenumber reads "ext"/"x".
+const EXTENSION_WORDS = /\s*(?:转|分机号?|内线)\s*(?=\d)/g;
+const CN_MOBILE = /^1[3-9]\d{9}$/;
+// Area code (10, 2x, or three digits from 3) and a seven- or eight-digit number.
+const CN_LANDLINE = /^(?:(?:10|2\d)\d{8}|[3-9]\d{9,10})$/;
+
+/**
+ * Reads a phone number from an answer the way customers type it: with words around it ("my
+ * number is 138 0013 8000", "手机：138-0013-8000"), full-width digits, an extension ("ext 23",
+ * "转23"), and a number of the bank's own country without its country code ("(415) 555-2671"
+ * at a US bank). Stored as staff dial it: E.164 ("+14155552671", "+447700900123"), except that a
+ * Chinese number at a Chinese bank keeps the national form staff have always had ("13800138000",
+ * "01065123456"); an extension follows as " ext. 23".
+ *
+ * The length is checked for the number's country, not its digits against the numbering plan
+ * (libphonenumber's `isPossible`, not `isValid`): a plan changes, and a customer with a newly
+ * issued number must not be refused by an old copy of it.
+ */
+export function readPhone(raw: string, country: PhoneCountry = 'CN'): PhoneReading {
+  const text = raw.normalize('NFKC').replace(EXTENSION_WORDS, ' ext ');
+  // The search finds a number among other digits ("after 6pm at 13800138000"), but only one
+  // that fits the numbering plan; the parse takes the first number-like part as it is.
+  const number = findPhoneNumbersInText(text, country)[0]?.number ?? parsePhoneNumberFromString(text, country);
+  if (number?.isPossible() && chineseNumberFits(number, text)) {
+    const nsn = number.nationalNumber;
+    const base = number.countryCallingCode === '86' && country === 'CN' ? (CN_MOBILE.test(nsn) ? nsn : `0${nsn}`) : number.number;
+    return { ok: true, phone: number.ext ? `${base} ext. ${number.ext}` : base };
+  }
+  return { ok: false, reason: /\d/.test(text) ? 'invalid_phone_length' : 'invalid_phone' };
+}
+
+/**
+ * Chinese numbers, checked closer than by their length: a national number starting with 1 is a
+ * mobile (11 digits, 13–19) unless it is Beijing's 10, and a landline is dialled with its area
+ * code's 0 (010, 0755) or with 86, so "(415) 555-2671" typed at a Chinese bank is refused.
+ */
+function chineseNumberFits(number: PhoneNumber, text: string): boolean {
+  if (number.countryCallingCode !== '86') return true;
+  const nsn = number.nationalNumber;
+  if (CN_MOBILE.test(nsn)) return true;
+  const digits = text.replace(/\D/g, '');
+  return CN_LANDLINE.test(nsn) && (digits.includes(`0${nsn}`) || digits.includes(`86${nsn}`));
+}
+
+/** {@link readPhone}'s number, or null when the answer holds none. */
+export function normalizePhone(raw: string, country: PhoneCountry = 'CN'): string | null {
+  const read = readPhone(raw, country);
+  return read.ok ? read.phone : null;
 }
 
 /**
@@ -68,10 +116,13 @@ export function normalizePhone(raw: string): string | null {
  * always international, and Telegram sends it with or without the "+" (447700900123): read it as
  * international, so a UK or US number is not refused and a Chinese one (86…) keeps its usual form.
  */
-export function normalizeSharedPhone(raw: string): string | null {
+export function normalizeSharedPhone(raw: string, country: PhoneCountry = 'CN'): string | null {
   const s = raw.trim();
-  return normalizePhone(s.startsWith('+') ? s : `+${s}`);
+  return normalizePhone(s.startsWith('+') ? s : `+${s}`, country);
 }
+
+/** How a number of the bank's country is written, for the re-prompt. */
+const PHONE_EXAMPLES: Record<PhoneCountry, string> = { CN: '13812345678', GB: '07700 900123', US: '(415) 555-2671' };
 
 /** Buttons listing every business in the customer's language. */
 export function businessButtons(lang: Lang): Button[] {
@@ -183,9 +234,14 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
   },
   phone: {
     prompt: (lang) => ({ text: t(lang, 'ask_phone'), requestPhone: true }),
-    parse: (input) => {
-      const phone = input.sharedPhone ? normalizeSharedPhone(input.sharedPhone) : normalizePhone(answerText(input));
-      return phone ? { ok: true, patch: { phone } } : { ok: false, reason: 'invalid_phone' };
+    parse: (input, deps) => {
+      const country = deps.bank.country ?? 'CN';
+      if (input.sharedPhone) {
+        const shared = normalizeSharedPhone(input.sharedPhone, country);
+        return shared ? { ok: true, patch: { phone: shared } } : { ok: false, reason: 'invalid_phone', vars: { example: PHONE_EXAMPLES[country] } };
+      }
+      const read = readPhone(answerText(input), country);
+      return read.ok ? { ok: true, patch: { phone: read.phone } } : { ok: false, reason: read.reason, vars: { example: PHONE_EXAMPLES[country] } };
     },
   },
 };

@@ -238,6 +238,18 @@ function isBuiltinPolicyName(name: string): name is TBuiltinPolicyName {
   return (BUILTIN_POLICY_NAMES as readonly string[]).includes(name);
 }
 
+const CALENDAR_COUNTRIES: Record<string, 'CN' | 'GB' | 'US'> = { cn: 'CN', uk: 'GB', us: 'US' };
+
+/**
+ * The bank's country (ISO 3166-1), from the policy's holiday calendar: `cn` → CN, `uk` → GB,
+ * `us` → US, so a policy file using the `uk` calendar is a UK bank; any other calendar (`none`,
+ * one of the file's own) gives CN, the default profile's. Customers give that country's phone
+ * numbers without a country code.
+ */
+export function policyCountry(policy: Pick<ComplaintPolicy, 'calendar'>): 'CN' | 'GB' | 'US' {
+  return CALENDAR_COUNTRIES[policy.calendar.id] ?? 'CN';
+}
+
 /**
  * Loads the complaint policy named by `COMPLAINT_POLICY`: `cn` (default), `uk`, `us`, or a path
  * to a JSON file validated by `ZPolicy` (relative paths resolve against `cwd`).

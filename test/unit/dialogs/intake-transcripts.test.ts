@@ -648,7 +648,9 @@ describe('intake transcripts', () => {
     await h.say('[skip]');
     await h.say('Reopen my account');
     await h.say('Dan');
-    expect(textOf(await h.say('12345'))).toContain('does not look like a phone number');
+    const tooShort = textOf(await h.say('12345'));
+    expect(tooShort).toContain('does not look like a complete phone number');
+    expect(tooShort).toContain('for example 13812345678');
     expect(textOf(await h.say('+1 415 555 0100'))).toContain('Please check your complaint');
   });
 

@@ -108,8 +108,37 @@ describe('normalizePhone', () => {
     ['0044 7700 900123', '+447700900123'],
     ['12345', null],
     ['call me', null],
+    // As customers type them: full-width digits, words around the number, an extension.
+    ['１３８００１３８０００', '13800138000'],
+    ['my number is 138 0013 8000', '13800138000'],
+    ['我的电话是13800138000', '13800138000'],
+    ['手机：138-0013-8000', '13800138000'],
+    ['call me after 6pm at 13800138000', '13800138000'],
+    ['0755-12345678', '075512345678'],
+    ['010-12345678 ext 23', '01012345678 ext. 23'],
+    ['010-12345678转23', '01012345678 ext. 23'],
+    ['座机 010 1234 5678 分机 23', '01012345678 ext. 23'],
+    ['+1 (415) 555-2671 x23', '+14155552671 ext. 23'],
+    // Not Chinese numbers: a mobile one digit short, a US number without +1 at a Chinese bank.
+    ['1380013800', null],
+    ['(415) 555-2671', null],
+    ['6222021234567890', null],
   ] as const)('%s → %s', (raw, phone) => {
     expect(normalizePhone(raw)).toBe(phone);
+  });
+
+  it.each([
+    ['(415) 555-2671', 'US', '+14155552671'],
+    ['415-555-2671', 'US', '+14155552671'],
+    ['1 415 555 2671', 'US', '+14155552671'],
+    ['07700 900123', 'GB', '+447700900123'],
+    ['020 7946 0958', 'GB', '+442079460958'],
+    // A Chinese number at a bank abroad is foreign there: dialled with +86.
+    ['+86 138 0013 8000', 'US', '+8613800138000'],
+    ['555-2671', 'US', null],
+    ['13800138000', 'GB', null],
+  ] as const)('%s at a bank in %s → %s', (raw, country, phone) => {
+    expect(normalizePhone(raw, country)).toBe(phone);
   });
 });
 
@@ -125,6 +154,11 @@ describe('normalizeSharedPhone', () => {
     ['12345', null],
   ] as const)('%s → %s', (raw, phone) => {
     expect(normalizeSharedPhone(raw)).toBe(phone);
+  });
+
+  it("reads a shared number as international at a bank abroad too, a Chinese one with +86 there", () => {
+    expect(normalizeSharedPhone('14155552671', 'US')).toBe('+14155552671');
+    expect(normalizeSharedPhone('8613812345678', 'GB')).toBe('+8613812345678');
   });
 });
 

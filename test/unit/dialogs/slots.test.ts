@@ -41,6 +41,21 @@ describe('slot answers', () => {
     expect(answer('name', text)).toEqual({ ok: false, reason: 'invalid_name' });
   });
 
+  it.each([
+    ['call me', 'invalid_phone'],
+    ['I would rather not say', 'invalid_phone'],
+    ['12345', 'invalid_phone_length'],
+    ['138 0013 800', 'invalid_phone_length'],
+  ])('refuses %s as a phone number and says why (%s), with an example', (text, reason) => {
+    expect(answer('phone', text)).toEqual({ ok: false, reason, vars: { example: '13812345678' } });
+  });
+
+  it("gives an example of the bank's own country when it refuses a phone number", () => {
+    const us = { ...deps, bank: { ...deps.bank, country: 'US' } } as DialogDeps;
+    expect(SLOTS.phone.parse({ text: '555-2671' } as never, us)).toEqual({ ok: false, reason: 'invalid_phone_length', vars: { example: '(415) 555-2671' } });
+    expect(SLOTS.phone.parse({ text: '(415) 555-2671' } as never, us)).toEqual({ ok: true, patch: { phone: '+14155552671' } });
+  });
+
   it.each(['5', '1', '3'])('does not take a bare number (%s) as a product: no channel shows the products numbered', (text) => {
     expect(answer('business', text)).toEqual({ ok: false, reason: 'invalid_business' });
   });

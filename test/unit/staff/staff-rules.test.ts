@@ -57,6 +57,8 @@ describe('masking', () => {
     expect(maskName('王小明')).toBe('王**');
     expect(maskPhone('+1 415 555 0100')).toBe('*******0100');
     expect(maskPhone('13912345678')).toBe('*******5678');
+    // The last four of the number itself, not of number and extension run together.
+    expect(maskPhone('01065123456 ext. 23')).toBe('*******3456 ext. 23');
     expect(maskName(null)).toBeNull();
   });
 });
