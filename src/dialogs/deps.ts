@@ -46,7 +46,7 @@ export interface DialogDeps {
   classifier: Classifier;
   detectFraud(text: string): FraudSignal;
   extractAmount(text: string): ExtractedAmount | null;
-  extractOccurredOn(text: string, ctx: { now: Date; timeZone?: string }, options?: { answer?: boolean }): string | null;
+  extractOccurredOn(text: string, ctx: { now: Date; timeZone?: string }, options?: { answer?: boolean; months?: boolean }): string | null;
   cases: {
     submit(submission: CaseSubmission): Promise<CaseReceipt>;
     /** Records a request for a person on an existing case; false when there is no such open case. */

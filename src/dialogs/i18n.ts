@@ -108,9 +108,12 @@ export function formatDateTime(lang: Lang, at: Date, timeZone: string): string {
   ).format(at);
 }
 
-/** A calendar date (YYYY-MM-DD) shown to the customer. */
+/** A calendar date (YYYY-MM-DD), or a month the customer named without a day (YYYY-MM), shown to the customer. */
 export function formatDay(lang: Lang, isoDay: string): string {
   const [y, m, d] = isoDay.split('-').map(Number);
+  if (y && m && !d && /^\d{4}-\d{2}$/.test(isoDay)) {
+    return cached(`month|${lang}`, () => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long' })).format(new Date(Date.UTC(y, m - 1, 1)));
+  }
   if (!y || !m || !d) return isoDay;
   return cached(`day|${lang}`, () => new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' })).format(
     new Date(Date.UTC(y, m - 1, d)),

@@ -365,7 +365,7 @@ export async function continueIntake(state: ConversationState, input: InboundMes
       return field ? correctField(state, intake, field, lang, deps) : refuse(state, intake, 'invalid_choice', lang, deps);
     }
     default: {
-      const answer = SLOTS[intake.step].parse(input, deps);
+      const answer = SLOTS[intake.step].parse(input, deps, { failures: intake.failures });
       if (!answer.ok) return refuse(state, intake, answer.reason, lang, deps, answer.vars);
       Object.assign(intake.draft, answer.patch);
       return { state, replies: [await advance(intake, lang, deps)] };

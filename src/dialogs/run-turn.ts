@@ -41,7 +41,7 @@ export interface TurnRunnerDeps {
   log: Logger;
   detectFraud(text: string): FraudSignal;
   extractAmount(text: string): ExtractedAmount | null;
-  extractOccurredOn(text: string, ctx: { now: Date; timeZone?: string }, options?: { answer?: boolean }): string | null;
+  extractOccurredOn(text: string, ctx: { now: Date; timeZone?: string }, options?: { answer?: boolean; months?: boolean }): string | null;
   clock?: () => Date;
   /** Several instances share the database (PostgreSQL): take a database lease per turn. */
   sharedDatabase?: boolean;

@@ -12,7 +12,8 @@ export type SlotAnswer = { ok: true; patch: Partial<Draft> } | { ok: false; reas
 
 interface SlotSpec {
   prompt(lang: Lang): OutboundMessage;
-  parse(input: InboundMessage, deps: DialogDeps): SlotAnswer;
+  /** `failures`: answers refused in a row at this question (Intake.failures). */
+  parse(input: InboundMessage, deps: DialogDeps, ctx?: { failures: number }): SlotAnswer;
 }
 
 // An amount answer that means "none" or "I don't know": both leave the amount empty.
@@ -21,6 +22,9 @@ const SKIP_WORDS =
 // Short answers only: in a longer one "not sure" may be about something else.
 const UNKNOWN_DATE =
   /^.{0,20}(not sure|unsure|don'?t know|do not know|no idea|unknown|can'?t remember|cannot remember|don'?t remember|do not remember|forgot|不记得|不太记得|记不得|不确定|不知道|忘了|忘记了|记不清|想不起来).{0,20}$/i;
+// Time words in an answer that names no day or month: "a few weeks ago", 半个月前, "recently".
+const VAGUE_DATE =
+  /\b(ago|recent(ly)?|while|sometime|some time|few|couple|several|days?|weeks?|months?|years?|earlier|last|past|previous(ly)?|before|ages|around|about)\b|前|最近|以前|之前|那阵|一阵|时间|好久|很久|不久|几天|几周|几个|半个月|个月|月初|月中|月底|[上中下]旬|周|星期|礼拜|年|早些/i;
 const FUTURE_DATE = /\b(tomorrow|next (week|month|year))\b|明天|后天|下周|下个?星期|下个?月|明年/i;
 const EXPLICIT_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/;
 const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
@@ -176,7 +180,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
         { label: t(lang, 'btn_not_sure'), value: 'date:unknown' },
       ],
     }),
-    parse: (input, deps) => {
+    parse: (input, deps, ctx) => {
       const text = answerText(input);
       const today = civilDateInZone(deps.now, deps.bank.timeZone);
       if (input.action === 'date:today') return { ok: true, patch: { occurredOn: today } };
@@ -188,8 +192,17 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
         const iso = `${explicit[1]}-${explicit[2]!.padStart(2, '0')}-${explicit[3]!.padStart(2, '0')}`;
         if (iso > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       }
-      const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone }, { answer: true });
-      if (!day) return { ok: false, reason: FUTURE_DATE.test(text) ? 'invalid_occurredOn_future' : 'invalid_occurredOn' };
+      // A month without a day ("in October", 上个月) is kept as the month, YYYY-MM: the case says
+      // what the customer knew, not a 1st of the month they never said.
+      const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone }, { answer: true, months: true });
+      if (!day) {
+        if (FUTURE_DATE.test(text)) return { ok: false, reason: 'invalid_occurredOn_future' };
+        if (!VAGUE_DATE.test(text)) return { ok: false, reason: 'invalid_occurredOn' };
+        // "A few weeks ago" again after being asked once more: that is all the customer knows.
+        // Not asked a third time; their words stay in the conversation staff read.
+        return (ctx?.failures ?? 0) > 0 ? { ok: true, patch: { occurredOn: null } } : { ok: false, reason: 'invalid_occurredOn_vague' };
+      }
+      // "2026-12" > "2026-11-27", while this month's "2026-11" sorts before today.
       if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };
       return { ok: true, patch: { occurredOn: day } };
     },

@@ -74,6 +74,12 @@ export interface OccurredOnOptions {
    * "the 10th") or month and day ("11.10") is a date, not a counter number or an amount.
    */
   answer?: boolean;
+  /**
+   * With `answer`: a month named without a day ("in October", "last month", 十月份, 上个月,
+   * 2025年10月, "two months ago") is read as that month, YYYY-MM, rather than as no date. Only
+   * asked for where a month can be stored as one (the intake's answer), never as its 1st.
+   */
+  months?: boolean;
 }
 
 /**
@@ -157,7 +163,56 @@ export function extractOccurredOn(
     return iso(then.y, then.m, then.d);
   }
   if (today) return todayIso;
-  return null;
+  return answer && options.months ? monthIn(answer.toLowerCase(), now) : null;
+}
+
+const EN_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const EN_COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+const ZH_MONTHS_BACK = /(上上个?月)|(上个?月)|(?:本|这个?|当)月/;
+const EN_MONTHS_BACK = /\b(?:(the month before last)|(last month)|this month)\b/;
+// "三个月前", "two months ago"; 半个月前 is half a month, no month at all.
+const ZH_MONTHS_AGO = /(\d{1,2}|[一两二三四五六七八九十]|十[一二])\s*个\s*月\s*(?:以)?前/;
+const EN_MONTHS_AGO = /\b(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+months?\s+ago\b/;
+// 十月份, 10月, 2025年10月, 去年十月: a month of the year, with no day after it (that is a date).
+const ZH_MONTH = /(?:(\d{4})\s*年|(去年|今年|前年))?\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?!\s*(?:\d|[一二三四五六七八九十]+\s*[日号]))/;
+const EN_MONTH =
+  /\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s*,?\s*(\d{4}))?/;
+// "may" is a month only where it reads as one: "in May", "early May", "May 2025", or alone.
+const EN_MAY = /(?:^|\b(?:in|early|mid|late|of|around|about|since|last|this)\s+)may\b(?!\s+(?:be|have|not|i|it)\b)|\bmay\s*,?\s*\d{4}/;
+
+/**
+ * The month an answer names without a day, as YYYY-MM, or null. A month of the year without a
+ * year is its last occurrence, this month included; one with a year is returned even when it
+ * is still to come, for the caller to refuse as a future date.
+ */
+function monthIn(text: string, now: Civil): string | null {
+  const back = (n: number) => {
+    const d = new Date(Date.UTC(now.y, now.m - 1 - n, 1));
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`;
+  };
+  const zhAgo = ZH_MONTHS_AGO.exec(text);
+  if (zhAgo) return back(/\d/.test(zhAgo[1]!) ? Number(zhAgo[1]) : (parseChineseNumber(zhAgo[1]!.replace('两', '二')) ?? 0));
+  const enAgo = EN_MONTHS_AGO.exec(text);
+  if (enAgo) return back(/\d/.test(enAgo[1]!) ? Number(enAgo[1]) : (EN_COUNT[enAgo[1]!] ?? 1));
+  const zhBack = ZH_MONTHS_BACK.exec(text);
+  if (zhBack) return back(zhBack[1] ? 2 : zhBack[2] ? 1 : 0);
+  const enBack = EN_MONTHS_BACK.exec(text);
+  if (enBack) return back(enBack[1] ? 2 : enBack[2] ? 1 : 0);
+  let month: number | null = null;
+  let year: number | null = null;
+  const zh = ZH_MONTH.exec(text);
+  if (zh) {
+    month = /\d/.test(zh[3]!) ? Number(zh[3]) : parseChineseNumber(zh[3]!);
+    year = zh[1] ? Number(zh[1]) : zh[2] === '去年' ? now.y - 1 : zh[2] === '前年' ? now.y - 2 : zh[2] ? now.y : null;
+  } else {
+    const en = EN_MONTH.exec(text);
+    if (en && (en[1] !== 'may' || EN_MAY.test(text))) {
+      month = EN_MONTHS.indexOf(en[1]!.slice(0, 3)) + 1;
+      year = en[2] ? Number(en[2]) : /\blast year\b/.test(text) ? now.y - 1 : null;
+    }
+  }
+  if (!month || month > 12) return null;
+  return `${year ?? (month <= now.m ? now.y : now.y - 1)}-${pad(month)}`;
 }
 
 type Civil = { y: number; m: number; d: number };

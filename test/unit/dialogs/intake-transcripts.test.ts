@@ -669,6 +669,34 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]!.draft.occurredOn).toBe('2026-11-10');
   });
 
+  it('takes a month named without a day as that month, and shows it as a month', async () => {
+    const h = await play([
+      ['网点的工作人员态度很差，不给我办理业务', ['这涉及哪项产品或业务']],
+      ['[business:deposit]', ['这是什么时候发生的']],
+      ['十月份吧', ['涉及多少金额']],
+      ['[skip]', ['您希望我们怎样处理']],
+      ['道歉', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对', '发生时间：2026年10月']],
+    ]);
+    await h.say('确认');
+    expect(h.submitted[0]!.draft.occurredOn).toBe('2026-10');
+  });
+
+  it('asks a vague date once more, offering Not sure, and takes the second vague answer as not known', async () => {
+    const h = createDialogHarness();
+    await h.say('The bank closed my savings account without telling me why');
+    await h.say('[business:deposit]');
+    const again = await h.say('a few weeks ago');
+    expect(textOf(again)).toContain('the month is enough');
+    expect(buttonsOf(again)).toContain('date:unknown');
+    expect(textOf(await h.say('not long ago, a few weeks maybe'))).toContain('How much money');
+    for (const say of ['[skip]', 'Reopen it', 'Dan']) await h.say(say);
+    expect(textOf(await h.say('+1 415 555 0100'))).toContain('When: not known');
+    await h.say('[confirm]');
+    expect(h.submitted[0]!.draft.occurredOn).toBeNull();
+  });
+
   it('offers Today, Yesterday and Not sure as buttons for the date', async () => {
     const h = createDialogHarness();
     await h.say('The bank closed my savings account without telling me why');

@@ -17,6 +17,28 @@ describe('slot answers', () => {
     expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_future' });
   });
 
+  it.each([
+    ['sometime in October', '2026-10'],
+    ['last month', '2026-10'],
+    ['十月份', '2026-10'],
+    ['上个月', '2026-10'],
+  ])('takes %s as the month %s, not as a day of it', (text, month) => {
+    expect(answer('occurredOn', text)).toEqual({ ok: true, patch: { occurredOn: month } });
+  });
+
+  it.each(['December 2026', '2026年12月'])('says the month %s is in the future', (text) => {
+    expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_future' });
+  });
+
+  it.each(['a few weeks ago', '半个月前', 'a while ago', '前段时间'])('asks once more after %s, and takes it the second time as not sure', (text) => {
+    expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_vague' });
+    expect(SLOTS.occurredOn.parse({ text } as never, deps, { failures: 1 })).toEqual({ ok: true, patch: { occurredOn: null } });
+  });
+
+  it('keeps refusing an answer with no time in it', () => {
+    expect(SLOTS.occurredOn.parse({ text: 'the ATM' } as never, deps, { failures: 2 })).toEqual({ ok: false, reason: 'invalid_occurredOn' });
+  });
+
   it.each(["I don't know", 'not sure', 'no money lost', '不知道', '不清楚', '没有损失'])('takes %s as no amount', (text) => {
     expect(answer('amount', text)).toEqual({ ok: true, patch: { amount: null, currency: null } });
   });
