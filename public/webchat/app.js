@@ -244,7 +244,13 @@
     postActivity: function (activity) {
       return new Observable(function (observer) {
         var channelData = activity.channelData || {};
-        var clientId = CLIENT_ID_PATTERN.test(channelData.clientActivityID || '') ? channelData.clientActivityID : randomId(12);
+        // The message's id for the server, which runs each id once. Web Chat's Retry posts the
+        // failed activity again under a new clientActivityID, though the first attempt may well
+        // have reached the server (only its answer lost): the id we gave it rides along in its
+        // channelData, so a retry is answered with the first attempt's replies, never a second turn.
+        var clientId = [channelData.complaintDeskMessageId, channelData.clientActivityID, randomId(12)].filter(function (c) {
+          return CLIENT_ID_PATTERN.test(c || '');
+        })[0];
         var id = 'user-' + clientId;
         if (activity.type !== 'message') {
           // Typing and other events are not sent to the bot.
@@ -259,13 +265,15 @@
         else body.text = activity.text || '';
 
         // Echo first (with an id), as Direct Line does; Web Chat marks the message sent once
-        // both the echo and postActivity's id have arrived, and "send failed" on an error.
+        // both the echo and postActivity's id have arrived, and "send failed" on an error. A
+        // retry's echo has the failed one's id, so it takes that one's place instead of adding
+        // the message a second time.
         activities.next(
           Object.assign({}, activity, {
             id: id,
             timestamp: stamp(),
             from: Object.assign({}, activity.from, { id: sessionId, role: 'user' }),
-            channelData: Object.assign({}, channelData),
+            channelData: Object.assign({}, channelData, { complaintDeskMessageId: clientId }),
           }),
         );
         activities.next({ type: 'typing', id: 'typing-' + clientId, timestamp: stamp(), from: { id: 'complaint-desk', name: bankName, role: 'bot' } });

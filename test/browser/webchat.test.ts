@@ -74,6 +74,10 @@ async function expectShown(page: Page, text: string | RegExp) {
   await expect.poll(async () => page.locator('.webchat__basic-transcript').innerText(), { timeout: 45_000 }).toMatch(text);
 }
 
+/** The transcript's message bubbles, the customer's or the bot's. */
+const bubbles = (page: Page, from: 'user' | 'bot') =>
+  page.locator(from === 'user' ? '.webchat__bubble.webchat__bubble--from-user' : '.webchat__bubble:not(.webchat__bubble--from-user)');
+
 const sessionOf = (page: Page) => page.evaluate(() => (window as unknown as { complaintDeskChat: { sessionId: string } }).complaintDeskChat.sessionId);
 
 describe('the web chat page', () => {
@@ -124,6 +128,37 @@ describe('the web chat page', () => {
     });
     expect(body.transcript.filter((m: { direction: string }) => m.direction === 'in')).toHaveLength(6);
     expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('runs a message whose answer was lost once: Retry shows the first attempt, and no second turn', async () => {
+    browser = await launchBrowser();
+    const { page } = await openChat(browser);
+    const sessionId = await sessionOf(page);
+    // Every attempt reaches the server and the first one's turn runs; only the answers are lost,
+    // so the page gives up and shows "Send failed" with Retry.
+    const lose = '**/api/webchat/messages';
+    await page.route(lose, async (route) => {
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    const complaint = 'My credit card was charged a 200 dollar annual fee that nobody told me about';
+    await say(page, complaint);
+    const retry = page.getByRole('button', { name: 'Retry', exact: true });
+    await retry.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.unroute(lose);
+    await retry.click();
+
+    await expectShown(page, /When did it happen/);
+    await expect.poll(() => retry.count(), { timeout: 15_000 }).toBe(0);
+    expect(await bubbles(page, 'user').filter({ hasText: complaint }).count()).toBe(1);
+    expect(await bubbles(page, 'bot').filter({ hasText: 'When did it happen' }).count()).toBe(1);
+    const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'in' } });
+    expect(inbound).toBe(1);
+
+    // The conversation carries on from the first attempt's question.
+    await say(page, 'yesterday');
+    await expectShown(page, /What would you like us to do/);
     await page.close();
   });
 
