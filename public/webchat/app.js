@@ -2,9 +2,10 @@
 // (activity$, connectionStatus$, postActivity, end) over our own endpoints:
 //   POST /api/webchat/messages  one customer message (text or a pressed button), answers with
 //                               the bot's replies;
-//   GET  /api/webchat/events    Server-Sent Events: every bot message of this session, replayed
-//                               from the last one this browser saw (staff replies, surveys, and
-//                               replies that a lost response never delivered).
+//   GET  /api/webchat/events    Server-Sent Events: every message of this session; on opening the
+//                               page the conversation so far (the customer's messages too), then
+//                               all this browser has not seen (staff replies, surveys, replies
+//                               that a lost response never delivered).
 // Plain ES2020, no build step; served under a CSP that allows only same-origin scripts.
 (function () {
   'use strict';
@@ -136,7 +137,10 @@
   var activities = createSubject(false);
   var status = createSubject(true, ConnectionStatus.Uninitialized);
   var seen = new Set();
-  var cursor = Number.parseInt(load(CURSOR_KEY) || '0', 10) || 0;
+  // Ids of the messages this page sent: their stored copies come back on the stream.
+  var sentHere = new Set();
+  var storedCursor = load(CURSOR_KEY);
+  var cursor = Number.parseInt(storedCursor || '0', 10) || 0;
   var events = null;
   var ended = false;
 
@@ -165,7 +169,20 @@
     return activity;
   }
 
-  /** Shows a bot message once, whichever path (response or stream) brings it first. */
+  /** A message the customer sent earlier (in this page before a reload, or in another tab). */
+  function customerActivity(m) {
+    return {
+      type: 'message',
+      id: 'user-' + m.clientMessageId,
+      timestamp: stamp(),
+      from: { id: sessionId, role: 'user' },
+      textFormat: 'plain',
+      text: m.text,
+      channelData: { seq: m.seq, serverTime: m.at, complaintDeskMessageId: m.clientMessageId },
+    };
+  }
+
+  /** Shows a message once, whichever path (response or stream) brings it first. */
   function deliver(m, fromStream) {
     if (fromStream && m.seq > cursor) {
       // Only the stream moves the stored cursor: it delivers in order, so nothing before the
@@ -175,14 +192,21 @@
     }
     if (seen.has(m.seq)) return;
     seen.add(m.seq);
-    activities.next(botActivity(m));
+    if (m.from !== 'customer') activities.next(botActivity(m));
+    // This page shows what it sent already (its echo).
+    else if (CLIENT_ID_PATTERN.test(m.clientMessageId || '') && !sentHere.has(m.clientMessageId)) activities.next(customerActivity(m));
   }
 
   function connect() {
     if (events || ended) return;
     setStatus(ConnectionStatus.Connecting);
+    // `history=1`: the stream starts with the conversation so far (the server bounds it), or
+    // earlier, from the stored cursor, when something sent while the page was closed is older.
     events = new EventSource(
-      '/api/webchat/events?session=' + encodeURIComponent(sessionId) + '&since=' + encodeURIComponent(String(cursor)),
+      '/api/webchat/events?session=' +
+        encodeURIComponent(sessionId) +
+        '&history=1' +
+        (storedCursor === null ? '' : '&since=' + encodeURIComponent(String(cursor))),
     );
     events.addEventListener('open', function () {
       setStatus(ConnectionStatus.Online);
@@ -261,8 +285,13 @@
         var value = activity.value;
         var action = value && typeof value.action === 'string' ? value.action : undefined;
         var body = { sessionId: sessionId, clientMessageId: clientId, locale: window.navigator.language || undefined };
-        if (action) body.action = action;
-        else body.text = activity.text || '';
+        if (action) {
+          body.action = action;
+          // Shown again, as pressed, when the page is reopened.
+          var label = String(activity.text || '').trim().slice(0, 200);
+          if (label) body.label = label;
+        } else body.text = activity.text || '';
+        sentHere.add(clientId);
 
         // Echo first (with an id), as Direct Line does; Web Chat marks the message sent once
         // both the echo and postActivity's id have arrived, and "send failed" on an error. A

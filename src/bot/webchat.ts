@@ -13,7 +13,14 @@ import { createKeyedQueue } from '../dialogs/keyed-queue.js';
 import { MAX_DESCRIPTION_CHARS } from '../dialogs/slots.js';
 import { rejectNulReviver } from '../http/no-nul.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
-import { appendWebChatMessages, listWebChatMessagesAfter, listWebChatRepliesTo, REPLAY_BATCH, type WebChatWireMessage } from './webchat-outbox.js';
+import {
+  appendWebChatMessages,
+  historyCursor,
+  listWebChatMessagesAfter,
+  listWebChatRepliesTo,
+  REPLAY_BATCH,
+  type WebChatWireMessage,
+} from './webchat-outbox.js';
 
 /** `kind` of the conversation references this channel stores and the messenger routes here. */
 export const WEBCHAT_REF_KIND = 'webpage';
@@ -49,6 +56,8 @@ export const ZWebChatPost = z
       .max(100, 'must be at most 100 characters')
       .regex(/^[\w:.-]+$/, 'must be a button value')
       .optional(),
+    /** With `action`: the pressed button's label, as the page showed it (and shows it again after a reload). */
+    label: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
     locale: z
       .string()
       .max(35)
@@ -61,6 +70,8 @@ export type TWebChatPost = z.infer<typeof ZWebChatPost>;
 export const ZWebChatEventsQuery = z.object({
   session: ZWebChatSessionId,
   since: z.coerce.number().int().min(0).optional(),
+  /** `1`: a page being opened; the replay starts with the conversation so far (historyCursor). */
+  history: z.enum(['0', '1']).optional(),
 });
 
 export interface WebChatOptions {
@@ -126,10 +137,11 @@ const PAGE_CSP = [
 /**
  * The bot's own web chat page at `/`: Bot Framework Web Chat in the browser with a transport of
  * ours. `POST /api/webchat/messages` runs a customer turn and answers with the replies;
- * `GET /api/webchat/events` is a Server-Sent Events stream of every bot message for the session
- * (turn replies and later pushes: staff replies, surveys), replayed from the WebChatMessage
- * table after the `Last-Event-ID`/`since` cursor, so nothing sent while the page was closed is
- * lost. Mount before the 404 handler.
+ * `GET /api/webchat/events` is a Server-Sent Events stream of every message of the session (the
+ * customer's own, turn replies and later pushes: staff replies, surveys), replayed from the
+ * WebChatMessage table after the `Last-Event-ID`/`since` cursor, so nothing sent while the page
+ * was closed is lost; with `history=1` it starts with the conversation so far, so a reloaded
+ * page shows where the customer was. Mount before the 404 handler.
  */
 export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel {
   const { db, runner, log } = opts;
@@ -229,17 +241,20 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
           receivedAt: clock(),
         });
         if (result.duplicate) {
-          return { duplicate: true, relayed: false, replies: await listWebChatRepliesTo(db, body.sessionId, body.clientMessageId) };
+          const stored = await listWebChatRepliesTo(db, body.sessionId, body.clientMessageId);
+          return { duplicate: true, relayed: false, replies: stored.filter((m) => m.from === 'bot') };
         }
-        const replies = await appendWebChatMessages(db, {
+        // The customer's own message is kept with the replies, for the page opened again.
+        const stored = await appendWebChatMessages(db, {
           sessionId: body.sessionId,
+          said: { text: body.text ?? body.label ?? body.action ?? '', clientMessageId: body.clientMessageId },
           messages: result.replies,
-          inReplyTo: body.clientMessageId,
           now: clock(),
         });
-        return { duplicate: false, relayed: Boolean(result.relayed), replies };
+        return { duplicate: false, relayed: Boolean(result.relayed), replies: stored.filter((m) => m.from === 'bot') };
       });
-      if (outcome.replies.length) notify(body.sessionId);
+      // Other tabs of the session show the customer's message too.
+      if (!outcome.duplicate) notify(body.sessionId);
       res.json(outcome);
     } catch (e) {
       // The channel's error boundary: log with the message id, answer with a fixed apology in
@@ -253,22 +268,39 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
     }
   });
 
-  app.get('/api/webchat/events', (req: Request, res: Response) => {
+  app.get('/api/webchat/events', async (req: Request, res: Response) => {
     const parsed = ZWebChatEventsQuery.safeParse(req.query);
     if (!parsed.success) {
       res.status(400).json({ error: 'bad_request', message: zodReason(parsed.error) });
       return;
     }
     const { session: sessionId } = parsed.data;
-    const open = streams.get(sessionId) ?? new Set<Stream>();
-    if (open.size >= MAX_STREAMS_PER_SESSION) {
+    if ((streams.get(sessionId)?.size ?? 0) >= MAX_STREAMS_PER_SESSION) {
       res.status(429).json({ error: 'too_many_streams', message: 'This chat is already open in too many tabs.' });
       return;
     }
     // EventSource sends Last-Event-ID itself when it reconnects; the page's own cursor comes in
-    // `since` on the first connection. The later of the two wins.
-    const lastEventId = Number.parseInt(String(req.headers['last-event-id'] ?? ''), 10);
-    const cursor = Math.max(parsed.data.since ?? 0, Number.isFinite(lastEventId) && lastEventId > 0 ? lastEventId : 0);
+    // `since` on the first connection, moved back to the start of the conversation so far when
+    // the page is being opened (`history`). The later of the two wins: a reconnect replays only
+    // what the page has not had.
+    const parsedLastEventId = Number.parseInt(String(req.headers['last-event-id'] ?? ''), 10);
+    const lastEventId = Number.isFinite(parsedLastEventId) && parsedLastEventId > 0 ? parsedLastEventId : 0;
+    let start = parsed.data.since ?? 0;
+    if (parsed.data.history === '1' && !lastEventId) {
+      let gone = false;
+      const onGone = () => (gone = true);
+      res.once('close', onGone);
+      try {
+        start = await historyCursor(db, { sessionId, seenUpTo: parsed.data.since, now: clock() });
+      } catch (e) {
+        // Without the history the stream still brings what the page has not received.
+        log.warn({ err: { message: (e as Error).message }, sessionStream: true }, 'web chat history read failed');
+      }
+      res.off('close', onGone);
+      if (gone) return;
+    }
+    const cursor = Math.max(start, lastEventId);
+    const open = streams.get(sessionId) ?? new Set<Stream>();
 
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');

@@ -162,6 +162,35 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('shows the conversation so far after a reload mid-intake, and the customer carries on there', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const sessionId = await sessionOf(page);
+    const complaint = 'My credit card was charged a 200 dollar annual fee that nobody told me about';
+    await say(page, complaint);
+    await expectShown(page, /When did it happen/);
+    await press(page, 'Yesterday');
+    await expectShown(page, /What would you like us to do/);
+
+    await page.reload({ waitUntil: 'load' });
+    await sendBox(page).waitFor({ state: 'visible' });
+    await expectShown(page, /What would you like us to do/);
+    // Each message once, the customer's and the bot's, in the order they were said.
+    expect(await bubbles(page, 'user').allInnerTexts()).toEqual([complaint, 'Yesterday']);
+    const all = (await page.locator('.webchat__bubble').allInnerTexts()).join('\n');
+    const order = [complaint, 'When did it happen', 'Yesterday', 'What would you like us to do'].map((t) => all.indexOf(t));
+    expect(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1]!))).toBe(true);
+    expect(await bubbles(page, 'bot').filter({ hasText: 'When did it happen' }).count()).toBe(1);
+
+    // The last question's buttons work as before the reload.
+    await press(page, 'Refund');
+    await expectShown(page, /What is your name/);
+    const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'in' } });
+    expect(inbound).toBe(3);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('shows messages pushed later: at once while open, and after reopening when sent while closed', async () => {
     browser = await launchBrowser();
     const first = await openChat(browser);
@@ -183,8 +212,11 @@ describe('the web chat page', () => {
     expect(await sessionOf(second.page)).toBe(sessionId);
     await expectShown(second.page, /How did we do\? Please rate us\./);
     await suggested(second.page, 'Solved').waitFor({ state: 'visible' });
-    // The message delivered before the page was closed is not shown again.
-    expect(await second.page.locator('.webchat__basic-transcript').innerText()).not.toMatch(/looking into it now/);
+    // The conversation before the page was closed is shown again once, before what came since.
+    expect(await bubbles(second.page, 'user').allInnerTexts()).toEqual(['The teller at my branch was rude to me']);
+    expect(await bubbles(second.page, 'bot').filter({ hasText: 'looking into it now' }).count()).toBe(1);
+    const bot = await bubbles(second.page, 'bot').allInnerTexts();
+    expect(bot.findIndex((t) => t.includes('looking into it now'))).toBeLessThan(bot.findIndex((t) => t.includes('How did we do')));
     expect([...first.problems, ...second.problems]).toEqual([]);
     await second.page.close();
   });

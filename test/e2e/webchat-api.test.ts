@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
-import { deleteWebChatMessages, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
+import { deleteWebChatMessages, HISTORY_MAX_MESSAGES, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
 import { loadConfig } from '../../src/config.js';
 import { databaseUrlIn } from '../support/db.js';
 
@@ -31,7 +31,9 @@ function post(body: unknown, raw?: string) {
 
 interface WireMessage {
   seq: number;
+  from: 'bot' | 'customer';
   text: string;
+  clientMessageId?: string;
   buttons?: { label: string; value: string }[];
   at: string;
 }
@@ -155,8 +157,10 @@ describe('POST /api/webchat/messages', () => {
 
     const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'in' } });
     expect(inbound).toBe(1);
+    // The customer's message once, with the replies.
     const stored = await app.db.webChatMessage.count({ where: { sessionId } });
-    expect(stored).toBe(a.replies.length);
+    expect(stored).toBe(a.replies.length + 1);
+    expect(a.replies.every((r: WireMessage) => r.from === 'bot')).toBe(true);
   });
 
   it('stores the conversation reference the messenger needs to reach the page later', async () => {
@@ -212,13 +216,81 @@ describe('GET /api/webchat/events', () => {
     await fromSince.close();
   });
 
-  it('also streams the replies of turns, so a reply whose response was lost still arrives', async () => {
+  it('also streams the turns, so a reply whose response was lost still arrives', async () => {
     const sessionId = newSession();
     const stream = await openEvents(`session=${sessionId}`);
-    const res = await (await post({ sessionId, clientMessageId: newMessageId(), text: 'my card was swallowed by the ATM' })).json();
-    await stream.waitFor(res.replies.length);
-    expect(stream.received.map((r) => r.data.seq)).toEqual(res.replies.map((r: WireMessage) => r.seq));
+    const clientMessageId = newMessageId();
+    const res = await (await post({ sessionId, clientMessageId, text: 'my card was swallowed by the ATM' })).json();
+    await stream.waitFor(res.replies.length + 1);
+    // The customer's message first (other tabs show it; the page that sent it knows its id).
+    const [said, ...replies] = stream.received.map((r) => r.data);
+    expect(said).toMatchObject({ from: 'customer', text: 'my card was swallowed by the ATM', clientMessageId });
+    expect(replies.map((r) => r.seq)).toEqual(res.replies.map((r: WireMessage) => r.seq));
     await stream.close();
+  });
+
+  it('opens a page again with the conversation so far: the customer\'s messages and the bot\'s, in order', async () => {
+    const sessionId = newSession();
+    const first = await (await post({ sessionId, clientMessageId: newMessageId(), text: 'My credit card was charged a 200 dollar annual fee', locale: 'en-GB' })).json();
+    const asked = first.replies.at(-1) as WireMessage;
+    expect(asked.text).toMatch(/When did it happen/);
+    const yesterday = asked.buttons!.find((b) => b.label === 'Yesterday')!;
+    const pressId = newMessageId();
+    const second = await (await post({ sessionId, clientMessageId: pressId, action: yesterday.value, label: 'Yesterday' })).json();
+
+    const stream = await openEvents(`session=${sessionId}&history=1`);
+    const count = 2 + first.replies.length + second.replies.length;
+    await stream.waitFor(count);
+    await new Promise((r) => setTimeout(r, 200));
+    const shown = stream.received.map((r) => r.data);
+    expect(shown).toHaveLength(count);
+    expect(shown.map((m) => [m.from, m.text])).toEqual([
+      ['customer', 'My credit card was charged a 200 dollar annual fee'],
+      ...first.replies.map((r: WireMessage) => ['bot', r.text]),
+      // A pressed button as it was shown: its label.
+      ['customer', 'Yesterday'],
+      ...second.replies.map((r: WireMessage) => ['bot', r.text]),
+    ]);
+    expect(shown[1 + first.replies.length]!.clientMessageId).toBe(pressId);
+    // The last question keeps its buttons.
+    expect(shown.at(-1)!.buttons?.length).toBeGreaterThan(0);
+    await stream.close();
+  });
+
+  it('bounds the conversation shown again, but never leaves out what the page has not received', async () => {
+    const sessionId = newSession();
+    const dayAgo = new Date(Date.now() - 25 * 3_600_000);
+    const old = async (text: string) =>
+      (await app.db.webChatMessage.create({ data: { sessionId, payload: JSON.stringify({ text }), createdAt: dayAgo }, select: { seq: true } })).seq;
+    const seenBefore = await old('older than a day, received');
+    await old('older than a day, sent while the page was closed');
+    const recent = Array.from({ length: HISTORY_MAX_MESSAGES + 20 }, (_, i) => ({ text: `recent ${i}` }));
+    await app.messenger.send({ kind: 'webpage', sessionId }, recent);
+
+    // Opened with no cursor of its own: the last HISTORY_MAX_MESSAGES of the last 24 hours.
+    const fresh = await openEvents(`session=${sessionId}&history=1`);
+    await fresh.waitFor(HISTORY_MAX_MESSAGES);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fresh.received.map((r) => r.data.text)).toEqual(recent.slice(-HISTORY_MAX_MESSAGES).map((m) => m.text));
+    await fresh.close();
+
+    // Its cursor is older than that: everything after it, in order.
+    const reopened = await openEvents(`session=${sessionId}&history=1&since=${seenBefore}`);
+    await reopened.waitFor(recent.length + 1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reopened.received.map((r) => r.data.text)).toEqual(['older than a day, sent while the page was closed', ...recent.map((m) => m.text)]);
+    await reopened.close();
+
+    // A reconnect (Last-Event-ID) replays only what came after the last message it got.
+    const last = reopened.received.at(-1)!.id;
+    await app.messenger.send({ kind: 'webpage', sessionId }, [{ text: 'after the reconnect' }]);
+    const reconnect = await openEvents(`session=${sessionId}&history=1`, { 'last-event-id': last });
+    await reconnect.waitFor(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(reconnect.received.map((r) => r.data.text)).toEqual(['after the reconnect']);
+    await reconnect.close();
+    // The day-old rows would count in the pruning test below.
+    await deleteWebChatMessages(app.db, sessionId);
   });
 });
 
