@@ -87,6 +87,8 @@ export interface WebChatOptions {
   heartbeatMs?: number;
   /** Customer messages per minute per client address. */
   postsPerMinute?: number;
+  /** How long a retried message waits for the first attempt's replies to be stored (another instance). */
+  repliesWaitMs?: number;
 }
 
 export interface WebChatChannel {
@@ -148,6 +150,7 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
   const clock = opts.clock ?? (() => new Date());
   const pollMs = opts.pollMs ?? 5000;
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
+  const repliesWaitMs = opts.repliesWaitMs ?? 5000;
   const streams = new Map<string, Set<Stream>>();
   const bundlePath = webChatBundlePath();
   const pageTemplate = fs.readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
@@ -164,6 +167,19 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
   // A turn and the storing of its replies happen as one step per session, so a retried request
   // waiting behind the first finds the first one's replies already stored.
   const perSession = createKeyedQueue();
+
+  // On another instance (PostgreSQL) the first attempt's turn can have committed, so the retry
+  // is a duplicate, while its messages are not stored yet. The customer's message is stored with
+  // the replies, in one transaction: until it is there the replies are still coming, so wait for
+  // them a little rather than answer the retry with nothing.
+  async function firstAttemptReplies(sessionId: string, clientMessageId: string): Promise<WebChatWireMessage[]> {
+    const until = Date.now() + repliesWaitMs;
+    for (;;) {
+      const stored = await listWebChatRepliesTo(db, sessionId, clientMessageId);
+      if (stored.some((m) => m.from === 'customer') || Date.now() >= until) return stored.filter((m) => m.from === 'bot');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 
   const sender: ChannelSender = {
     kind: WEBCHAT_REF_KIND,
@@ -240,10 +256,8 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
           updateId: `${body.sessionId}:${body.clientMessageId}`,
           receivedAt: clock(),
         });
-        if (result.duplicate) {
-          const stored = await listWebChatRepliesTo(db, body.sessionId, body.clientMessageId);
-          return { duplicate: true, relayed: false, replies: stored.filter((m) => m.from === 'bot') };
-        }
+        // Its replies are looked up outside the queue: the wait there must not hold the session.
+        if (result.duplicate) return null;
         // The customer's own message is kept with the replies, for the page opened again.
         const stored = await appendWebChatMessages(db, {
           sessionId: body.sessionId,
@@ -253,8 +267,12 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
         });
         return { duplicate: false, relayed: Boolean(result.relayed), replies: stored.filter((m) => m.from === 'bot') };
       });
+      if (!outcome) {
+        res.json({ duplicate: true, relayed: false, replies: await firstAttemptReplies(body.sessionId, body.clientMessageId) });
+        return;
+      }
       // Other tabs of the session show the customer's message too.
-      if (!outcome.duplicate) notify(body.sessionId);
+      notify(body.sessionId);
       res.json(outcome);
     } catch (e) {
       // The channel's error boundary: log with the message id, answer with a fixed apology in

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
-import { deleteWebChatMessages, HISTORY_MAX_MESSAGES, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
+import { appendWebChatMessages, deleteWebChatMessages, HISTORY_MAX_MESSAGES, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
 import { loadConfig } from '../../src/config.js';
 import { databaseUrlIn } from '../support/db.js';
 
@@ -161,6 +161,29 @@ describe('POST /api/webchat/messages', () => {
     const stored = await app.db.webChatMessage.count({ where: { sessionId } });
     expect(stored).toBe(a.replies.length + 1);
     expect(a.replies.every((r: WireMessage) => r.from === 'bot')).toBe(true);
+  });
+
+  it('answers a retry with the first attempt\'s replies when they are stored after it asks (another instance ran the turn)', async () => {
+    const sessionId = newSession();
+    const clientMessageId = newMessageId();
+    const text = 'my card was swallowed by the ATM';
+    // Another instance ran the first attempt's turn (the message is marked handled, as its
+    // commit does) and has not stored its messages yet when the retry arrives here.
+    await app.db.processedUpdate.create({ data: { key: `webchat:${sessionId}:${clientMessageId}` } });
+    const retry = post({ sessionId, clientMessageId, text });
+    await new Promise((r) => setTimeout(r, 300));
+    const stored = await appendWebChatMessages(app.db, {
+      sessionId,
+      said: { text, clientMessageId },
+      messages: [{ text: 'Hello from the other instance.' }, { text: 'What happened?' }],
+      now: new Date(),
+    });
+    const answer = await (await retry).json();
+    expect(answer.duplicate).toBe(true);
+    expect(answer.replies.map((r: WireMessage) => r.text)).toEqual(['Hello from the other instance.', 'What happened?']);
+    expect(answer.replies.map((r: WireMessage) => r.seq)).toEqual(stored.slice(1).map((m) => m.seq));
+    // No turn ran here.
+    expect(await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}` } })).toBe(0);
   });
 
   it('stores the conversation reference the messenger needs to reach the page later', async () => {
