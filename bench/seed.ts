@@ -14,6 +14,7 @@ const INTAKE = ['telegram', 'webchat', 'msteams', 'emulator'];
 const COLUMNS = [
   'id', 'reference', 'createdAt', 'updatedAt', 'receivedAt', 'customerId', 'intakeChannel', 'language', 'status', 'severity',
   'business', 'cause', 'channel', 'flags', 'amount', 'description', 'firstResponseDueAt', 'regulatoryProfile', 'regulatoryDueAt',
+  'nextDueAt',
 ];
 const CUSTOMERS = 5000;
 
@@ -55,6 +56,8 @@ function row(i: number, rand: () => number, iso: (d: Date) => string | Date, clo
     iso(firstDue),
     'cn',
     iso(regDue),
+    // No first response is seeded, so the next deadline is the first response's.
+    iso(firstDue),
   ];
 }
 
@@ -71,7 +74,7 @@ export function seedSqlite(file: string, from: number, to: number): void {
     db.transaction(() => {
       for (let c = 0; c < CUSTOMERS; c++) insCust.run(`benchcust${c}`, now, now, 'zh');
     })();
-    const per = 500; // rows per INSERT: 500 × 19 parameters stays under SQLite's 32 766 limit
+    const per = 500; // rows per INSERT: 500 × 20 parameters stays under SQLite's 32 766 limit
     const one = `(${COLUMNS.map(() => '?').join(',')})`;
     const full = db.prepare(`INSERT INTO "Case" (${COLUMNS.map((c) => `"${c}"`).join(',')}) VALUES ${Array(per).fill(one).join(',')}`);
     const rand = rng(from + 1);

@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type { Classifier } from './classification/types.js';
-import { computeDeadlines, type ComplaintPolicy } from './clocks/index.js';
+import { computeDeadlines, nextDueAt, type ComplaintPolicy } from './clocks/index.js';
 import { applyCustomerAnswers, type CustomerAnswers } from './customer-intake.js';
 import { recordEvent } from './case-events.js';
 import { allocateReference } from './reference.js';
@@ -143,6 +143,7 @@ export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): 
       firstResponseDueAt: deadlines.firstResponseDueAt,
       regulatoryProfile: deadlines.regulatoryProfile,
       regulatoryDueAt: deadlines.regulatoryDueAt,
+      nextDueAt: nextDueAt({ firstResponseAt: null, ...deadlines }),
     },
   });
   return {

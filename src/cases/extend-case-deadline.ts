@@ -4,6 +4,7 @@ import { type ActionResult, type StaffActor, interpolate, loadWorkableCase, staf
 import { recordEvent } from './case-events.js';
 import type { CustomerMessenger } from './messenger.js';
 import { customerLang } from './reply-to-customer.js';
+import { refreshNextDue } from './refresh-next-due.js';
 import { err, ok } from './result.js';
 import { sendToCustomer } from './send-to-customer.js';
 import type { TBusiness } from './taxonomy.js';
@@ -59,6 +60,7 @@ export async function extendCaseDeadline(opts: {
   }
   await db.$transaction(async (tx) => {
     await tx.case.update({ where: { id: kase.id }, data: { regulatoryDueAt: x.dueAt, extensionCount: x.extensionCount } });
+    await refreshNextDue(tx, kase.id);
     await recordEvent(tx, {
       caseId: kase.id,
       type: 'deadline_extended',

@@ -2,6 +2,7 @@ import type { PrismaClient } from '@prisma/client';
 import { computeDeadlines, regulatoryDueAt, type ComplaintPolicy } from './clocks/index.js';
 import { type ActionResult, type StaffActor, hasRole, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
+import { refreshNextDue } from './refresh-next-due.js';
 import { err, ok } from './result.js';
 import { SEVERITIES, type TBusiness, type TCause, type TChannel, type TSeverity } from './taxonomy.js';
 
@@ -55,6 +56,7 @@ export async function reclassifyCase(opts: {
   };
   await db.$transaction(async (tx) => {
     await tx.case.update({ where: { id: kase.id }, data });
+    if (changed.includes('severity') || changed.includes('business')) await refreshNextDue(tx, kase.id);
     await recordEvent(tx, {
       caseId: kase.id,
       type: changed.includes('severity') ? 'severity_changed' : 'category_changed',

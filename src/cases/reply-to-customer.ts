@@ -5,6 +5,7 @@ import { type ActionResult, type StaffActor, loadWorkableCase, staffActor } from
 import { recordEvent } from './case-events.js';
 import type { DomainEvents } from './domain-events.js';
 import type { CustomerMessenger } from './messenger.js';
+import { refreshNextDue } from './refresh-next-due.js';
 import { ok } from './result.js';
 import { sendToCustomer } from './send-to-customer.js';
 
@@ -42,6 +43,8 @@ export async function replyToCustomer(opts: {
         data: { ...(firstResponse ? { firstResponseAt: now } : {}), ...(acknowledge ? { status: 'acknowledged', acknowledgedAt: now } : {}) },
       });
     }
+    // Answered: the regulatory deadline is the one that matters next in the queue.
+    if (firstResponse) await refreshNextDue(tx, kase.id);
     if (acknowledge) {
       await recordEvent(tx, { caseId: kase.id, type: 'status_changed', actor: staffActor(actor), at: now, note: 'first reply sent', data: { from: 'new', to: 'acknowledged' } });
     }

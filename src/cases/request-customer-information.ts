@@ -6,6 +6,7 @@ import { transitionRefusal } from './case-lifecycle.js';
 import type { DomainEvents } from './domain-events.js';
 import type { CustomerMessenger } from './messenger.js';
 import { customerLang } from './reply-to-customer.js';
+import { refreshNextDue } from './refresh-next-due.js';
 import { err, ok } from './result.js';
 import { sendToCustomer } from './send-to-customer.js';
 import type { TCaseStatus } from './taxonomy.js';
@@ -42,6 +43,7 @@ export async function requestCustomerInformation(opts: {
   if (!sent.ok) return sent;
   await db.$transaction(async (tx) => {
     await tx.case.update({ where: { id: kase.id }, data: { status: 'awaiting_customer', ...(kase.firstResponseAt ? {} : { firstResponseAt: now }) } });
+    if (!kase.firstResponseAt) await refreshNextDue(tx, kase.id);
     await recordEvent(tx, { caseId: kase.id, type: 'info_requested', actor: staffActor(actor), at: now, note: question, data: { from, to: 'awaiting_customer' } });
   });
   if (from !== 'awaiting_customer') await opts.events.emit({ type: 'case.status_changed', caseId: kase.id, reference: kase.reference, from, to: 'awaiting_customer', actorId: actor.userId, at: now });

@@ -6,6 +6,7 @@ import { transitionRefusal, type TTargetStatus } from './case-lifecycle.js';
 import type { DomainEvents } from './domain-events.js';
 import type { CustomerMessenger } from './messenger.js';
 import { customerLang } from './reply-to-customer.js';
+import { refreshNextDue } from './refresh-next-due.js';
 import { err, ok } from './result.js';
 import { sendToCustomer } from './send-to-customer.js';
 import type { TCaseStatus } from './taxonomy.js';
@@ -86,7 +87,12 @@ export async function transitionCase(opts: {
     const sent = kase.channelAccount ? await sendToCustomer({ db, messenger: opts.messenger, actor, kase, text, purpose: 'decision', now }) : null;
     decisionDelivered = sent?.ok ?? false;
     // A decision is a response too: a case decided at once has met its first-response target.
-    if (decisionDelivered && kase.firstResponseAt === null) await db.case.update({ where: { id: kase.id }, data: { firstResponseAt: now } });
+    if (decisionDelivered && kase.firstResponseAt === null) {
+      await db.$transaction(async (tx) => {
+        await tx.case.update({ where: { id: kase.id }, data: { firstResponseAt: now } });
+        await refreshNextDue(tx, kase.id);
+      });
+    }
   }
 
   await opts.events.emit({ type: 'case.status_changed', caseId: kase.id, reference: kase.reference, from, to, actorId: actor.userId, at: now });

@@ -12,6 +12,7 @@ const CASE_COLUMN_TYPES: Record<string, string> = {
   firstResponseDueAt: 'timestamp(3)',
   firstResponseAt: 'timestamp(3)',
   regulatoryDueAt: 'timestamp(3)',
+  nextDueAt: 'timestamp(3)',
   acknowledgedAt: 'timestamp(3)',
   resolvedAt: 'timestamp(3)',
   closedAt: 'timestamp(3)',

@@ -50,6 +50,7 @@ beforeAll(async () => {
         firstResponseAt: new Date(receivedAt.getTime() + 2 * H),
         regulatoryProfile: 'cn',
         regulatoryDueAt: new Date(receivedAt.getTime() + 15 * 24 * H),
+        nextDueAt: new Date(receivedAt.getTime() + 15 * 24 * H),
         resolvedAt: r.resolvedAfter ? new Date(receivedAt.getTime() + r.resolvedAfter * H) : null,
         resolution: r.resolvedAfter ? 'decided' : null,
         rootCause: r.resolvedAfter ? 'fee not disclosed' : null,

@@ -24,6 +24,7 @@ beforeAll(async () => {
     firstResponseDueAt: new Date(at.getTime() + (i % 100) * 60_000),
     regulatoryProfile: 'cn',
     regulatoryDueAt: at,
+    nextDueAt: at,
   }));
   for (let i = 0; i < rows.length; i += 2000) await db.case.createMany({ data: rows.slice(i, i + 2000) });
 }, 120_000);

@@ -105,6 +105,7 @@ beforeAll(async () => {
         firstResponseAt: s.firstResponseAt,
         regulatoryProfile: 'cn',
         regulatoryDueAt: s.regulatoryDueAt,
+        nextDueAt: s.regulatoryDueAt,
         resolvedAt: s.resolvedAt,
         resolution: s.resolvedAt ? 'decided' : null,
         rootCause: s.rootCause,

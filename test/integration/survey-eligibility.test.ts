@@ -42,6 +42,7 @@ async function resolvedCase(over: { incomplete?: boolean; resolution?: string | 
       firstResponseDueAt: NOW,
       regulatoryProfile: 'cn',
       regulatoryDueAt: NOW,
+      nextDueAt: NOW,
       resolvedAt: NOW,
       resolution: over.resolution === undefined ? 'Refunded.' : over.resolution,
     },

@@ -81,7 +81,7 @@ describe.skipIf(onPostgres)('one commit per turn on the embedded database', () =
       data: {
         reference: 'C-20261127-9001', customerId: opened.account.customerId, channelAccountId: opened.account.accountId, conversationKey: 'test:store',
         intakeChannel: 'test', language: 'en', description: 'x', channel: 'online', business: 'card', cause: 'fees', severity: 'P4',
-        receivedAt: now, firstResponseDueAt: now, regulatoryProfile: 'cn', regulatoryDueAt: now,
+        receivedAt: now, firstResponseDueAt: now, regulatoryProfile: 'cn', regulatoryDueAt: now, nextDueAt: now,
       },
     });
     const later = await store.open({ dedupeKey: 'test:store-2', identity, inbound: { ...inbound, text: 'any news?', at: new Date(now.getTime() + 1000) }, attachments: [], now });

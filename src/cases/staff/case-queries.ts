@@ -43,6 +43,7 @@ export const caseListSelect = {
   firstResponseDueAt: true,
   firstResponseAt: true,
   regulatoryDueAt: true,
+  nextDueAt: true,
   regulatoryProfile: true,
   resolvedAt: true,
   closedAt: true,
@@ -86,12 +87,9 @@ export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
     else if ('from' in s) and.push({ reference: { gte: s.from, lt: s.to, startsWith: s.from } });
     else and.push({ reference: { contains: f.q } });
   }
-  if (f.overdue === true) {
-    and.push({
-      status: { in: OPEN },
-      OR: [{ regulatoryDueAt: { lt: now } }, { firstResponseAt: null, firstResponseDueAt: { lt: now } }],
-    });
-  }
+  // Overdue: an open case whose regulatory deadline, or unanswered first response, has passed;
+  // nextDueAt is the earlier of the deadlines still running, so that is one comparison.
+  if (f.overdue === true) and.push({ status: { in: OPEN }, nextDueAt: { lt: now } });
   return and.length ? { AND: and } : {};
 }
 
@@ -119,11 +117,7 @@ export function caseWhereSql(f: TCaseFilter, now: Date): Prisma.Sql {
     else if ('from' in s) and.push(Prisma.sql`"reference" >= ${s.from} AND "reference" < ${s.to} AND "reference" LIKE ${s.like}`);
     else and.push(Prisma.sql`"reference" LIKE ${s.like}`);
   }
-  if (f.overdue === true) {
-    and.push(
-      Prisma.sql`"status" IN (${Prisma.join(OPEN)}) AND ("regulatoryDueAt" < ${now} OR ("firstResponseAt" IS NULL AND "firstResponseDueAt" < ${now}))`,
-    );
-  }
+  if (f.overdue === true) and.push(Prisma.sql`"status" IN (${Prisma.join(OPEN)}) AND "nextDueAt" < ${now}`);
   return and.length ? Prisma.join(and, ' AND ') : Prisma.sql`1 = 1`;
 }
 
@@ -159,15 +153,16 @@ export async function listCases(db: PrismaClient, f: TCaseFilter, now: Date) {
 }
 
 /**
- * The queue's urgency order: severity (P1 first), the nearest first-response deadline, newest
- * first, and the id so that equal cases keep their place between pages. The migrations'
+ * The queue's urgency order: severity (P1 first), the deadline that matters next (`nextDueAt`:
+ * the first response's until it is given, then the regulatory one), newest first, and the id so
+ * that equal cases keep their place between pages. The migrations'
  * `…_queue_idx` indexes end in these columns, after the filtered column(s) — (status), (business,
  * cause), (cause), (assigneeId), (channel), (intakeChannel), or none — so a page is read from an
  * index instead of sorting the matching cases.
  */
 export const QUEUE_ORDER = [
   { severity: 'asc' },
-  { firstResponseDueAt: 'asc' },
+  { nextDueAt: 'asc' },
   { createdAt: 'desc' },
   { id: 'asc' },
 ] satisfies Prisma.CaseOrderByWithRelationInput[];

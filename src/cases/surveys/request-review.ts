@@ -2,7 +2,7 @@ import type { PrismaClient } from '@prisma/client';
 import { addHours } from 'date-fns';
 import type { ReviewReceipt } from '../../dialogs/deps.js';
 import { recordEvent } from '../case-events.js';
-import { addCivilDays, civilDateInZone, endOfDayInZone, type ComplaintPolicy } from '../clocks/index.js';
+import { addCivilDays, civilDateInZone, endOfDayInZone, nextDueAt, type ComplaintPolicy } from '../clocks/index.js';
 import type { DomainEvents } from '../domain-events.js';
 import { allocateReference } from '../reference.js';
 import { DECIDED } from './answer-survey.js';
@@ -74,6 +74,7 @@ export async function requestReview(
         firstResponseDueAt,
         regulatoryProfile: parent.regulatoryProfile,
         regulatoryDueAt,
+        nextDueAt: nextDueAt({ firstResponseAt: null, firstResponseDueAt, regulatoryDueAt }),
         parentCaseId: parent.id,
       },
       select: { id: true, reference: true },

@@ -1,0 +1,13 @@
+import { Prisma, type PrismaClient } from '@prisma/client';
+import { NEXT_DUE_SQL } from './clocks/index.js';
+
+/**
+ * Sets `Case.nextDueAt` from the row's own deadlines and first response, in the caller's
+ * transaction, after it changed any of them (a first reply, an extension, a reclassification).
+ * Derived in the database rather than from the case the action loaded before its transaction:
+ * two actions at once (a reply while a supervisor extends the deadline) each see the other's
+ * committed change, so the stored value never mixes two stale reads.
+ */
+export async function refreshNextDue(db: PrismaClient | Prisma.TransactionClient, caseId: string): Promise<void> {
+  await db.$executeRaw`UPDATE "Case" SET "nextDueAt" = ${Prisma.raw(NEXT_DUE_SQL)} WHERE "id" = ${caseId}`;
+}
