@@ -11,6 +11,7 @@ import { isStaffAction, STAFF_ACTIONS, type ActionContext } from './action-table
 import { actorFor, AUTOMATION_EMAIL, createStaffToken, createStaffUser, revokeStaffToken, updateStaffUser } from './accounts.js';
 import { badRequest } from './api-router.js';
 import type { StaffPrincipal } from './auth.js';
+import { listNotifications, markNotificationRead } from './notifications.js';
 
 export interface StaffActionDeps {
   db: PrismaClient;
@@ -49,14 +50,16 @@ export function createStaffActionsRouter(deps: StaffActionDeps): Router {
     res.json({ id: actor.userId, displayName: actor.displayName, role: actor.role, via: (res.locals.staff as StaffPrincipal).via });
   });
 
+  // Read state is the caller's own (src/cases/staff/notifications.ts).
   router.get('/notifications', async (req, res) => {
-    const unread = req.query.unread === 'true';
-    const items = await db.staffNotification.findMany({ where: unread ? { readAt: null } : {}, orderBy: { createdAt: 'desc' }, take: 100 });
+    const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
+    const items = await listNotifications(db, { userId: actor.userId, unreadOnly: req.query.unread === 'true', take: 100 });
     res.json({ items });
   });
   router.post('/notifications/:id/read', async (req, res) => {
-    const r = await db.staffNotification.updateMany({ where: { id: String(req.params.id), readAt: null }, data: { readAt: clock() } });
-    res.json({ ok: true, updated: r.count });
+    const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
+    const updated = await markNotificationRead(db, { userId: actor.userId, id: String(req.params.id), now: clock() });
+    res.json({ ok: true, updated: updated ? 1 : 0 });
   });
 
   router.post('/tokens', async (req, res) => {

@@ -109,8 +109,8 @@ export function staffOpenApiDocument(serverUrl: string) {
       '/cases/{reference}/extensions': actionOp('Extend the regulatory deadline (supervisor; cn second extension: admin); the customer gets the notice', ZExtensionBody),
       '/cases/{reference}/reveal': actionOp("Reveal the customer's name and phone (recorded as pii_revealed)", ZRevealBody),
       '/me': { get: { summary: 'Who am I', tags: ['account'], responses: { '200': { description: '`{ id, displayName, role, via }`' } } } },
-      '/notifications': { get: { summary: 'Staff notifications (clock milestones)', tags: ['account'], parameters: [{ name: 'unread', in: 'query', schema: { type: 'string', enum: ['true'] } }], responses: { '200': { description: '`{ items }`' } } } },
-      '/notifications/{id}/read': { post: { summary: 'Mark a notification read', tags: ['account'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } },
+      '/notifications': { get: { summary: 'Staff notifications (clock milestones); `readAt` and `unread=true` are the caller’s own read state', tags: ['account'], parameters: [{ name: 'unread', in: 'query', schema: { type: 'string', enum: ['true'] } }], responses: { '200': { description: '`{ items }`' } } } },
+      '/notifications/{id}/read': { post: { summary: 'Mark a notification read for the caller (not for other staff)', tags: ['account'], parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } },
       '/tokens': {
         post: {
           summary: 'Create a personal API token (shown once)',

@@ -12,6 +12,7 @@ import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
 import { caseToJson, readQueue, ZCaseFilter } from '../case-queries.js';
+import { countUnreadNotifications, listNotifications, markAllNotificationsRead } from '../notifications.js';
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
@@ -136,7 +137,8 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   });
 
   const viewerOf = (res: Response) => res.locals.viewer as Viewer;
-  const unreadCount = () => db.staffNotification.count({ where: { readAt: null } });
+  // Each member of staff has their own unread alerts.
+  const unreadCount = (res: Response) => countUnreadNotifications(db, viewerOf(res).userId);
   const flashOf = (req: Request, res: Response) => {
     const v = (req.cookies as Record<string, string | undefined>)[FLASH_COOKIE];
     if (!v) return null;
@@ -177,7 +179,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     const [{ rows, total, totalExact }, staff, unread] = await Promise.all([
       readQueue(db, f, now),
       staffList(),
-      unreadCount(),
+      unreadCount(res),
     ]);
     const query = (page: number) => {
       const p = new URLSearchParams({ ...q, page: String(page) });
@@ -205,7 +207,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       db.transcriptMessage.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' }, take: 2000 }),
       db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' }, take: 2000 }),
       staffList(),
-      unreadCount(),
+      unreadCount(res),
     ]);
     const reasons = reasonsOf(c.classification);
     // As the API shows them (getCaseDetail): the customer's contact and long numbers masked.
@@ -280,13 +282,13 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
 
   // notifications
   router.get('/notifications', async (_req, res) => {
-    const items = await db.staffNotification.findMany({ orderBy: { createdAt: 'desc' }, take: 200 });
+    const items = await listNotifications(db, { userId: viewerOf(res).userId, take: 200 });
     const ids = [...new Set(items.map((n) => n.caseId).filter((x): x is string => !!x))];
     const refs = new Map((await db.case.findMany({ where: { id: { in: ids } }, select: { id: true, reference: true } })).map((c) => [c.id, c.reference]));
-    send(res, notificationsPage({ viewer: viewerOf(res), unread: await unreadCount(), items: items.map((n) => ({ ...n, reference: n.caseId ? (refs.get(n.caseId) ?? null) : null })), timeZone: tz }));
+    send(res, notificationsPage({ viewer: viewerOf(res), unread: await unreadCount(res), items: items.map((n) => ({ ...n, reference: n.caseId ? (refs.get(n.caseId) ?? null) : null })), timeZone: tz }));
   });
   router.post('/notifications/read', async (_req, res) => {
-    await db.staffNotification.updateMany({ where: { readAt: null }, data: { readAt: clock() } });
+    await markAllNotificationsRead(db, { userId: viewerOf(res).userId, now: clock() });
     res.redirect(303, '/staff/notifications');
   });
 
@@ -294,7 +296,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   async function renderAccount(req: Request, res: Response, newToken?: string) {
     const viewer = viewerOf(res);
     const tokens = await db.staffToken.findMany({ where: { userId: viewer.userId }, orderBy: { createdAt: 'desc' } });
-    send(res, accountPage({ viewer, unread: await unreadCount(), flash: flashOf(req, res), newToken, tokens, timeZone: tz }));
+    send(res, accountPage({ viewer, unread: await unreadCount(res), flash: flashOf(req, res), newToken, tokens, timeZone: tz }));
   }
   router.get('/account', (req, res) => renderAccount(req, res));
   router.post('/account/tokens', async (req, res) => {
@@ -324,7 +326,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       select: { id: true, email: true, displayName: true, role: true, active: true, lockedUntil: true },
       orderBy: { createdAt: 'asc' },
     });
-    send(res, usersPage({ viewer: viewerOf(res), unread: await unreadCount(), flash: flashOf(req, res), users }));
+    send(res, usersPage({ viewer: viewerOf(res), unread: await unreadCount(res), flash: flashOf(req, res), users }));
   });
   router.post('/users', async (req, res) => {
     const b = req.body as Record<string, string>;
