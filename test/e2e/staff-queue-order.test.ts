@@ -101,4 +101,15 @@ describe('the queue order', () => {
     expect(byRef.get(decided.reference)!.nextDueAt).toEqual(decided.regulatoryDueAt);
     expect(byRef.get(raised.reference)!.nextDueAt).toEqual(new Date(T0.getTime() + 4 * HOUR));
   });
+
+  it('filters by escalation level through the API', async () => {
+    now = T0;
+    const escalated = await fileCase('order-escalated');
+    await act(escalated.reference, 'escalations', { reason: 'Needs the branch manager' });
+    expect((await queue('escalationLevel=back_office')).map((c) => c.reference)).toEqual([escalated.reference]);
+    expect((await queue('escalationLevel=back_office,leadership')).map((c) => c.reference)).toEqual([escalated.reference]);
+    expect((await queue('escalationLevel=frontline')).map((c) => c.reference)).not.toContain(escalated.reference);
+    const bad = await fetch(`${app.url}/api/staff/cases?escalationLevel=ceo`, { headers: { authorization: `Bearer ${token}` } });
+    expect(bad.status).toBe(400);
+  });
 });

@@ -18,6 +18,7 @@ const CAUSES = ['fees', 'service', 'procedures'];
 const CHANNELS = ['branch', 'mobile_app'];
 const INTAKE = ['telegram', 'webchat', 'emulator'];
 const SEVERITIES = ['P1', 'P2', 'P3', 'P4'];
+const LEVELS = ['frontline', 'frontline', 'back_office', 'frontline', 'leadership'];
 
 beforeAll(async () => {
   ({ db, file } = await openTestDatabase('cd-queue-'));
@@ -40,6 +41,7 @@ beforeAll(async () => {
         intakeChannel: INTAKE[i % 3]!,
         language: 'en',
         status: STATUSES[i % 7]!,
+        escalationLevel: LEVELS[i % 5]!,
         severity: SEVERITIES[i % 4]!,
         business: BUSINESSES[i % 3]!,
         cause: CAUSES[(i >> 1) % 3]!,
@@ -85,6 +87,8 @@ const FILTERS: Record<string, string>[] = [
   { assignee: 'STAFF' },
   { overdue: 'true' },
   { overdue: 'true', severity: 'P1' },
+  { escalationLevel: 'back_office,leadership' },
+  { status: 'new,acknowledged,in_progress,awaiting_customer,reopened', escalationLevel: 'leadership' },
   { q: '0011' },
   { q: 'c-20261107-0011' },
   { q: 'C-20261107-1001' },
@@ -112,6 +116,14 @@ describe('the queue queries', () => {
     expect(await refs('C-20261107-0399')).toEqual(['C-20261107-0399']);
     expect(await refs('C-20261107-9999')).toEqual([]);
     expect(await refs('1107-0011')).toEqual(['C-20261107-0011']);
+  });
+
+  it('filters by escalation level', async () => {
+    const levels = async (raw: Record<string, string>) => new Set((await listCases(db, parse(raw), now)).items.map((c) => c.escalationLevel));
+    expect(await levels({ escalationLevel: 'leadership' })).toEqual(new Set(['leadership']));
+    expect(await levels({ escalationLevel: 'back_office,leadership' })).toEqual(new Set(['back_office', 'leadership']));
+    expect((await listCases(db, parse({ escalationLevel: 'leadership' }), now)).total).toBe(N / 5);
+    expect(ZCaseFilter.safeParse({ escalationLevel: 'ceo' }).success).toBe(false);
   });
 
   it('takes % and _ literally, not as wildcards', async () => {
@@ -151,6 +163,7 @@ describe('the queue queries', () => {
     Case_assignee_queue_idx: '1000000 1000000 250000 1 1 1 1',
     Case_channel_queue_idx: '1000000 142858 35715 1 1 1',
     Case_intakeChannel_queue_idx: '1000000 250000 62500 1 1 1',
+    Case_escalation_queue_idx: '1000000 1000000 250000 1 1 1 1',
     Case_regulatoryDueAt_idx: '1000000 1',
     Case_customerId_idx: '1000000 200',
     Case_createdAt_idx: '1000000 1',
@@ -175,6 +188,8 @@ describe('the queue queries', () => {
       `"intakeChannel" IN ('telegram')`,
       `"cause" IN ('fees')`,
       `"business" IN ('deposit')`,
+      `"escalationLevel" IN ('back_office','leadership')`,
+      `${open} AND "escalationLevel" IN ('leadership')`,
     ];
     for (const stats of [null, STATS_1M]) {
       const setup = new Database(file);

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { maskName, maskPhone, staffMasker } from '../reveal-customer-contact.js';
-import { ZBusiness, ZCaseStatus, ZCause, ZChannel, ZSeverity } from '../taxonomy.js';
+import { ZBusiness, ZCaseStatus, ZCause, ZChannel, ZEscalationLevel, ZSeverity } from '../taxonomy.js';
 
 const csv = <T extends z.ZodType>(item: T) =>
   z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item).min(1)).optional();
@@ -14,6 +14,7 @@ export const ZCaseFilter = z.object({
   cause: csv(ZCause),
   channel: csv(ZChannel),
   intakeChannel: csv(z.string().min(1).max(40)),
+  escalationLevel: csv(ZEscalationLevel),
   assignee: z.string().min(1).max(64).optional(),
   overdue: z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').optional(),
   q: z.string().min(1).max(64).optional(),
@@ -80,6 +81,7 @@ export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
   if (f.cause) and.push({ cause: { in: f.cause } });
   if (f.channel) and.push({ channel: { in: f.channel } });
   if (f.intakeChannel) and.push({ intakeChannel: { in: f.intakeChannel } });
+  if (f.escalationLevel) and.push({ escalationLevel: { in: f.escalationLevel } });
   if (f.assignee) and.push({ assigneeId: f.assignee === 'none' ? null : f.assignee });
   if (f.q) {
     const s = referenceSearch(f.q);
@@ -110,6 +112,7 @@ export function caseWhereSql(f: TCaseFilter, now: Date): Prisma.Sql {
   inList('cause', f.cause);
   inList('channel', f.channel);
   inList('intakeChannel', f.intakeChannel);
+  inList('escalationLevel', f.escalationLevel);
   if (f.assignee) and.push(f.assignee === 'none' ? Prisma.sql`"assigneeId" IS NULL` : Prisma.sql`"assigneeId" = ${f.assignee}`);
   if (f.q) {
     const s = referenceSearch(f.q);
@@ -157,7 +160,7 @@ export async function listCases(db: PrismaClient, f: TCaseFilter, now: Date) {
  * the first response's until it is given, then the regulatory one), newest first, and the id so
  * that equal cases keep their place between pages. The migrations'
  * `…_queue_idx` indexes end in these columns, after the filtered column(s) — (status), (business,
- * cause), (cause), (assigneeId), (channel), (intakeChannel), or none — so a page is read from an
+ * cause), (cause), (assigneeId), (channel), (intakeChannel), (escalationLevel), or none — so a page is read from an
  * index instead of sorting the matching cases.
  */
 export const QUEUE_ORDER = [

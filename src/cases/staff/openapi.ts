@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATUSES, BUSINESSES, CAUSES, CHANNELS, SEVERITIES } from '../taxonomy.js';
+import { CASE_STATUSES, BUSINESSES, CAUSES, CHANNELS, ESCALATION_LEVELS, SEVERITIES } from '../taxonomy.js';
 import {
   ZAssignBody,
   ZClassificationBody,
@@ -81,6 +81,7 @@ export function staffOpenApiDocument(serverUrl: string) {
             { name: 'cause', in: 'query', schema: list(CAUSES) },
             { name: 'channel', in: 'query', schema: list(CHANNELS) },
             { name: 'intakeChannel', in: 'query', schema: { type: 'string' } },
+            { name: 'escalationLevel', in: 'query', schema: list(ESCALATION_LEVELS) },
             { name: 'assignee', in: 'query', schema: { type: 'string', description: 'Staff user id, or `none` for unassigned.' } },
             { name: 'overdue', in: 'query', schema: { type: 'string', enum: ['true', 'false'] } },
             { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } },

@@ -146,6 +146,7 @@ export function queuePage(opts: {
 <label>Business 业务<select name="business"><option value="">any</option>${options(BUSINESSES, sel('business'), (v) => BUSINESS_LABELS[v as 'other'].en)}</select></label>
 <label>Cause 原因<select name="cause"><option value="">any</option>${options(CAUSES, sel('cause'), (v) => CAUSE_LABELS[v as 'other'].en)}</select></label>
 <label>Channel 渠道<select name="channel"><option value="">any</option>${options(CHANNELS, sel('channel'), (v) => CHANNEL_LABELS[v as 'other'].en)}</select></label>
+<label>Escalation 升级<select name="escalationLevel"><option value="">any</option>${options(ESCALATION_LEVELS, sel('escalationLevel'), (v) => ESCALATION_LABELS[v] ?? v)}</select></label>
 <label>Intake channel 来源<input type="text" name="intakeChannel" size="10" value="${f.intakeChannel ?? ''}" placeholder="telegram…"></label>
 <label>Assignee 处理人<select name="assignee"><option value="">anyone</option><option value="me"${f.assignee === 'me' ? raw(' selected') : ''}>me 我</option><option value="none"${f.assignee === 'none' ? raw(' selected') : ''}>unassigned 未分配</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${f.assignee === s.id ? raw(' selected') : ''}>${s.displayName}</option>`)}</select></label>
 <label>Reference 编号<input type="text" name="q" size="14" value="${f.q ?? ''}"></label>
