@@ -9,5 +9,7 @@ import { NEXT_DUE_SQL } from './clocks/index.js';
  * committed change, so the stored value never mixes two stale reads.
  */
 export async function refreshNextDue(db: PrismaClient | Prisma.TransactionClient, caseId: string): Promise<void> {
-  await db.$executeRaw`UPDATE "Case" SET "nextDueAt" = ${Prisma.raw(NEXT_DUE_SQL)} WHERE "id" = ${caseId}`;
+  // Composed with Prisma.sql and passed whole: the PostgreSQL client is generated apart
+  // (src/generated/pg) and would bind a nested fragment of this one as a value, not as SQL.
+  await db.$executeRaw(Prisma.sql`UPDATE "Case" SET "nextDueAt" = ${Prisma.raw(NEXT_DUE_SQL)} WHERE "id" = ${caseId}`);
 }
