@@ -27,7 +27,8 @@ const UNIQUE_VIOLATION = '23505';
  *   created with its customer (touchChannelAccount's rules);
  * - the customer's message and files, and during a staff handoff the timeline event and the
  *   update marked handled (the turn is relayed); a handoff case `awaiting_customer` goes back to
- *   `in_progress` with its timeline entry, as addCustomerInformation does without a handoff;
+ *   `in_progress` with its timeline entry, as addCustomerInformation does without a handoff. With
+ *   $31 false (a survey button, TurnOpening.relay) `acct` hides the handoff: the dialog runs;
  * - whether the customer has any case yet.
  */
 const OPEN_SQL = `
@@ -71,11 +72,12 @@ new_account AS (
   SELECT $12, $6::timestamp, $6::timestamp, "id", $7, $8, $1, $9::text, $5::timestamp FROM new_customer
   RETURNING "id", "customerId", "handoffCaseId"
 ),
-acct AS (
+found AS (
   SELECT "id", "customerId", "handoffCaseId" FROM by_key
   UNION ALL SELECT "id", "customerId", "handoffCaseId" FROM by_user
   UNION ALL SELECT "id", "customerId", "handoffCaseId" FROM new_account
 ),
+acct AS (SELECT "id", "customerId", CASE WHEN $31::boolean THEN "handoffCaseId" END AS "handoffCaseId" FROM found),
 msg AS (
   INSERT INTO "TranscriptMessage" ("id", "createdAt", "conversationKey", "caseId", "direction", "author", "staffUserId", "text", "meta", "channelMessageId")
   SELECT $13, $14::timestamp, $1, a."handoffCaseId", $15, $16, $17, $18, $19, $20 FROM acct a WHERE EXISTS (SELECT 1 FROM go)
@@ -228,7 +230,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
   return {
     lease,
 
-    async open({ dedupeKey, identity, inbound, attachments, answers = true, now, lease: held }) {
+    async open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, now, lease: held }) {
       const key = identity.conversationKey;
       // createdAt and updatedAt are the wall clock, as Prisma's defaults and @updatedAt set them.
       const wall = pgDate(new Date());
@@ -263,6 +265,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         newRowId(),
         newRowId(),
         answers,
+        relay,
       ];
       let row: OpenRow;
       try {

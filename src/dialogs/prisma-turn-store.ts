@@ -27,9 +27,11 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
   }
 
   return {
-    async open({ dedupeKey, identity, inbound, attachments, answers = true, now }) {
+    async open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, now }) {
       if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) return { kind: 'duplicate' };
-      const account = await touchChannelAccount(db, identity);
+      const touched = await touchChannelAccount(db, identity);
+      // Not relayed (a survey button): the turn runs as if nobody held the conversation.
+      const account = relay ? touched : { ...touched, handoffCaseId: null };
       const key = identity.conversationKey;
       await appendTranscript(db, [{ ...inbound, caseId: account.handoffCaseId }]);
       if (attachments.length) {

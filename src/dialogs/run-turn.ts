@@ -130,6 +130,9 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       attachments,
       // Relayed to staff, a button press or a sticker is no answer to their question.
       answers: Boolean((input.text?.trim() || attachments.length) && !input.action && !input.unsupported),
+      // A survey button names its survey and answers it, also while staff hold the conversation:
+      // only what the customer says goes to staff.
+      relay: !input.action?.startsWith('survey:'),
       now,
     });
     if (opened.kind === 'busy') throw BUSY;

@@ -25,6 +25,12 @@ export interface TurnOpening {
    * sticker does not. Default true.
    */
   answers?: boolean;
+  /**
+   * During a handoff the message goes to staff (`relayed`). False for a survey button: it answers
+   * the survey it names, so the dialog runs (`dialog`) and nothing is filed on the handoff case.
+   * Default true.
+   */
+  relay?: boolean;
   now: Date;
   /** Stores with a lease of their own (`TurnStore.lease`) take it in the same statement. */
   lease?: TurnLease;

@@ -237,6 +237,34 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect((await app.db.survey.findFirstOrThrow({ where: { case: { reference: first } } })).score).toBeNull();
   });
 
+  it('while staff hold the conversation, a survey button answers its survey and only typed text goes to staff', async () => {
+    const conv = 'survey-handoff';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const id = await surveyIdOf(app, reference);
+    const c = customer(app, conv);
+    expect((await c.say(`[survey:solved:no:${id}]`)).map((m) => m.text).join('\n')).toContain(`reopened complaint ${reference}`);
+    expect((await staff(app, 'POST', `/cases/${reference}/handoff`, {})).status).toBe(200);
+    const relayedBefore = (await timelineTypes(app, reference)).filter((t) => t === 'customer_message').length;
+
+    // The score button pressed during the handoff is the survey's answer, and the comment question follows.
+    expect(actionsOf((await c.say(`[survey:score:2:${id}]`)).at(-1))).toEqual([`survey:comment:skip:${id}`]);
+    expect(await app.db.survey.findUniqueOrThrow({ where: { id } })).toMatchObject({ score: 2, status: 'answered' });
+
+    // Typed text is the customer talking to staff: relayed, no bot reply, not a survey comment.
+    expect(await c.say('Please call me back after 6 pm')).toEqual([]);
+    expect((await app.db.survey.findUniqueOrThrow({ where: { id } })).comment).toBeNull();
+    const d = await staff(app, 'GET', `/cases/${reference}`);
+    expect(d.body.transcript.some((m: { direction: string; text: string }) => m.direction === 'in' && m.text.includes('after 6 pm'))).toBe(true);
+    expect(d.body.transcript.some((m: { direction: string; text: string }) => m.direction === 'in' && m.text.includes('survey:score'))).toBe(false);
+    expect((await timelineTypes(app, reference)).filter((t) => t === 'customer_message')).toHaveLength(relayedBefore + 1);
+
+    // Skip closes the survey, still during the handoff.
+    expect((await c.say(`[survey:comment:skip:${id}]`)).at(-1)?.text).toContain('Thank you for your feedback');
+    expect((await app.db.survey.findUniqueOrThrow({ where: { id } })).comment).toBe('');
+  });
+
   it('acknowledges a second press of an answered question quietly and changes nothing', async () => {
     const conv = 'survey-double';
     const reference = await fileCase(app, conv);

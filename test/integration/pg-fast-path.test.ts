@@ -140,6 +140,13 @@ describe.skipIf(!onPostgres)('the PostgreSQL fast path', () => {
       expect(await db.processedUpdate.findUnique({ where: { key: `test:relay-${name}` } })).not.toBeNull();
       const events = (await db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { type: 'asc' } })).map((e) => strip(e, 'id', 'caseId'));
       const relayedRows = (await db.transcriptMessage.findMany({ where: { caseId: c.id, text: 'are you there?' } })).length;
+      // A survey button (relay: false) is not relayed: the dialog runs and nothing lands on the held case.
+      const button = { ...first.inbound, conversationKey: moved.conversationKey, text: '[survey:score:5:s1]', channelMessageId: `${name}-button` };
+      const pressed = await store.open({ dedupeKey: `test:button-${name}`, identity: moved, inbound: button, attachments: [], relay: false, now });
+      expect(pressed.kind).toBe('dialog');
+      expect(await db.processedUpdate.findUnique({ where: { key: `test:button-${name}` } })).toBeNull();
+      expect(await db.caseEvent.count({ where: { caseId: c.id } })).toBe(events.length);
+      expect(await db.transcriptMessage.findFirstOrThrow({ where: { channelMessageId: `${name}-button` } })).toMatchObject({ caseId: null });
       const account = strip(await db.channelAccount.findUniqueOrThrow({ where: { id: again.account.accountId } }), 'id', 'customerId', 'createdAt', 'updatedAt', 'externalUserId', 'conversationKey', 'handoffCaseId');
       results.push({ events, relayedRows, account, evidence: await db.evidence.count({ where: { caseId: c.id } }) });
     }
