@@ -73,6 +73,14 @@ export interface AwaitingSurvey {
    * complaint is answering the survey only when it came after the complaint's last question.
    */
   askedAt: Date | null;
+  /**
+   * Another survey of this conversation whose optional comment question is open (the newest
+   * such), with when it was asked (its score's time). Set only for the newest survey waiting
+   * (no survey id asked for) when that one waits for `solved` or `score`: typed text that does
+   * not answer its question, or any text when the comment question came after its last message,
+   * is that survey's comment.
+   */
+  openComment?: { surveyId: string; reference: string; language: Lang; askedAt: Date };
 }
 
 export type SurveyAnswer = { question: 'solved'; value: SurveySolved } | { question: 'score'; value: number } | { question: 'comment'; value: string | null };

@@ -212,6 +212,27 @@ function surveyAskedLast(state: ConversationState, awaiting: AwaitingSurvey): bo
   return awaiting.askedAt !== null && (!state.updatedAt || awaiting.askedAt.getTime() > Date.parse(state.updatedAt));
 }
 
+/**
+ * Which survey typed text is for when another survey's comment question is open too (two cases
+ * resolved close together). The comment question takes it when it was asked after everything the
+ * newest survey asked (that one still waits for "solved", asked only in its first message or its
+ * reminder), or when the text is no answer to the newest survey's question: a comment ("the staff
+ * were kind but it took three weeks") is never a new complaint just because an unanswered "Was
+ * your problem solved?" came after it. A short answer ("yes", "4") goes to the newest survey's
+ * question. In an intake the comment question counts only when the last turn asked it.
+ */
+function typedTarget(state: ConversationState, text: string, awaiting: AwaitingSurvey, inIntake: boolean): AwaitingSurvey {
+  const comment = awaiting.openComment;
+  if (!comment) return awaiting;
+  const asComment: AwaitingSurvey = { surveyId: comment.surveyId, reference: comment.reference, language: comment.language, question: 'comment', askedAt: null };
+  if (inIntake) {
+    const askedLastTurn = state.surveyAskedAt !== undefined && state.surveyAskedAt === state.updatedAt && Date.parse(state.surveyAskedAt) === comment.askedAt.getTime();
+    return askedLastTurn ? asComment : awaiting;
+  }
+  const commentAskedLast = awaiting.question === 'solved' && awaiting.askedAt !== null && comment.askedAt > awaiting.askedAt;
+  return commentAskedLast || !answerFromText(text, awaiting) ? asComment : awaiting;
+}
+
 /** The survey's own replies; `asks` when the last of them is a survey question the customer is to answer. */
 async function surveyTurn(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps): Promise<(StepResult & { asks?: boolean }) | null> {
   const surveys = deps.surveys;
@@ -236,37 +257,38 @@ async function surveyTurn(state: ConversationState, input: InboundMessage, lang:
     return action ? { state, replies: [{ text: t(lang, 'survey_closed') }] } : null;
   }
   if (inIntake && !surveyAskedLast(state, awaiting)) return null;
-  const sLang = awaiting.language;
-  const answer = pressed ? answerFromAction(pressed, awaiting) : answerFromText(input.text ?? '', awaiting);
+  const target = pressed ? awaiting : typedTarget(state, input.text ?? '', awaiting, inIntake);
+  const sLang = target.language;
+  const answer = pressed ? answerFromAction(pressed, target) : answerFromText(input.text ?? '', target);
   // A second press of a question already answered (a double tap, an old message's button) is
   // not a mistake to correct: acknowledge it and change nothing.
-  if (!answer && pressed && isAnswered(pressed, awaiting)) return { state, replies: [{ text: t(sLang, 'survey_already_noted') }] };
+  if (!answer && pressed && isAnswered(pressed, target)) return { state, replies: [{ text: t(sLang, 'survey_already_noted') }] };
   if (!answer) {
     const text = (input.text ?? '').trim();
     // In an intake, text that is not the survey's answer is the intake's: never re-asked here.
     if (inIntake) return null;
     if (!action && (text.length === 0 || readsAsNewTopic(text) || input.attachments?.length)) return null;
-    return { state, replies: [surveyQuestionMessage(sLang, awaiting.question, awaiting.surveyId, t(sLang, 'survey_invalid'))], asks: true };
+    return { state, replies: [surveyQuestionMessage(sLang, target.question, target.surveyId, t(sLang, 'survey_invalid'))], asks: true };
   }
-  const outcome = await surveys.answer(awaiting.surveyId, answer);
+  const outcome = await surveys.answer(target.surveyId, answer);
   if (!outcome.recorded) return { state, replies: [{ text: t(sLang, 'survey_closed') }] };
 
   const replies: OutboundMessage[] = [];
-  if (outcome.lowScoreAction === 'reopened') replies.push({ text: t(sLang, 'survey_reopened', { reference: awaiting.reference }) });
-  if (outcome.lowScoreAction === 'followup') replies.push({ text: t(sLang, 'survey_followup', { reference: awaiting.reference }) });
+  if (outcome.lowScoreAction === 'reopened') replies.push({ text: t(sLang, 'survey_reopened', { reference: target.reference }) });
+  if (outcome.lowScoreAction === 'followup') replies.push({ text: t(sLang, 'survey_followup', { reference: target.reference }) });
   switch (answer.question) {
     case 'solved':
-      replies.push(surveyQuestionMessage(sLang, 'score', awaiting.surveyId));
+      replies.push(surveyQuestionMessage(sLang, 'score', target.surveyId));
       return { state, replies, asks: true };
     case 'score':
-      replies.push(surveyQuestionMessage(sLang, 'comment', awaiting.surveyId));
+      replies.push(surveyQuestionMessage(sLang, 'comment', target.surveyId));
       return { state, replies, asks: true };
     case 'comment':
       replies.push({ text: t(sLang, answer.value ? 'survey_comment_saved' : 'survey_thanks') });
       if (outcome.offerReview) {
         replies.push({
           text: `${t(sLang, 'survey_review_offer')}\n${beyondBankText(sLang, surveys.policyName)}`,
-          buttons: [{ label: t(sLang, 'survey_btn_review'), value: SURVEY_ACTION.review(awaiting.reference) }],
+          buttons: [{ label: t(sLang, 'survey_btn_review'), value: SURVEY_ACTION.review(target.reference) }],
         });
       }
       break;

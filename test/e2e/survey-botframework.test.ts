@@ -237,6 +237,32 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect((await app.db.survey.findFirstOrThrow({ where: { case: { reference: first } } })).score).toBeNull();
   });
 
+  it('with two surveys open, a typed comment goes to the survey whose comment question is open, not to a new complaint', async () => {
+    const conv = 'survey-two-comment';
+    const first = await fileCase(app, conv);
+    await resolve(app, first);
+    await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+    const second = await fileCase(app, conv);
+    await resolve(app, second);
+    await connector.waitFor(() => surveyMessages(conv).length === 2, 30_000);
+    const [firstId, secondId] = [await surveyIdOf(app, first), await surveyIdOf(app, second)];
+    const cases = await app.db.case.count();
+
+    // The older survey answered by its buttons; its comment question is the one open.
+    const c = customer(app, conv);
+    await c.say(`[survey:solved:yes:${firstId}]`);
+    expect(actionsOf((await c.say(`[survey:score:4:${firstId}]`)).at(-1))).toEqual([`survey:comment:skip:${firstId}`]);
+    const saved = await c.say('The staff were kind but it took three weeks to get my money back');
+    expect(saved.map((m) => m.text).join('\n')).toContain('comment has been passed on');
+    expect((await app.db.survey.findUniqueOrThrow({ where: { id: firstId } })).comment).toContain('three weeks');
+    expect(await app.db.survey.findUniqueOrThrow({ where: { id: secondId } })).toMatchObject({ status: 'sent', solved: null });
+    expect(await app.db.case.count()).toBe(cases);
+
+    // The newer survey's question is the one left: a typed answer goes there.
+    expect(actionsOf((await c.say('yes')).at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${secondId}`));
+    expect((await app.db.survey.findUniqueOrThrow({ where: { id: secondId } })).solved).toBe('yes');
+  });
+
   it('while staff hold the conversation, a survey button answers its survey and only typed text goes to staff', async () => {
     const conv = 'survey-handoff';
     const reference = await fileCase(app, conv);

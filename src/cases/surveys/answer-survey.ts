@@ -22,10 +22,15 @@ export const DECIDED: readonly string[] = ['resolved', 'closed'];
  * one sent and not expired (question `solved` or `score`), or one answered within the last
  * {@link COMMENT_WINDOW_MS} whose optional comment is still open. With `surveyId` (a pressed
  * button names its survey): that survey, if it is this conversation's and still waits.
+ *
+ * With several open, typed text needs to know about the comment questions too: the newest
+ * survey by its first message is returned, with the newest open comment question of another
+ * survey as `openComment`; when the newest is itself at its comment, the newest comment question
+ * (by the score's time) is the one returned, since that was asked last.
  */
 export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccountId: string; now: Date; surveyId?: string }): Promise<AwaitingSurvey | null> {
   const { channelAccountId, now, surveyId } = opts;
-  const s = await db.survey.findFirst({
+  const rows = await db.survey.findMany({
     where: {
       ...(surveyId ? { id: surveyId } : {}),
       case: { channelAccountId },
@@ -35,16 +40,25 @@ export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccoun
       ],
     },
     orderBy: { sentAt: 'desc' },
-    select: { id: true, status: true, solved: true, sentAt: true, reminderSentAt: true, case: { select: { reference: true, language: true } } },
+    // A customer has a handful of surveys open at most (one per case resolved in the last week).
+    take: 20,
+    select: { id: true, status: true, solved: true, sentAt: true, reminderSentAt: true, answeredAt: true, case: { select: { reference: true, language: true } } },
   });
-  if (!s) return null;
+  const newest = rows[0];
+  if (!newest) return null;
+  const commenting = rows.filter((r) => r.status === 'answered').sort((a, b) => (b.answeredAt?.getTime() ?? 0) - (a.answeredAt?.getTime() ?? 0))[0];
+  const s = newest.status === 'answered' && commenting ? commenting : newest;
   const sent = [s.sentAt, s.reminderSentAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const language = (r: typeof s) => ZLang.catch('zh').parse(r.case.language);
   return {
     surveyId: s.id,
     reference: s.case.reference,
-    language: ZLang.catch('zh').parse(s.case.language),
+    language: language(s),
     question: s.status === 'answered' ? 'comment' : s.solved === null ? 'solved' : 'score',
     askedAt: s.status === 'answered' || sent.length === 0 ? null : new Date(Math.max(...sent)),
+    ...(commenting && commenting !== s && commenting.answeredAt
+      ? { openComment: { surveyId: commenting.id, reference: commenting.case.reference, language: language(commenting), askedAt: commenting.answeredAt } }
+      : {}),
   };
 }
 
