@@ -20,6 +20,11 @@ export interface CustomerInformation {
    * the customer was asked); anything else, a reference or files included, belongs to the intake.
    */
   askedAfter?: Date;
+  /**
+   * Set when the text reads as the answer to a survey question, asked then: only a staff question
+   * asked after it takes the text (the newest question wins); otherwise the survey does.
+   */
+  surveyAskedAt?: Date;
   now: Date;
 }
 
@@ -32,7 +37,8 @@ export interface CustomerInformation {
  *   - a case of this conversation is `awaiting_customer` (staff asked a question), or
  *   - it is only files, and the case this conversation filed last is still open.
  * In the middle of a new complaint (`askedAfter`) only the second applies, and only to a question
- * asked after the intake's last one.
+ * asked after the intake's last one. Text that answers a survey question (`surveyAskedAt`) takes
+ * the second only for a staff question asked after the survey's.
  * Returns the case reference, or null when the message is not for a case.
  */
 export async function addCustomerInformation(deps: { db: PrismaClient; events?: DomainEvents }, m: CustomerInformation): Promise<{ reference: string; language: string } | null> {
@@ -41,7 +47,8 @@ export async function addCustomerInformation(deps: { db: PrismaClient; events?: 
   const select = { id: true, reference: true, status: true, language: true } as const;
   const between = m.askedAfter === undefined;
   const named = between && m.text ? LEADING_REFERENCE.exec(m.text)?.[1]?.toUpperCase() : undefined;
-  const askedSince = m.askedAfter ? { events: { some: { type: 'info_requested', createdAt: { gt: m.askedAfter } } } } : {};
+  const since = [m.askedAfter, m.surveyAskedAt].filter((d): d is Date => d !== undefined).reduce<Date | undefined>((a, b) => (a && a > b ? a : b), undefined);
+  const askedSince = since ? { events: { some: { type: 'info_requested', createdAt: { gt: since } } } } : {};
   const target =
     (named ? await db.case.findFirst({ where: { reference: named, customerId: m.customerId, status: open }, select }) : null) ??
     (await db.case.findFirst({ where: { channelAccountId: m.channelAccountId, status: 'awaiting_customer', ...askedSince }, orderBy: { updatedAt: 'desc' }, select })) ??

@@ -74,6 +74,12 @@ export interface AwaitingSurvey {
    */
   askedAt: Date | null;
   /**
+   * When the question waiting was last put to the customer, in a turn or not: the first message or
+   * the reminder ("solved"), the turn that took "solved" ("score", or its reminder), the turn that
+   * took the score ("comment"). The case inbox compares it with a staff question's time.
+   */
+  lastAskedAt?: Date;
+  /**
    * Another survey of this conversation whose optional comment question is open (the newest
    * such), with when it was asked (its score's time). Set only for the newest survey waiting
    * (no survey id asked for) when that one waits for `solved` or `score`: typed text that does

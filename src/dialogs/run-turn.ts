@@ -9,7 +9,7 @@ import type { KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import { step } from './conversation.js';
 import { createKeyedQueue } from './keyed-queue.js';
-import type { DialogDeps, FraudSignal, SurveyPort } from './deps.js';
+import type { AwaitingSurvey, DialogDeps, FraudSignal, SurveyPort } from './deps.js';
 import { parseState } from './state.js';
 import { createPrismaLease } from './state-store.js';
 import { createPrismaTurnStore } from './prisma-turn-store.js';
@@ -21,6 +21,7 @@ import type { CustomerInformation as CaseInboxMessage } from '../cases/add-custo
 import { t } from './i18n.js';
 import { detectInterruption } from './interruptions.js';
 import { promptFor } from './intake.js';
+import { mayAnswerSurvey, surveyQuestionAnswered } from './survey.js';
 
 const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
 // The lease is short and renewed while a turn runs: a crashed instance (kill -9) holds its
@@ -151,6 +152,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     // (its turn's time, state.updatedAt) is for a case: one query per such turn, and none for a
     // customer without cases (every new customer's intake).
     const intakeAskedAt = state.intake && state.updatedAt ? new Date(state.updatedAt) : undefined;
+    const surveys = deps.surveys ? surveyPort(account, now) : undefined;
     // A fraud report is never filed away as information: it needs the freeze guidance now.
     if (
       deps.caseInbox &&
@@ -162,6 +164,12 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       !detectInterruption(input) &&
       !(input.text && deps.detectFraud(input.text).fraud)
     ) {
+      // Text that reads as the answer to a survey question is the survey's unless a staff
+      // question came after that one: the newest question asked wins (the same lookup the
+      // survey's turn makes, done once: surveyPort). In an intake only text that may be the
+      // survey's costs the lookup, as in the survey's turn.
+      const waiting = input.text && surveys && (!state.intake || mayAnswerSurvey(state, input.text)) ? await surveys.awaiting() : null;
+      const surveyAskedAt = waiting && input.text ? surveyQuestionAnswered(input.text, waiting, deps) : null;
       const filed = await deps.caseInbox({
         customerId: account.customerId,
         channelAccountId: account.accountId,
@@ -170,6 +178,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         attachmentCount: input.attachments?.length ?? 0,
         lastCaseRef: state.lastCaseRef,
         ...(intakeAskedAt ? { askedAfter: intakeAskedAt } : {}),
+        ...(surveyAskedAt ? { surveyAskedAt } : {}),
         now,
       });
       if (filed) {
@@ -178,7 +187,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         // The new complaint carries on where it was: its question again. The state is not saved,
         // so the intake's last question keeps its time and a second message goes to the intake.
         if (state.intake) {
-          const prompt = await promptFor(state.intake, lang, dialogDeps(now, account, input, []));
+          const prompt = await promptFor(state.intake, lang, dialogDeps(now, account, input, [], surveys));
           replies.push({ ...prompt, text: `${t(lang, 'back_to_new_complaint')}\n${prompt.text}` });
         }
         await store.close({ conversationKey: key, dedupeKey, replies: replies.map((r) => outboundEntry(key, r, null, now)), caseReference: filed.reference, now, ...(held ? { lease: held } : {}) });
@@ -192,7 +201,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const pending = () => (opened.inboundPending ? { inbound: { entry: { ...inbound, caseId: created.at(-1)?.id ?? null }, attachments } } : {});
     let result: Awaited<ReturnType<typeof step>>;
     try {
-      result = await step(state, input, dialogDeps(now, account, input, created));
+      result = await step(state, input, dialogDeps(now, account, input, created, surveys));
     } catch (e) {
       // The channel apologises and acknowledges the message: it must be kept all the same.
       if (opened.inboundPending) {
@@ -226,13 +235,25 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     return { replies: result.replies };
   }
 
+  /** The survey port of one turn. */
   function surveyPort(account: KnownAccount, now: Date): SurveyPort {
     const port = deps.surveys!({ customerId: account.customerId, accountId: account.accountId }, now);
     // Surveys follow resolved cases: a customer without a case has none waiting.
-    return account.hasCases === false ? { ...port, awaiting: async () => null } : port;
+    if (account.hasCases === false) return { ...port, awaiting: async () => null };
+    // The case inbox and the survey's turn both look for the survey waiting: one query per turn,
+    // looked up again once an answer changed it.
+    let newest: Promise<AwaitingSurvey | null> | undefined;
+    return {
+      ...port,
+      awaiting: (surveyId) => (surveyId ? port.awaiting(surveyId) : (newest ??= port.awaiting())),
+      answer: (surveyId, answer) => {
+        newest = undefined;
+        return port.answer(surveyId, answer);
+      },
+    };
   }
 
-  function dialogDeps(now: Date, account: KnownAccount, input: InboundMessage, created: CreatedCase[]): DialogDeps {
+  function dialogDeps(now: Date, account: KnownAccount, input: InboundMessage, created: CreatedCase[], surveys: SurveyPort | undefined): DialogDeps {
     return {
       now,
       bank: { ...deps.bank, timeZone: deps.policy.timeZone, country: policyCountry(deps.policy) },
@@ -240,7 +261,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       detectFraud: deps.detectFraud,
       extractAmount: deps.extractAmount,
       extractOccurredOn: deps.extractOccurredOn,
-      ...(deps.surveys ? { surveys: surveyPort(account, now) } : {}), // survey
+      ...(surveys ? { surveys } : {}), // survey
       cases: {
         async submit(sub) {
           const c = await createCase(

@@ -156,7 +156,7 @@ const NEW_COMPLAINT = /^(i (want|would like|'d like|need) to (complain|file|make
  * intake must give freeze guidance at once, never "thank you for your comment"), or an explicit
  * new complaint. Such text always goes to the intake; the survey stays open.
  */
-function readsAsNewComplaint(text: string, deps: DialogDeps): boolean {
+function readsAsNewComplaint(text: string, deps: Pick<DialogDeps, 'detectFraud'>): boolean {
   const s = norm(text);
   return s.length > 0 && (NEW_COMPLAINT.test(s) || deps.detectFraud(text).fraud);
 }
@@ -200,7 +200,7 @@ export async function surveyStep(state: ConversationState, input: InboundMessage
  * the previous turn asked, or text that reads as a survey answer (the survey may have arrived
  * since the intake's last question; `surveyTurn` checks its time).
  */
-function mayAnswerSurvey(state: ConversationState, text: string): boolean {
+export function mayAnswerSurvey(state: ConversationState, text: string): boolean {
   if (isSurveyOptOut(text)) return true;
   if (state.surveyAskedAt !== undefined && state.surveyAskedAt === state.updatedAt) return true;
   return parseSolved(text) !== null || parseScore(text) !== null;
@@ -229,8 +229,28 @@ function typedTarget(state: ConversationState, text: string, awaiting: AwaitingS
     const askedLastTurn = state.surveyAskedAt !== undefined && state.surveyAskedAt === state.updatedAt && Date.parse(state.surveyAskedAt) === comment.askedAt.getTime();
     return askedLastTurn ? asComment : awaiting;
   }
+  return commentTakes(text, awaiting) ? asComment : awaiting;
+}
+
+/** Outside an intake, whether another survey's open comment question (`openComment`) takes typed `text`: see typedTarget. */
+function commentTakes(text: string, awaiting: AwaitingSurvey): boolean {
+  const comment = awaiting.openComment;
+  if (!comment) return false;
   const commentAskedLast = awaiting.question === 'solved' && awaiting.askedAt !== null && comment.askedAt > awaiting.askedAt;
-  return commentAskedLast || !answerFromText(text, awaiting) ? asComment : awaiting;
+  return commentAskedLast || !answerFromText(text, awaiting);
+}
+
+/**
+ * When the survey question that typed `text` reads as answering was put to the customer, or null
+ * when the text reads as no survey answer (nor "stop", a new complaint or a fraud report). For
+ * the case inbox (src/dialogs/run-turn.ts): a staff question asked before that survey question
+ * does not take such text, the survey does; a staff question asked after it, or text that reads
+ * as no survey answer, is the staff question's.
+ */
+export function surveyQuestionAnswered(text: string, awaiting: AwaitingSurvey, deps: Pick<DialogDeps, 'detectFraud'>): Date | null {
+  if (!text.trim() || isSurveyOptOut(text) || readsAsNewComplaint(text, deps)) return null;
+  if (commentTakes(text, awaiting)) return awaiting.openComment!.askedAt;
+  return answerFromText(text, awaiting) ? (awaiting.lastAskedAt ?? awaiting.askedAt) : null;
 }
 
 /** The survey's own replies; `asks` when the last of them is a survey question the customer is to answer. */

@@ -263,6 +263,44 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect((await app.db.survey.findUniqueOrThrow({ where: { id: secondId } })).solved).toBe('yes');
   });
 
+  it('gives a typed survey answer to the survey asked after a staff question on another case; other text answers the staff question', async () => {
+    const conv = 'survey-vs-inbox';
+    const surveyed = await fileCase(app, conv);
+    const asked = await fileCase(app, conv);
+    expect((await staff(app, 'POST', `/cases/${asked}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+    await resolve(app, surveyed);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const id = await surveyIdOf(app, surveyed);
+    const c = customer(app, conv);
+
+    // The survey's question is the newest: "yes it was solved" answers it, not the older staff question.
+    expect(actionsOf((await c.say('yes it was solved')).at(-1))).toEqual([1, 2, 3, 4, 5].map((n) => `survey:score:${n}:${id}`));
+    expect((await app.db.survey.findUniqueOrThrow({ where: { id } })).solved).toBe('yes');
+    expect((await app.db.case.findUniqueOrThrow({ where: { reference: asked } })).status).toBe('awaiting_customer');
+    expect((await c.say('5')).at(-1)?.text).toMatch(/Anything you would like to add/);
+    expect((await app.db.survey.findUniqueOrThrow({ where: { id } })).score).toBe(5);
+    expect((await app.db.case.findUniqueOrThrow({ where: { reference: asked } })).status).toBe('awaiting_customer');
+
+    // A staff question asked after the survey's is the newest: the next message answers it.
+    await c.say(`[survey:comment:skip:${id}]`);
+    expect((await staff(app, 'POST', `/cases/${asked}/information-requests`, { question: 'And how much was taken?' })).status).toBe(201);
+    expect((await c.say('200 yuan')).at(-1)?.text).toMatch(/added this to your complaint/);
+    expect((await app.db.case.findUniqueOrThrow({ where: { reference: asked } })).status).toBe('in_progress');
+  });
+
+  it('files text that reads as no survey answer on the case whose staff question waits, even when the survey asked last', async () => {
+    const conv = 'survey-vs-inbox-text';
+    const surveyed = await fileCase(app, conv);
+    const asked = await fileCase(app, conv);
+    expect((await staff(app, 'POST', `/cases/${asked}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+    await resolve(app, surveyed);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const c = customer(app, conv);
+    expect((await c.say('The branch on Nanjing Road near the metro')).at(-1)?.text).toMatch(/added this to your complaint/);
+    expect((await app.db.case.findUniqueOrThrow({ where: { reference: asked } })).status).toBe('in_progress');
+    expect(await app.db.survey.findFirstOrThrow({ where: { case: { reference: surveyed } } })).toMatchObject({ status: 'sent', solved: null });
+  });
+
   it('while staff hold the conversation, a survey button answers its survey and only typed text goes to staff', async () => {
     const conv = 'survey-handoff';
     const reference = await fileCase(app, conv);

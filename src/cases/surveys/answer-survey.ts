@@ -49,13 +49,21 @@ export async function findAwaitingSurvey(db: PrismaClient, opts: { channelAccoun
   const commenting = rows.filter((r) => r.status === 'answered').sort((a, b) => (b.answeredAt?.getTime() ?? 0) - (a.answeredAt?.getTime() ?? 0))[0];
   const s = newest.status === 'answered' && commenting ? commenting : newest;
   const sent = [s.sentAt, s.reminderSentAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  const question = s.status === 'answered' ? 'comment' : s.solved === null ? 'solved' : 'score';
+  // The score question went out in the turn that took "solved": its timeline event says when.
+  const solvedAt =
+    question === 'score'
+      ? (await db.caseEvent.findFirst({ where: { case: { survey: { id: s.id } }, type: 'survey_answered' }, orderBy: { createdAt: 'desc' }, select: { createdAt: true } }))?.createdAt
+      : undefined;
+  const asked = question === 'comment' ? [s.answeredAt?.getTime() ?? 0] : [...sent, solvedAt?.getTime() ?? 0];
   const language = (r: typeof s) => ZLang.catch('zh').parse(r.case.language);
   return {
     surveyId: s.id,
     reference: s.case.reference,
     language: language(s),
-    question: s.status === 'answered' ? 'comment' : s.solved === null ? 'solved' : 'score',
+    question,
     askedAt: s.status === 'answered' || sent.length === 0 ? null : new Date(Math.max(...sent)),
+    ...(Math.max(...asked) > 0 ? { lastAskedAt: new Date(Math.max(...asked)) } : {}),
     ...(commenting && commenting !== s && commenting.answeredAt
       ? { openComment: { surveyId: commenting.id, reference: commenting.case.reference, language: language(commenting), askedAt: commenting.answeredAt } }
       : {}),
