@@ -39,9 +39,9 @@ export interface CustomerInformation {
  * In the middle of a new complaint (`askedAfter`) only the second applies, and only to a question
  * asked after the intake's last one. Text that answers a survey question (`surveyAskedAt`) takes
  * the second only for a staff question asked after the survey's.
- * Returns the case reference, or null when the message is not for a case.
+ * Returns the case (id, reference, language), or null when the message is not for a case.
  */
-export async function addCustomerInformation(deps: { db: PrismaClient; events?: DomainEvents }, m: CustomerInformation): Promise<{ reference: string; language: string } | null> {
+export async function addCustomerInformation(deps: { db: PrismaClient; events?: DomainEvents }, m: CustomerInformation): Promise<{ caseId: string; reference: string; language: string } | null> {
   const { db } = deps;
   const open = { in: [...OPEN_STATUSES] };
   const select = { id: true, reference: true, status: true, language: true } as const;
@@ -77,5 +77,5 @@ export async function addCustomerInformation(deps: { db: PrismaClient; events?: 
   if (resumes) {
     await deps.events?.emit({ type: 'case.status_changed', caseId: target.id, reference: target.reference, from: 'awaiting_customer', to: 'in_progress', actorId: null, at: m.now });
   }
-  return { reference: target.reference, language: target.language };
+  return { caseId: target.id, reference: target.reference, language: target.language };
 }

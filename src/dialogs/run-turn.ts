@@ -54,7 +54,7 @@ export interface TurnRunnerDeps {
    * its reference, answers a staff question, or is files for the case just filed); returns the
    * case, or null to let the dialog handle the message. See src/cases/add-customer-information.ts.
    */
-  caseInbox?: (m: CaseInboxMessage) => Promise<{ reference: string; language: string } | null>;
+  caseInbox?: (m: CaseInboxMessage) => Promise<{ caseId: string; reference: string; language: string } | null>;
   /** Follow-up surveys of a conversation; without it the dialog never sees surveys. */
   surveys?: (account: { customerId: string; accountId: string }, now: Date) => SurveyPort;
 }
@@ -190,7 +190,10 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
           const prompt = await promptFor(state.intake, lang, dialogDeps(now, account, input, [], surveys));
           replies.push({ ...prompt, text: `${t(lang, 'back_to_new_complaint')}\n${prompt.text}` });
         }
-        await store.close({ conversationKey: key, dedupeKey, replies: replies.map((r) => outboundEntry(key, r, null, now)), caseReference: filed.reference, now, ...(held ? { lease: held } : {}) });
+        // Only the acknowledgement belongs to the case's transcript; the question again is the new
+        // intake's, like the rest of its conversation (it joins the case that intake files).
+        const entries = replies.map((r, i) => outboundEntry(key, r, i === 0 ? filed.caseId : null, now));
+        await store.close({ conversationKey: key, dedupeKey, replies: entries, now, ...(held ? { lease: held } : {}) });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
         return { replies };
       }

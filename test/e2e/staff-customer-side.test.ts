@@ -121,6 +121,11 @@ describe('the customer adds information to an open case', () => {
     const d = await detail(reference);
     expect(d.case.status).toBe('in_progress');
     expect(d.transcript.some((m: { text: string; direction: string }) => m.direction === 'in' && m.text === 'March')).toBe(true);
+    // The case's transcript has the answer and its acknowledgement; the new complaint's question
+    // belongs to the new intake's conversation, not to the old case.
+    expect(d.transcript.some((m: { text: string; direction: string }) => m.direction === 'out' && /added this to your complaint/.test(m.text))).toBe(true);
+    expect(d.transcript.some((m: { text: string }) => m.text.includes('back to your new complaint'))).toBe(false);
+    expect(await app.db.transcriptMessage.findFirstOrThrow({ where: { conversationKey: { contains: 'cs-mid-intake' }, text: { contains: 'back to your new complaint' } } })).toMatchObject({ caseId: null });
 
     // The next answer is the new complaint's again.
     await customer.send({ text: 'skip' });
