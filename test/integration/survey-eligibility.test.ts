@@ -15,7 +15,7 @@ afterAll(async () => {
 const NOW = new Date('2026-11-27T06:00:00Z');
 
 /** A resolved case with a reachable chat; `over` changes what the test is about. */
-async function resolvedCase(over: { incomplete?: boolean; resolution?: string | null; optOut?: boolean; reachable?: boolean; chat?: boolean } = {}) {
+async function resolvedCase(over: { incomplete?: boolean; humanRequested?: boolean; resolution?: string | null; optOut?: boolean; reachable?: boolean; chat?: boolean } = {}) {
   const i = ++n;
   const customer = await db.customer.create({ data: { surveyOptOut: over.optOut ?? false } });
   const account =
@@ -39,6 +39,7 @@ async function resolvedCase(over: { incomplete?: boolean; resolution?: string | 
       channel: 'mobile_app',
       description: 'seeded',
       incomplete: over.incomplete ?? false,
+      humanRequested: over.humanRequested ?? false,
       firstResponseDueAt: NOW,
       regulatoryProfile: 'cn',
       regulatoryDueAt: NOW,
@@ -56,7 +57,6 @@ const reasonOf = async (caseId: string) => {
 
 describe('who is never surveyed', () => {
   it.each([
-    ['an abandoned intake', { incomplete: true }, 'incomplete'],
     ['a case without a decision', { resolution: null }, 'no_decision'],
     ['a customer who opted out', { optOut: true }, 'opted_out'],
     ['a customer marked unreachable', { reachable: false }, 'unreachable'],
@@ -74,6 +74,14 @@ describe('who is never surveyed', () => {
     const c = await resolvedCase();
     await db.caseEvent.create({ data: { caseId: c.id, type: 'duplicate', actorType: 'staff', createdAt: NOW } });
     expect(await scheduleSurvey({ db, caseId: c.id, now: NOW, delayMinutes: 60 })).toEqual({ ok: false, error: { type: 'no_decision' } });
+  });
+
+  it('surveys a decided case filed unfinished because the customer asked for a person during the intake', async () => {
+    const c = await resolvedCase({ incomplete: true, humanRequested: true });
+    const res = await scheduleSurvey({ db, caseId: c.id, now: NOW, delayMinutes: 60 });
+    expect(res.ok).toBe(true);
+    expect(await reasonOf(c.id)).toBeNull();
+    expect(await db.survey.findUnique({ where: { caseId: c.id } })).toMatchObject({ status: 'scheduled' });
   });
 
   it('schedules a decided case once, SURVEY_DELAY_MINUTES after the resolution', async () => {

@@ -8,13 +8,16 @@ export const SURVEY_JOB = { send: 'survey.send', remind: 'survey.remind', expire
 /** Timeline events that mean a case was closed as something other than a real decision. */
 const NO_DECISION_EVENTS = ['duplicate', 'marked_duplicate', 'merged', 'bulk_closed'];
 
-export type SurveySkipReason = 'no_decision' | 'incomplete' | 'opted_out' | 'unreachable' | 'no_chat' | 'already_surveyed' | 'not_found';
+export type SurveySkipReason = 'no_decision' | 'opted_out' | 'unreachable' | 'no_chat' | 'already_surveyed' | 'not_found';
 
 /**
  * Schedules the follow-up survey (回访) of a resolved case `delayMinutes` after `now`: a Survey
  * row (`scheduled`) and a `survey.send` job. Never surveyed: a case without a decision
- * (no resolution, an abandoned intake, a duplicate or bulk close), a customer who opted out or
- * cannot be reached, a case already surveyed (Survey.caseId is unique, the job's dedupeKey too).
+ * (no resolution, a duplicate or bulk close), a customer who opted out or cannot be reached, a
+ * case already surveyed (Survey.caseId is unique, the job's dedupeKey too). A case filed
+ * unfinished because the customer asked for a person during the intake (`incomplete`) is
+ * surveyed like any other once decided: staff took it over, and how that went is what the
+ * survey asks. (An intake abandoned without asking for anyone never becomes a case.)
  * A skip is recorded on the timeline with its reason, except a repeat (already surveyed).
  */
 export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; now: Date; delayMinutes: number }): Promise<Result<{ surveyId: string; runAt: Date }, { type: SurveySkipReason }>> {
@@ -24,7 +27,6 @@ export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; n
     select: {
       id: true,
       resolution: true,
-      incomplete: true,
       survey: { select: { id: true } },
       customer: { select: { surveyOptOut: true } },
       channelAccount: { select: { reachable: true } },
@@ -33,9 +35,8 @@ export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; n
   });
   if (!kase) return err({ type: 'not_found' });
   if (kase.survey) return err({ type: 'already_surveyed' });
-  const reason: SurveySkipReason | null = kase.incomplete
-    ? 'incomplete'
-    : !kase.resolution?.trim() || kase.events.length > 0
+  const reason: SurveySkipReason | null =
+    !kase.resolution?.trim() || kase.events.length > 0
       ? 'no_decision'
       : kase.customer.surveyOptOut
         ? 'opted_out'
