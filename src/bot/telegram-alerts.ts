@@ -45,13 +45,21 @@ export function formatClockAlert(e: { reference: string; clock: string; mileston
   ].join('\n');
 }
 
-/** A customer said the problem was not solved or scored 1–2 (回访): the case needs a person again. */
-export function formatSurveyAlert(e: { reference: string; solved: string | null; score: number | null; action: string }, publicUrl: string): string {
+/**
+ * A customer said the problem was not solved or scored 1–2 (回访): the case needs a person again.
+ * On a closed case a review was opened instead (`reviewReference`): the link goes there, the case
+ * staff can work.
+ */
+export function formatSurveyAlert(
+  e: { reference: string; solved: string | null; score: number | null; action: string; reviewReference?: string },
+  publicUrl: string,
+): string {
+  const outcome = e.action === 'reopened' ? '已重开 / reopened' : e.reviewReference ? '已办结，已开核查 / closed, review opened' : '待回访 / follow-up needed';
   return [
-    `😞 回访不满意 / unhappy follow-up survey — ${e.action === 'reopened' ? '已重开 / reopened' : '待回访 / follow-up needed'}`,
-    `编号 Reference: ${e.reference}`,
+    `😞 回访不满意 / unhappy follow-up survey — ${outcome}`,
+    `编号 Reference: ${e.reviewReference ? `${e.reviewReference} ← ${e.reference}` : e.reference}`,
     `解决 Solved: ${e.solved ?? '-'} · 评分 Score: ${e.score ?? '-'}`,
-    link(publicUrl, e.reference),
+    link(publicUrl, e.reviewReference ?? e.reference),
   ].join('\n');
 }
 

@@ -13,8 +13,20 @@ export type DomainEvent =
   // Survey
   /** The customer finished the survey's questions (solved + score). */
   | { type: 'survey.answered'; caseId: string; reference: string; solved: string | null; score: number | null; at: Date }
-  /** "Not solved" or a score of 1–2: staff are alerted (a StaffNotification row exists too). */
-  | { type: 'survey.unhappy'; caseId: string; reference: string; solved: string | null; score: number | null; action: 'reopened' | 'followup'; at: Date }
+  /**
+   * "Not solved" or a score of 1–2: staff are alerted (a StaffNotification row exists too). On a
+   * closed case a review is opened instead (`action: 'review'`, `reviewReference`).
+   */
+  | {
+      type: 'survey.unhappy';
+      caseId: string;
+      reference: string;
+      solved: string | null;
+      score: number | null;
+      action: 'reopened' | 'followup' | 'review';
+      reviewReference?: string;
+      at: Date;
+    }
   /** The customer asked for a review (核查): a linked case at the next escalation level. */
   | { type: 'case.review_requested'; caseId: string; reference: string; reviewCaseId: string; reviewReference: string; escalationLevel: string; at: Date };
 

@@ -95,8 +95,13 @@ export type SurveyAnswer = { question: 'solved'; value: SurveySolved } | { quest
 export interface SurveyAnswerOutcome {
   /** False when the answer came too late or twice (nothing changed). */
   recorded: boolean;
-  /** Set when this answer made the case unhappy: reopened, or a supervisor follow-up. */
-  lowScoreAction?: 'reopened' | 'followup';
+  /**
+   * Set when this answer made the case unhappy: reopened, a supervisor follow-up, or (a case
+   * already closed, which neither reopens nor takes staff action) a review opened for it.
+   */
+  lowScoreAction?: 'reopened' | 'followup' | 'review';
+  /** The review opened (`lowScoreAction: 'review'`). */
+  review?: ReviewReceipt;
   /** After the comment: offer a review (the customer was not fully satisfied). */
   offerReview?: boolean;
 }

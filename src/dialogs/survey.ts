@@ -296,6 +296,12 @@ async function surveyTurn(state: ConversationState, input: InboundMessage, lang:
   const replies: OutboundMessage[] = [];
   if (outcome.lowScoreAction === 'reopened') replies.push({ text: t(sLang, 'survey_reopened', { reference: target.reference }) });
   if (outcome.lowScoreAction === 'followup') replies.push({ text: t(sLang, 'survey_followup', { reference: target.reference }) });
+  if (outcome.lowScoreAction === 'review' && outcome.review) {
+    const { reference: review, regulatoryDueAt, escalationLevel } = outcome.review;
+    const due = formatDateTime(sLang, regulatoryDueAt, deps.bank.timeZone);
+    const level = t(sLang, escalationLevel === 'leadership' ? 'survey_level_leadership' : 'survey_level_back_office');
+    replies.push({ text: `${t(sLang, 'survey_review_opened', { reference: target.reference, review, level, due })}\n${beyondBankText(sLang, surveys.policyName)}` });
+  }
   switch (answer.question) {
     case 'solved':
       replies.push(surveyQuestionMessage(sLang, 'score', target.surveyId));

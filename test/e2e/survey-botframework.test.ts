@@ -301,6 +301,35 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(await app.db.survey.findFirstOrThrow({ where: { case: { reference: surveyed } } })).toMatchObject({ status: 'sent', solved: null });
   });
 
+  it('an unhappy answer on a case already closed opens a linked review staff can work, and the alert points at it', async () => {
+    const conv = 'survey-closed';
+    const reference = await fileCase(app, conv);
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    expect((await staff(app, 'POST', `/cases/${reference}/transitions`, { to: 'closed', note: 'archived' })).status).toBe(200);
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference } });
+    const id = await surveyIdOf(app, reference);
+    const c = customer(app, conv);
+
+    const afterNo = (await c.say(`[survey:solved:no:${id}]`)).map((m) => m.text).join('\n');
+    const review = await app.db.case.findFirstOrThrow({ where: { parentCaseId: kase.id } });
+    expect(review).toMatchObject({ status: 'new', escalationLevel: 'back_office' });
+    expect(afterNo).toContain(review.reference);
+    expect(afterNo).toContain('12378');
+    expect((await app.db.case.findUniqueOrThrow({ where: { id: kase.id } })).status).toBe('closed');
+
+    // The alert is about the review, a case staff can work; nothing points at the archived case.
+    expect(await app.db.staffNotification.count({ where: { caseId: kase.id, type: { in: ['survey_unhappy', 'survey_followup'] } } })).toBe(0);
+    expect(await app.db.staffNotification.count({ where: { caseId: review.id, type: 'survey_unhappy' } })).toBe(1);
+    expect((await staff(app, 'POST', `/cases/${review.reference}/replies`, { text: 'We are looking at your complaint again.' })).status).toBeLessThan(300);
+
+    // The rest of the survey opens nothing more, and offers no second review.
+    await c.say(`[survey:score:1:${id}]`);
+    const end = await c.say('Nobody explained why the fee was charged');
+    expect(end.some((m) => actionsOf(m).some((a) => a.startsWith('survey:review:')))).toBe(false);
+    expect(await app.db.case.count({ where: { parentCaseId: kase.id } })).toBe(1);
+  });
+
   it('while staff hold the conversation, a survey button answers its survey and only typed text goes to staff', async () => {
     const conv = 'survey-handoff';
     const reference = await fileCase(app, conv);

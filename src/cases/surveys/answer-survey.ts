@@ -3,7 +3,10 @@ import type { AwaitingSurvey, SurveyAnswer, SurveyAnswerOutcome } from '../../di
 import { ZLang } from '../../dialogs/types.js';
 import { recordEvent } from '../case-events.js';
 import type { DomainEvents } from '../domain-events.js';
+import { OPEN_STATUSES } from '../case-action.js';
+import type { ComplaintPolicy } from '../clocks/index.js';
 import { cancelJobs } from '../scheduler/index.js';
+import { requestReview } from './request-review.js';
 
 /**
  * How long after the score the optional comment is still taken as a comment. Short on purpose:
@@ -74,23 +77,27 @@ export interface AnswerSurveyDeps {
   db: PrismaClient;
   events: DomainEvents;
   lowScoreAction: LowScoreAction;
+  /** For the review an unhappy answer opens on a closed case. */
+  policy: ComplaintPolicy;
 }
 
 /**
  * Records one answer on the Survey row and the case timeline. Each write is conditional on the
  * survey still waiting for that question, so a repeated button press changes nothing.
  * "Not solved" or a score of 1–2 (whichever comes first) makes the case unhappy once: reopened,
- * or a 回访 follow-up for a supervisor (SURVEY_LOW_SCORE_ACTION), and staff are alerted. After
- * the comment, an unsatisfied customer is offered a review only while the decision stands (not
- * when the case was reopened).
+ * or a 回访 follow-up for a supervisor (SURVEY_LOW_SCORE_ACTION), and staff are alerted. A case
+ * already closed can be neither reopened nor worked (it is archived): the answer opens a review
+ * (核查) of it instead, a linked case staff can work, and the alert points at that. After the
+ * comment, an unsatisfied customer is offered a review only while the decision stands (not when
+ * the case was reopened) and no review of it is open yet.
  */
 export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: string; answer: SurveyAnswer; now: Date }): Promise<SurveyAnswerOutcome> {
   const { db } = deps;
   const { surveyId, answer, now } = opts;
-  const survey = await db.survey.findUnique({ where: { id: surveyId }, select: { caseId: true, solved: true, score: true, case: { select: { reference: true } } } });
+  const survey = await db.survey.findUnique({ where: { id: surveyId }, select: { caseId: true, solved: true, score: true, case: { select: { reference: true, customerId: true } } } });
   if (!survey) return { recorded: false };
   const { caseId } = survey;
-  const reference = survey.case.reference;
+  const { reference, customerId } = survey.case;
   const actor = { type: 'customer' as const };
 
   if (answer.question === 'solved') {
@@ -98,7 +105,7 @@ export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: str
     if (res.count === 0) return { recorded: false };
     await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, data: { question: 'solved', solved: answer.value } });
     if (answer.value !== 'no') return { recorded: true };
-    return { recorded: true, lowScoreAction: await handleUnhappy(deps, { caseId, reference, solved: 'no', score: null, now }) };
+    return { recorded: true, ...(await handleUnhappy(deps, { caseId, reference, customerId, solved: 'no', score: null, now })) };
   }
 
   if (answer.question === 'score') {
@@ -112,33 +119,44 @@ export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: str
     await deps.events.emit({ type: 'survey.answered', caseId, reference, solved: survey.solved, score: answer.value, at: now });
     // "No" already made the case unhappy at the first question; a low score only counts once.
     if (answer.value > 2 || survey.solved === 'no') return { recorded: true };
-    return { recorded: true, lowScoreAction: await handleUnhappy(deps, { caseId, reference, solved: survey.solved, score: answer.value, now }) };
+    return { recorded: true, ...(await handleUnhappy(deps, { caseId, reference, customerId, solved: survey.solved, score: answer.value, now })) };
   }
 
   const res = await db.survey.updateMany({ where: { id: surveyId, status: 'answered', comment: null }, data: { comment: answer.value ?? '' } });
   if (res.count === 0) return { recorded: false };
   // The comment is the customer's own words: kept in the note (staff read it), never in `data` or logs.
   await recordEvent(db, { caseId, type: answer.value ? 'survey_comment' : 'survey_comment_skipped', actor, at: now, note: answer.value ?? null });
-  const answered = await db.survey.findUniqueOrThrow({ where: { id: surveyId }, select: { solved: true, score: true, case: { select: { status: true } } } });
+  const answered = await db.survey.findUniqueOrThrow({
+    where: { id: surveyId },
+    select: { solved: true, score: true, case: { select: { status: true, reviews: { where: { status: { in: [...OPEN_STATUSES] } }, select: { id: true }, take: 1 } } } },
+  });
   const satisfied = answered.solved === 'yes' && (answered.score ?? 0) >= 4;
   // A review re-examines a decision that stands. A case the survey reopened is being worked
-  // again: a review next to it would be a second open case about the same complaint.
+  // again: a review next to it would be a second open case about the same complaint. One the
+  // survey opened already (a closed case) is not offered again.
   const decisionStands = DECIDED.includes(answered.case.status);
-  return { recorded: true, offerReview: !satisfied && decisionStands };
+  return { recorded: true, offerReview: !satisfied && decisionStands && answered.case.reviews.length === 0 };
 }
+
+type Unhappy = Pick<SurveyAnswerOutcome, 'lowScoreAction' | 'review'>;
 
 async function handleUnhappy(
   deps: AnswerSurveyDeps,
-  u: { caseId: string; reference: string; solved: string | null; score: number | null; now: Date },
-): Promise<'reopened' | 'followup'> {
+  u: { caseId: string; reference: string; customerId: string; solved: string | null; score: number | null; now: Date },
+): Promise<Unhappy> {
   const { db, events } = deps;
   const { caseId, reference, now } = u;
-  let action: 'reopened' | 'followup' = 'followup';
+  let reopened = false;
   if (deps.lowScoreAction === 'reopen') {
     // Only a resolved case reopens (a closed one is archived): otherwise a supervisor follows up.
     const res = await db.case.updateMany({ where: { id: caseId, status: 'resolved' }, data: { status: 'reopened', reopenCount: { increment: 1 }, resolvedAt: null } });
-    if (res.count === 1) action = 'reopened';
+    reopened = res.count === 1;
   }
+  // A closed case takes no reply, note or transition: a follow-up alert on it is one nobody can
+  // act on. Its review is a case of its own, one level up, where staff can.
+  const closed = !reopened && (await db.case.findUnique({ where: { id: caseId }, select: { status: true } }))?.status === 'closed';
+  const review = closed ? await requestReview({ db, events, policy: deps.policy }, { reference, customerId: u.customerId, now, trigger: 'survey' }) : null;
+  const action = reopened ? 'reopened' : review ? 'review' : 'followup';
   const answers = `solved=${u.solved ?? '-'}, score=${u.score ?? '-'}`;
   await db.$transaction(async (tx) => {
     if (action === 'reopened') {
@@ -150,20 +168,25 @@ async function handleUnhappy(
         note: 'Follow-up survey: the customer says the problem was not solved.',
         data: { from: 'resolved', to: 'reopened', source: 'survey', solved: u.solved, score: u.score },
       });
-    } else {
+    } else if (action === 'followup') {
       await recordEvent(tx, { caseId, type: 'survey_followup_requested', actor: { type: 'system' }, at: now, data: { solved: u.solved, score: u.score } });
       await tx.staffNotification.create({ data: { type: 'survey_followup', caseId, createdAt: now, message: `回访 follow-up needed for ${reference}: customer unhappy (${answers}).` } });
     }
+    const outcome = review
+      ? `${reference} is closed, so review (核查) ${review.reference} was opened for it`
+      : reopened
+        ? 'case reopened'
+        : 'case needs a supervisor follow-up';
     await tx.staffNotification.create({
-      data: { type: 'survey_unhappy', caseId, createdAt: now, message: `Unhappy survey on ${reference} (${answers}); case ${action === 'reopened' ? 'reopened' : 'needs a supervisor follow-up'}.` },
+      data: { type: 'survey_unhappy', caseId: review?.caseId ?? caseId, createdAt: now, message: `Unhappy survey on ${reference} (${answers}); ${outcome}.` },
     });
   });
   if (action === 'reopened') {
     await events.emit({ type: 'case.status_changed', caseId, reference, from: 'resolved', to: 'reopened', actorId: null, at: now });
     await events.emit({ type: 'case.reopened', caseId, reference, at: now });
   }
-  await events.emit({ type: 'survey.unhappy', caseId, reference, solved: u.solved, score: u.score, action, at: now });
-  return action;
+  await events.emit({ type: 'survey.unhappy', caseId, reference, solved: u.solved, score: u.score, action, ...(review ? { reviewReference: review.reference } : {}), at: now });
+  return { lowScoreAction: action, ...(review ? { review } : {}) };
 }
 
 /**

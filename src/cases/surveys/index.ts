@@ -62,7 +62,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
       return {
         policyName: deps.policy.name,
         awaiting: (surveyId) => findAwaitingSurvey(db, { channelAccountId: account.accountId, now, ...(surveyId ? { surveyId } : {}) }),
-        answer: (surveyId, answer) => answerSurvey({ db, events, lowScoreAction: deps.lowScoreAction }, { surveyId, answer, now }),
+        answer: (surveyId, answer) => answerSurvey({ db, events, lowScoreAction: deps.lowScoreAction, policy: deps.policy }, { surveyId, answer, now }),
         optOut: () => optOutOfSurveys(db, { customerId: account.customerId, now }),
         requestReview: (reference) => requestReview({ db, events, policy: deps.policy }, { reference, customerId: account.customerId, now }),
       };

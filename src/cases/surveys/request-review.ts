@@ -24,20 +24,22 @@ function nextLevel(level: string): TEscalationLevel {
  * due 30 days from the request at the end of the day in the bank's zone. Asking again while a
  * review is open returns that review. Null when `reference` is not this customer's decided case,
  * or the case is open again (reopened): it is being worked, and a review would duplicate it.
+ * `trigger: 'survey'`: opened for an unhappy survey answer on a closed case, which cannot be
+ * reopened (src/cases/surveys/answer-survey.ts); the timeline says so.
  */
 export async function requestReview(
   deps: { db: PrismaClient; events: DomainEvents; policy: ComplaintPolicy },
-  opts: { reference: string; customerId: string; now: Date },
-): Promise<ReviewReceipt | null> {
+  opts: { reference: string; customerId: string; now: Date; trigger?: 'customer' | 'survey' },
+): Promise<(ReviewReceipt & { caseId: string }) | null> {
   const { db, policy } = deps;
   const { now } = opts;
   const parent = await db.case.findFirst({
     where: { reference: opts.reference, customerId: opts.customerId, resolution: { not: null }, status: { in: [...DECIDED] } },
-    include: { reviews: { where: { status: { in: OPEN } }, select: { reference: true, escalationLevel: true, regulatoryDueAt: true }, take: 1 } },
+    include: { reviews: { where: { status: { in: OPEN } }, select: { id: true, reference: true, escalationLevel: true, regulatoryDueAt: true }, take: 1 } },
   });
   if (!parent) return null;
   const open = parent.reviews[0];
-  if (open) return { reference: open.reference, escalationLevel: open.escalationLevel, regulatoryDueAt: open.regulatoryDueAt, alreadyExisted: true };
+  if (open) return { caseId: open.id, reference: open.reference, escalationLevel: open.escalationLevel, regulatoryDueAt: open.regulatoryDueAt, alreadyExisted: true };
 
   const level = nextLevel(parent.escalationLevel);
   const severity = ZSeverity.catch('P3').parse(parent.severity);
@@ -84,8 +86,11 @@ export async function requestReview(
       type: 'created',
       actor: { type: 'customer' },
       at: now,
-      note: `Review (核查) requested by the customer after the decision on ${parent.reference}.`,
-      data: { review: true, parentReference: parent.reference, escalationLevel: level, severity: parent.severity, business: parent.business, cause: parent.cause },
+      note:
+        opts.trigger === 'survey'
+          ? `Review (核查) opened because the customer said in the follow-up survey that ${parent.reference}, already closed, was not put right.`
+          : `Review (核查) requested by the customer after the decision on ${parent.reference}.`,
+      data: { review: true, ...(opts.trigger === 'survey' ? { trigger: 'survey' } : {}), parentReference: parent.reference, escalationLevel: level, severity: parent.severity, business: parent.business, cause: parent.cause },
     });
     await recordEvent(tx, { caseId: parent.id, type: 'review_requested', actor: { type: 'customer' }, at: now, data: { reviewReference: created.reference, escalationLevel: level } });
     await tx.staffNotification.create({
@@ -104,5 +109,5 @@ export async function requestReview(
     at: now,
   });
   await deps.events.emit({ type: 'case.review_requested', caseId: parent.id, reference: parent.reference, reviewCaseId: review.id, reviewReference: review.reference, escalationLevel: level, at: now });
-  return { reference: review.reference, escalationLevel: level, regulatoryDueAt, alreadyExisted: false };
+  return { caseId: review.id, reference: review.reference, escalationLevel: level, regulatoryDueAt, alreadyExisted: false };
 }

@@ -141,6 +141,8 @@ export const en = {
   survey_comment_saved: 'Thank you, your comment has been passed on to the complaints team.',
   survey_reopened: 'I am sorry it was not put right. We have reopened complaint {{reference}}, and a colleague will contact you here.',
   survey_followup: 'I am sorry it was not put right. A supervisor will follow up with you about complaint {{reference}}.',
+  survey_review_opened:
+    'I am sorry it was not put right. Complaint {{reference}} is already closed, so we have opened a review (核查) of it: {{review}}. Our {{level}} team will look at it again and answer by {{due}}.',
   survey_review_offer: 'If you disagree with our decision, you can ask for a review (核查) by a more senior team, which answers within 30 days.',
   survey_btn_review: 'Request a review',
   survey_review_created: 'Your review request is registered: {{reference}}. Our {{level}} team will look at the decision again and answer by {{due}}.',

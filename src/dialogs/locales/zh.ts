@@ -139,6 +139,7 @@ export const zh: Record<MessageKey, string> = {
   survey_comment_saved: '谢谢，您的意见已转交投诉处理团队。',
   survey_reopened: '很抱歉问题没有解决。我们已重新受理投诉 {{reference}}，工作人员会在这里与您联系。',
   survey_followup: '很抱歉问题没有解决。主管会就投诉 {{reference}} 与您进一步回访沟通。',
+  survey_review_opened: '很抱歉问题没有解决。投诉 {{reference}} 已办结归档，我们已为您登记核查：{{review}}。{{level}}将重新审查，并于 {{due}} 前答复您。',
   survey_review_offer: '如您对处理结果有异议，可申请由更高一级团队核查，我们将在 30 日内答复。',
   survey_btn_review: '申请核查',
   survey_review_created: '您的核查申请已登记：{{reference}}。{{level}}将重新审查处理结果，并于 {{due}} 前答复您。',

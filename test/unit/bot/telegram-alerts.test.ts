@@ -17,6 +17,14 @@ describe('staff chat alerts beyond new cases', () => {
     expect(text).toContain('Score: 1');
   });
 
+  it('points an unhappy survey on a closed case at the review opened for it', () => {
+    const text = formatSurveyAlert({ reference: 'C-20261127-0004', solved: 'no', score: null, action: 'review', reviewReference: 'C-20261128-0002' }, URL);
+    expect(text).toContain('review opened');
+    expect(text).toContain('C-20261128-0002 ← C-20261127-0004');
+    expect(text).toContain('/staff/cases/C-20261128-0002');
+    expect(text).not.toContain('/staff/cases/C-20261127-0004');
+  });
+
   it('points at the new review case and the case it reviews', () => {
     const text = formatReviewAlert({ reference: 'C-20261127-0003', reviewReference: 'C-20261128-0001', escalationLevel: 'back_office' }, URL);
     expect(text).toContain('C-20261128-0001 ← C-20261127-0003');
