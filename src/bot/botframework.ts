@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import {
   ActivityTypes,
   CardFactory,
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConfigurationServiceClientCredentialFactory,
   TurnContext,
@@ -15,6 +14,7 @@ import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/me
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { ZInboundActivity } from './botframework-activity.js';
+import { BotFrameworkHttpAdapter } from './botframework-process.js';
 import { reuseConnectorClients } from './reuse-connector-clients.js';
 import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
 
@@ -51,7 +51,7 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
   const credentials = new ConfigurationServiceClientCredentialFactory(settings);
   const auth = new ConfigurationBotFrameworkAuthentication(settings, credentials);
   reuseConnectorClients(auth);
-  const adapter = new CloudAdapter(auth);
+  const adapter = new BotFrameworkHttpAdapter(auth);
 
   // One error boundary for the channel (CONVENTIONS.md §9): log with the activity id, apologise
   // in the customer's language, never show the error itself.
@@ -110,7 +110,7 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
         res.status(400).json({ error: 'bad_request', message: `Not a valid activity: ${first?.path.join('.') || 'body'} ${first?.message ?? ''}`.trim() });
         return;
       }
-      await adapter.process(req, res, onTurn);
+      await adapter.processPost(req, res, onTurn);
     },
   };
 }

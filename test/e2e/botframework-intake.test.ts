@@ -121,6 +121,30 @@ describe('a complaint over the Bot Framework protocol', () => {
     expect((await post(JSON.stringify({ text: 'x'.repeat(300_000) }))).status).toBe(413);
   });
 
+  it('answers an expectReplies activity with the turn\'s replies in the response', async () => {
+    const res = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: 'expect-1',
+        channelId: 'emulator',
+        deliveryMode: 'expectReplies',
+        serviceUrl: connector.url,
+        conversation: { id: 'conv-expect' },
+        from: { id: 'user-expect' },
+        recipient: { id: 'bot' },
+        text: 'The ATM at my branch kept my card',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const { activities } = (await res.json()) as { activities: { type: string; text?: string }[] };
+    expect(activities[0]?.type).toBe('typing');
+    expect(activities.some((a) => a.type === 'message' && a.text)).toBe(true);
+    // Delivered in the response, not posted to the connector.
+    expect(connector.messages('conv-expect')).toHaveLength(0);
+  });
+
   it('reports health', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });
@@ -133,5 +157,21 @@ describe('the queue total', () => {
     const body = await res.json();
     expect(body.totalExact).toBe(true);
     expect(body.total).toBe(body.items.length);
+  });
+});
+
+describe('a bot with an app id', () => {
+  it('answers an activity without a Bot Framework token with 401 and runs no turn', async () => {
+    const { url } = await testDatabaseUrl('cd-bf-auth-');
+    const secured = await startApp(
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, MicrosoftAppId: 'app-id', MicrosoftAppPassword: 'app-secret' }),
+    );
+    try {
+      const customer = botFrameworkCustomer({ botUrl: secured.url, serviceUrl: connector.url, conversationId: 'conv-unsigned' });
+      expect(await customer.send({ text: 'The ATM at my branch kept my card' })).toBe(401);
+      expect(connector.messages('conv-unsigned')).toHaveLength(0);
+    } finally {
+      await secured.stop();
+    }
   });
 });
