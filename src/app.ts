@@ -2,8 +2,6 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import { createBotFrameworkChannel } from './bot/botframework.js';
 import { mountWebChat } from './bot/webchat.js';
@@ -40,6 +38,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { rejectNul, rejectNulReviver } from './http/no-nul.js';
 import { trackResponses } from './http/graceful-close.js';
+import { mountRequestLog } from './http/request-log.js';
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
@@ -159,22 +158,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    pinoHttp({
-      logger: log,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // Only method, path and status: bodies and query strings may hold complaint text.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' },
-    }),
-  );
+  // Request ids and the access log (info), the logger made only when something logs.
+  mountRequestLog(app, log, { ignore: (req) => req.url === '/healthz' });
 
   app.use(rejectNul);
 

@@ -108,4 +108,18 @@ describe('personal data in logs and LLM requests', () => {
     expect(llm.requests.length).toBeGreaterThan(0);
     expectClean(JSON.stringify(llm.requests), 'an LLM request');
   });
+
+  it('log each request with its id, method, path and status only', async () => {
+    const res = await fetch(`${app.url}/api/staff/cases?q=${PHONE}`, { headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'x-request-id': 'privacy-req-1' } });
+    expect(res.headers.get('x-request-id')).toBe('privacy-req-1');
+    await new Promise((r) => setTimeout(r, 200)); // pino writes asynchronously
+    const line = logged
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { msg?: string; req?: unknown; res?: unknown; responseTime?: unknown })
+      .find((l) => l.msg === 'request completed' && (l.req as { id?: string } | undefined)?.id === 'privacy-req-1');
+    expect(line?.req).toEqual({ id: 'privacy-req-1', method: 'GET', path: '/api/staff/cases' });
+    expect(line?.res).toEqual({ statusCode: 200 });
+    expect(line?.responseTime).toEqual(expect.any(Number));
+  });
 });
