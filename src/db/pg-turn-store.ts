@@ -169,9 +169,8 @@ orphans AS (
 ),
 replies AS (
   INSERT INTO "TranscriptMessage" ("id", "createdAt", "conversationKey", "caseId", "direction", "author", "staffUserId", "text", "meta", "channelMessageId")
-  SELECT r.id, r.created_at, r.conversation_key, COALESCE(r.case_id, (SELECT c."id" FROM "Case" c WHERE c."reference" = $9::text)),
-    r.direction, r.author, r.staff_user_id, r.text, r.meta, r.channel_message_id
-  FROM unnest($10::text[], $11::timestamp[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[])
+  SELECT r.id, r.created_at, r.conversation_key, r.case_id, r.direction, r.author, r.staff_user_id, r.text, r.meta, r.channel_message_id
+  FROM unnest($9::text[], $10::timestamp[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
     AS r(id, created_at, conversation_key, case_id, direction, author, staff_user_id, text, meta, channel_message_id)
   RETURNING 1
 )
@@ -288,7 +287,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
       };
     },
 
-    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, caseReference, now, lease: held }) {
+    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, now, lease: held }) {
       const owner = held?.held ? held.owner : null;
       const rows = transcriptColumns(replies);
       const res = await queryNamed<{ updated: boolean; inserted: boolean }>(pool, state ? 'cd_turn_close' : 'cd_turn_close_nostate', closeSql(Boolean(state)), [
@@ -300,7 +299,6 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         pgDate(new Date()),
         pgDate(now),
         attachOrphanEvidenceTo ?? null,
-        caseReference ?? null,
         ...rows,
       ]);
       const { updated, inserted } = res.rows[0]!;

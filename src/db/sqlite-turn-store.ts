@@ -142,7 +142,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
       });
     },
 
-    close({ conversationKey, dedupeKey, inbound, state, attachOrphanEvidenceTo, replies, caseReference, now }) {
+    close({ conversationKey, dedupeKey, inbound, state, attachOrphanEvidenceTo, replies, now }) {
       return write(() => {
         const at = sqlDate(now);
         const wall = sqlDate(new Date());
@@ -160,8 +160,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
           const c = q.caseId.get(attachOrphanEvidenceTo);
           if (c) q.attachOrphanEvidence.run(c.id, conversationKey);
         }
-        const replyCase = caseReference ? (q.caseId.get(caseReference)?.id ?? null) : null;
-        insertTranscript(replyCase ? replies.map((r) => ({ ...r, caseId: r.caseId ?? replyCase })) : replies);
+        insertTranscript(replies);
         return { saved };
       });
     },

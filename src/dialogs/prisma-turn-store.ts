@@ -62,13 +62,12 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
       return { kind: 'dialog', account, state: await states.load(key) };
     },
 
-    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, caseReference, now }) {
+    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, now }) {
       const saved = state ? await states.save(conversationKey, state.json, state.expectedVersion) : true;
       if (dedupeKey) await markProcessed(dedupeKey, now);
       const evidenceCase = await caseIdOf(attachOrphanEvidenceTo);
       if (evidenceCase) await db.evidence.updateMany({ where: { conversationKey, caseId: null }, data: { caseId: evidenceCase } });
-      const replyCase = caseReference ? await caseIdOf(caseReference) : null;
-      await appendTranscript(db, replyCase ? replies.map((r) => ({ ...r, caseId: r.caseId ?? replyCase })) : replies);
+      await appendTranscript(db, replies);
       return { saved };
     },
   };

@@ -84,9 +84,8 @@ export interface TurnClosing {
   state?: { json: string; expectedVersion: number };
   /** Files sent after an intake belong to the case just filed (by reference). */
   attachOrphanEvidenceTo?: string;
-  /** The bot's replies; `caseReference` names the case they belong to when `caseId` is unknown. */
+  /** The bot's replies, each with the case it belongs to, if any. */
   replies: TranscriptEntry[];
-  caseReference?: string;
   now: Date;
   lease?: TurnLease;
 }

@@ -91,11 +91,11 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
     },
     { db, classifier, policy, writer: cases },
   );
-  // Files sent after the intake go to the case; the reply names it by reference.
+  // Files sent after the intake go to the case (by reference); the reply names its case.
   const third = await store.open({ dedupeKey: null, identity, inbound: { ...inbound, text: 'one more photo' }, attachments: [{ kind: 'document', fileId: `g-${tag}`, fileName: 'a.pdf', mimeType: 'application/pdf' }], now });
   if (third.kind !== 'dialog') throw new Error('expected the dialog');
   expect(third.account.hasCases).not.toBe(false);
-  await store.close({ conversationKey: key, dedupeKey: null, attachOrphanEvidenceTo: created.reference, caseReference: created.reference, replies: [{ conversationKey: key, direction: 'out', author: 'bot', text: 'filed', meta: {}, at: now }], now });
+  await store.close({ conversationKey: key, dedupeKey: null, attachOrphanEvidenceTo: created.reference, replies: [{ conversationKey: key, caseId: created.id, direction: 'out', author: 'bot', text: 'filed', meta: {}, at: now }], now });
   return { key, account: second.account, created };
 }
 
