@@ -76,7 +76,7 @@ export interface OccurredOnOptions {
   answer?: boolean;
   /**
    * With `answer`: a month named without a day ("in October", "last month", 十月份, 上个月,
-   * 2025年10月, "two months ago") is read as that month, YYYY-MM, rather than as no date. Only
+   * 2025年10月, 2025-10, 10/2025, "two months ago") is read as that month, YYYY-MM, rather than as no date. Only
    * asked for where a month can be stored as one (the intake's answer), never as its 1st.
    */
   months?: boolean;
@@ -177,6 +177,9 @@ const EN_MONTHS_AGO = /\b(\d{1,2}|an?|one|two|three|four|five|six|seven|eight|ni
 const ZH_MONTH = /(?:(\d{4})\s*年|(去年|今年|前年))?\s*(\d{1,2}|十[一二]?|[一二三四五六七八九])\s*月份?(?!\s*(?:\d|[一二三四五六七八九十]+\s*[日号]))/;
 const EN_MONTH =
   /\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?(?:\s*,?\s*(\d{4}))?/;
+// 2026-10, 2026/10, 2026.10 and 10/2026: a month as a date field holds it (the case stores
+// 2026-10), with no day. A day after it (2026-10-15) is a date, read before this.
+const NUMERIC_YEAR_MONTH = /(?<![\d./-])(\d{4})\s*[-/.]\s*(\d{1,2})(?![\d./-])|(?<![\d./-])(\d{1,2})\s*\/\s*(\d{4})(?![\d./-])/;
 // "may" is a month only where it reads as one: "in May", "early May", "May 2025", or alone.
 const EN_MAY = /(?:^|\b(?:in|early|mid|late|of|around|about|since|last|this)\s+)may\b(?!\s+(?:be|have|not|i|it)\b)|\bmay\s*,?\s*\d{4}/;
 
@@ -200,8 +203,12 @@ function monthIn(text: string, now: Civil): string | null {
   if (enBack) return back(enBack[1] ? 2 : enBack[2] ? 1 : 0);
   let month: number | null = null;
   let year: number | null = null;
-  const zh = ZH_MONTH.exec(text);
-  if (zh) {
+  const numeric = NUMERIC_YEAR_MONTH.exec(text);
+  const zh = numeric ? null : ZH_MONTH.exec(text);
+  if (numeric) {
+    month = Number(numeric[2] ?? numeric[3]);
+    year = Number(numeric[1] ?? numeric[4]);
+  } else if (zh) {
     month = /\d/.test(zh[3]!) ? Number(zh[3]) : parseChineseNumber(zh[3]!);
     year = zh[1] ? Number(zh[1]) : zh[2] === '去年' ? now.y - 1 : zh[2] === '前年' ? now.y - 2 : zh[2] ? now.y : null;
   } else {

@@ -33,11 +33,18 @@ describe('a month named as the answer to "when did it happen?"', () => {
     ['三个月前', '2026-08'],
     // A month with a year is returned even ahead of today: the slot says it is in the future.
     ['2026年12月', '2026-12'],
+    // Written as the case stores it, or as a form's month field.
+    ['2026-10', '2026-10'],
+    ['2026/10', '2026-10'],
+    ['2026.10', '2026-10'],
+    ['2025-9', '2025-09'],
+    ['10/2026', '2026-10'],
+    ['around 2026-10', '2026-10'],
   ])('%s → %s', (text, expected) => {
     expect(month(text)).toBe(expected);
   });
 
-  it.each(['a few weeks ago', '半个月前', 'a few months ago', 'I may have lost it', 'recently', '最近'])('%s names no month', (text) => {
+  it.each(['a few weeks ago', '半个月前', 'a few months ago', 'I may have lost it', 'recently', '最近', '2026-13', '2026-10-40'])('%s names no month', (text) => {
     expect(month(text)).toBeNull();
   });
 

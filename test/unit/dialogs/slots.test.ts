@@ -22,11 +22,13 @@ describe('slot answers', () => {
     ['last month', '2026-10'],
     ['十月份', '2026-10'],
     ['上个月', '2026-10'],
+    ['2026-10', '2026-10'],
+    ['10/2026', '2026-10'],
   ])('takes %s as the month %s, not as a day of it', (text, month) => {
     expect(answer('occurredOn', text)).toEqual({ ok: true, patch: { occurredOn: month } });
   });
 
-  it.each(['December 2026', '2026年12月'])('says the month %s is in the future', (text) => {
+  it.each(['December 2026', '2026年12月', '2026-12'])('says the month %s is in the future', (text) => {
     expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_future' });
   });
 
