@@ -109,6 +109,23 @@ function chineseNumberFits(number: PhoneNumber, text: string): boolean {
   return CN_LANDLINE.test(nsn) && (digits.includes(`0${nsn}`) || digits.includes(`86${nsn}`));
 }
 
+/**
+ * Whether an answer to "how much money?" is a phone number typed at the wrong question
+ * ("13800138000", "(415) 555-2671"): only digits and a phone's separators, with no currency, and
+ * written as only a phone is: with a + or a leading 0, as a Chinese mobile, or as a number of a
+ * US bank's plan. Taken as an amount it would be billions, and grade the case as a large loss.
+ * Amounts of that size written plainly ("2500000", "1 000 000") stay amounts.
+ */
+function phoneNotAmount(text: string, country: PhoneCountry): boolean {
+  const s = text.normalize('NFKC').trim();
+  if (!/^\+?[\d\s().-]+$/.test(s)) return false;
+  const number = parsePhoneNumberFromString(s, country);
+  if (!number?.isPossible()) return false;
+  if (/^[+0(]/.test(s)) return true;
+  if (number.countryCallingCode === '86') return CN_MOBILE.test(number.nationalNumber);
+  return country === 'US' && number.isValid();
+}
+
 /** {@link readPhone}'s number, or null when the answer holds none. */
 export function normalizePhone(raw: string, country: PhoneCountry = 'CN'): string | null {
   const read = readPhone(raw, country);
@@ -213,6 +230,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
       if (input.action === 'skip') return { ok: true, patch: { amount: null, currency: null } };
       const text = answerText(input);
       if (SKIP_WORDS.test(text)) return { ok: true, patch: { amount: null, currency: null } };
+      if (phoneNotAmount(text, deps.bank.country ?? 'CN')) return { ok: false, reason: 'invalid_amount_phone' };
       const plain = text.replace(/[,，\s]/g, '');
       const found = /^\d+(\.\d{1,2})?$/.test(plain) ? { value: Number(plain), currency: null } : deps.extractAmount(text);
       if (!found || !Number.isFinite(found.value) || found.value < 0 || found.value > 1e12) {

@@ -36,6 +36,7 @@ export const en = {
   invalid_occurredOn_future: 'That date is in the future.',
   invalid_occurredOn_vague: 'Roughly is fine: the month is enough, such as "in October" or "last month". If you cannot say, press Not sure.',
   invalid_amount: 'I could not read that as an amount. Please type a number such as 5000, ¥200 or $1.5k.',
+  invalid_amount_phone: 'That looks like a phone number, not an amount of money. If no money was involved, press Skip.',
   invalid_desiredResolution: 'Please tell me in a few words what outcome you would like.',
   invalid_name: 'Please type your name (letters only, up to 40 characters).',
   invalid_phone: 'That does not look like a phone number. Please type the number in digits, for example {{example}}.',

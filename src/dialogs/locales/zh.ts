@@ -37,6 +37,7 @@ export const zh: Record<MessageKey, string> = {
   invalid_occurredOn_future: '这个日期还没到。',
   invalid_occurredOn_vague: '大概的时间也可以，说到月份就行，例如“10月份”或“上个月”。如果记不清，请点“不记得”。',
   invalid_amount: '没能识别这个金额。请输入数字，例如 5000、2万、¥200。',
+  invalid_amount_phone: '这看起来是电话号码，不是金额。如果不涉及金额，请点“跳过”。',
   invalid_desiredResolution: '请简单说一下您希望的处理结果。',
   invalid_name: '请输入您的姓名（不含数字，40 字以内）。',
   invalid_phone: '这看起来不是电话号码。请用数字输入号码，例如 {{example}}。',

@@ -45,6 +45,32 @@ describe('slot answers', () => {
     expect(answer('amount', text)).toEqual({ ok: true, patch: { amount: null, currency: null } });
   });
 
+  it.each([
+    ['CN', '13800138000'],
+    ['CN', '138 0013 8000'],
+    ['CN', '１３８００１３８０００'],
+    ['CN', '010-65123456'],
+    ['CN', '+86 138 0013 8000'],
+    ['GB', '07700 900123'],
+    ['US', '(415) 555-2671'],
+    ['US', '4155552671'],
+  ] as const)('refuses a phone number typed as the amount at a %s bank (%s) instead of taking billions', (country, text) => {
+    const bank = { ...deps, bank: { ...deps.bank, country } } as DialogDeps;
+    expect(SLOTS.amount.parse({ text } as never, bank)).toEqual({ ok: false, reason: 'invalid_amount_phone' });
+  });
+
+  it.each([
+    ['CN', '2500000', 2500000],
+    ['CN', '12345678', 12345678],
+    ['CN', '1 000 000', 1000000],
+    ['CN', '13800138000元', 13800138000],
+    ['GB', '2000000000', 2000000000],
+    ['US', '1000000000', 1000000000],
+  ] as const)('still takes a large amount written plainly at a %s bank (%s)', (country, text, amount) => {
+    const bank = { ...deps, bank: { ...deps.bank, country } } as DialogDeps;
+    expect(SLOTS.amount.parse({ text } as never, bank)).toMatchObject({ ok: true, patch: { amount } });
+  });
+
   it('reads Hong Kong dollars as HKD, not US dollars', () => {
     expect(answer('amount', 'HK$2000')).toEqual({ ok: true, patch: { amount: 2000, currency: 'HKD' } });
     expect(answer('amount', '2000港币')).toEqual({ ok: true, patch: { amount: 2000, currency: 'HKD' } });
