@@ -85,9 +85,14 @@ const CN_LANDLINE = /^(?:(?:10|2\d)\d{8}|[3-9]\d{9,10})$/;
  */
 export function readPhone(raw: string, country: PhoneCountry = 'CN'): PhoneReading {
   const text = raw.normalize('NFKC').replace(EXTENSION_WORDS, ' ext ');
-  // The search finds a number among other digits ("after 6pm at 13800138000"), but only one
-  // that fits the numbering plan; the parse takes the first number-like part as it is.
-  const number = findPhoneNumbersInText(text, country)[0]?.number ?? parsePhoneNumberFromString(text, country);
+  // The search finds a number among other digits ("after 6pm at 13800138000"): first one that
+  // fits the numbering plan, then one of a possible length (`extended`), so a range newer than
+  // the plan is found in a sentence too ("07700 900123 after 5pm"); the parse takes the first
+  // number-like part as it is.
+  const number =
+    findPhoneNumbersInText(text, country)[0]?.number ??
+    findPhoneNumbersInText(text, { defaultCountry: country, extended: true })[0]?.number ??
+    parsePhoneNumberFromString(text, country);
   if (number?.isPossible() && chineseNumberFits(number, text)) {
     const nsn = number.nationalNumber;
     const base = number.countryCallingCode === '86' && country === 'CN' ? (CN_MOBILE.test(nsn) ? nsn : `0${nsn}`) : number.number;

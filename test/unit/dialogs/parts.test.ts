@@ -133,6 +133,10 @@ describe('normalizePhone', () => {
     ['1 415 555 2671', 'US', '+14155552671'],
     ['07700 900123', 'GB', '+447700900123'],
     ['020 7946 0958', 'GB', '+442079460958'],
+    // A number outside the numbering plan libphonenumber knows (07700 900xxx is kept for
+    // drama, like a range issued after the plan) in a sentence with other digits in it.
+    ['07700 900123 after 5pm', 'GB', '+447700900123'],
+    ['call after 5 on 07700 900123', 'GB', '+447700900123'],
     // A Chinese number at a bank abroad is foreign there: dialled with +86.
     ['+86 138 0013 8000', 'US', '+8613800138000'],
     ['555-2671', 'US', null],
