@@ -56,10 +56,22 @@ const norm = (s: string) =>
     .replace(/[!！。.？?,，~～]+$/g, '')
     .trim();
 
+// Answers as customers type them, not only the buttons' words: "基本解决了", "not completely",
+// "还没有", "yes it was". An answer that reads as none of these is taken, when it is a few words
+// long, as a new complaint (surveyTurn), so a plain answer missing here files one.
 const SOLVED_PATTERNS: [SurveySolved, RegExp][] = [
-  ['partly', /^(partly|partially|part of it|somewhat|kind of|sort of|部分|部分解决|解决了一部分|一部分|还行吧?|一半)$/],
-  ['no', /^(no|nope|nah|n|not really|not at all|not solved|unsolved|no it was not|否|不是|没有|没|不|没解决|没有解决|未解决|还没解决|没有解决好|不满意)$/],
-  ['yes', /^(yes|yeah|yep|y|solved|it was|it is|resolved|是|是的|对|嗯|好了|解决了|已解决|解决|已经解决了?)$/],
+  [
+    'partly',
+    /^(partly|partially|part of it|somewhat|kind of|sort of|mostly|more or less|not (completely|fully|entirely)|(mostly|partly|partially|kind of|sort of) (solved|resolved|fixed|sorted)|部分|部分解决了?|解决了一部分|一部分|一部分解决了?|大部分解决了?|基本(上)?解决了?|基本(上)?好了|没有?完全解决|不完全|还行吧?|一半)$/,
+  ],
+  [
+    'no',
+    /^(no|nope|nah|n|not really|not at all|not yet|still not|still no|not solved|unsolved|no it was not|no it wasn['’]t|否|不是|没有|没|不|没解决|没有解决|未解决|还没解决|没有解决好|不满意|还没有?|还没有?呢|没有?呢)$/,
+  ],
+  [
+    'yes',
+    /^(yes|yeah|yep|y|solved|it was|it is|resolved|(yes|yeah|yep) (it was|it is|it has been|thanks|thank you|all good|all sorted|solved|resolved)|是|是的|对|嗯|好了|已经好了|解决了|已解决|解决|已经解决了?)$/,
+  ],
 ];
 
 /**
@@ -68,7 +80,10 @@ const SOLVED_PATTERNS: [SurveySolved, RegExp][] = [
  * ("no one told me…" and "没有人告诉我…" do not match).
  */
 const LEADING_SOLVED: [SurveySolved, RegExp][] = [
-  ['partly', /^((only )?(partly|partially)( (solved|resolved|fixed|sorted))?\b|只?部分解决|只?解决了一部分|解决了一半)/],
+  [
+    'partly',
+    /^((only )?(partly|partially)( (solved|resolved|fixed|sorted))?\b|(mostly|not (completely|fully|entirely)) (solved|resolved|fixed|sorted)\b|只?部分解决|只?解决了一部分|解决了一半|基本(上)?解决了|大部分解决了|没有?完全解决)/,
+  ],
   [
     'no',
     /^((no|nope|nah),? )?((it|the problem|my problem|the issue)('s| was| is| has| has been)? )?(still )?((not|never)( really| yet| at all| been)? (solved|resolved|fixed|sorted)|(wasn['’]t|isn['’]t|hasn['’]t( been)?) (solved|resolved|fixed|sorted)|not (really|at all|yet)\b)|^(问题)?(还|并|根本|一直|完全|都)?(没有?|未)(被)?(解决|处理好|搞定|办好)/,
@@ -103,11 +118,11 @@ export function parseSolved(text: string): SurveySolved | null {
 }
 
 const SCORE_WORDS: [number, RegExp][] = [
-  [1, /^(非常不满意|很不满意|极不满意|very dissatisfied|very unsatisfied|very bad|terrible|awful)$/],
-  [2, /^(不满意|不太满意|dissatisfied|unsatisfied|bad|poor)$/],
-  [3, /^(一般|还行|凑合|neutral|ok|okay|average|so-so|so so)$/],
-  [5, /^(非常满意|很满意|特别满意|十分满意|very satisfied|excellent|great|very good)$/],
-  [4, /^(满意|比较满意|还算满意|satisfied|good)$/],
+  [1, /^(非常不满意|很不满意|极不满意|非常差|很差|太差了|very dissatisfied|very unsatisfied|very bad|terrible|awful|one)$/],
+  [2, /^(不满意|不太满意|不好|差|dissatisfied|unsatisfied|bad|poor|two)$/],
+  [3, /^(一般|还行|还可以|凑合|neutral|ok|okay|average|so-so|so so|three)$/],
+  [5, /^(非常满意|很满意|特别满意|十分满意|非常好|很好|满分|very satisfied|excellent|great|very good|five)$/],
+  [4, /^(满意|比较满意|还算满意|不错|还不错|挺好的?|satisfied|good|not bad|four)$/],
 ];
 
 /** A score 1–5 from "5", "５分", "4/5", "非常满意", "not bad"…, also opening a sentence ("5, very quick"), or null. */
@@ -119,7 +134,9 @@ export function parseScore(text: string): number | null {
   return clause ? scoreOf(clause) : null;
 }
 
-function scoreOf(s: string): number | null {
+function scoreOf(text: string): number | null {
+  // "给5分", "打4分吧", "4分吧": the score with the words said around it.
+  const s = text.replace(/^(给|打)\s*(?=[1-5一二三四五])/, '').replace(/(吧|啦|了)$/, '');
   const digit = /^([1-5])\s*(分|星|stars?|points?|\/\s*5|out of 5)?$/.exec(s);
   if (digit) return Number(digit[1]);
   const zhDigit = /^([一二三四五])\s*(分|星)?$/.exec(s);

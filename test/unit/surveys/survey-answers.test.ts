@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { SurveyAnswer, SurveyPort } from '../../../src/dialogs/deps.js';
 import { beyondBankText, isSurveyOptOut, parseScore, parseSolved, surveyQuestionMessage } from '../../../src/dialogs/survey.js';
+import { createDialogHarness, textOf } from '../../support/dialog-harness.js';
 
 describe('typed survey answers', () => {
   it.each([
@@ -37,6 +39,20 @@ describe('typed survey answers', () => {
     ['没有人告诉我年费就扣了300元', null],
     ['嗯，我还有一个问题', null],
     ['The ATM at the station swallowed my debit card this morning', null],
+    // As customers answer in their own words.
+    ['基本解决了', 'partly'],
+    ['一部分解决了', 'partly'],
+    ['没有完全解决', 'partly'],
+    ['没有完全解决，利息还没退', 'partly'],
+    ['not completely', 'partly'],
+    ['mostly solved', 'partly'],
+    ['not fully resolved, still waiting for the interest', 'partly'],
+    ['还没有', 'no'],
+    ['还没呢', 'no'],
+    ['still not', 'no'],
+    ['已经好了', 'yes'],
+    ['yes it was', 'yes'],
+    ['yes thank you!', 'yes'],
   ])('reads "%s" as solved = %s', (text, expected) => {
     expect(parseSolved(text)).toBe(expected);
   });
@@ -63,6 +79,15 @@ describe('typed survey answers', () => {
     ['非常满意，谢谢', 5],
     ['5 days ago my card was charged', null],
     ['The teller was rude, really', null],
+    ['很好', 5],
+    ['满分', 5],
+    ['给5分', 5],
+    ['4分吧', 4],
+    ['挺好的，谢谢', 4],
+    ['不错', 4],
+    ['还可以', 3],
+    ['not bad', 4],
+    ['five', 5],
   ])('reads "%s" as score %s', (text, expected) => {
     expect(parseScore(text)).toBe(expected);
   });
@@ -90,5 +115,46 @@ describe('typed survey answers', () => {
     expect(beyondBankText('zh', 'uk')).toContain('0800 023 4567');
     expect(beyondBankText('en', 'us')).toContain('855-411-2372');
     expect(beyondBankText('en', 'my-bank-policy')).toContain('mediation');
+  });
+});
+
+describe('a survey answered in the customer\'s own words', () => {
+  /** One survey waiting for "solved", then the score, then the comment. */
+  function oneSurvey() {
+    const answers: SurveyAnswer[] = [];
+    const surveys: SurveyPort = {
+      async awaiting() {
+        const question = (['solved', 'score', 'comment'] as const)[answers.length];
+        return question ? { surveyId: 's1', reference: 'C-20261120-0001', language: 'zh', question, askedAt: null } : null;
+      },
+      async answer(_id, answer) {
+        answers.push(answer);
+        return { recorded: true };
+      },
+      async optOut() {
+        return true;
+      },
+      async requestReview() {
+        return null;
+      },
+      policyName: 'cn',
+    };
+    return { surveys, answers };
+  }
+
+  it.each([
+    ['没有完全解决', { question: 'solved', value: 'partly' }],
+    ['基本解决了', { question: 'solved', value: 'partly' }],
+    ['已经好了', { question: 'solved', value: 'yes' }],
+  ] as const)('takes "%s" as the answer, not as a new complaint', async (text, answer) => {
+    const { surveys, answers } = oneSurvey();
+    const h = createDialogHarness({ surveys });
+    const reply = textOf(await h.say(text));
+    expect(answers).toEqual([answer]);
+    expect(h.state.intake).toBeUndefined();
+    expect(reply).toContain('1');
+    expect(textOf(await h.say('挺好的，谢谢'))).not.toContain('隐私');
+    expect(answers[1]).toEqual({ question: 'score', value: 4 });
+    expect(h.state.intake).toBeUndefined();
   });
 });
