@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { loadWorkableCase, staffActor, type ActionResult, type StaffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import { maskNumbersForStaff } from './classification/pii.js';
@@ -40,7 +41,32 @@ export function maskForStaff(text: string, contact: { customerName: string | nul
   const phone = contact.customerPhone?.trim();
   // As stored (+447700900123) and as a shared contact arrives (447700900123).
   for (const form of phone && phone.length >= 5 ? new Set([phone, phone.replace(/^\+/, '')]) : []) shown = shown.split(form).join(maskPhone(form) ?? '');
+  // As the customer typed it: a local number ("07700 900123", "415 555 2671", "010 6512 3456")
+  // is stored in another form, and no general phone pattern reads every country's.
+  const typed = phone ? typedPhonePattern(phone) : null;
+  if (typed) shown = shown.replace(typed, (m) => maskPhone(m.normalize('NFKC')) ?? m);
   return shown;
+}
+
+// Between the digits of a typed number: spaces, dashes, dots, brackets, half- or full-width.
+const SEP = '[\\s\\-.()\\u3000\\uFF08\\uFF09\\uFF0D]*';
+const digitClass = (d: string) => `[${d}${String.fromCharCode(0xff10 + Number(d))}]`;
+const digitRun = (digits: string) => [...digits].map(digitClass).join(SEP);
+
+/**
+ * Every way a customer may type the stored phone: its national digits with any separators,
+ * after the country code (+44, 0044, 44) or the trunk 0, in half- or full-width digits. Stored
+ * phones are E.164 or, for a Chinese number at a Chinese bank, national ("01065123456"); an
+ * extension (" ext. 23") is left out, as maskPhone leaves it readable. Null for fewer than five
+ * digits, which would mask ordinary numbers in the text.
+ */
+function typedPhonePattern(stored: string): RegExp | null {
+  const number = stored.split(/\s*ext\.\s*/)[0] ?? '';
+  const parsed = parsePhoneNumberFromString(number, number.startsWith('+') ? undefined : 'CN');
+  const national = parsed?.nationalNumber ?? number.replace(/\D/g, '');
+  if (national.length < 5) return null;
+  const country = parsed ? `(?:(?:[+\\uFF0B]|00)?${digitRun(parsed.countryCallingCode)}${SEP})?` : '';
+  return new RegExp(`(?<![0-9\\uFF10-\\uFF19])${country}(?:${digitClass('0')}${SEP})?${digitRun(national)}(?![0-9\\uFF10-\\uFF19])`, 'g');
 }
 
 /** {@link maskForStaff} for one case's texts, passing null through (an empty optional field). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { complaintNames } from '../../../src/cases/conflict-of-interest.js';
 import { TRANSITIONS, transitionRefusal } from '../../../src/cases/case-lifecycle.js';
 import { extensionNoticeText } from '../../../src/cases/extend-case-deadline.js';
-import { maskName, maskPhone } from '../../../src/cases/reveal-customer-contact.js';
+import { maskForStaff, maskName, maskPhone } from '../../../src/cases/reveal-customer-contact.js';
 import { createUnknownLoginThrottle, LOCK_MS } from '../../../src/cases/staff/accounts.js';
 import { html, raw } from '../../../src/cases/staff/console/html.js';
 import { csrfTokenFor, sameToken } from '../../../src/cases/staff/session.js';
@@ -60,6 +60,23 @@ describe('masking', () => {
     // The last four of the number itself, not of number and extension run together.
     expect(maskPhone('01065123456 ext. 23')).toBe('*******3456 ext. 23');
     expect(maskName(null)).toBeNull();
+  });
+
+  // The phone answer in the conversation is the customer's own typing; the case stores the
+  // number as staff dial it (E.164 for a foreign number), so the stored form is not in the text.
+  it.each([
+    ['+447700900123', 'my number is 07700 900123', 'my number is *******0123'],
+    ['+447700900123', '0044 7700 900 123, after 6pm', '**********0123, after 6pm'],
+    ['+14155552671 ext. 23', '415 555 2671 x23', '******2671 x23'],
+    ['+14155552671', 'call 1 415 555 2671', 'call *******2671'],
+    ['01065123456', '座机 010 6512 3456', '座机 *******3456'],
+    ['01065123456 ext. 23', '０１０　６５１２　３４５６ 转23', '*******3456 转23'],
+  ])('masks the customer’s own phone %s as they typed it ("%s")', (phone, text, shown) => {
+    expect(maskForStaff(text, { customerName: null, customerPhone: phone })).toBe(shown);
+  });
+
+  it('leaves other numbers in the customer’s words alone', () => {
+    expect(maskForStaff('I paid 2671 on 12 May, ref 900123', { customerName: null, customerPhone: '+447700900123' })).toBe('I paid 2671 on 12 May, ref 900123');
   });
 });
 
