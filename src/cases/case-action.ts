@@ -69,6 +69,7 @@ export const actionCaseSelect = {
   resolution: true,
   rootCause: true,
   reopenCount: true,
+  parentCaseId: true,
   customerName: true,
   customerPhone: true,
   channelAccountId: true,

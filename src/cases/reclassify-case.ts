@@ -18,7 +18,9 @@ export interface Reclassification {
  * and new values (DESIGN.md: "a staff member may change it, and that is recorded"). Lowering the
  * severity is a supervisor's decision. A new severity moves the first-response target (counted
  * from receipt as before); a new business may select another regulatory track (e.g. UK payment
- * services), again counted from receipt with the extensions already granted.
+ * services), again counted from receipt with the extensions already granted. A review (核查,
+ * `parentCaseId`) keeps its deadline: its window is the review's own 30 days from the request
+ * (src/cases/surveys/request-review.ts), which no business track changes.
  */
 export async function reclassifyCase(opts: {
   db: PrismaClient;
@@ -46,17 +48,18 @@ export async function reclassifyCase(opts: {
   const severity = (change.severity ?? kase.severity) as TSeverity;
   const business = (change.business ?? kase.business) as TBusiness;
   const deadlines = computeDeadlines({ receivedAt: kase.receivedAt, severity, business, policy });
-  const newRegulatoryDue = changed.includes('business')
+  const tracked = changed.includes('business') && kase.parentCaseId === null;
+  const newRegulatoryDue = tracked
     ? (regulatoryDueAt({ receivedAt: kase.receivedAt, business, policy, extensionCount: kase.extensionCount }) ?? deadlines.regulatoryDueAt)
     : kase.regulatoryDueAt;
   const data = {
     ...Object.fromEntries(changed.map((k) => [k, change[k]])),
     ...(changed.includes('severity') ? { firstResponseDueAt: deadlines.firstResponseDueAt } : {}),
-    ...(changed.includes('business') ? { regulatoryDueAt: newRegulatoryDue } : {}),
+    ...(tracked ? { regulatoryDueAt: newRegulatoryDue } : {}),
   };
   await db.$transaction(async (tx) => {
     await tx.case.update({ where: { id: kase.id }, data });
-    if (changed.includes('severity') || changed.includes('business')) await refreshNextDue(tx, kase.id);
+    if (changed.includes('severity') || tracked) await refreshNextDue(tx, kase.id);
     await recordEvent(tx, {
       caseId: kase.id,
       type: changed.includes('severity') ? 'severity_changed' : 'category_changed',
@@ -67,7 +70,7 @@ export async function reclassifyCase(opts: {
         from: Object.fromEntries(changed.map((k) => [k, before[k]])),
         to: Object.fromEntries(changed.map((k) => [k, change[k]])),
         ...(changed.includes('severity') ? { firstResponseDueAt: deadlines.firstResponseDueAt.toISOString() } : {}),
-        ...(changed.includes('business') ? { regulatoryDueAt: newRegulatoryDue.toISOString() } : {}),
+        ...(tracked ? { regulatoryDueAt: newRegulatoryDue.toISOString() } : {}),
       },
     });
   });

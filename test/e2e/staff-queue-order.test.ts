@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { nextDueAt } from '../../src/cases/clocks/index.js';
 import { createStaffToken, createStaffUser } from '../../src/cases/staff/accounts.js';
+import { requestReview } from '../../src/cases/surveys/request-review.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 import { databaseUrlIn } from '../support/db.js';
@@ -111,5 +112,22 @@ describe('the queue order', () => {
     expect((await queue('escalationLevel=frontline')).map((c) => c.reference)).not.toContain(escalated.reference);
     const bad = await fetch(`${app.url}/api/staff/cases?escalationLevel=ceo`, { headers: { authorization: `Bearer ${token}` } });
     expect(bad.status).toBe(400);
+  });
+
+  it('keeps a review’s own 30-day window when staff reclassify its business', async () => {
+    now = T0;
+    const decided = await fileCase('order-review');
+    await act(decided.reference, 'transitions', { to: 'resolved', resolution: 'We apologise; the teller was spoken to.', rootCause: 'staff conduct' });
+    now = new Date(T0.getTime() + 2 * HOUR);
+    const review = await requestReview({ db: app.db, events: app.events, policy: app.policy }, { reference: decided.reference, customerId: decided.customerId, now });
+    const opened = await app.db.case.findUniqueOrThrow({ where: { reference: review!.reference } });
+
+    // The customer's complaint was about a card after all: the review is still due when it was,
+    // not at the complaint track's 15 days from the review's request.
+    await act(opened.reference, 'classification', { business: 'credit_card', reason: 'The rude answer was about a card' });
+    const moved = await app.db.case.findUniqueOrThrow({ where: { id: opened.id } });
+    expect(moved.business).toBe('credit_card');
+    expect(moved.regulatoryDueAt).toEqual(opened.regulatoryDueAt);
+    expect(moved.nextDueAt).toEqual(nextDueAt(moved));
   });
 });
