@@ -10,7 +10,7 @@ import { databaseUrlIn } from '../support/db.js';
 const T0 = new Date('2026-03-10T01:00:00Z');
 let now = T0;
 let app: RunningApp;
-const tokens: Record<'alice' | 'bob', string> = { alice: '', bob: '' };
+const tokens: Record<'alice' | 'bob' | 'carol', string> = { alice: '', bob: '', carol: '' };
 
 beforeAll(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-alerts-'));
@@ -47,7 +47,7 @@ const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]
 const badge = (html: string) => Number(/data-testid="unread">(\d+)</.exec(html)?.[1] ?? 0);
 
 const alert = (message: string) => app.db.staffNotification.create({ data: { type: 'clock_breached', message, createdAt: now } });
-async function unread(who: 'alice' | 'bob'): Promise<string[]> {
+async function unread(who: keyof typeof tokens): Promise<string[]> {
   const res = await fetch(`${app.url}/api/staff/notifications?unread=true`, { headers: { authorization: `Bearer ${tokens[who]}` } });
   return ((await res.json()) as { items: { message: string }[] }).items.map((n) => n.message);
 }
@@ -87,5 +87,27 @@ describe('staff alerts', () => {
     const all = await fetch(`${app.url}/api/staff/notifications`, { headers: { authorization: `Bearer ${tokens.alice}` } });
     const items = ((await all.json()) as { items: { message: string; readAt: string | null }[] }).items;
     expect(items.map((n) => [n.message, n.readAt !== null])).toEqual([['third', false], ['second', true], ['first', true]]);
+  });
+  it('start at none unread for a colleague who joins later, who then gets the new ones', async () => {
+    now = new Date(T0.getTime() + 240_000);
+    await alert('before carol');
+    now = new Date(T0.getTime() + 300_000);
+    const u = await createStaffUser(app.db, { email: 'carol@bank.test', displayName: 'carol', role: 'agent', password: 'carol-password-123' }, now);
+    if (!u.ok) throw new Error(u.error.message);
+    tokens.carol = (await createStaffToken(app.db, u.value.id, 't', now)).token;
+    const carol = browser();
+    await carol.login('carol');
+    expect(badge((await carol.go('/staff')).text)).toBe(0);
+    expect(await unread('carol')).toEqual([]);
+    // The older alerts are still listed, as read; Bob, there before, still has his.
+    const all = await fetch(`${app.url}/api/staff/notifications`, { headers: { authorization: `Bearer ${tokens.carol}` } });
+    const items = ((await all.json()) as { items: { message: string; readAt: string | null }[] }).items;
+    expect(items.map((n) => [n.message, n.readAt !== null])).toEqual([['before carol', true], ['third', true], ['second', true], ['first', true]]);
+    expect(await unread('bob')).toEqual(['before carol', 'third', 'first']);
+
+    now = new Date(T0.getTime() + 360_000);
+    await alert('after carol');
+    expect(await unread('carol')).toEqual(['after carol']);
+    expect(badge((await carol.go('/staff')).text)).toBe(1);
   });
 });

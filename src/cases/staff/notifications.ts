@@ -5,45 +5,55 @@ import type { Prisma, PrismaClient } from '@prisma/client';
  * unread for everyone else. "Mark all read" moves the user's watermark
  * (`StaffUser.notificationsReadThrough`), one write however many alerts there are; an alert read
  * on its own after the watermark is a `StaffNotificationRead` row. Unread for a user: created
- * after their watermark (the createdAt index) and without their row (its primary key).
+ * after their watermark and not before their account (the createdAt index), and without their
+ * row (its primary key). Alerts from before someone joined are not theirs to catch up on: a new
+ * colleague starts at none unread, not at every alert the desk ever raised.
  */
 
-async function readThrough(db: PrismaClient, userId: string): Promise<Date | null> {
-  const u = await db.staffUser.findUnique({ where: { id: userId }, select: { notificationsReadThrough: true } });
-  return u?.notificationsReadThrough ?? null;
+interface ReadState {
+  through: Date | null;
+  /** When the account was created; null for no such user. */
+  joined: Date | null;
 }
 
-function unreadWhere(userId: string, through: Date | null): Prisma.StaffNotificationWhereInput {
-  return { ...(through ? { createdAt: { gt: through } } : {}), reads: { none: { userId } } };
+async function readState(db: PrismaClient, userId: string): Promise<ReadState> {
+  const u = await db.staffUser.findUnique({ where: { id: userId }, select: { notificationsReadThrough: true, createdAt: true } });
+  return { through: u?.notificationsReadThrough ?? null, joined: u?.createdAt ?? null };
+}
+
+function unreadWhere(userId: string, { through, joined }: ReadState): Prisma.StaffNotificationWhereInput {
+  const createdAt = { ...(through ? { gt: through } : {}), ...(joined ? { gte: joined } : {}) };
+  return { ...(through || joined ? { createdAt } : {}), reads: { none: { userId } } };
 }
 
 /** How many alerts `userId` has not read. */
 export async function countUnreadNotifications(db: PrismaClient, userId: string): Promise<number> {
-  return db.staffNotification.count({ where: unreadWhere(userId, await readThrough(db, userId)) });
+  return db.staffNotification.count({ where: unreadWhere(userId, await readState(db, userId)) });
 }
 
 /**
  * The newest alerts (all, or only those `userId` has not read), each with `readAt`: when this
- * user read it, or null.
+ * user read it, or null. An alert from before the user's account counts as read when it was
+ * created.
  */
 export async function listNotifications(db: PrismaClient, opts: { userId: string; unreadOnly?: boolean; take: number }) {
-  const through = await readThrough(db, opts.userId);
+  const state = await readState(db, opts.userId);
+  const { through, joined } = state;
   const items = await db.staffNotification.findMany({
-    where: opts.unreadOnly ? unreadWhere(opts.userId, through) : {},
+    where: opts.unreadOnly ? unreadWhere(opts.userId, state) : {},
     orderBy: { createdAt: 'desc' },
     take: opts.take,
     select: { id: true, createdAt: true, type: true, caseId: true, message: true, reads: { where: { userId: opts.userId }, select: { readAt: true } } },
   });
   return items.map(({ reads, ...n }) => ({
     ...n,
-    readAt: reads[0]?.readAt ?? (through && n.createdAt <= through ? through : null),
+    readAt: reads[0]?.readAt ?? (through && n.createdAt <= through ? through : joined && n.createdAt < joined ? joined : null),
   }));
 }
 
 /** Marks one alert read for `userId`; false when there is no such alert or it was read already. */
 export async function markNotificationRead(db: PrismaClient, opts: { userId: string; id: string; now: Date }): Promise<boolean> {
-  const through = await readThrough(db, opts.userId);
-  const n = await db.staffNotification.findFirst({ where: { id: opts.id, ...unreadWhere(opts.userId, through) }, select: { id: true } });
+  const n = await db.staffNotification.findFirst({ where: { id: opts.id, ...unreadWhere(opts.userId, await readState(db, opts.userId)) }, select: { id: true } });
   if (!n) return false;
   try {
     await db.staffNotificationRead.create({ data: { notificationId: n.id, userId: opts.userId, readAt: opts.now } });
