@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import { CLOCK_NOTICE_TEXTS, extendRegulatoryDeadline, type ComplaintPolicy } from './clocks/index.js';
+import { CLOCK_NOTICE_TEXTS, extendRegulatoryDeadline, formatStaffTime, type ComplaintPolicy } from './clocks/index.js';
 import { type ActionResult, type StaffActor, interpolate, loadWorkableCase, staffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { CustomerMessenger } from './messenger.js';
@@ -19,7 +19,9 @@ export function extensionNoticeText(key: string, params: Record<string, string |
  * Extends the regulatory deadline by the policy's next step. The approving staff member is the
  * actor: `extendRegulatoryDeadline` refuses an agent (and, for cn's second extension, anyone
  * below admin). The customer must be told (DESIGN.md "Clocks"), so the notice is delivered
- * first and the deadline moves only once it reached them.
+ * first and the deadline moves only once it reached them. The policy's next step counts from
+ * receipt; where that is no later than the case's deadline (a review, 核查, already has its own
+ * 30 days) nothing is extended and the customer is sent no notice.
  */
 export async function extendCaseDeadline(opts: {
   db: PrismaClient;
@@ -53,6 +55,9 @@ export async function extendCaseDeadline(opts: {
     return err({ type: 'forbidden', reason: 'approval_required', message: `This extension needs the approval of ${e.requiredRole === 'admin' ? 'an admin' : `a ${e.requiredRole}`}.` });
   }
   const x = ext.value;
+  if (x.dueAt <= kase.regulatoryDueAt) {
+    return err({ type: 'conflict', reason: 'not_later', message: `${kase.reference} is already due ${formatStaffTime(kase.regulatoryDueAt, opts.policy.timeZone)}; the policy's next extension would not move that.` });
+  }
   const notice = extensionNoticeText(x.notice.key, { ...x.notice.params, reference: kase.reference }, customerLang(kase.language));
   if (kase.channelAccount) {
     const sent = await sendToCustomer({ db, messenger: opts.messenger, actor, kase, text: notice, purpose: 'extension_notice', now });
@@ -68,7 +73,7 @@ export async function extendCaseDeadline(opts: {
       at: now,
       note: reason,
       data: {
-        from: x.previousDueAt.toISOString(),
+        from: kase.regulatoryDueAt.toISOString(),
         to: x.dueAt.toISOString(),
         step: x.stepId,
         extensionCount: x.extensionCount,
@@ -79,5 +84,5 @@ export async function extendCaseDeadline(opts: {
       },
     });
   });
-  return ok({ dueAt: x.dueAt, previousDueAt: x.previousDueAt, extensionCount: x.extensionCount, notice });
+  return ok({ dueAt: x.dueAt, previousDueAt: kase.regulatoryDueAt, extensionCount: x.extensionCount, notice });
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { DomainEvent } from '../../src/cases/domain-events.js';
 import { createStaffToken, createStaffUser } from '../../src/cases/staff/accounts.js';
+import { requestReview } from '../../src/cases/surveys/request-review.js';
 import { sweepClocks } from '../../src/cases/sweep-clocks.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
@@ -114,5 +115,23 @@ describe('clock milestones', () => {
     expect(count).toBeGreaterThan(0);
     const res = await fetch(`${app.url}/api/staff/notifications?unread=true`, { headers: { authorization: `Bearer ${supervisorToken}` } });
     expect((await res.json()).items).toHaveLength(count);
+  });
+  it('sends no extension notice for a review whose own 30 days the policy’s step would not move', async () => {
+    now = T0;
+    const c = await fileRudeTellerCase('clk-review');
+    const post = (p: string, body: unknown) =>
+      fetch(`${app.url}/api/staff/cases/${p}`, { method: 'POST', headers: { authorization: `Bearer ${supervisorToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post(`${c.reference}/transitions`, { to: 'resolved', resolution: 'We apologise.', rootCause: 'staff conduct' })).status).toBe(200);
+    now = new Date(T0.getTime() + DAY);
+    const review = await requestReview({ db: app.db, events: app.events, policy: app.policy }, { reference: c.reference, customerId: c.customerId, now });
+    const opened = await app.db.case.findUniqueOrThrow({ where: { reference: review!.reference } });
+    const sent = connector.messages('clk-review').length;
+
+    // cn's first extension is 30 days from receipt: the review is due then already.
+    const ext = await post(`${opened.reference}/extensions`, { reason: 'The branch CCTV must be reviewed' });
+    expect(ext.status).toBe(409);
+    expect((await ext.json()).error).toBe('not_later');
+    expect(await app.db.case.findUniqueOrThrow({ where: { id: opened.id } })).toMatchObject({ regulatoryDueAt: opened.regulatoryDueAt, extensionCount: 0 });
+    expect(connector.messages('clk-review')).toHaveLength(sent);
   });
 });
