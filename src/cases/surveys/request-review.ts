@@ -94,7 +94,7 @@ export async function requestReview(
     });
     await recordEvent(tx, { caseId: parent.id, type: 'review_requested', actor: { type: 'customer' }, at: now, data: { reviewReference: created.reference, escalationLevel: level } });
     await tx.staffNotification.create({
-      data: { type: 'review_requested', caseId: created.id, createdAt: now, message: `Review (核查) ${created.reference} of ${parent.reference} requested; ${level}, due ${regulatoryDueAt.toISOString().slice(0, 10)}.` },
+      data: { type: 'review_requested', caseId: created.id, createdAt: now, message: `Review (核查) ${created.reference} of ${parent.reference} requested; ${level}, due ${civilDateInZone(regulatoryDueAt, policy.timeZone)}.` },
     });
     return created;
   });
