@@ -33,6 +33,8 @@ describe('maskNumbersForStaff', () => {
     ['手机13812345678', '手机*******5678'],
     ['call me at +86 138 1234 5678', 'call me at *********5678'],
     ['or (415) 555-0132', 'or ******0132'],
+    // A US number in E.164 begins with 1 and a digit from 3 to 9, like a Chinese mobile.
+    ['call +14155552671 please', 'call *******2671 please'],
   ])('keeps the last four digits of %s', (text, shown) => {
     expect(maskNumbersForStaff(text)).toBe(shown);
   });
