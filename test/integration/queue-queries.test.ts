@@ -87,6 +87,8 @@ const FILTERS: Record<string, string>[] = [
   { assignee: 'STAFF' },
   { overdue: 'true' },
   { overdue: 'true', severity: 'P1' },
+  { overdue: 'false' },
+  { overdue: 'false', severity: 'P1' },
   { escalationLevel: 'back_office,leadership' },
   { status: 'new,acknowledged,in_progress,awaiting_customer,reopened', escalationLevel: 'leadership' },
   { q: '0011' },
@@ -116,6 +118,15 @@ describe('the queue queries', () => {
     expect(await refs('C-20261107-0399')).toEqual(['C-20261107-0399']);
     expect(await refs('C-20261107-9999')).toEqual([]);
     expect(await refs('1107-0011')).toEqual(['C-20261107-0011']);
+  });
+
+  it('splits the cases into overdue and not overdue', async () => {
+    const total = await db.case.count();
+    const overdue = (await countCases(db, parse({ overdue: 'true' }), now)).total;
+    const rest = (await countCases(db, parse({ overdue: 'false' }), now)).total;
+    expect(overdue).toBeGreaterThan(0);
+    expect(rest).toBeGreaterThan(0);
+    expect(overdue + rest).toBe(total);
   });
 
   it('filters by escalation level', async () => {

@@ -91,7 +91,9 @@ export function caseWhere(f: TCaseFilter, now: Date): Prisma.CaseWhereInput {
   }
   // Overdue: an open case whose regulatory deadline, or unanswered first response, has passed;
   // nextDueAt is the earlier of the deadlines still running, so that is one comparison.
+  // overdue=false is the rest: closed or resolved, or not yet due.
   if (f.overdue === true) and.push({ status: { in: OPEN }, nextDueAt: { lt: now } });
+  if (f.overdue === false) and.push({ OR: [{ status: { notIn: OPEN } }, { nextDueAt: { gte: now } }] });
   return and.length ? { AND: and } : {};
 }
 
@@ -121,6 +123,7 @@ export function caseWhereSql(f: TCaseFilter, now: Date): Prisma.Sql {
     else and.push(Prisma.sql`"reference" LIKE ${s.like}`);
   }
   if (f.overdue === true) and.push(Prisma.sql`"status" IN (${Prisma.join(OPEN)}) AND "nextDueAt" < ${now}`);
+  if (f.overdue === false) and.push(Prisma.sql`("status" NOT IN (${Prisma.join(OPEN)}) OR "nextDueAt" >= ${now})`);
   return and.length ? Prisma.join(and, ' AND ') : Prisma.sql`1 = 1`;
 }
 
