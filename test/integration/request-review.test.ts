@@ -4,6 +4,7 @@ import { civilDateInZone, loadPolicy } from '../../src/cases/clocks/index.js';
 import { createCase } from '../../src/cases/create-case.js';
 import { touchChannelAccount } from '../../src/cases/customers.js';
 import { createDomainEvents } from '../../src/cases/domain-events.js';
+import { repeatComplainants } from '../../src/cases/reports/report-tables.js';
 import { requestReview } from '../../src/cases/surveys/request-review.js';
 import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
@@ -14,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.$disconnect());
 
-describe('requestReview', () => {
+describe('a review (核查)', () => {
   it("tells staff the review's due date in the bank's zone, west of UTC too", async () => {
     const policy = loadPolicy('us');
     // 10:00 UTC is 05:00 in New York: the 30 days end at 23:59 on 29 Dec there, 04:59 UTC on the 30th.
@@ -42,5 +43,7 @@ describe('requestReview', () => {
     expect(civilDateInZone(review!.regulatoryDueAt, policy.timeZone)).toBe('2026-12-29');
     const alert = await db.staffNotification.findFirstOrThrow({ where: { type: 'review_requested', caseId: review!.caseId } });
     expect(alert.message).toContain('due 2026-12-29.');
+    // One complaint and its review: no repeat complainant.
+    expect(await repeatComplainants(db, { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') })).toEqual([]);
   });
 });

@@ -81,9 +81,12 @@ export async function topRootCauses(db: PrismaClient, range: ReportRange) {
   return rows.map((r) => ({ rootCause: r.rootCause ?? '', count: r._count._all }));
 }
 
-/** Customers with more than one complaint in the range, most first (ids only: no names in reports). */
+/**
+ * Customers with more than one complaint in the range, most first (ids only: no names in
+ * reports). A review (核查) is the same complaint taken further, not another one.
+ */
 export async function repeatComplainants(db: PrismaClient, range: ReportRange) {
-  const where: Prisma.CaseWhereInput = inRange(range);
+  const where: Prisma.CaseWhereInput = { AND: [inRange(range), { parentCaseId: null }] };
   const rows = await db.case.groupBy({
     by: ['customerId'],
     where,
