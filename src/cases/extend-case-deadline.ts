@@ -19,9 +19,10 @@ export function extensionNoticeText(key: string, params: Record<string, string |
  * Extends the regulatory deadline by the policy's next step. The approving staff member is the
  * actor: `extendRegulatoryDeadline` refuses an agent (and, for cn's second extension, anyone
  * below admin). The customer must be told (DESIGN.md "Clocks"), so the notice is delivered
- * first and the deadline moves only once it reached them. The policy's next step counts from
- * receipt; where that is no later than the case's deadline (a review, 核查, already has its own
- * 30 days) nothing is extended and the customer is sent no notice.
+ * first and the deadline moves only once it reached them. A review (核查) is not extended: its
+ * 30 days from the request (REVIEW_WINDOW_DAYS) are its whole window, the date the customer was
+ * given. The policy's next step counts from receipt; where that would not move the deadline
+ * nothing is extended and the customer is sent no notice.
  */
 export async function extendCaseDeadline(opts: {
   db: PrismaClient;
@@ -38,6 +39,9 @@ export async function extendCaseDeadline(opts: {
   const kase = loaded.value;
   const reason = opts.reason.trim();
   if (!reason) return err({ type: 'invalid', reason: 'reason_required', message: 'An extension needs a reason; the customer is told it.' });
+  if (kase.parentCaseId) {
+    return err({ type: 'conflict', reason: 'review_not_extendable', message: `${kase.reference} is a review (核查): it is answered within 30 days of the request, without extension.` });
+  }
 
   const ext = extendRegulatoryDeadline({
     receivedAt: kase.receivedAt,

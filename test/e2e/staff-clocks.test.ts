@@ -116,7 +116,7 @@ describe('clock milestones', () => {
     const res = await fetch(`${app.url}/api/staff/notifications?unread=true`, { headers: { authorization: `Bearer ${supervisorToken}` } });
     expect((await res.json()).items).toHaveLength(count);
   });
-  it('sends no extension notice for a review whose own 30 days the policy’s step would not move', async () => {
+  it('does not extend a review (核查): its 30 days from the request stand, and the customer is sent no notice', async () => {
     now = T0;
     const c = await fileRudeTellerCase('clk-review');
     const post = (p: string, body: unknown) =>
@@ -127,10 +127,9 @@ describe('clock milestones', () => {
     const opened = await app.db.case.findUniqueOrThrow({ where: { reference: review!.reference } });
     const sent = connector.messages('clk-review').length;
 
-    // cn's first extension is 30 days from receipt: the review is due then already.
     const ext = await post(`${opened.reference}/extensions`, { reason: 'The branch CCTV must be reviewed' });
     expect(ext.status).toBe(409);
-    expect((await ext.json()).error).toBe('not_later');
+    expect((await ext.json()).error).toBe('review_not_extendable');
     expect(await app.db.case.findUniqueOrThrow({ where: { id: opened.id } })).toMatchObject({ regulatoryDueAt: opened.regulatoryDueAt, extensionCount: 0 });
     expect(connector.messages('clk-review')).toHaveLength(sent);
   });
