@@ -99,6 +99,15 @@ async function surveyDuringNewComplaint(app: RunningApp, conv: string) {
   await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
   return { reference, c, id: await surveyIdOf(app, reference) };
 }
+/** A customer with two cases: staff ask a question on one, then resolve the other, whose survey arrives. */
+async function surveyAfterStaffQuestion(app: RunningApp, conv: string) {
+  const surveyed = await fileCase(app, conv);
+  const asked = await fileCase(app, conv);
+  expect((await staff(app, 'POST', `/cases/${asked}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
+  await resolve(app, surveyed);
+  await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+  return { surveyed, asked };
+}
 const timelineTypes = async (app: RunningApp, reference: string) =>
   (await app.db.caseEvent.findMany({ where: { case: { reference } }, orderBy: { createdAt: 'asc' } })).map((e) => e.type);
 
@@ -264,12 +273,8 @@ describe('follow-up survey over the Bot Framework protocol', () => {
   });
 
   it('gives a typed survey answer to the survey asked after a staff question on another case; other text answers the staff question', async () => {
+    const { surveyed, asked } = await surveyAfterStaffQuestion(app, 'survey-vs-inbox');
     const conv = 'survey-vs-inbox';
-    const surveyed = await fileCase(app, conv);
-    const asked = await fileCase(app, conv);
-    expect((await staff(app, 'POST', `/cases/${asked}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
-    await resolve(app, surveyed);
-    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
     const id = await surveyIdOf(app, surveyed);
     const c = customer(app, conv);
 
@@ -289,12 +294,8 @@ describe('follow-up survey over the Bot Framework protocol', () => {
   });
 
   it('files text that reads as no survey answer on the case whose staff question waits, even when the survey asked last', async () => {
+    const { surveyed, asked } = await surveyAfterStaffQuestion(app, 'survey-vs-inbox-text');
     const conv = 'survey-vs-inbox-text';
-    const surveyed = await fileCase(app, conv);
-    const asked = await fileCase(app, conv);
-    expect((await staff(app, 'POST', `/cases/${asked}/information-requests`, { question: 'Which branch did you visit?' })).status).toBe(201);
-    await resolve(app, surveyed);
-    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
     const c = customer(app, conv);
     expect((await c.say('The branch on Nanjing Road near the metro')).at(-1)?.text).toMatch(/added this to your complaint/);
     expect((await app.db.case.findUniqueOrThrow({ where: { reference: asked } })).status).toBe('in_progress');
