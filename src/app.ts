@@ -238,7 +238,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   // Near-breach and breach of both clocks, recorded once each. sweepClocks is idempotent, so the
   // durable scheduler can take it over; until then a timer on each instance.
   const clockSweepMs = opts.clockSweepMs ?? 60_000;
-  const clockSweep = clockSweepMs > 0 ? every(clockSweepMs, 'clocks', 'clock sweep failed', () => sweepClocks({ db, now: clock(), policy, events })) : undefined;
+  const clockSweep = clockSweepMs > 0 ? every(clockSweepMs, 'clocks', 'clock sweep failed', () => sweepClocks({ db, dialect: kind, now: clock(), policy, events })) : undefined;
   // Channel updates handled over a week ago are forgotten: the dedupe table would otherwise grow
   // by one row per message for as long as the bank runs the bot. Every ten minutes, so that an
   // instance restarted often still gets to it; after its first run a run reads a few rows.

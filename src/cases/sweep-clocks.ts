@@ -1,8 +1,9 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
-import { clockMilestonesPassed, formatStaffTime, type ComplaintPolicy, type TClockMilestone } from './clocks/index.js';
+import { CLOCK_MILESTONES, clockMilestonesPassed, formatStaffTime, type ComplaintPolicy, type TClockMilestone } from './clocks/index.js';
 import { OPEN_STATUSES } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import type { DomainEvents } from './domain-events.js';
+import type { SqlDialect } from './reports/summary.js';
 
 export type TClockName = 'first_response' | 'regulatory';
 
@@ -24,6 +25,65 @@ const sweepSelect = {
   regulatoryDueAt: true,
 } satisfies Prisma.CaseSelect;
 
+/** Builds one raw query's text and its positional parameters, in the placeholders of `dialect`. */
+function sqlParams(dialect: SqlDialect) {
+  const values: (string | number)[] = [];
+  const param = (v: string | number) => (values.push(v), dialect === 'sqlite' ? '?' : `$${values.length}`);
+  return {
+    values,
+    /** An instant as the dialect compares it with a DateTime column (see the columns' note below). */
+    instant: (d: Date) => (dialect === 'sqlite' ? `julianday(${param(d.toISOString())})` : `(${param(d.toISOString())}::timestamptz AT TIME ZONE 'UTC')`),
+    param,
+  };
+}
+
+/**
+ * SQL (of `dialect`) for one clock of a case row `c`: true unless the clock surely has nothing
+ * to record at `now`. A clock is due once 75 % of its span is used (`clockMilestonesPassed`),
+ * at `start + 0.75 × (due − start)`; a second of slack keeps SQLite's floating-point julianday
+ * from ever leaving out a clock the exact check in JavaScript would take. A clock whose three
+ * milestones for this due instant all hold their ProcessedUpdate key is done: `recordMilestone`
+ * could record nothing more for it. PostgreSQL keeps DateTime columns as `timestamp` in UTC,
+ * SQLite as ISO text (which julianday and strftime read). Column names are fixed literals.
+ */
+function clockMayBeDueSql(q: ReturnType<typeof sqlParams>, dialect: SqlDialect, clock: TClockName, dueColumn: string, now: Date): string {
+  const due = `c."${dueColumn}"`;
+  const dueIso = dialect === 'sqlite' ? `strftime('%Y-%m-%dT%H:%M:%fZ', ${due})` : `to_char(${due}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  // The key recordMilestone writes, `clock:<case id>:<clock>:<due ISO>:<milestone>`.
+  const keys = CLOCK_MILESTONES.map((m) => `'${CLOCK_MILESTONE_KEY_PREFIX}' || c."id" || ':${clock}:' || ${dueIso} || ':${m}'`).join(', ');
+  const at75 =
+    dialect === 'sqlite'
+      ? `julianday(c."receivedAt") + 0.75 * (julianday(${due}) - julianday(c."receivedAt")) <= ${q.instant(now)} + 1.0 / 86400`
+      : `c."receivedAt" + 0.75 * (${due} - c."receivedAt") <= ${q.instant(now)} + interval '1 second'`;
+  return `(${at75} AND (SELECT count(*) FROM "ProcessedUpdate" p WHERE p."key" IN (${keys})) < ${CLOCK_MILESTONES.length})`;
+}
+
+/**
+ * Ids of open cases after `afterId` (in id order, at most `limit`) with a clock that may have a
+ * milestone to record at `now`: a superset of the cases the per-case check in `sweepClocks`
+ * acts on, found without loading the others (most open cases are far from 75 % of their time,
+ * or long breached and recorded). In raw SQL: Prisma's query API cannot compare a column with
+ * arithmetic over two others.
+ */
+async function casesWithClocksDue(db: PrismaClient, dialect: SqlDialect, now: Date, afterId: string, limit: number): Promise<string[]> {
+  const q = sqlParams(dialect);
+  const statuses = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+  const received = dialect === 'sqlite' ? `julianday(c."receivedAt") <= ${q.instant(now)}` : `c."receivedAt" <= ${q.instant(now)}`;
+  const sql = `SELECT c."id" AS "id" FROM "Case" c
+    WHERE c."status" IN (${statuses}) AND ${received} AND c."id" > ${q.param(afterId)}
+      AND ((c."firstResponseAt" IS NULL AND ${clockMayBeDueSql(q, dialect, 'first_response', 'firstResponseDueAt', now)})
+        OR ${clockMayBeDueSql(q, dialect, 'regulatory', 'regulatoryDueAt', now)})
+    ORDER BY c."id" LIMIT ${q.param(limit)}`;
+  const rows = await db.$queryRawUnsafe<{ id: string }[]>(sql, ...q.values);
+  return rows.map((r) => r.id);
+}
+
+/** Recorded milestones between two yields to the event loop (each is a transaction). */
+const RECORDS_PER_YIELD = 25;
+
+/** Lets timers, I/O and customers' turns run: Prisma's awaits on SQLite never do. */
+const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
+
 /**
  * Records near-breach (75 %, 90 %) and breach of both clocks of every open case, once each
  * (DESIGN.md "Clocks"): a timeline event, a StaffNotification and a `case.clock_milestone`
@@ -32,23 +92,33 @@ const sweepSelect = {
  * two instances at once records it once. After an extension the regulatory clock has a new due
  * instant and its milestones count afresh. The first-response clock stops at the first reply.
  *
- * Walks open cases in pages by id (indexed), so memory stays flat however many cases are open.
+ * Reads only the open cases with a clock past 75 % of its time and not yet recorded to the end
+ * (`checked` counts them), in pages by id, and yields to the event loop between pages and every
+ * few recorded milestones: on SQLite a sweep over thousands of open cases otherwise held the
+ * process for over half a second, answering no customer.
  */
-export async function sweepClocks(opts: { db: PrismaClient; now: Date; policy: ComplaintPolicy; events?: DomainEvents; batchSize?: number }): Promise<SweepResult> {
+export async function sweepClocks(opts: {
+  db: PrismaClient;
+  dialect: SqlDialect;
+  now: Date;
+  policy: ComplaintPolicy;
+  events?: DomainEvents;
+  batchSize?: number;
+}): Promise<SweepResult> {
   const { db, now } = opts;
   const batchSize = opts.batchSize ?? 200;
   const result: SweepResult = { checked: 0, recorded: [] };
-  let cursor: string | undefined;
+  let cursor = '';
+  let records = 0;
   for (;;) {
+    const ids = await casesWithClocksDue(db, opts.dialect, now, cursor, batchSize);
+    if (ids.length === 0) break;
+    cursor = ids.at(-1)!;
     const batch = await db.case.findMany({
-      where: { status: { in: [...OPEN_STATUSES] }, receivedAt: { lte: now } },
+      where: { id: { in: ids }, status: { in: [...OPEN_STATUSES] } },
       select: sweepSelect,
       orderBy: { id: 'asc' },
-      take: batchSize,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
-    if (batch.length === 0) break;
-    cursor = batch.at(-1)!.id;
     result.checked += batch.length;
     const past = await db.caseEvent.findMany({
       where: { caseId: { in: batch.map((c) => c.id) }, type: { in: ['sla_near_breach', 'sla_breached'] } },
@@ -68,13 +138,15 @@ export async function sweepClocks(opts: { db: PrismaClient; now: Date; policy: C
         const passed = clockMilestonesPassed({ startAt: c.receivedAt, dueAt, now, recorded: recordedFor(c.id, clock, dueAt) });
         for (const milestone of passed) {
           const done = await recordMilestone(db, { caseId: c.id, reference: c.reference, clock, milestone, dueAt, now, timeZone: opts.policy.timeZone });
+          if (++records % RECORDS_PER_YIELD === 0) await yieldToEventLoop();
           if (!done) continue;
           result.recorded.push({ reference: c.reference, clock, milestone });
           await opts.events?.emit({ type: 'case.clock_milestone', caseId: c.id, reference: c.reference, clock, milestone, at: now });
         }
       }
     }
-    if (batch.length < batchSize) break;
+    if (ids.length < batchSize) break;
+    await yieldToEventLoop();
   }
   return result;
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import type { DomainEvent } from '../../src/cases/domain-events.js';
 import { createStaffToken, createStaffUser } from '../../src/cases/staff/accounts.js';
+import { dialectOf } from '../../src/cases/reports/index.js';
 import { requestReview } from '../../src/cases/surveys/request-review.js';
 import { sweepClocks } from '../../src/cases/sweep-clocks.js';
 import { loadConfig } from '../../src/config.js';
@@ -43,7 +44,7 @@ async function fileRudeTellerCase(conversationId: string) {
   return app.db.case.findUniqueOrThrow({ where: { reference } });
 }
 
-const sweep = () => sweepClocks({ db: app.db, now, policy: app.policy, events: app.events });
+const sweep = () => sweepClocks({ db: app.db, dialect: dialectOf(app.config.DATABASE_URL), now, policy: app.policy, events: app.events });
 const types = async (caseId: string) => (await app.db.caseEvent.findMany({ where: { caseId }, orderBy: { createdAt: 'asc' } })).map((e) => `${e.type}:${JSON.parse(e.data).clock}:${JSON.parse(e.data).milestone}`).filter((t) => t.startsWith('sla_'));
 
 describe('clock milestones', () => {
