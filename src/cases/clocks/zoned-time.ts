@@ -69,9 +69,10 @@ interface WallClock {
   second: number;
 }
 
-function wallClock(instant: Date, timeZone: string): WallClock {
+/** The wall clock in `timeZone` at `epochMs`, read from Intl (slow: a formatToParts per call). */
+function wallClockFromIntl(epochMs: number, timeZone: string): WallClock {
   const parts: Record<string, number> = {};
-  for (const p of formatterFor(timeZone).formatToParts(instant)) {
+  for (const p of formatterFor(timeZone).formatToParts(epochMs)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
   return {
@@ -84,11 +85,53 @@ function wallClock(instant: Date, timeZone: string): WallClock {
   };
 }
 
-/** Offset of `timeZone` from UTC at `epochMs`, in milliseconds (Shanghai: +8 h). */
-function offsetMs(epochMs: number, timeZone: string): number {
-  const w = wallClock(new Date(epochMs), timeZone);
+/** Offset of `timeZone` from UTC at `epochMs` as Intl tells it, in milliseconds (whole seconds). */
+function offsetFromIntl(epochMs: number, timeZone: string): number {
+  const w = wallClockFromIntl(epochMs, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - (epochMs - (((epochMs % 1000) + 1000) % 1000));
+}
+
+const HOUR_MS = 3_600_000;
+/** Per zone, the offset of each UTC hour looked up (an hour with a change of offset inside is never kept). */
+const hourOffsets = new Map<string, Map<number, number>>();
+/** Hours kept per zone before its table starts afresh: a few months of "now" and the deadlines computed from it. */
+const MAX_HOURS_PER_ZONE = 4096;
+
+/**
+ * Offset of `timeZone` from UTC at `epochMs`, in milliseconds (Shanghai: +8 h).
+ *
+ * Intl's formatToParts took about 2 % of the server's CPU (every deadline, reference and date
+ * answer asks for a wall clock), so the offset is kept per UTC hour. An hour is kept only when
+ * its first and last second have the same offset: the offset then holds for the whole hour,
+ * as no zone changes its offset twice within an hour. The hour of a DST change (or any other),
+ * wherever in the hour it falls, is always asked of Intl at the very instant.
+ */
+function offsetMs(epochMs: number, timeZone: string): number {
+  const hour = Math.floor(epochMs / HOUR_MS);
+  let hours = hourOffsets.get(timeZone);
+  const known = hours?.get(hour);
+  if (known !== undefined) return known;
+  const first = offsetFromIntl(hour * HOUR_MS, timeZone);
+  const last = offsetFromIntl(hour * HOUR_MS + HOUR_MS - 1000, timeZone);
+  if (first !== last) return offsetFromIntl(epochMs, timeZone);
+  if (!hours || hours.size >= MAX_HOURS_PER_ZONE) hourOffsets.set(timeZone, (hours = new Map()));
+  hours.set(hour, first);
+  return first;
+}
+
+/** The wall clock in `timeZone` at `instant`: the UTC fields of the instant moved by the zone's offset. */
+function wallClock(instant: Date, timeZone: string): WallClock {
+  const epochMs = instant.getTime();
+  const local = new Date(epochMs + offsetMs(epochMs, timeZone));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+  };
 }
 
 function assertValidDate(d: Date, what: string): void {
