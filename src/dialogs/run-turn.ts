@@ -204,6 +204,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     const pending = () => (opened.inboundPending ? { inbound: { entry: { ...inbound, caseId: created.at(-1)?.id ?? null }, attachments } } : {});
     let result: Awaited<ReturnType<typeof step>>;
     try {
+      // `state` is this turn's own, parsed above: step changes it in place.
       result = await step(state, input, dialogDeps(now, account, input, created, surveys));
     } catch (e) {
       // The channel apologises and acknowledges the message: it must be kept all the same.

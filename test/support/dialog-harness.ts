@@ -59,6 +59,8 @@ export function createDialogHarness(opts: { now?: Date; locale?: string; surveys
     },
     submitted,
     humanRequests,
+    /** The dependencies each turn gets, for calling `step` directly. */
+    deps,
     advanceClock(ms: number) {
       now = new Date(now.getTime() + ms);
     },
