@@ -44,7 +44,8 @@ function browser() {
   };
 }
 const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
-const badge = (html: string) => Number(/data-testid="unread">(\d+)</.exec(html)?.[1] ?? 0);
+const badgeText = (html: string) => /data-testid="unread">([^<]+)</.exec(html)?.[1];
+const badge = (html: string) => Number(badgeText(html) ?? 0);
 
 const alert = (message: string) => app.db.staffNotification.create({ data: { type: 'clock_breached', message, createdAt: now } });
 async function unread(who: keyof typeof tokens): Promise<string[]> {
@@ -109,5 +110,13 @@ describe('staff alerts', () => {
     await alert('after carol');
     expect(await unread('carol')).toEqual(['after carol']);
     expect(badge((await carol.go('/staff')).text)).toBe(1);
+  });
+
+  it('show a busy desk as "99+" without counting every alert', async () => {
+    now = new Date(T0.getTime() + 420_000);
+    await app.db.staffNotification.createMany({ data: Array.from({ length: 150 }, (_, i) => ({ type: 'clock_breached', message: `busy ${i}`, createdAt: now })) });
+    const carol = browser();
+    await carol.login('carol');
+    expect(badgeText((await carol.go('/staff')).text)).toBe('99+');
   });
 });

@@ -13,6 +13,7 @@ import {
   SEVERITY_LABELS,
 } from '../../taxonomy.js';
 import { html, raw, type Html } from './html.js';
+import { UNREAD_COUNT_CAP } from '../notifications.js';
 
 /** Page templates of the staff console: plain functions from data to escaped HTML. */
 
@@ -52,7 +53,7 @@ export function layout(opts: { title: string; viewer?: Viewer; unread?: number; 
 <header><a href="/staff"><strong>Complaint Desk</strong> · staff 投诉处理</a><span class="grow"></span>
 ${v
   ? html`<a href="/staff">Queue 队列</a>
-<a href="/staff/notifications">Alerts 提醒${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread}</span>` : ''}</a>
+<a href="/staff/notifications">Alerts 提醒${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread >= UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP - 1}+` : opts.unread}</span>` : ''}</a>
 <a href="/staff/reports">Reports 报表</a>
 <a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">Users 用户</a>` : ''}
 <span>${v.displayName} (${v.role})</span>
