@@ -99,6 +99,16 @@ async function surveyDuringNewComplaint(app: RunningApp, conv: string) {
   await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
   return { reference, c, id: await surveyIdOf(app, reference) };
 }
+/** A customer with two cases resolved one after the other, both surveys open. */
+async function twoSurveysOpen(app: RunningApp, conv: string) {
+  const first = await fileCase(app, conv);
+  await resolve(app, first);
+  await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+  const second = await fileCase(app, conv);
+  await resolve(app, second);
+  await connector.waitFor(() => surveyMessages(conv).length === 2, 30_000);
+  return { first, second };
+}
 /** A customer with two cases: staff ask a question on one, then resolve the other, whose survey arrives. */
 async function surveyAfterStaffQuestion(app: RunningApp, conv: string) {
   const surveyed = await fileCase(app, conv);
@@ -222,12 +232,7 @@ describe('follow-up survey over the Bot Framework protocol', () => {
 
   it('with two surveys open, a button answers the survey it belongs to, not the newest', async () => {
     const conv = 'survey-two';
-    const first = await fileCase(app, conv);
-    await resolve(app, first);
-    await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
-    const second = await fileCase(app, conv);
-    await resolve(app, second);
-    await connector.waitFor(() => surveyMessages(conv).length === 2, 30_000);
+    const { first, second } = await twoSurveysOpen(app, conv);
     const [forFirst, forSecond] = surveyMessages(conv);
     expect(forFirst!.text).toContain(first);
     expect(forSecond!.text).toContain(second);
@@ -248,12 +253,7 @@ describe('follow-up survey over the Bot Framework protocol', () => {
 
   it('with two surveys open, a typed comment goes to the survey whose comment question is open, not to a new complaint', async () => {
     const conv = 'survey-two-comment';
-    const first = await fileCase(app, conv);
-    await resolve(app, first);
-    await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
-    const second = await fileCase(app, conv);
-    await resolve(app, second);
-    await connector.waitFor(() => surveyMessages(conv).length === 2, 30_000);
+    const { first, second } = await twoSurveysOpen(app, conv);
     const [firstId, secondId] = [await surveyIdOf(app, first), await surveyIdOf(app, second)];
     const cases = await app.db.case.count();
 
