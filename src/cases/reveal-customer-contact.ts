@@ -15,6 +15,12 @@ export function maskName(name: string | null): string | null {
     .join(' ');
 }
 
+/** A stored phone's number and its extension, which the intake writes after it as " ext. 23". */
+function splitExtension(phone: string): [number: string, ext: string | undefined] {
+  const [number = '', ext] = phone.split(/\s*ext\.\s*/);
+  return [number, ext];
+}
+
 /**
  * Masks a phone number for display: only the last four digits stay ("*******5678"). An extension
  * as the intake stores it ("01065123456 ext. 23") stays readable after the masked number, so the
@@ -22,7 +28,7 @@ export function maskName(name: string | null): string | null {
  */
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return null;
-  const [number = '', ext] = phone.split(/\s*ext\.\s*/);
+  const [number, ext] = splitExtension(phone);
   const digits = number.replace(/\D/g, '');
   const masked = digits.length <= 4 ? '****' : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
   return ext ? `${masked} ext. ${ext}` : masked;
@@ -61,7 +67,7 @@ const digitRun = (digits: string) => [...digits].map(digitClass).join(SEP);
  * digits, which would mask ordinary numbers in the text.
  */
 function typedPhonePattern(stored: string): RegExp | null {
-  const number = stored.split(/\s*ext\.\s*/)[0] ?? '';
+  const [number] = splitExtension(stored);
   const parsed = parsePhoneNumberFromString(number, number.startsWith('+') ? undefined : 'CN');
   const national = parsed?.nationalNumber ?? number.replace(/\D/g, '');
   if (national.length < 5) return null;
