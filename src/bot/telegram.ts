@@ -97,6 +97,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
   /** Chats showing the "share my phone number" keyboard, so it is removed once answered. */
   const phoneKeyboard = new Set<string>();
+  const staffChat = config.STAFF_TELEGRAM_CHAT_ID;
+  const isStaffChat = (chatId: number | string) => staffChat !== undefined && String(chatId) === staffChat;
   /** Per chat, the tail of the replies being sent, so turns answer in the order they came. */
   const outbox = new Map<string, Promise<unknown>>();
   let stopped = false;
@@ -270,11 +272,16 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     }
   }
 
-  /** Marks an unreachable chat, or logs a message Telegram refused; what `send` reports. */
+  /**
+   * Marks an unreachable chat, or logs a message Telegram refused; what `send` reports. The staff
+   * chat is no customer's conversation: the bot removed from it is an error staff must fix.
+   */
   async function reportFailure(chatId: number | string, failure: Extract<SendAttempt, { ok: false }>): Promise<DeliveryResult> {
     const conversationKey = telegramConversationKey(chatId);
     const unreachable = failure.kind === 'unreachable';
-    if (unreachable) {
+    if (unreachable && isStaffChat(chatId)) {
+      log_.error({ conversationKey, err: { message: failure.reason, code: failure.code } }, 'staff alert chat unreachable');
+    } else if (unreachable) {
       await markConversationUnreachable(db, conversationKey, failure.reason).catch((err: unknown) =>
         log_.error({ conversationKey, err: errInfo(err) }, 'could not mark conversation unreachable'),
       );
@@ -308,12 +315,14 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     },
   };
 
-  const staffChat = config.STAFF_TELEGRAM_CHAT_ID;
   if (staffChat) {
+    // The staff chat is one more chat to `deliver` to: an alert Telegram cannot take now (a long
+    // flood wait, a 5xx, a network error) waits in the chat's durable queue like a customer's
+    // reply, in order with the alerts after it, instead of being lost — a P1 fraud alert most of all.
     const post = (caseRef: string, text: string) =>
       void track(
-        tg.sendMessage(staffChat, text, { link_preview_options: { is_disabled: true } }).then(
-          () => log_.info({ caseRef }, 'staff alert posted'),
+        inChatOrder(staffChat, () => deliver(staffChat, [{ text }])).then(
+          (r) => (r.ok ? log_.info({ caseRef }, 'staff alert posted') : log_.error({ caseRef, reason: r.reason }, 'staff alert failed')),
           (err: unknown) => log_.error({ caseRef, err: errInfo(err) }, 'staff alert failed'),
         ),
       );
