@@ -25,6 +25,8 @@ const UNKNOWN_DATE =
 // Time words in an answer that names no day or month: "a few weeks ago", 半个月前, "recently".
 const VAGUE_DATE =
   /\b(ago|recent(ly)?|while|sometime|some time|few|couple|several|days?|weeks?|months?|years?|earlier|last|past|previous(ly)?|before|ages|around|about)\b|前|最近|以前|之前|那阵|一阵|时间|好久|很久|不久|几天|几周|几个|半个月|个月|月初|月中|月底|[上中下]旬|周|星期|礼拜|年|早些/i;
+// A week named without its day ("last week", 上周, "earlier this week", 上周末): asked which day.
+const WEEK_WITHOUT_DAY = /\b(?:last|this|past|previous) week(?:end)?\b|\bthe week before\b|上上?个?(?:周|星期|礼拜)|(?:这|本)个?(?:周|星期|礼拜)|周末/i;
 const FUTURE_DATE = /\b(tomorrow|next (week|month|year))\b|明天|后天|下周|下个?星期|下个?月|明年/i;
 const EXPLICIT_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/;
 const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
@@ -222,7 +224,10 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
         if (!VAGUE_DATE.test(text)) return { ok: false, reason: 'invalid_occurredOn' };
         // "A few weeks ago" again after being asked once more: that is all the customer knows.
         // Not asked a third time; their words stay in the conversation staff read.
-        return (ctx?.failures ?? 0) > 0 ? { ok: true, patch: { occurredOn: null } } : { ok: false, reason: 'invalid_occurredOn_vague' };
+        if ((ctx?.failures ?? 0) > 0) return { ok: true, patch: { occurredOn: null } };
+        // A week is too long to stand for the day (the bank looks for a transaction on it), and
+        // has no form of its own the way a month has: the customer is asked which day.
+        return { ok: false, reason: WEEK_WITHOUT_DAY.test(text) ? 'invalid_occurredOn_week' : 'invalid_occurredOn_vague' };
       }
       // "2026-12" > "2026-11-27", while this month's "2026-11" sorts before today.
       if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };

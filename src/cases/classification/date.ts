@@ -64,6 +64,15 @@ const ANSWER_MONTH_DAY = /^(\d{1,2})[.-](\d{1,2})$/;
 // that look like dates. CFPB redactions (XX/XX/XXXX) are not such tokens.
 const DATE_TOKEN =
   /\b(?:\d{1,2}\/\d{1,2}(?:\/\d{2,4})?|\d{4}-\d{1,2}-\d{1,2}|yesterday|today|tonight|last (?:week|night)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten) (?:days?|weeks?|hours?|minutes?) ago|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|this (?:morning|afternoon|evening))\b|\d{4}年|\d{1,2}月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]?|[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}[日号]|\d{1,2}[日号]|昨天|昨日|昨晚|前天|今天|今日|今早|今晚|上周|上星期|上个?礼拜|星期[一二三四五六日天]|周[一二三四五六日]|礼拜[一二三四五六天]/gi;
+// A week named without its day ("last week", "the past week", "last weekend") is seven days,
+// not the date seven days ago that chrono gives it: no day, as 上周 / 上星期 / 上个礼拜 are.
+const WEEK_WITHOUT_DAY = /^(?:the )?(?:(?:last|past|previous) week(?:end)?|week before)$/i;
+// A weekday of last week, the English 上周二: "Tuesday last week", "last week on Tuesday". It is
+// a day of the week before this one (weeks from Monday, as 上周), unlike "last Tuesday", which
+// is the latest Tuesday.
+const EN_WEEKDAYS = ['sun', 'mon', 'tues', 'wednes', 'thurs', 'fri', 'satur'];
+const EN_LAST_WEEK_DAY =
+  /\b(?:(?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day,? (?:of )?last week|last week,? (?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day)\b/i;
 const CJK = /[\u4e00-\u9fff]/;
 const CJK_DATE_SPACE = /(?<=\d)\s+(?=[年月日号])|(?<=[年月])\s+(?=\d)/g;
 
@@ -134,6 +143,12 @@ export function extractOccurredOn(
     const monthsBack = dayOfMonth.monthsBack ?? (dayOfMonth.day <= now.d ? 0 : 1);
     const month = new Date(Date.UTC(now.y, now.m - 1 - monthsBack, 1));
     consider(dayOfMonth.at, past(month.getUTCFullYear(), month.getUTCMonth() + 1, dayOfMonth.day));
+  }
+  const lastWeekDay = EN_LAST_WEEK_DAY.exec(head);
+  if (lastWeekDay) {
+    const weekday = EN_WEEKDAYS.indexOf((lastWeekDay[1] ?? lastWeekDay[2])!.toLowerCase());
+    const thisMonday = addCivilDays(todayIso, -((civilWeekday(todayIso) + 6) % 7));
+    consider(lastWeekDay.index, addCivilDays(thisMonday, ((weekday + 6) % 7) - 7));
   }
   const ref = { instant: ctx.now, timezone: offset };
   const parsers = CJK.test(head) ? [chronoZh, chronoEn] : [chronoEn];
@@ -231,6 +246,7 @@ function chronoDay(
   todayIso: string,
   past: (y: number, m: number, d: number) => string | null,
 ): string | null {
+  if (WEEK_WITHOUT_DAY.test(r.text.trim())) return null;
   const weekday = r.start.isCertain('weekday') ? (r.start.get('weekday') ?? null) : null;
   if (!r.start.isCertain('day') && weekday === null) return null;
   let y = r.start.get('year') ?? now.y;

@@ -35,6 +35,7 @@ export const en = {
   invalid_occurredOn: 'I could not read that as a date. Please type one such as "10 November", "the 10th" or "2026-11-10", or press Not sure.',
   invalid_occurredOn_future: 'That date is in the future.',
   invalid_occurredOn_vague: 'Roughly is fine: the month is enough, such as "in October" or "last month". If you cannot say, press Not sure.',
+  invalid_occurredOn_week: 'Which day of that week? The day is enough, such as "Tuesday last week" or "on Monday". If you cannot say, press Not sure.',
   invalid_amount: 'I could not read that as an amount. Please type a number such as 5000, ¥200 or $1.5k.',
   invalid_amount_phone: 'That looks like a phone number, not an amount of money. If no money was involved, press Skip.',
   invalid_desiredResolution: 'Please tell me in a few words what outcome you would like.',

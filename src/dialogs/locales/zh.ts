@@ -36,6 +36,7 @@ export const zh: Record<MessageKey, string> = {
   invalid_occurredOn: '没能识别这个日期。请输入如“11月10日”“10号”或“2026-11-10”，不记得可以点“不记得”。',
   invalid_occurredOn_future: '这个日期还没到。',
   invalid_occurredOn_vague: '大概的时间也可以，说到月份就行，例如“10月份”或“上个月”。如果记不清，请点“不记得”。',
+  invalid_occurredOn_week: '是那一周的哪一天？说星期几就行，例如“上周二”或“这周一”。如果记不清，请点“不记得”。',
   invalid_amount: '没能识别这个金额。请输入数字，例如 5000、2万、¥200。',
   invalid_amount_phone: '这看起来是电话号码，不是金额。如果不涉及金额，请点“跳过”。',
   invalid_desiredResolution: '请简单说一下您希望的处理结果。',

@@ -159,6 +159,32 @@ describe('extractOccurredOn', () => {
     expect(extractOccurredOn(text, ctx, { answer: true })).toBe(iso);
   });
 
+  it.each([
+    ['my card was charged twice last week'],
+    ['上周卡被扣了两次'],
+    ['上星期卡被扣了两次'],
+    ['上个礼拜卡被扣了两次'],
+    ['the app failed over the past week'],
+    ['someone used my card last weekend'],
+    ['上周末有人盗刷了我的卡'],
+    ['it started the week before last'],
+  ])('names no day for a week without its day, in either language: %s', (text) => {
+    expect(extractOccurredOn(text, ctx)).toBeNull();
+    expect(extractOccurredOn(text, ctx, { answer: true, months: true })).toBeNull();
+  });
+
+  it.each([
+    // Friday 2026-11-27: last week ran from Monday 16 to Sunday 22, as 上周 does.
+    ['Tuesday last week my card was charged twice', '2026-11-17'],
+    ['last week on Tuesday my card was charged twice', '2026-11-17'],
+    ['last week, Tuesday, the ATM kept my card', '2026-11-17'],
+    ['上周二卡被扣了两次', '2026-11-17'],
+    ['on Monday of last week they froze my account', '2026-11-16'],
+    ['last Tuesday my card was charged twice', '2026-11-24'], // the latest Tuesday, this week's
+  ])('reads a weekday of last week as that day: %s → %s', (text, iso) => {
+    expect(extractOccurredOn(text, ctx)).toBe(iso);
+  });
+
   it('ignores CFPB redactions and texts without dates', () => {
     expect(extractOccurredOn('On XX/XX/XXXX I called them', ctx)).toBeNull();
     expect(extractOccurredOn('the teller was rude', ctx)).toBeNull();

@@ -107,7 +107,7 @@ describe('intake transcripts', () => {
 
   it('lets the customer correct one field from the summary', async () => {
     const h = await play([
-      ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+      ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
       ['refund the duplicate', ['name']],
       ['Bob', ['phone']],
       ['+44 7700 900123', ['Please check your complaint', 'Bob']],
@@ -145,7 +145,7 @@ describe('intake transcripts', () => {
 
   it('asks for a fact only the old description gave before showing the corrected summary', async () => {
     const h = await play([
-      ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+      ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
       ['refund the duplicate', ['name']],
       ['Bob', ['phone']],
       ['+44 7700 900123', ['Please check your complaint', 'Credit card']],
@@ -161,7 +161,7 @@ describe('intake transcripts', () => {
 
   it('takes the summary buttons\' labels typed in English, and a field named at the summary', async () => {
     const h = await play([
-      ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+      ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
       ['refund the duplicate', ['name']],
       ['Bob', ['phone']],
       ['+44 7700 900123', ['Please check your complaint']],
@@ -389,7 +389,7 @@ describe('intake transcripts', () => {
     'hands over on "%s" at the name question instead of refusing it',
     async (ask) => {
       const h = await play([
-        ['My credit card was charged 50 dollars twice for the same purchase last week', ['What would you like us to do']],
+        ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
         ['refund the duplicate', ['What is your name']],
         [ask, ['passed your complaint to a colleague', 'C-20261127-0001']],
       ]);
@@ -695,6 +695,28 @@ describe('intake transcripts', () => {
     expect(textOf(await h.say('+1 415 555 0100'))).toContain('When: not known');
     await h.say('[confirm]');
     expect(h.submitted[0]!.draft.occurredOn).toBeNull();
+  });
+
+  it('asks which day when the complaint and the answer say only "last week", in English and in Chinese alike', async () => {
+    // Friday 2026-11-27: last week ran from Monday 16 to Sunday 22.
+    const en = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last week', ['When did it happen']],
+      ['last week', ['Which day of that week', 'When did it happen']],
+      ['Tuesday last week', ['What would you like us to do']],
+    ]);
+    expect(en.state.intake?.draft.occurredOn).toBe('2026-11-17');
+    const zh = await play([
+      ['我的信用卡上周同一笔消费被扣了两次50元', ['什么时候发生']],
+      ['上周', ['那一周的哪一天', '什么时候发生']],
+      ['上周二', ['您希望我们怎样处理']],
+    ]);
+    expect(zh.state.intake?.draft.occurredOn).toBe('2026-11-17');
+    const unsure = await play([
+      ['我的信用卡上周同一笔消费被扣了两次50元', ['什么时候发生']],
+      ['上个礼拜', ['那一周的哪一天']],
+      ['就是上星期', ['您希望我们怎样处理']],
+    ]);
+    expect(unsure.state.intake?.draft.occurredOn).toBeNull();
   });
 
   it('offers Today, Yesterday and Not sure as buttons for the date', async () => {

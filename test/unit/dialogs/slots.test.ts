@@ -37,6 +37,21 @@ describe('slot answers', () => {
     expect(SLOTS.occurredOn.parse({ text } as never, deps, { failures: 1 })).toEqual({ ok: true, patch: { occurredOn: null } });
   });
 
+  it.each(['last week', '上周', '上星期', '上个礼拜', 'earlier this week', '这周早些时候', 'last weekend', '上周末'])(
+    'asks which day after %s, and takes a second answer without one as not sure',
+    (text) => {
+      expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_week' });
+      expect(SLOTS.occurredOn.parse({ text } as never, deps, { failures: 1 })).toEqual({ ok: true, patch: { occurredOn: null } });
+    },
+  );
+
+  it.each([
+    ['Tuesday last week', '2026-11-17'],
+    ['上周二', '2026-11-17'],
+  ])('takes the day of last week %s', (text, iso) => {
+    expect(answer('occurredOn', text)).toEqual({ ok: true, patch: { occurredOn: iso } });
+  });
+
   it('keeps refusing an answer with no time in it', () => {
     expect(SLOTS.occurredOn.parse({ text: 'the ATM' } as never, deps, { failures: 2 })).toEqual({ ok: false, reason: 'invalid_occurredOn' });
   });
