@@ -38,6 +38,12 @@ function computeOffset(timeZone: string, at: Date): number {
 const pad = (n: number) => String(n).padStart(2, '0');
 const iso = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(d)}`;
 
+/** Hours, minutes and seconds of an instant's wall clock in a zone with the given offset. */
+function wallTime(at: Date, offsetMin: number): [number, number, number] {
+  const shifted = new Date(at.getTime() + offsetMin * 60_000);
+  return [shifted.getUTCHours(), shifted.getUTCMinutes(), shifted.getUTCSeconds()];
+}
+
 /** Calendar date of an instant in a zone with the given offset. */
 function localDate(at: Date, offsetMin: number): { y: number; m: number; d: number } {
   const shifted = new Date(at.getTime() + offsetMin * 60_000);
@@ -150,7 +156,11 @@ export function extractOccurredOn(
     const thisMonday = addCivilDays(todayIso, -((civilWeekday(todayIso) + 6) % 7));
     consider(lastWeekDay.index, addCivilDays(thisMonday, ((weekday + 6) % 7) - 7));
   }
-  const ref = { instant: ctx.now, timezone: offset };
+  // chrono's Chinese parsers read the reference with the process's own getters (getDate,
+  // getHours) and ignore a `timezone`: on a server in UTC, 昨天 said before 08:00 in Shanghai was
+  // the day before yesterday. So chrono gets the bank's wall clock as a local time, which every
+  // parser reads alike. (Only its day, month, year and weekday are used, never its instant.)
+  const ref = new Date(now.y, now.m - 1, now.d, ...wallTime(ctx.now, offset));
   const parsers = CJK.test(head) ? [chronoZh, chronoEn] : [chronoEn];
   for (const parser of windows.length ? parsers : []) {
     let found = false;

@@ -194,6 +194,24 @@ describe('extractOccurredOn', () => {
     // 02:00 UTC is still the 26th in New York.
     expect(extractOccurredOn('yesterday', { ...ctx, timeZone: 'America/New_York' })).toBe('2026-11-25');
   });
+
+  // Friday 2026-11-27 00:30 and 07:30 in Shanghai (still the 26th in UTC), and Thursday
+  // 2026-11-26 21:00 in New York (already the 27th in UTC): the bank's day, in both languages.
+  const shanghaiAt = (utc: string) => ({ now: new Date(utc), timeZone: 'Asia/Shanghai' });
+  it.each([
+    ['昨天我的卡被盗刷了', '2026-11-26'],
+    ['yesterday my card was stolen', '2026-11-26'],
+    ['今天早上ATM吞了我的卡', '2026-11-27'],
+    ['this morning the ATM kept my card', '2026-11-27'],
+    ['前天转账失败', '2026-11-25'],
+    ['昨晚收到诈骗电话', '2026-11-26'],
+    ['今天', '2026-11-27'],
+  ])('reads %s in the bank time zone near midnight → %s', (text, iso) => {
+    expect(extractOccurredOn(text, shanghaiAt('2026-11-26T16:30:00Z'))).toBe(iso);
+    expect(extractOccurredOn(text, shanghaiAt('2026-11-26T23:30:00Z'))).toBe(iso);
+    const newYork = { now: new Date('2026-11-28T02:00:00Z'), timeZone: 'America/New_York' };
+    expect(extractOccurredOn(text, newYork)).toBe(iso);
+  });
 });
 
 describe('extractCardTail', () => {

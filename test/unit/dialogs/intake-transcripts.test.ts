@@ -719,6 +719,13 @@ describe('intake transcripts', () => {
     expect(unsure.state.intake?.draft.occurredOn).toBeNull();
   });
 
+  it('dates 昨天 by the bank\'s day, not the server\'s, just after midnight in Shanghai', async () => {
+    // 00:30 on Friday 2026-11-27 in Shanghai; still Thursday the 26th in UTC.
+    const h = createDialogHarness({ now: new Date('2026-11-26T16:30:00Z') });
+    expect(textOf(await h.say('我的信用卡昨天被多扣了500元年费，我从来没有同意过'))).toContain('您希望我们怎样处理');
+    expect(h.state.intake?.draft.occurredOn).toBe('2026-11-26');
+  });
+
   it('offers Today, Yesterday and Not sure as buttons for the date', async () => {
     const h = createDialogHarness();
     await h.say('The bank closed my savings account without telling me why');
