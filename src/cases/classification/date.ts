@@ -79,6 +79,9 @@ const WEEK_WITHOUT_DAY = /^(?:the )?(?:(?:last|past|previous) week(?:end)?|week 
 const EN_WEEKDAYS = ['sun', 'mon', 'tues', 'wednes', 'thurs', 'fri', 'satur'];
 const EN_LAST_WEEK_DAY =
   /\b(?:(?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day,? (?:of )?last week|last week,? (?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day)\b/i;
+// Days back chrono gets wrong: "last night" is today's date from 06:00 on (昨晚 is always
+// yesterday), and "the day before yesterday" is only its "yesterday" (前天 is two days back).
+const EN_DAYS_BACK = /\b(?:(the day before yesterday)|last night)\b/i;
 const CJK = /[\u4e00-\u9fff]/;
 const CJK_DATE_SPACE = /(?<=\d)\s+(?=[年月日号])|(?<=[年月])\s+(?=\d)/g;
 
@@ -150,6 +153,8 @@ export function extractOccurredOn(
     const month = new Date(Date.UTC(now.y, now.m - 1 - monthsBack, 1));
     consider(dayOfMonth.at, past(month.getUTCFullYear(), month.getUTCMonth() + 1, dayOfMonth.day));
   }
+  const daysBack = EN_DAYS_BACK.exec(head);
+  if (daysBack) consider(daysBack.index, addCivilDays(todayIso, daysBack[1] ? -2 : -1));
   const lastWeekDay = EN_LAST_WEEK_DAY.exec(head);
   if (lastWeekDay) {
     const weekday = EN_WEEKDAYS.indexOf((lastWeekDay[1] ?? lastWeekDay[2])!.toLowerCase());

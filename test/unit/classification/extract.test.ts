@@ -185,6 +185,18 @@ describe('extractOccurredOn', () => {
     expect(extractOccurredOn(text, ctx)).toBe(iso);
   });
 
+  it.each([
+    ['money disappeared from my account last night', '2026-11-26'],
+    ['昨晚卡里的钱不见了', '2026-11-26'],
+    ['the day before yesterday my transfer failed', '2026-11-25'],
+    ['前天转账失败', '2026-11-25'],
+  ])('reads %s as %s like its other-language twin, at any hour of the bank\'s day', (text, iso) => {
+    // Friday 2026-11-27 in Shanghai at 00:30, 03:00, 10:00 and 23:00.
+    for (const utc of ['2026-11-26T16:30:00Z', '2026-11-26T19:00:00Z', '2026-11-27T02:00:00Z', '2026-11-27T15:00:00Z']) {
+      expect(extractOccurredOn(text, { now: new Date(utc), timeZone: 'Asia/Shanghai' }), utc).toBe(iso);
+    }
+  });
+
   it('ignores CFPB redactions and texts without dates', () => {
     expect(extractOccurredOn('On XX/XX/XXXX I called them', ctx)).toBeNull();
     expect(extractOccurredOn('the teller was rude', ctx)).toBeNull();

@@ -726,6 +726,16 @@ describe('intake transcripts', () => {
     expect(h.state.intake?.draft.occurredOn).toBe('2026-11-26');
   });
 
+  it('takes "last night" as the date question\'s answer for yesterday, as 昨晚 is, also in the small hours', async () => {
+    // 03:00 on Friday 2026-11-27 in Shanghai.
+    for (const night of ['last night', '昨晚']) {
+      const h = createDialogHarness({ now: new Date('2026-11-26T19:00:00Z') });
+      expect(textOf(await h.say('The bank closed my savings account without telling me why'))).toContain('When did it happen');
+      expect(textOf(await h.say(night))).toContain('How much money');
+      expect(h.state.intake?.draft.occurredOn, night).toBe('2026-11-26');
+    }
+  });
+
   it('offers Today, Yesterday and Not sure as buttons for the date', async () => {
     const h = createDialogHarness();
     await h.say('The bank closed my savings account without telling me why');
