@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { err, ok, type Result } from './result.js';
 
@@ -16,10 +17,12 @@ export interface ErasureSummary {
  * Erases what identifies a customer, on their request, while keeping the statistics: cases keep
  * their classification, severity, dates, clocks and outcome; names, phone numbers, complaint
  * text, transcripts, evidence files and chat identities are removed or replaced. Idempotent.
+ * `dataDir` is the folder downloaded evidence lives under (config.dataDir): Evidence.localPath is
+ * relative to it (src/bot/telegram-evidence.ts), not to the directory the command runs in.
  */
 export async function eraseCustomerData(
   db: PrismaClient,
-  { customerId, reference, now }: { customerId?: string; reference?: string; now: Date },
+  { customerId, reference, dataDir, now }: { customerId?: string; reference?: string; dataDir: string; now: Date },
 ): Promise<Result<ErasureSummary, { type: 'not_found' }>> {
   const id =
     customerId ?? (reference ? (await db.case.findUnique({ where: { reference }, select: { customerId: true } }))?.customerId : undefined);
@@ -48,7 +51,22 @@ export async function eraseCustomerData(
     where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
     select: { localPath: true },
   });
-  for (const f of files) if (f.localPath) fs.rmSync(f.localPath, { force: true });
+  const folders = new Set<string>();
+  for (const f of files) {
+    if (!f.localPath) continue;
+    const file = path.resolve(dataDir, f.localPath);
+    fs.rmSync(file, { force: true });
+    folders.add(path.dirname(file));
+  }
+  // Each conversation's files have a folder of their own, named after its conversation key (the
+  // Telegram chat id): once empty it goes too. Anything else still in it is left alone.
+  for (const folder of folders) {
+    try {
+      fs.rmdirSync(folder);
+    } catch {
+      // not empty, or already gone
+    }
+  }
 
   const summary = await db.$transaction(async (tx) => {
     await tx.customer.update({ where: { id: customer.id }, data: { name: null, phone: null, anonymizedAt: now, surveyOptOut: true } });

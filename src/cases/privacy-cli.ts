@@ -18,7 +18,7 @@ async function main() {
   const config = loadConfig();
   const db = await openDatabase(config.DATABASE_URL);
   try {
-    const result = await eraseCustomerData(db, { reference: values.reference, customerId: values.customer, now: new Date() });
+    const result = await eraseCustomerData(db, { reference: values.reference, customerId: values.customer, dataDir: config.dataDir, now: new Date() });
     if (!result.ok) {
       console.error('No such customer or case.');
       process.exitCode = 1;

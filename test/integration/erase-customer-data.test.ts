@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvent } from '../../src/cases/case-events.js';
 import { createRuleClassifier } from '../../src/cases/classification/rules.js';
@@ -11,6 +14,8 @@ import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
 
 let db: Db;
+// Where downloaded evidence lives (config.dataDir); never the directory the tests run in.
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-erase-data-'));
 beforeAll(async () => {
   ({ db } = await openTestDatabase('cd-erase-'));
 });
@@ -45,7 +50,7 @@ describe('eraseCustomerData', () => {
     });
     await recordEvent(db, { caseId: created.id, type: 'info_requested', actor: { type: 'system' }, at: now, note: 'Is Wang Fang on 13812345678 the card holder?' });
 
-    const result = await eraseCustomerData(db, { reference: created.reference, now });
+    const result = await eraseCustomerData(db, { reference: created.reference, dataDir, now });
     expect(result.ok).toBe(true);
 
     const c = await db.case.findUniqueOrThrow({ where: { reference: created.reference }, include: { messages: true, events: true, customer: true } });
@@ -68,7 +73,24 @@ describe('eraseCustomerData', () => {
     expect(queued.map((j) => [j.dedupeKey, j.payload.includes('Wang Fang') || j.payload.includes('777')])).toEqual([[null, false]]);
   });
 
+  it('deletes the downloaded evidence files under the data folder, and their conversation folder', async () => {
+    const now = new Date('2026-11-27T03:00:00Z');
+    const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '888', conversationKey: 'telegram:888', conversationRef: { kind: 'telegram', chatId: 888 }, now });
+    // As src/bot/telegram-evidence.ts keeps a photo: the path recorded relative to the data folder.
+    const relative = 'evidence/telegram-888/0123456789abcdef.jpg';
+    fs.mkdirSync(path.join(dataDir, 'evidence/telegram-888'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, relative), 'a photo of the card');
+    await db.evidence.create({ data: { conversationKey: 'telegram:888', kind: 'photo', fileId: 'AgAD-888', fileName: 'card.jpg', localPath: relative, createdAt: now } });
+
+    const result = await eraseCustomerData(db, { customerId: account.customerId, dataDir, now });
+    expect(result).toMatchObject({ ok: true, value: { evidenceFiles: 1 } });
+    expect(fs.existsSync(path.join(dataDir, relative))).toBe(false);
+    // The folder is named after the chat: it goes too.
+    expect(fs.existsSync(path.join(dataDir, 'evidence/telegram-888'))).toBe(false);
+    expect(await db.evidence.findMany({ where: { fileId: 'AgAD-888' } })).toEqual([]);
+  });
+
   it('says when there is nobody to erase', async () => {
-    expect(await eraseCustomerData(db, { reference: 'C-20000101-0001', now: new Date() })).toEqual({ ok: false, error: { type: 'not_found' } });
+    expect(await eraseCustomerData(db, { reference: 'C-20000101-0001', dataDir, now: new Date() })).toEqual({ ok: false, error: { type: 'not_found' } });
   });
 });
