@@ -15,8 +15,9 @@ export interface ErasureSummary {
 
 /**
  * Erases what identifies a customer, on their request, while keeping the statistics: cases keep
- * their classification, severity, dates, clocks and outcome; names, phone numbers, complaint
- * text, transcripts, evidence files and chat identities are removed or replaced. Idempotent.
+ * their classification, severity, dates, clocks, outcome and survey answers; names, phone
+ * numbers, complaint text, survey comments, transcripts, evidence files and chat identities are
+ * removed or replaced. Idempotent.
  * `dataDir` is the folder downloaded evidence lives under (config.dataDir): Evidence.localPath is
  * relative to it (src/bot/telegram-evidence.ts), not to the directory the command runs in.
  */
@@ -83,8 +84,11 @@ export async function eraseCustomerData(
       data: { caption: null, fileName: null, localPath: null, fileId: ERASED },
     });
     await tx.caseNote.updateMany({ where: { caseId: { in: caseIds } }, data: { text: ERASED } });
-    // The timeline keeps the questions staff asked the customer; they may repeat personal details.
-    await tx.caseEvent.updateMany({ where: { caseId: { in: caseIds }, type: 'info_requested' }, data: { note: ERASED } });
+    // The timeline keeps the questions staff asked the customer, which may repeat personal
+    // details, and the customer's own survey comment.
+    await tx.caseEvent.updateMany({ where: { caseId: { in: caseIds }, type: { in: ['info_requested', 'survey_comment'] } }, data: { note: ERASED } });
+    // The survey's answers (solved, score) are statistics; the comment is the customer's words.
+    await tx.survey.updateMany({ where: { caseId: { in: caseIds }, comment: { not: null } }, data: { comment: ERASED } });
     for (const a of accounts) {
       // The chat identity is replaced by a one-way hash: the customer cannot be reached or
       // recognised again, and a new message from them starts afresh.

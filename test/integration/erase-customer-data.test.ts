@@ -49,6 +49,9 @@ describe('eraseCustomerData', () => {
       dedupeKey: 'telegram:deliver:777',
     });
     await recordEvent(db, { caseId: created.id, type: 'info_requested', actor: { type: 'system' }, at: now, note: 'Is Wang Fang on 13812345678 the card holder?' });
+    // The follow-up survey: the answers are statistics, the comment is the customer's words.
+    await db.survey.create({ data: { caseId: created.id, status: 'answered', solved: 'no', score: 2, comment: 'Wang Fang here, call me on 13812345678', answeredAt: now } });
+    await recordEvent(db, { caseId: created.id, type: 'survey_comment', actor: { type: 'customer' }, at: now, note: 'Wang Fang here, call me on 13812345678' });
 
     const result = await eraseCustomerData(db, { reference: created.reference, dataDir, now });
     expect(result.ok).toBe(true);
@@ -60,6 +63,8 @@ describe('eraseCustomerData', () => {
     expect(c.customer.anonymizedAt).not.toBeNull();
     expect(c.events.at(-1)?.type).toBe('customer_data_erased');
     expect(c.events.find((e) => e.type === 'info_requested')?.note).toBe(ERASED);
+    expect(c.events.find((e) => e.type === 'survey_comment')?.note).toBe(ERASED);
+    expect(await db.survey.findUniqueOrThrow({ where: { caseId: created.id } })).toMatchObject({ comment: ERASED, solved: 'no', score: 2 });
     // Field by field: the erased placeholders are random hex, which may itself contain "777".
     const accounts = await db.channelAccount.findMany({ where: { customerId: account.customerId } });
     expect(accounts.length).toBeGreaterThan(0);
