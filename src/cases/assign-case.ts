@@ -1,5 +1,5 @@
 import type { PrismaClient } from '@prisma/client';
-import { hasRole, loadActionCase, notClosed, staffActor, type ActionResult, type StaffActor } from './case-action.js';
+import { hasRole, loadActionCase, notClosed, notNamedIn, staffActor, type ActionResult, type StaffActor } from './case-action.js';
 import { recordEvent } from './case-events.js';
 import { complaintNames } from './conflict-of-interest.js';
 import type { DomainEvents } from './domain-events.js';
@@ -8,8 +8,8 @@ import { err, ok } from './result.js';
 /**
  * Assigns a case to a staff member (claiming is assigning to oneself). Agents may only claim
  * unassigned cases or keep their own; moving a case between people is a supervisor's call.
- * Never to someone the complaint names (回避). Taking an untouched case starts the investigation
- * (status `in_progress`).
+ * Never to someone the complaint names, nor by them (回避). Taking an untouched case starts the
+ * investigation (status `in_progress`).
  */
 export async function assignCase(opts: {
   db: PrismaClient;
@@ -27,6 +27,10 @@ export async function assignCase(opts: {
   const kase = loaded.value;
   const open = notClosed(kase);
   if (!open.ok) return open;
+  // Whoever the complaint names does not choose who handles it either (回避): a named supervisor
+  // could otherwise hand it to a friend, or take it off the person working it.
+  const unnamed = notNamedIn(actor, kase);
+  if (!unnamed.ok) return unnamed;
   const supervisor = hasRole(actor.role, 'supervisor');
   if (!supervisor) {
     if (assigneeId !== actor.userId && !(assigneeId === null && kase.assigneeId === actor.userId)) {

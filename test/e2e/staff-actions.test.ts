@@ -281,6 +281,15 @@ describe('staff actions through the JSON API', () => {
     expect((await post(`/cases/${reference}/assignment`, { assigneeId: people.agent2.id }, people.supervisor.token)).status).toBe(200);
   });
 
+  it('does not let a supervisor the complaint names assign it, to anyone (回避)', async () => {
+    const { reference } = await fileCase('My credit card was charged a 200 dollar annual fee; the supervisor Sue Visor refused to refund it');
+    const refused = { status: 409, body: { error: 'conflict_of_interest' } };
+    expect(await post(`/cases/${reference}/assignment`, { assigneeId: people.agent2.id }, people.supervisor.token)).toMatchObject(refused);
+    expect((await post(`/cases/${reference}/assignment`, { assigneeId: people.agent2.id }, people.admin.token)).status).toBe(200);
+    expect(await post(`/cases/${reference}/assignment`, { assigneeId: null }, people.supervisor.token)).toMatchObject(refused);
+    expect((await detail(reference)).case.assigneeId).toBe(people.agent2.id);
+  });
+
   it('does not let the person a complaint names work it while it is unassigned either (回避)', async () => {
     const { reference, conversationId } = await fileCase('My credit card was charged a 200 dollar annual fee; the teller Wang Fang never told me about it');
     const before = connector.messages(conversationId).length;
