@@ -11,7 +11,9 @@ async function main() {
     allowPositionals: true,
     options: { reference: { type: 'string' }, customer: { type: 'string' } },
   });
-  if (positionals[0] !== 'erase' || (!values.reference && !values.customer)) {
+  // Exactly one of the two: given both, which customer to erase would be a guess, and a guess
+  // here cannot be undone.
+  if (positionals[0] !== 'erase' || positionals.length > 1 || !values.reference === !values.customer) {
     console.error(usage);
     process.exit(2);
   }

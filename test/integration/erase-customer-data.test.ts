@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,12 +15,30 @@ import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
 
 let db: Db;
+let url: string;
 // Where downloaded evidence lives (config.dataDir); never the directory the tests run in.
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-erase-data-'));
 beforeAll(async () => {
-  ({ db } = await openTestDatabase('cd-erase-'));
+  ({ db, url } = await openTestDatabase('cd-erase-'));
 });
 afterAll(async () => db?.$disconnect());
+
+/** Runs `npm run privacy`'s program against the test database; returns its exit code and output. */
+function privacy(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cases/privacy-cli.ts', ...args], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: url, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
 
 describe('eraseCustomerData', () => {
   it('removes what identifies the customer and keeps the statistics', async () => {
@@ -97,5 +116,34 @@ describe('eraseCustomerData', () => {
 
   it('says when there is nobody to erase', async () => {
     expect(await eraseCustomerData(db, { reference: 'C-20000101-0001', dataDir, now: new Date() })).toEqual({ ok: false, error: { type: 'not_found' } });
+  });
+});
+
+describe('npm run privacy', () => {
+  it('refuses a reference and a customer given together, erasing nobody', { timeout: 120_000 }, async () => {
+    const now = new Date('2026-11-27T03:00:00Z');
+    const one = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '901', conversationKey: 'telegram:901', conversationRef: { kind: 'telegram', chatId: 901 }, now });
+    const other = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '902', conversationKey: 'telegram:902', conversationRef: { kind: 'telegram', chatId: 902 }, now });
+    await db.customer.update({ where: { id: other.customerId }, data: { name: 'Li Lei', phone: '13900001111' } });
+    const created = await createCase(
+      {
+        answers: { description: 'the ATM kept my card', name: 'Han Meimei', phone: '13800002222' },
+        customerId: one.customerId,
+        channelAccountId: one.accountId,
+        conversationKey: 'telegram:901',
+        intakeChannel: 'telegram',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        now,
+      },
+      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
+    );
+
+    const r = await privacy(['erase', '--reference', created.reference, '--customer', other.customerId]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('usage');
+    expect(await db.customer.findUniqueOrThrow({ where: { id: other.customerId } })).toMatchObject({ name: 'Li Lei', anonymizedAt: null });
+    expect(await db.case.findUniqueOrThrow({ where: { reference: created.reference } })).toMatchObject({ customerName: 'Han Meimei' });
   });
 });
