@@ -165,6 +165,17 @@ describe('staff access', () => {
     expect(await app.db.staffUser.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ role: 'supervisor', active: false });
   });
 
+  it('marks unread alerts without inline style, which its Content-Security-Policy would drop', async () => {
+    const b = browser();
+    await b.login('agent@bank.test', 'agent-password-123');
+    await app.db.staffNotification.create({ data: { type: 'sla_near_breach', caseId: null, message: 'An unread alert', createdAt: new Date() } });
+    const page = await b.go('/staff/notifications');
+    expect(page.headers.get('content-security-policy')).toContain("style-src 'self'");
+    expect(page.text).toMatch(/<tr class="unread">(?:(?!<\/tr>)[\s\S])*An unread alert/);
+    expect(page.text).not.toMatch(/\sstyle=/);
+    expect((await b.go('/staff/assets/console.css')).text).toContain('tr.unread td{font-weight:600}');
+  });
+
   it('keeps agents out of admin pages', async () => {
     const b = browser();
     await b.login('agent@bank.test', 'agent-password-123');

@@ -26,7 +26,7 @@ button.secondary{background:#5b6778}button.danger{background:#b3261e}
 .msg small,.event small{color:#5b6778;display:block;overflow-wrap:anywhere}.transcript{display:flex;flex-direction:column}
 .event{border-left:3px solid #1f5fa8;padding:.2rem .6rem;margin:.3rem 0}
 .actions form{margin-bottom:.8rem;border-bottom:1px solid #eef1f6;padding-bottom:.8rem}
-.muted{color:#5b6778}.pager{display:flex;gap:1rem;align-items:center;margin-top:.8rem}
+.muted{color:#5b6778}tr.unread td{font-weight:600}.pager{display:flex;gap:1rem;align-items:center;margin-top:.8rem}
 .login{max-width:360px;margin:10vh auto}.login label{display:block;margin:.5rem 0}.login input{width:100%}
 pre{white-space:pre-wrap;margin:0}
 `;

@@ -325,7 +325,7 @@ export function notificationsPage(opts: { viewer: Viewer; unread: number; items:
     body: html`<h1>Alerts 提醒</h1>
 <form method="post" action="/staff/notifications/read"><input type="hidden" name="_csrf" value="${opts.viewer.csrf}"><button type="submit" class="secondary">Mark all read 全部已读</button></form>
 <table><thead><tr><th>When</th><th>Type</th><th>Case</th><th>Message</th></tr></thead><tbody>
-${opts.items.map((n) => html`<tr${n.readAt ? '' : raw(' style="font-weight:600"')}><td>${fmt(n.createdAt, opts.timeZone)}</td><td>${n.type}</td><td>${n.reference ? html`<a href="/staff/cases/${n.reference}">${n.reference}</a>` : ''}</td><td>${n.message}</td></tr>`)}
+${opts.items.map((n) => html`<tr${n.readAt ? '' : raw(' class="unread"')}><td>${fmt(n.createdAt, opts.timeZone)}</td><td>${n.type}</td><td>${n.reference ? html`<a href="/staff/cases/${n.reference}">${n.reference}</a>` : ''}</td><td>${n.message}</td></tr>`)}
 </tbody></table>`,
   });
 }
