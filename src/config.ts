@@ -48,7 +48,11 @@ export const ZEnv = z
     SURVEY_LOW_SCORE_ACTION: z.preprocess(emptyToUndefined, z.enum(['reopen', 'followup']).default('reopen')),
     STAFF_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
-    ADMIN_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(12, 'must be at least 12 characters').optional()),
+    // The staff password rule (src/cases/staff/accounts.ts): bcrypt reads 72 bytes at most.
+    ADMIN_PASSWORD: z.preprocess(
+      emptyToUndefined,
+      z.string().min(12, 'must be at least 12 characters').refine((p) => Buffer.byteLength(p) <= 72, 'must be at most 72 bytes').optional(),
+    ),
     MicrosoftAppId: optionalString,
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.preprocess(emptyToUndefined, z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional()),

@@ -183,6 +183,14 @@ describe('staff access', () => {
     expect((await b.go('/api/staff/users')).status).toBe(403);
   });
 
+  it('refuses a password longer than bcrypt reads (72 bytes), which would let in anything starting the same', async () => {
+    const long = `${'a long passphrase '.repeat(4)}ending`;
+    const r = await createStaffUser(app.db, { email: 'long@bank.test', displayName: 'Lon G', role: 'agent', password: long }, new Date());
+    expect(r).toMatchObject({ ok: false, error: { type: 'invalid' } });
+    expect(await app.db.staffUser.findUnique({ where: { email: 'long@bank.test' } })).toBeNull();
+    expect((await createStaffUser(app.db, { email: 'long@bank.test', displayName: 'Lon G', role: 'agent', password: '二十四个汉字的密码正好七十二个字节长度可以用吗' }, new Date())).ok).toBe(true);
+  });
+
   it('locks an account after five wrong passwords, even against the right one', async () => {
     const b = browser();
     for (let i = 0; i < 4; i++) expect((await b.login('victim@bank.test', 'wrong-password-xx')).status).toBe(401);

@@ -20,7 +20,13 @@ export const ZNewStaffUser = z.object({
   email: z.email().max(200).transform((e) => e.toLowerCase()),
   displayName: z.string().trim().min(1).max(80),
   role: ZStaffRole,
-  password: z.string().min(12, 'must be at least 12 characters').max(200),
+  // bcrypt reads the first 72 bytes only: a longer password would let in anything that starts
+  // the same, so it is refused rather than silently cut.
+  password: z
+    .string()
+    .min(12, 'must be at least 12 characters')
+    .max(200)
+    .refine((p) => !bcrypt.truncates(p), 'must be at most 72 bytes (about 24 Chinese characters)'),
 });
 export type TNewStaffUser = z.input<typeof ZNewStaffUser>;
 
