@@ -19,7 +19,7 @@ import { requireStaff } from './cases/staff/auth.js';
 import cookieParser from 'cookie-parser';
 import { ensureFirstAdmin } from './cases/staff/accounts.js';
 import { createStaffActionsRouter } from './cases/staff/actions-router.js';
-import { createStaffConsole } from './cases/staff/console/console-router.js';
+import { createStaffConsole, staffPageHeaders } from './cases/staff/console/console-router.js';
 import { sweepClocks } from './cases/sweep-clocks.js';
 import { addCustomerInformation } from './cases/add-customer-information.js';
 import { staffOpenApiDocument } from './cases/staff/openapi.js';
@@ -191,8 +191,12 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const reportsAuth = requireStaff({ envToken: config.STAFF_API_TOKEN, resolvers: [userTokenResolver(db, clock), sessionResolver(db, clock)] });
   const reportDeps = { db, dialect: dialectOf(config.DATABASE_URL), timeZone: policy.timeZone, clock };
   app.use('/api/staff/reports', cookieParser(), reportsAuth, createReportsApiRouter(reportDeps));
+  // A staff page like the console's, mounted apart: the same headers, but its styles are inline
+  // (src/cases/reports/report-page.ts), so the policy allows those; scripts only from here.
+  const reportsCsp = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
   app.use(
     '/staff/reports',
+    staffPageHeaders(reportsCsp),
     cookieParser(),
     requireStaffPage(reportsAuth, sessionResolver(db, clock)),
     createReportsPageRouter(reportDeps),

@@ -103,7 +103,13 @@ describe('staff access', () => {
     expect(queue.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(queue.text).toContain(reference);
     expect(queue.text).toMatch(/<header>[\s\S]*<a href="\/staff\/reports">Reports 报表<\/a>[\s\S]*<\/header>/);
-    expect((await b.go('/staff/reports')).status).toBe(200);
+    // The reports page is a console page too: never framed, no script but our own.
+    const reports = await b.go('/staff/reports');
+    expect(reports.status).toBe(200);
+    expect(reports.headers.get('x-frame-options')).toBe('DENY');
+    expect(reports.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(reports.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(reports.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect((await b.go('/staff/users')).status).toBe(200);
     // The session works for the JSON API too.
     expect((await b.go('/api/staff/me')).text).toContain('"role":"admin"');
