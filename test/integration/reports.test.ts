@@ -245,4 +245,13 @@ describe('/staff/reports', () => {
     expect(got).toEqual(expectedRepeat);
     expect((await get('/staff/reports/export.csv?table=nope')).status).toBe(404);
   });
+
+  it('answers 400 with the reason for a monthly summary month outside 2000–2099, on the page and its CSV', async () => {
+    for (const p of ['/staff/reports?month=0000-01', '/staff/reports?month=9999-12', '/staff/reports/export.csv?table=monthly_en&lang=en&month=1999-12']) {
+      const res = await get(p);
+      expect(res.status, p).toBe(400);
+      expect(res.text, p).toContain('month: must be YYYY-MM');
+    }
+    expect((await get('/staff/reports/export.csv?table=monthly_en&lang=en&month=2026-11')).status).toBe(200);
+  });
 });

@@ -16,7 +16,9 @@ export interface ReportsPageDeps {
 
 const ZPageQuery = ZReportQuery.extend({
   lang: z.enum(['zh', 'en']).default('zh'),
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional(),
+  // The same century as `from` and `to`: outside it the calendar code throws (a 500) instead of
+  // finding nothing.
+  month: z.string().regex(/^20\d{2}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM, a month between 2000 and 2099').optional(),
 });
 
 /**
