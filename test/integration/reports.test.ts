@@ -246,6 +246,24 @@ describe('/staff/reports', () => {
     expect((await get('/staff/reports/export.csv?table=nope')).status).toBe(404);
   });
 
+  it('links the CSV files and the other language to the range and month the page counted', async () => {
+    // A date-time range (not whole days) and a chosen month: the links must not widen or drop them.
+    const page = await get('/staff/reports?from=2026-11-10T00:00:00Z&to=2026-11-20T00:00:00Z&month=2026-10&lang=en');
+    expect(page.status).toBe(200);
+    const hrefs = [...page.text.matchAll(/href="([^"]*export\.csv[^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    const businessHref = hrefs.find((h) => h.includes('table=by_business'))!;
+    const csv = await get(businessHref);
+    const counted = inNov.filter((s) => s.receivedAt.getTime() >= Date.parse('2026-11-10T00:00:00Z') && s.receivedAt.getTime() <= Date.parse('2026-11-20T00:00:00Z'));
+    const rows = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((l) => l.split(','));
+    expect(rows.reduce((a, r) => a + Number(r[2]), 0)).toBe(counted.length);
+    const monthly = await get(hrefs.find((h) => h.includes('table=monthly_en'))!);
+    const october = seeds.filter((s) => s.receivedAt.toISOString().startsWith('2026-10')).length;
+    expect(october).toBeGreaterThan(0);
+    expect(monthly.text).toContain(`Channel,,Total,${october},100`);
+    const other = /<h2 id="monthly">[^<]*<a href="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+    expect(Object.fromEntries(new URLSearchParams(other.split('?')[1]!.split('#')[0]))).toEqual({ from: '2026-11-10T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z', month: '2026-10', lang: 'zh' });
+  });
+
   it('answers 400 with the reason for a monthly summary month outside 2000–2099, on the page and its CSV', async () => {
     for (const p of ['/staff/reports?month=0000-01', '/staff/reports?month=9999-12', '/staff/reports/export.csv?table=monthly_en&lang=en&month=1999-12']) {
       const res = await get(p);

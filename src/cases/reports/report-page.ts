@@ -75,10 +75,14 @@ export function reportsPage(opts: { data: ReportData; range: ReportRange; timeZo
   const s = data.summary;
   const from = day(range.from, timeZone);
   const to = day(range.to, timeZone);
-  const qs = (extra: Record<string, string>) => new URLSearchParams({ from, to, ...extra }).toString();
+  // Links (CSV, the other language) carry the instants this page counted and its month, so they
+  // show the same figures: the days in the form would widen a date-time or default range to
+  // whole days, and the monthly summary would fall back to the range's last month.
+  const qs = (extra: Record<string, string>) =>
+    new URLSearchParams({ from: range.from.toISOString(), to: range.to.toISOString(), month: data.month.label, ...extra }).toString();
   const tables = reportTables(data, lang);
   const byId = new Map(tables.map((t) => [t.id, t]));
-  const csv = (id: string) => `${basePath}/export.csv?${qs({ table: id, lang, month: data.month.label })}`;
+  const csv = (id: string) => `${basePath}/export.csv?${qs({ table: id, lang })}`;
   const tbl = (id: string) => tableHtml(byId.get(id)!, csv(id));
   const kpi = (label: string, value: string | number | null, id: string) => `<div class="kpi" data-kpi="${id}">${esc(label)}<b>${esc(value)}</b></div>`;
   const otherLang = lang === 'zh' ? 'en' : 'zh';
