@@ -63,21 +63,30 @@ function toWire(row: WireRow): WebChatWireMessage {
   };
 }
 
+/** The stored form of the customer's own message (see appendWebChatMessages). */
+export function customerPayload(said: { text: string; clientMessageId: string }): string {
+  return JSON.stringify({ from: 'customer', text: said.text, clientMessageId: said.clientMessageId } satisfies StoredPayload);
+}
+
+/** The stored form of a bot message. */
+export function botPayload(m: CustomerMessage): string {
+  return JSON.stringify({ text: m.text, ...(m.buttons?.length ? { buttons: m.buttons } : {}) } satisfies StoredPayload);
+}
+
 /**
  * Stores messages of a web chat session, in order, and returns them with their sequence
  * numbers: the customer's own message (`said`, kept so a reloaded page shows the conversation
  * so far) first, then the bot's. Stored before they are shown, so a customer who is offline
- * gets them on reconnect. `said` and the replies to it carry its id in `inReplyTo`: they are
- * stored together or not at all, so a retried message finds both or neither.
+ * gets them on reconnect. `said` and the replies to it carry its id in `inReplyTo`. Messages
+ * sent outside a turn (staff replies, surveys) and a message relayed to staff come here; a
+ * turn's own messages are written by its commit instead (InboundMessage.pageCopy), so a
+ * retried message finds them whenever the turn is done.
  */
 export async function appendWebChatMessages(
   db: PrismaClient,
   input: { sessionId: string; messages: CustomerMessage[]; said?: { text: string; clientMessageId: string }; inReplyTo?: string; now: Date },
 ): Promise<WebChatWireMessage[]> {
-  const payloads: StoredPayload[] = [
-    ...(input.said ? [{ from: 'customer' as const, text: input.said.text, clientMessageId: input.said.clientMessageId }] : []),
-    ...input.messages.map((m) => ({ text: m.text, ...(m.buttons?.length ? { buttons: m.buttons } : {}) })),
-  ];
+  const payloads = [...(input.said ? [customerPayload(input.said)] : []), ...input.messages.map(botPayload)];
   if (payloads.length === 0) return [];
   const inReplyTo = input.inReplyTo ?? input.said?.clientMessageId ?? null;
   // One create per message inside a transaction: autoincrement keeps their order, and
@@ -87,7 +96,7 @@ export async function appendWebChatMessages(
       db.webChatMessage.create({
         data: {
           sessionId: input.sessionId,
-          payload: JSON.stringify(payload),
+          payload,
           inReplyTo,
           createdAt: new Date(input.now.getTime() + i),
         },

@@ -15,6 +15,8 @@ import { rejectNulReviver } from '../http/no-nul.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import {
   appendWebChatMessages,
+  botPayload,
+  customerPayload,
   historyCursor,
   listWebChatMessagesAfter,
   listWebChatRepliesTo,
@@ -87,8 +89,6 @@ export interface WebChatOptions {
   heartbeatMs?: number;
   /** Customer messages per minute per client address. */
   postsPerMinute?: number;
-  /** How long a retried message waits for the first attempt's replies to be stored (another instance). */
-  repliesWaitMs?: number;
 }
 
 export interface WebChatChannel {
@@ -150,7 +150,6 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
   const clock = opts.clock ?? (() => new Date());
   const pollMs = opts.pollMs ?? 5000;
   const heartbeatMs = opts.heartbeatMs ?? 20_000;
-  const repliesWaitMs = opts.repliesWaitMs ?? 5000;
   const streams = new Map<string, Set<Stream>>();
   const bundlePath = webChatBundlePath();
   const pageTemplate = fs.readFileSync(path.join(PUBLIC_DIR, 'index.html'), 'utf8');
@@ -164,22 +163,9 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
     for (const s of streams.get(sessionId) ?? []) s.flush();
   }
 
-  // A turn and the storing of its replies happen as one step per session, so a retried request
-  // waiting behind the first finds the first one's replies already stored.
+  // One message of a session at a time (the relayed message's own copy is stored after its turn),
+  // so a retried request waiting behind the first finds everything the first one stored.
   const perSession = createKeyedQueue();
-
-  // On another instance (PostgreSQL) the first attempt's turn can have committed, so the retry
-  // is a duplicate, while its messages are not stored yet. The customer's message is stored with
-  // the replies, in one transaction: until it is there the replies are still coming, so wait for
-  // them a little rather than answer the retry with nothing.
-  async function firstAttemptReplies(sessionId: string, clientMessageId: string): Promise<WebChatWireMessage[]> {
-    const until = Date.now() + repliesWaitMs;
-    for (;;) {
-      const stored = await listWebChatRepliesTo(db, sessionId, clientMessageId);
-      if (stored.some((m) => m.from === 'customer') || Date.now() >= until) return stored.filter((m) => m.from === 'bot');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   const sender: ChannelSender = {
     kind: WEBCHAT_REF_KIND,
@@ -242,6 +228,7 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
       return;
     }
     const body = parsed.data;
+    const said = { text: body.text ?? body.label ?? body.action ?? '', clientMessageId: body.clientMessageId };
     try {
       const outcome = await perSession(body.sessionId, async () => {
         const result = await runner.handle({
@@ -255,24 +242,24 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
           // Scoped by session: one page cannot make another session's message look handled.
           updateId: `${body.sessionId}:${body.clientMessageId}`,
           receivedAt: clock(),
+          // The customer's own message (for the page opened again) and the replies are written in
+          // the turn's own commit: a message marked handled always has them, so its retry below is
+          // answered with exactly those, and a turn that did not commit is run again.
+          pageCopy: { sessionId: body.sessionId, messageId: body.clientMessageId, said: customerPayload(said), reply: botPayload },
         });
-        // Its replies are looked up outside the queue: the wait there must not hold the session.
-        if (result.duplicate) return null;
-        // The customer's own message is kept with the replies, for the page opened again.
-        const stored = await appendWebChatMessages(db, {
-          sessionId: body.sessionId,
-          said: { text: body.text ?? body.label ?? body.action ?? '', clientMessageId: body.clientMessageId },
-          messages: result.replies,
-          now: clock(),
-        });
-        return { duplicate: false, relayed: Boolean(result.relayed), replies: stored.filter((m) => m.from === 'bot') };
+        // Relayed to staff, the turn ran no dialog: the bot says nothing, and the message is kept here.
+        if (result.relayed) await appendWebChatMessages(db, { sessionId: body.sessionId, said, messages: [], now: clock() });
+        const stored = await listWebChatRepliesTo(db, body.sessionId, body.clientMessageId);
+        // Answered without a turn (the rate limit: not taken in, to be sent again): no commit
+        // stored the message, so its answer is stored alone, tied to no message of the customer's.
+        if (!result.duplicate && !result.relayed && !stored.some((m) => m.from === 'customer')) {
+          const answer = await appendWebChatMessages(db, { sessionId: body.sessionId, messages: result.replies, now: clock() });
+          return { duplicate: false, relayed: false, replies: answer };
+        }
+        return { duplicate: Boolean(result.duplicate), relayed: Boolean(result.relayed), replies: stored.filter((m) => m.from === 'bot') };
       });
-      if (!outcome) {
-        res.json({ duplicate: true, relayed: false, replies: await firstAttemptReplies(body.sessionId, body.clientMessageId) });
-        return;
-      }
       // Other tabs of the session show the customer's message too.
-      notify(body.sessionId);
+      if (!outcome.duplicate) notify(body.sessionId);
       res.json(outcome);
     } catch (e) {
       // The channel's error boundary: log with the message id, answer with a fixed apology in

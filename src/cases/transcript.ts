@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma } from '@prisma/client';
 
 export interface TranscriptEntry {
   conversationKey: string;
@@ -13,7 +13,7 @@ export interface TranscriptEntry {
 }
 
 /** Appends messages to the conversation's transcript, in order. */
-export async function appendTranscript(db: PrismaClient, entries: TranscriptEntry[]): Promise<void> {
+export async function appendTranscript(db: Prisma.TransactionClient, entries: TranscriptEntry[]): Promise<void> {
   if (entries.length === 0) return;
   // Distinct, increasing timestamps keep the order of a turn's replies when read back.
   await db.transcriptMessage.createMany({

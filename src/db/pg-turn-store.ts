@@ -132,7 +132,9 @@ interface OpenRow {
 /**
  * `close` as ONE statement: the new dialog state (optimistic version; on a first turn without a
  * lease row, inserted), the lease given back with it, the update marked handled, orphan files
- * attached to the case just filed, and the replies.
+ * attached to the case just filed, the replies, and the page's copy of the turn (TurnClosing.page:
+ * $19 session, $20 the message's id, $21/$22 times and payloads; empty arrays without one), in
+ * order: their sequence numbers are taken in the order of `n`.
  */
 function closeSql(withState: boolean): string {
   const state = withState
@@ -172,6 +174,13 @@ replies AS (
   SELECT r.id, r.created_at, r.conversation_key, r.case_id, r.direction, r.author, r.staff_user_id, r.text, r.meta, r.channel_message_id
   FROM unnest($9::text[], $10::timestamp[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[])
     AS r(id, created_at, conversation_key, case_id, direction, author, staff_user_id, text, meta, channel_message_id)
+  RETURNING 1
+),
+page AS (
+  INSERT INTO "WebChatMessage" ("createdAt", "sessionId", "payload", "inReplyTo")
+  SELECT p.created_at, $19::text, p.payload, $20::text
+  FROM unnest($21::timestamp[], $22::text[]) WITH ORDINALITY AS p(created_at, payload, n)
+  ORDER BY p.n
   RETURNING 1
 )
 SELECT EXISTS (SELECT 1 FROM st) AS "updated", EXISTS (SELECT 1 FROM ins) AS "inserted"`;
@@ -287,7 +296,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
       };
     },
 
-    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, now, lease: held }) {
+    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, page, now, lease: held }) {
       const owner = held?.held ? held.owner : null;
       const rows = transcriptColumns(replies);
       const res = await queryNamed<{ updated: boolean; inserted: boolean }>(pool, state ? 'cd_turn_close' : 'cd_turn_close_nostate', closeSql(Boolean(state)), [
@@ -300,6 +309,10 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         pgDate(now),
         attachOrphanEvidenceTo ?? null,
         ...rows,
+        page?.sessionId ?? null,
+        page?.inReplyTo ?? null,
+        (page?.payloads ?? []).map((_, i) => pgDate(new Date(now.getTime() + i))),
+        page?.payloads ?? [],
       ]);
       const { updated, inserted } = res.rows[0]!;
       // The lease went back with the state (or alone); after a refused save it is still held.

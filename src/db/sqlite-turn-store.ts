@@ -54,6 +54,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
     hasCases: db.prepare<[string], { one: number }>('SELECT 1 AS "one" FROM "Case" WHERE "customerId" = ? LIMIT 1'),
     caseId: db.prepare<[string], { id: string }>('SELECT "id" FROM "Case" WHERE "reference" = ?'),
     attachOrphanEvidence: db.prepare('UPDATE "Evidence" SET "caseId" = ? WHERE "conversationKey" = ? AND "caseId" IS NULL'),
+    insertPage: db.prepare('INSERT INTO "WebChatMessage" ("createdAt", "sessionId", "payload", "inReplyTo") VALUES (?, ?, ?, ?)'),
   };
 
   /** Finds or creates the customer behind a conversation; same rules as touchChannelAccount. */
@@ -142,7 +143,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
       });
     },
 
-    close({ conversationKey, dedupeKey, inbound, state, attachOrphanEvidenceTo, replies, now }) {
+    close({ conversationKey, dedupeKey, inbound, state, attachOrphanEvidenceTo, replies, page, now }) {
       return write(() => {
         const at = sqlDate(now);
         const wall = sqlDate(new Date());
@@ -161,6 +162,8 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
           if (c) q.attachOrphanEvidence.run(c.id, conversationKey);
         }
         insertTranscript(replies);
+        // In this transaction: a message marked handled above always has its page copy (TurnClosing.page).
+        page?.payloads.forEach((payload, i) => q.insertPage.run(sqlDate(new Date(now.getTime() + i)), page.sessionId, payload, page.inReplyTo));
         return { saved };
       });
     },

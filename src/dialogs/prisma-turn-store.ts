@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { recordEvent } from '../cases/case-events.js';
 import { touchChannelAccount } from '../cases/customers.js';
 import { appendTranscript } from '../cases/transcript.js';
@@ -6,8 +6,9 @@ import { createPrismaStateStore } from './state-store.js';
 import type { TurnStore } from './turn-store.js';
 
 /**
- * The turn's writes through Prisma, one query at a time: works on every database Prisma does
- * (PostgreSQL with several instances, where a lease keeps turns of one conversation apart).
+ * The turn's writes through Prisma, one query at a time (`close`'s in one transaction): works on
+ * every database Prisma does (PostgreSQL with several instances, where a lease keeps turns of one
+ * conversation apart).
  */
 export function createPrismaTurnStore(db: PrismaClient): TurnStore {
   const states = createPrismaStateStore(db);
@@ -20,9 +21,9 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
     }
   }
 
-  async function caseIdOf(reference: string | undefined): Promise<string | null> {
+  async function caseIdOf(tx: Prisma.TransactionClient, reference: string | undefined): Promise<string | null> {
     if (!reference) return null;
-    const row = await db.case.findUnique({ where: { reference }, select: { id: true } });
+    const row = await tx.case.findUnique({ where: { reference }, select: { id: true } });
     return row?.id ?? null;
   }
 
@@ -62,13 +63,25 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
       return { kind: 'dialog', account, state: await states.load(key) };
     },
 
-    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, now }) {
-      const saved = state ? await states.save(conversationKey, state.json, state.expectedVersion) : true;
-      if (dedupeKey) await markProcessed(dedupeKey, now);
-      const evidenceCase = await caseIdOf(attachOrphanEvidenceTo);
-      if (evidenceCase) await db.evidence.updateMany({ where: { conversationKey, caseId: null }, data: { caseId: evidenceCase } });
-      await appendTranscript(db, replies);
-      return { saved };
+    async close({ conversationKey, dedupeKey, state, attachOrphanEvidenceTo, replies, page, now }) {
+      // One transaction: the update is marked handled only with its state, replies and page copy
+      // (TurnClosing.page), so a retried message finds them all or runs again.
+      return db.$transaction(async (tx) => {
+        const saved = state ? await createPrismaStateStore(tx).save(conversationKey, state.json, state.expectedVersion) : true;
+        // An upsert, not a create whose unique violation is caught: on PostgreSQL that error
+        // would abort the whole transaction.
+        if (dedupeKey) await tx.processedUpdate.upsert({ where: { key: dedupeKey }, create: { key: dedupeKey, createdAt: now }, update: {} });
+        const evidenceCase = await caseIdOf(tx, attachOrphanEvidenceTo);
+        if (evidenceCase) await tx.evidence.updateMany({ where: { conversationKey, caseId: null }, data: { caseId: evidenceCase } });
+        await appendTranscript(tx, replies);
+        // One create per message: autoincrement keeps their order (as appendWebChatMessages does).
+        if (page) {
+          for (const [i, payload] of page.payloads.entries()) {
+            await tx.webChatMessage.create({ data: { sessionId: page.sessionId, payload, inReplyTo: page.inReplyTo, createdAt: new Date(now.getTime() + i) }, select: { seq: true } });
+          }
+        }
+        return { saved };
+      });
     },
   };
 }

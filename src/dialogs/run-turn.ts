@@ -13,7 +13,7 @@ import type { AwaitingSurvey, DialogDeps, FraudSignal, SurveyPort } from './deps
 import { parseState } from './state.js';
 import { createPrismaLease } from './state-store.js';
 import { createPrismaTurnStore } from './prisma-turn-store.js';
-import type { TurnLease, TurnStore } from './turn-store.js';
+import type { PageCopy, TurnLease, TurnStore } from './turn-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
 import type { ExtractedAmount } from '../cases/classification/types.js';
 // Add information to an open case
@@ -193,7 +193,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         // Only the acknowledgement belongs to the case's transcript; the question again is the new
         // intake's, like the rest of its conversation (it joins the case that intake files).
         const entries = replies.map((r, i) => outboundEntry(key, r, i === 0 ? filed.caseId : null, now));
-        await store.close({ conversationKey: key, dedupeKey, replies: entries, now, ...(held ? { lease: held } : {}) });
+        await store.close({ conversationKey: key, dedupeKey, replies: entries, ...pageCopy(input, replies), now, ...(held ? { lease: held } : {}) });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
         return { replies };
       }
@@ -224,6 +224,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       // Files sent after the intake belong to the case just filed.
       attachOrphanEvidenceTo: !result.state.intake && result.state.lastCaseRef && input.attachments?.length ? result.state.lastCaseRef : undefined,
       replies: result.replies.map((r) => outboundEntry(key, r, caseId, now)),
+      ...pageCopy(input, result.replies),
       now,
       ...(held ? { lease: held } : {}),
     });
@@ -329,6 +330,16 @@ function inboundEntry(input: InboundMessage, at: Date): TranscriptEntry {
     channelMessageId: input.updateId ?? null,
     at,
   };
+}
+
+/**
+ * The channel's copy of a turn that ran (InboundMessage.pageCopy), for `close` to store with it.
+ * Only a turn that is done has one: a failed turn's `close` stores none, and its retry runs.
+ */
+function pageCopy(input: InboundMessage, replies: OutboundMessage[]): { page?: PageCopy } {
+  const copy = input.pageCopy;
+  if (!copy) return {};
+  return { page: { sessionId: copy.sessionId, inReplyTo: copy.messageId, payloads: [copy.said, ...replies.map((r) => copy.reply(r))] } };
 }
 
 function outboundEntry(conversationKey: string, r: OutboundMessage, caseId: string | null, at: Date): TranscriptEntry {

@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 
 export interface StoredState {
   json: string | null;
@@ -16,7 +16,8 @@ export interface DialogStateStore {
   delete(conversationKey: string): Promise<void>;
 }
 
-export function createPrismaStateStore(db: PrismaClient): DialogStateStore {
+/** `db` may be a transaction's client (the Prisma turn store saves inside `close`'s transaction). */
+export function createPrismaStateStore(db: Prisma.TransactionClient): DialogStateStore {
   return {
     async load(conversationKey) {
       const row = await db.dialogState.findUnique({ where: { conversationKey }, select: { state: true, version: true } });

@@ -86,14 +86,28 @@ export interface TurnClosing {
   attachOrphanEvidenceTo?: string;
   /** The bot's replies, each with the case it belongs to, if any. */
   replies: TranscriptEntry[];
+  /** The channel's copy of this turn, stored with it (PageCopy). */
+  page?: PageCopy;
   now: Date;
   lease?: TurnLease;
 }
 
 /**
+ * Rows of the WebChatMessage table written by `close` in the turn's own transaction (see
+ * PageCopyRequest in src/dialogs/types.ts): `payloads` in order, the customer's message first,
+ * each with `inReplyTo`, `createdAt` `now` plus its index (distinct, increasing).
+ */
+export interface PageCopy {
+  sessionId: string;
+  inReplyTo: string;
+  payloads: string[];
+}
+
+/**
  * The writes every customer turn makes, as two calls: `open` before the dialog runs (the
  * customer's message, unless the store leaves it for `close`; see TurnStart) and `close` after
- * (the new state, the update marked handled and the replies, together). Each is one transaction
+ * (the new state, the update marked handled, the replies and the channel's copy of them
+ * (`page`), together: a turn is there with its replies or not at all). Each is one transaction
  * where the database allows it: the turn path is the product's hottest code, and a handful of
  * small round trips (or commits) per message is what limits throughput.
  *

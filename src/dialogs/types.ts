@@ -57,6 +57,24 @@ export interface InboundMessage {
   updateId?: string;
   /** When the channel received it. */
   receivedAt: Date;
+  /** The channel's own copy of the conversation, written with the turn (see PageCopyRequest). */
+  pageCopy?: PageCopyRequest;
+}
+
+/**
+ * A channel that keeps its own copy of the conversation for a page to read (the web chat page:
+ * src/bot/webchat-outbox.ts) has the customer's message and the replies written in the turn's
+ * own commit (TurnClosing.page): a message marked handled always has its replies stored, so a
+ * retry of it is answered with them, and a turn that did not commit stored none and runs again.
+ */
+export interface PageCopyRequest {
+  sessionId: string;
+  /** The page's id of the customer's message; its replies carry it too. */
+  messageId: string;
+  /** The customer's message as the channel stores it. */
+  said: string;
+  /** A reply as the channel stores it. */
+  reply(m: OutboundMessage): string;
 }
 
 /** Result of one turn as the channel sees it. */

@@ -4,9 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
-import { appendWebChatMessages, deleteWebChatMessages, HISTORY_MAX_MESSAGES, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
+import { deleteWebChatMessages, HISTORY_MAX_MESSAGES, pruneWebChatMessages } from '../../src/bot/webchat-outbox.js';
 import { loadConfig } from '../../src/config.js';
-import { databaseUrlIn } from '../support/db.js';
+import { en } from '../../src/dialogs/locales/en.js';
+import { databaseUrlIn, onPostgres } from '../support/db.js';
 
 let app: RunningApp;
 
@@ -19,6 +20,30 @@ afterAll(async () => {
 });
 
 const newSession = () => randomBytes(24).toString('base64url');
+
+/** A whole intake on the web chat page, as the customer answers it (`[value]`: a button pressed). */
+const INTAKE = ['The ATM at the station charged me a 15 yuan fee twice for one withdrawal', '[business:debit_card]', 'yesterday', '[resolution:refund]', 'Pat Kim', '13600001111', '[confirm]'];
+
+/** Makes the database refuse the session's web chat messages, as a failing write would. */
+async function failPageWrites(sessionId: string) {
+  const name = `fail_page_${sessionId.replace(/\W/g, '_')}`;
+  if (onPostgres) {
+    await app.db.$executeRawUnsafe(`CREATE FUNCTION "${name}"() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected page write failure'; END $$ LANGUAGE plpgsql`);
+    await app.db.$executeRawUnsafe(`CREATE TRIGGER "${name}" BEFORE INSERT ON "WebChatMessage" FOR EACH ROW WHEN (NEW."sessionId" = '${sessionId}') EXECUTE FUNCTION "${name}"()`);
+  } else {
+    await app.db.$executeRawUnsafe(`CREATE TRIGGER "${name}" BEFORE INSERT ON "WebChatMessage" WHEN NEW."sessionId" = '${sessionId}' BEGIN SELECT RAISE(ABORT, 'injected page write failure'); END`);
+  }
+}
+
+async function allowPageWrites(sessionId: string) {
+  const name = `fail_page_${sessionId.replace(/\W/g, '_')}`;
+  if (onPostgres) {
+    await app.db.$executeRawUnsafe(`DROP TRIGGER "${name}" ON "WebChatMessage"`);
+    await app.db.$executeRawUnsafe(`DROP FUNCTION "${name}"()`);
+  } else {
+    await app.db.$executeRawUnsafe(`DROP TRIGGER "${name}"`);
+  }
+}
 const newMessageId = () => randomBytes(9).toString('base64url');
 
 function post(body: unknown, raw?: string) {
@@ -163,27 +188,78 @@ describe('POST /api/webchat/messages', () => {
     expect(a.replies.every((r: WireMessage) => r.from === 'bot')).toBe(true);
   });
 
-  it('answers a retry with the first attempt\'s replies when they are stored after it asks (another instance ran the turn)', async () => {
+  it('rolls back a turn whose replies could not be stored, and answers its retry once', async () => {
     const sessionId = newSession();
-    const clientMessageId = newMessageId();
-    const text = 'my card was swallowed by the ATM';
-    // Another instance ran the first attempt's turn (the message is marked handled, as its
-    // commit does) and has not stored its messages yet when the retry arrives here.
-    await app.db.processedUpdate.create({ data: { key: `webchat:${sessionId}:${clientMessageId}` } });
-    const retry = post({ sessionId, clientMessageId, text });
-    await new Promise((r) => setTimeout(r, 300));
-    const stored = await appendWebChatMessages(app.db, {
-      sessionId,
-      said: { text, clientMessageId },
-      messages: [{ text: 'Hello from the other instance.' }, { text: 'What happened?' }],
-      now: new Date(),
-    });
-    const answer = await (await retry).json();
-    expect(answer.duplicate).toBe(true);
-    expect(answer.replies.map((r: WireMessage) => r.text)).toEqual(['Hello from the other instance.', 'What happened?']);
-    expect(answer.replies.map((r: WireMessage) => r.seq)).toEqual(stored.slice(1).map((m) => m.seq));
-    // No turn ran here.
-    expect(await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}` } })).toBe(0);
+    const message = { sessionId, clientMessageId: newMessageId(), text: 'I was charged a 50 yuan fee on my credit card I never agreed to', locale: 'en-GB' };
+    // The turn runs, then storing its page copy fails (a database error between the two writes,
+    // as the last part of the turn's commit).
+    await failPageWrites(sessionId);
+    const failed = await post(message);
+    expect(failed.status).toBe(503);
+    expect((await failed.json()).error).toBe('turn_failed');
+    // Nothing of the turn is there: not marked handled, no reply, the dialog not advanced.
+    expect(await app.db.processedUpdate.count({ where: { key: `webchat:${sessionId}:${message.clientMessageId}` } })).toBe(0);
+    expect(await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'out' } })).toBe(0);
+    expect((await app.db.dialogState.findUnique({ where: { conversationKey: `web:${sessionId}` } }))?.version ?? 0).toBe(0);
+
+    await allowPageWrites(sessionId);
+    const retried = await post(message);
+    expect(retried.status).toBe(200);
+    const answer = await retried.json();
+    expect(answer.duplicate).toBe(false);
+    expect(answer.replies.length).toBeGreaterThan(0);
+    const again = await (await post(message)).json();
+    expect(again.duplicate).toBe(true);
+    expect(again.replies).toEqual(answer.replies);
+    // Answered once: one set of replies in the transcript and on the page.
+    expect(await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'out' } })).toBe(answer.replies.length);
+    expect(await app.db.webChatMessage.count({ where: { sessionId } })).toBe(answer.replies.length + 1);
+  });
+
+  it('answers a retry of a finished turn with exactly its stored replies, and files no second case', async () => {
+    const sessionId = newSession();
+    const send = async (step: string, clientMessageId = newMessageId()) => {
+      const button = /^\[(.+)\]$/.exec(step);
+      const res = await post({ sessionId, clientMessageId, locale: 'en-GB', ...(button ? { action: button[1] } : { text: step }) });
+      expect(res.status).toBe(200);
+      return { clientMessageId, answer: await res.json() };
+    };
+    for (const step of INTAKE.slice(0, -1)) await send(step);
+    const filed = await send(INTAKE.at(-1)!);
+    const reference = /C-\d{8}-\d{4}/.exec(filed.answer.replies.map((r: WireMessage) => r.text).join('\n'))?.[0];
+    expect(reference).toBeDefined();
+
+    const retry = await (await post({ sessionId, clientMessageId: filed.clientMessageId, action: 'confirm', locale: 'en-GB' })).json();
+    expect(retry.duplicate).toBe(true);
+    expect(retry.replies).toEqual(filed.answer.replies);
+    const account = await app.db.channelAccount.findUniqueOrThrow({ where: { conversationKey: `web:${sessionId}` } });
+    expect(await app.db.case.findMany({ where: { customerId: account.customerId }, select: { reference: true } })).toEqual([{ reference }]);
+  });
+
+  it('answers a message over the conversation\'s rate limit, which no turn took in', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-webchat-limit-'));
+    const limited = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', TURNS_PER_MINUTE: '1' }));
+    try {
+      const sessionId = newSession();
+      const send = async (text: string) => {
+        const res = await fetch(`${limited.url}/api/webchat/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ sessionId, clientMessageId: newMessageId(), text, locale: 'en-GB' }),
+        });
+        expect(res.status).toBe(200);
+        return res.json();
+      };
+      const first = await send('The ATM kept my debit card');
+      const second = await send('Hello? Anyone there?');
+      expect(second.duplicate).toBe(false);
+      expect(second.replies.map((r: WireMessage) => r.text)).toEqual([en.rate_limited]);
+      expect(second.replies[0].seq).toBeGreaterThan(first.replies.at(-1).seq);
+      // The page shows it again when opened; the message that was not taken in is not kept.
+      expect(await limited.db.webChatMessage.count({ where: { sessionId } })).toBe(first.replies.length + 2);
+    } finally {
+      await limited.stop();
+    }
   });
 
   it('stores the conversation reference the messenger needs to reach the page later', async () => {

@@ -66,6 +66,8 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
       { conversationKey: key, direction: 'out', author: 'bot', text: 'first reply', meta: { buttons: ['Yes'] }, at: now },
       { conversationKey: key, direction: 'out', author: 'bot', text: 'second reply', meta: {}, at: now },
     ],
+    // The web chat page's copy, written with the turn (TurnClosing.page).
+    page: { sessionId: key, inReplyTo: 'msg-1', payloads: ['{"from":"customer","text":"Someone took 5000 yuan from my card"}', '{"text":"first reply"}', '{"text":"second reply"}'] },
     now,
   });
   expect(closed.saved).toBe(true);
@@ -115,6 +117,7 @@ describe.skipIf(!onPostgres)('the PostgreSQL fast path', () => {
     // All but the message after the case (it is the dialog's, as on the Prisma path) belong to the case.
     expect(s.transcript.filter((m) => !m.caseId).map((m) => (m as { text?: string }).text)).toEqual(['one more photo']);
     expect(s.evidence.every((e) => e.caseId)).toBe(true);
+    expect(s.page.map((m) => m.payload)).toEqual(['{"from":"customer","text":"Someone took 5000 yuan from my card"}', '{"text":"first reply"}', '{"text":"second reply"}']);
     // Timestamps are stored as UTC, as Prisma stores them.
     const first = await db.transcriptMessage.findFirstOrThrow({ where: { conversationKey: viaPg.key }, orderBy: { createdAt: 'asc' } });
     expect(first.createdAt.toISOString()).toBe(now.toISOString());

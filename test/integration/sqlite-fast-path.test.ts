@@ -57,6 +57,8 @@ async function intake(store: TurnStore, cases: CaseWriter, tag: string) {
       { conversationKey: key, direction: 'out', author: 'bot', text: 'first reply', meta: { buttons: ['Yes'] }, at: now },
       { conversationKey: key, direction: 'out', author: 'bot', text: 'second reply', meta: {}, at: now },
     ],
+    // The web chat page's copy, written with the turn (TurnClosing.page).
+    page: { sessionId: key, inReplyTo: 'msg-1', payloads: ['{"from":"customer","text":"Someone took 5000 yuan from my card"}', '{"text":"first reply"}', '{"text":"second reply"}'] },
     now,
   });
   expect(closed.saved).toBe(true);
@@ -107,6 +109,7 @@ describe.skipIf(onPostgres)('the SQLite fast path', () => {
     expect(s.case.amount).toBe('5000');
     expect(s.transcript.map((m) => (m as { text?: unknown }).text)).toEqual(['Someone took 5000 yuan from my card', 'first reply', 'second reply', 'yesterday']);
     expect(s.transcript.every((m) => m.caseId)).toBe(true);
+    expect(s.page.map((m) => m.payload)).toEqual(['{"from":"customer","text":"Someone took 5000 yuan from my card"}', '{"text":"first reply"}', '{"text":"second reply"}']);
   });
 
   it('shares one reference counter with Prisma: concurrent cases from both paths never collide', async () => {

@@ -19,5 +19,7 @@ export async function rowsOf(db: Db, key: string, caseId: string, customerId: st
     customer: strip(await db.customer.findUniqueOrThrow({ where: { id: customerId } }), 'id', 'createdAt', 'updatedAt'),
     account: strip(await db.channelAccount.findUniqueOrThrow({ where: { conversationKey: key } }), 'id', 'customerId', 'createdAt', 'updatedAt', 'externalUserId', 'conversationKey', 'conversationRef'),
     state: strip(await db.dialogState.findUniqueOrThrow({ where: { conversationKey: key } }), 'conversationKey', 'updatedAt'),
+    // The web chat page's copy of the conversation (sessionId: the key, in these tests), in order.
+    page: (await db.webChatMessage.findMany({ where: { sessionId: key }, orderBy: { seq: 'asc' } })).map((m) => strip(m, 'seq', 'sessionId')),
   };
 }
