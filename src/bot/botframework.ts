@@ -67,7 +67,9 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
     if (activity.type !== ActivityTypes.Message) return;
     const input = toInbound(activity);
     if (!input) return;
-    if (activity.conversation?.isGroup && activity.channelId !== 'msteams') {
+    // A group chat or a Teams channel is read by everyone in it, and its members would share
+    // one conversation's intake: a complaint is taken in a personal chat only.
+    if (activity.conversation?.isGroup) {
       await context.sendActivity(t(detectLanguage(activity.text, activity.locale), 'group_chat'));
       return;
     }

@@ -145,6 +145,17 @@ describe('a complaint over the Bot Framework protocol', () => {
     expect(connector.messages('conv-expect')).toHaveLength(0);
   });
 
+  it('answers a Teams group chat or channel that mentions the bot with the privacy note, and takes no complaint there', async () => {
+    const mention = { type: 'mention', mentioned: { id: 'bot', name: 'Complaint Desk' }, text: '<at>Complaint Desk</at>' };
+    for (const conversationType of ['groupChat', 'channel']) {
+      const conversationId = `teams-${conversationType}`;
+      const member = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, channelId: 'msteams', conversation: { isGroup: true, conversationType } });
+      expect(await member.send({ text: '<at>Complaint Desk</at> my card was charged twice', activity: { entities: [mention] } })).toBe(200);
+      expect(connector.messages(conversationId).map((m) => m.text)).toEqual(['For your privacy, please message me privately to file a complaint.']);
+      expect(await app.db.dialogState.count({ where: { conversationKey: `bf:msteams:${conversationId}` } })).toBe(0);
+    }
+  });
+
   it('reports health', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });

@@ -62,13 +62,23 @@ export async function startFakeConnector() {
 }
 
 /** A Bot Framework customer talking to `/api/messages`, replies delivered to the fake connector. */
-export function botFrameworkCustomer(opts: { botUrl: string; serviceUrl: string; conversationId: string; channelId?: string; locale?: string; userId?: string }) {
+export function botFrameworkCustomer(opts: {
+  botUrl: string;
+  serviceUrl: string;
+  conversationId: string;
+  channelId?: string;
+  locale?: string;
+  userId?: string;
+  /** More of `conversation` (Teams: `isGroup`, `conversationType` personal / groupChat / channel). */
+  conversation?: Record<string, unknown>;
+}) {
   let n = 0;
   // Activity ids are unique per customer object: the bot ignores an id it has seen before.
   const prefix = `${opts.conversationId}-${Math.random().toString(36).slice(2, 8)}`;
   const channelId = opts.channelId ?? 'emulator';
   return {
-    async send(what: { text?: string; action?: string; id?: string }): Promise<number> {
+    /** Sends a message; `activity` adds or overrides fields (entities, attachments, textFormat, type…). */
+    async send(what: { text?: string; action?: string; id?: string; activity?: Record<string, unknown> }): Promise<number> {
       const activity = {
         type: 'message',
         id: what.id ?? `${prefix}-m${++n}`,
@@ -76,11 +86,12 @@ export function botFrameworkCustomer(opts: { botUrl: string; serviceUrl: string;
         serviceUrl: opts.serviceUrl,
         timestamp: new Date().toISOString(),
         locale: opts.locale,
-        conversation: { id: opts.conversationId },
+        conversation: { ...opts.conversation, id: opts.conversationId },
         from: { id: opts.userId ?? `user-${opts.conversationId}`, name: 'Customer' },
         recipient: { id: 'bot', name: 'Complaint Desk' },
         text: what.text ?? (what.action ? what.action : undefined),
         value: what.action ? { action: what.action } : undefined,
+        ...what.activity,
       };
       const res = await fetch(`${opts.botUrl}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       return res.status;
