@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
 const id = z.string().min(1).max(512);
+
+/**
+ * Longer than anything a customer can type: Teams stops a message at about 28 KB, and the route's
+ * 256 kB body limit binds Direct Line first. Refusing a text here answers the channel with a 400
+ * and the customer hears nothing; the dialog answers a complaint over its 8000 characters with
+ * the limit instead.
+ */
+const MAX_ACTIVITY_TEXT = 64_000;
 const account = z.looseObject({ id: id, name: z.string().max(256).optional(), role: z.string().max(32).optional() });
 
 /**
@@ -21,7 +29,7 @@ export const ZInboundActivity = z.looseObject({
   from: account.optional(),
   recipient: account.optional(),
   replyToId: id.optional(),
-  text: z.string().max(8000).optional(),
+  text: z.string().max(MAX_ACTIVITY_TEXT).optional(),
   textFormat: z.string().max(32).optional(),
   value: z.unknown().optional(),
   deliveryMode: z.enum(['normal', 'notification', 'expectReplies', 'ephemeral']).optional(),

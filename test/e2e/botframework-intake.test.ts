@@ -156,6 +156,14 @@ describe('a complaint over the Bot Framework protocol', () => {
     }
   });
 
+  it('answers a complaint longer than the limit with the limit, as long as Teams lets a customer type it', async () => {
+    const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-long', channelId: 'msteams' });
+    const story = 'The branch refused to return the deposit I paid for the safe box and nobody explains why. '.repeat(300).slice(0, 20_000);
+    expect(await customer.send({ text: story })).toBe(200);
+    const said = connector.messages('conv-long').map((m) => m.text).join('\n');
+    expect(said).toContain('That is too long for one message: 20000 characters, and I can take 8000 at most.');
+  });
+
   it('reports health', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });
