@@ -20,13 +20,18 @@ const ZUser = z.object({
   last_name: z.string().optional(),
   language_code: z.string().optional(),
 });
+const ZEntity = z.object({ type: z.string(), offset: z.number().int(), length: z.number().int() });
 const ZFile = z.object({ file_id: z.string(), file_unique_id: z.string().optional(), file_size: z.number().int().optional() });
 const ZMessage = z.object({
   message_id: z.number().int(),
   chat: ZChat,
   from: ZUser.optional(),
   text: z.string().optional(),
+  entities: z.array(ZEntity).optional(),
   caption: z.string().optional(),
+  caption_entities: z.array(ZEntity).optional(),
+  // Only whose message it answers: in a group, a reply to the bot is addressed to it.
+  reply_to_message: z.object({ from: ZUser.optional() }).optional(),
   photo: z.array(ZFile).optional(),
   document: ZFile.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
   video: ZFile.extend({ file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
@@ -83,13 +88,19 @@ export type TelegramAction =
   | { kind: 'membership'; chatId: number; blocked: boolean }
   | { kind: 'ignore'; callbackId?: string };
 
+/** The bot itself (getMe): in a group, only a message addressed to it is answered. */
+export interface TelegramBotIdentity {
+  id: number;
+  username?: string;
+}
+
 export const telegramConversationKey = (chatId: number | string) => `telegram:${chatId}`;
 
 /**
  * Translates one Telegram update into what the dialogs understand (`InboundMessage`), or says
- * why it is not a turn. Pure: no I/O, time passed in.
+ * why it is not a turn. Pure: no I/O, time passed in; `me` is the bot, as getMe answered.
  */
-export function translateUpdate(raw: unknown, receivedAt: Date): TelegramAction {
+export function translateUpdate(raw: unknown, receivedAt: Date, me?: TelegramBotIdentity): TelegramAction {
   const parsed = ZTelegramUpdate.safeParse(raw);
   if (!parsed.success) return { kind: 'ignore' };
   const update = parsed.data;
@@ -123,8 +134,10 @@ export function translateUpdate(raw: unknown, receivedAt: Date): TelegramAction 
   if (!message) return { kind: 'ignore' };
   const chat = message.chat;
   if (chat.type !== 'private') {
-    // Only plain messages get the "message me privately" answer; edits in a group stay silent.
-    if (edited) return { kind: 'ignore' };
+    // Only a message addressed to the bot gets the "message me privately" answer: members
+    // joining, a pinned message, a group becoming a supergroup, chatter among members (all of
+    // which reach a bot with privacy mode off, or an admin) and edits stay silent.
+    if (edited || !addressedToBot(message, me)) return { kind: 'ignore' };
     return { kind: 'group', chatId: chat.id, locale: message.from?.language_code, text: message.text };
   }
   const from: z.infer<typeof ZUser> = message.from ?? { id: chat.id };
@@ -152,6 +165,18 @@ export function translateUpdate(raw: unknown, receivedAt: Date): TelegramAction 
       attachments: attachments.length ? attachments : undefined,
     },
   };
+}
+
+/** A command (for this bot, or for no bot in particular), a mention of the bot, or a reply to it. */
+function addressedToBot(m: TMessage, me: TelegramBotIdentity | undefined): boolean {
+  const text = m.text ?? m.caption;
+  if (!text) return false;
+  if (me && m.reply_to_message?.from?.id === me.id) return true;
+  const command = /^\/\w+(?:@(\w+))?/.exec(text);
+  if (command) return !command[1] || command[1].toLowerCase() === me?.username?.toLowerCase();
+  if (!me?.username) return false;
+  const mention = `@${me.username.toLowerCase()}`;
+  return (m.entities ?? m.caption_entities ?? []).some((e) => e.type === 'mention' && text.slice(e.offset, e.offset + e.length).toLowerCase() === mention);
 }
 
 function identity(chatId: number, from: z.infer<typeof ZUser>, updateId: string, receivedAt: Date) {

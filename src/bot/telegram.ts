@@ -112,7 +112,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   });
 
   async function handleUpdate(update: unknown): Promise<void> {
-    const action = translateUpdate(update, clock());
+    const action = translateUpdate(update, clock(), bot.botInfo);
     switch (action.kind) {
       case 'turn':
         return turn(action);

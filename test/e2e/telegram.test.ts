@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app.js';
-import { startFakeTelegram, tgUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+import { FAKE_BOT, startFakeTelegram, tgUpdate, type FakeTelegram } from '../support/fake-telegram.js';
 import { REFERENCE, STAFF_TOKEN, TOKEN, completeIntake, staffCase, startTelegramApp, telegramUser, tempDir, texts, type IntakeAnswers } from './telegram-support.js';
 
 const PLAIN: IntakeAnswers = { business: 'deposit', occurredOn: 'yesterday', amount: 'skip', resolution: 'apology', name: 'Carol Chan', phone: '13912345678' };
@@ -259,8 +259,13 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
   it('tells a group chat to write privately and opens no case', async () => {
     const groupId = -100_777;
     const member = newUser('en');
+    const group = { id: groupId, type: 'supergroup' };
     const before = fake.sent.length;
-    await fake.process(tgUpdate.text(member, 'I want to complain about my card', { chat: { id: groupId, type: 'supergroup' } }));
+    // A member joining and chatter among members are not for the bot; a mention of it is.
+    const joined = { message: { message_id: 1, date: 1, chat: group, from: member, new_chat_members: [{ id: nextUser++, is_bot: false, first_name: 'New' }] } };
+    await fake.process(joined, tgUpdate.text(member, 'See you all at the meeting', { chat: group }));
+    const mention = `@${FAKE_BOT.username} I want to complain about my card`;
+    await fake.process({ message: { ...tgUpdate.text(member, mention, { chat: group }).message, entities: [{ type: 'mention', offset: 0, length: FAKE_BOT.username.length + 1 }] } });
     const replies = fake.sent.slice(before).filter((m) => m.chat_id === String(groupId));
     expect(replies.map((m) => m.text)).toEqual(['For your privacy, please message me privately to file a complaint.']);
     expect(await app.db.channelAccount.count({ where: { conversationKey: `telegram:${groupId}` } })).toBe(0);

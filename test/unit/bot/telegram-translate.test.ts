@@ -5,6 +5,7 @@ import { translateUpdate } from '../../../src/bot/telegram-update.js';
 const at = new Date('2026-11-27T02:00:00Z');
 const user = { id: 42, is_bot: false, first_name: 'Li', language_code: 'zh-hans' };
 const chat = { id: 42, type: 'private' };
+const me = { id: 7000001, username: 'complaint_desk_bot' };
 const msg = (extra: Record<string, unknown>) => ({ update_id: 9, message: { message_id: 3, date: 1, chat, from: user, ...extra } });
 
 describe('translateUpdate', () => {
@@ -59,9 +60,26 @@ describe('translateUpdate', () => {
   });
 
   it('answers group chats without a turn, and ignores what is not a message', () => {
-    const group = translateUpdate({ update_id: 12, message: { message_id: 1, chat: { id: -5, type: 'supergroup' }, from: user, text: 'hi' } }, at);
-    expect(group).toEqual({ kind: 'group', chatId: -5, locale: 'zh-hans', text: 'hi' });
+    const group = translateUpdate({ update_id: 12, message: { message_id: 1, chat: { id: -5, type: 'supergroup' }, from: user, text: '/start' } }, at, me);
+    expect(group).toEqual({ kind: 'group', chatId: -5, locale: 'zh-hans', text: '/start' });
     expect(translateUpdate({ nonsense: true }, at)).toEqual({ kind: 'ignore' });
+  });
+
+  it('answers in a group only what is addressed to the bot: a command, a mention, a reply', () => {
+    const inGroup = (extra: Record<string, unknown>) => translateUpdate({ update_id: 14, message: { message_id: 1, date: 1, chat: { id: -5, type: 'supergroup' }, from: user, ...extra } }, at, me);
+    expect(inGroup({ text: '/help@Complaint_Desk_Bot' })).toMatchObject({ kind: 'group' });
+    expect(inGroup({ text: '@complaint_desk_bot my card', entities: [{ type: 'mention', offset: 0, length: 19 }] })).toMatchObject({ kind: 'group' });
+    expect(inGroup({ text: 'thanks', reply_to_message: { message_id: 9, date: 1, chat: { id: -5, type: 'supergroup' }, from: { id: me.id, is_bot: true } } })).toMatchObject({
+      kind: 'group',
+    });
+    // Chatter, another bot's command or mention, and service messages reach a bot with privacy
+    // mode off (or an admin): none of them is for this bot.
+    expect(inGroup({ text: 'see you all tomorrow' })).toEqual({ kind: 'ignore' });
+    expect(inGroup({ text: '/help@other_bot' })).toEqual({ kind: 'ignore' });
+    expect(inGroup({ text: '@other_bot hi', entities: [{ type: 'mention', offset: 0, length: 10 }] })).toEqual({ kind: 'ignore' });
+    expect(inGroup({ new_chat_members: [{ id: 5, is_bot: false, first_name: 'Wang' }] })).toEqual({ kind: 'ignore' });
+    expect(inGroup({ pinned_message: { message_id: 3, date: 1, chat: { id: -5, type: 'supergroup' } } })).toEqual({ kind: 'ignore' });
+    expect(inGroup({ migrate_to_chat_id: -1005 })).toEqual({ kind: 'ignore' });
   });
 
   it('names a sticker, a location or a round video as unreadable, and ignores a live location moving', () => {
