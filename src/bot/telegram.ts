@@ -118,6 +118,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         return turn(action);
       case 'group':
         if (action.callbackId) void answerCallback(action.callbackId);
+        // The staff chat is where alerts go: a staff member replying to one, or trying a
+        // command there, is not a customer to send away.
+        if (config.STAFF_TELEGRAM_CHAT_ID !== undefined && String(action.chatId) === config.STAFF_TELEGRAM_CHAT_ID) return;
         await deliver(action.chatId, [{ text: t(detectLanguage(action.text, action.locale), 'group_chat') }]);
         return;
       case 'membership':

@@ -272,6 +272,18 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(await app.db.dialogState.count({ where: { conversationKey: `telegram:${groupId}` } })).toBe(0);
   });
 
+  it('says nothing in the staff alerts chat when a staff member replies to an alert or sends it a command', async () => {
+    const staffer = newUser('en');
+    const staffChat = { id: Number(STAFF_CHAT), type: 'supergroup' };
+    const before = fake.sent.length;
+    const alert = { message_id: 5, date: 1, chat: staffChat, from: FAKE_BOT, text: 'P1 case C-20261127-0001' };
+    await fake.process(
+      { message: { message_id: 6, date: 1, chat: staffChat, from: staffer, text: 'I am on it', reply_to_message: alert } },
+      tgUpdate.text(staffer, `/help@${FAKE_BOT.username}`, { chat: staffChat }),
+    );
+    expect(fake.sent.slice(before).filter((m) => m.chat_id === STAFF_CHAT)).toEqual([]);
+  });
+
   it('marks a user who blocked the bot unreachable when a proactive message fails, without crashing', async () => {
     const u = telegramUser(fake, newUser('en'));
     await u.say('Hello');
