@@ -26,6 +26,9 @@ const ZMessage = z.object({
   message_id: z.number().int(),
   chat: ZChat,
   from: ZUser.optional(),
+  // The forum topic a group message was written in (with is_topic_message; otherwise it names a reply thread).
+  message_thread_id: z.number().int().optional(),
+  is_topic_message: z.boolean().optional(),
   text: z.string().optional(),
   entities: z.array(ZEntity).optional(),
   caption: z.string().optional(),
@@ -82,8 +85,11 @@ export type TelegramAction =
       /** The update was an edit of an earlier message. */
       edited: boolean;
     }
-  /** A group or channel chat: answered with a polite "message me privately", no case. */
-  | { kind: 'group'; chatId: number; locale?: string; text?: string; callbackId?: string }
+  /**
+   * A group or channel chat: answered with a polite "message me privately", no case; as a reply
+   * to `messageId`, in the forum topic `threadId` it was written in.
+   */
+  | { kind: 'group'; chatId: number; locale?: string; text?: string; callbackId?: string; messageId?: number; threadId?: number }
   /** The user blocked (or unblocked) the bot. */
   | { kind: 'membership'; chatId: number; blocked: boolean }
   | { kind: 'ignore'; callbackId?: string };
@@ -116,7 +122,7 @@ export function translateUpdate(raw: unknown, receivedAt: Date, me?: TelegramBot
     const q = update.callback_query;
     const chat = q.message?.chat;
     if (!chat || q.data === undefined) return { kind: 'ignore', callbackId: q.id };
-    if (chat.type !== 'private') return { kind: 'group', chatId: chat.id, locale: q.from.language_code, callbackId: q.id };
+    if (chat.type !== 'private') return { kind: 'group', chatId: chat.id, locale: q.from.language_code, callbackId: q.id, messageId: q.message?.message_id };
     return {
       kind: 'turn',
       chatId: chat.id,
@@ -138,7 +144,14 @@ export function translateUpdate(raw: unknown, receivedAt: Date, me?: TelegramBot
     // joining, a pinned message, a group becoming a supergroup, chatter among members (all of
     // which reach a bot with privacy mode off, or an admin) and edits stay silent.
     if (edited || !addressedToBot(message, me)) return { kind: 'ignore' };
-    return { kind: 'group', chatId: chat.id, locale: message.from?.language_code, text: message.text };
+    return {
+      kind: 'group',
+      chatId: chat.id,
+      locale: message.from?.language_code,
+      text: message.text,
+      messageId: message.message_id,
+      ...(message.is_topic_message && message.message_thread_id !== undefined ? { threadId: message.message_thread_id } : {}),
+    };
   }
   const from: z.infer<typeof ZUser> = message.from ?? { id: chat.id };
   const contact = message.contact;

@@ -121,7 +121,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         // The staff chat is where alerts go: a staff member replying to one, or trying a
         // command there, is not a customer to send away.
         if (config.STAFF_TELEGRAM_CHAT_ID !== undefined && String(action.chatId) === config.STAFF_TELEGRAM_CHAT_ID) return;
-        await deliver(action.chatId, [{ text: t(detectLanguage(action.text, action.locale), 'group_chat') }]);
+        await answerGroup(action);
         return;
       case 'membership':
         if (action.blocked) await markConversationUnreachable(db, telegramConversationKey(action.chatId), 'blocked the bot');
@@ -130,6 +130,23 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         if (action.callbackId) void answerCallback(action.callbackId);
         return;
     }
+  }
+
+  /**
+   * "Please message me privately", as a reply to the message, in the forum topic it was written
+   * in: without the topic it lands in the General topic, which a forum may have closed (Telegram
+   * then refuses it). Sent straight away, not through the customers' delivery queue: a group
+   * note lost to a Telegram outage costs nobody a reply to their complaint.
+   */
+  async function answerGroup(action: Extract<TelegramAction, { kind: 'group' }>): Promise<void> {
+    const text = t(detectLanguage(action.text, action.locale), 'group_chat');
+    await tg
+      .sendMessage(action.chatId, text, {
+        message_thread_id: action.threadId,
+        reply_parameters: action.messageId === undefined ? undefined : { message_id: action.messageId, allow_sending_without_reply: true },
+        link_preview_options: { is_disabled: true },
+      })
+      .catch((e: unknown) => log_.warn({ chatId: action.chatId, err: errInfo(e) }, 'group chat note not sent'));
   }
 
   async function turn(action: Extract<TelegramAction, { kind: 'turn' }>): Promise<void> {

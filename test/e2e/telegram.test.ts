@@ -272,6 +272,15 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(await app.db.dialogState.count({ where: { conversationKey: `telegram:${groupId}` } })).toBe(0);
   });
 
+  it('answers a forum group in the topic the bot was addressed in, as a reply', async () => {
+    const forum = { id: -100_888, type: 'supergroup', is_forum: true };
+    const member = newUser('en');
+    const asked = { ...tgUpdate.text(member, `/start@${FAKE_BOT.username}`, { chat: forum }).message, message_thread_id: 77, is_topic_message: true };
+    const calls = await fake.process({ message: asked });
+    const note = calls.find((c) => c.method === 'sendMessage' && String(c.body.chat_id) === String(forum.id));
+    expect(note?.body).toMatchObject({ text: 'For your privacy, please message me privately to file a complaint.', message_thread_id: 77, reply_parameters: { message_id: asked.message_id } });
+  });
+
   it('says nothing in the staff alerts chat when a staff member replies to an alert or sends it a command', async () => {
     const staffer = newUser('en');
     const staffChat = { id: Number(STAFF_CHAT), type: 'supergroup' };

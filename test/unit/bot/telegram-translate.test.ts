@@ -61,7 +61,7 @@ describe('translateUpdate', () => {
 
   it('answers group chats without a turn, and ignores what is not a message', () => {
     const group = translateUpdate({ update_id: 12, message: { message_id: 1, chat: { id: -5, type: 'supergroup' }, from: user, text: '/start' } }, at, me);
-    expect(group).toEqual({ kind: 'group', chatId: -5, locale: 'zh-hans', text: '/start' });
+    expect(group).toEqual({ kind: 'group', chatId: -5, locale: 'zh-hans', text: '/start', messageId: 1 });
     expect(translateUpdate({ nonsense: true }, at)).toEqual({ kind: 'ignore' });
   });
 
