@@ -139,7 +139,8 @@ function toInbound(activity: Activity): InboundMessage | null {
       fileName: a.name,
       mimeType: a.contentType,
     }));
-  const text = activity.text ? TurnContext.removeRecipientMention(activity).trim() || undefined : undefined;
+  const raw = activity.text ? TurnContext.removeRecipientMention(activity) : undefined;
+  const text = (raw && (activity.channelId === 'msteams' || activity.textFormat === 'xml') ? htmlToText(raw) : raw)?.trim() || undefined;
   if (!text && !action && attachments.length === 0) return null;
   const channel = activity.channelId || 'botframework';
   return {
@@ -156,6 +157,29 @@ function toInbound(activity: Activity): InboundMessage | null {
     updateId: activity.id,
     receivedAt: new Date(),
   };
+}
+
+const ENTITIES: Record<string, string> = { nbsp: ' ', amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * The words of a Teams message (or any `textFormat: xml` one): Teams sends the text as HTML —
+ * paragraphs in `<p>`, a mention as `<at>Name</at>`, `&nbsp;` and `&amp;` for what the customer
+ * typed. Stored as is, staff would read the markup and the rules would miss "a&nbsp;200 dollar
+ * fee". Paragraphs and line breaks become new lines, other tags go, entities are decoded (last,
+ * so an escaped `&lt;b&gt;` the customer typed stays as text). No HTML library is a dependency,
+ * and this much needs none.
+ */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>|<\/(?:p|div|li|h\d)>/gi, '\n')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&(?:#(\d{1,7})|#x([\da-f]{1,6})|([a-z]+));/gi, (entity, dec?: string, hex?: string, name?: string) => {
+      const code = dec !== undefined ? Number(dec) : hex !== undefined ? parseInt(hex, 16) : undefined;
+      if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+      return ENTITIES[name!.toLowerCase()] ?? entity;
+    })
+    .replace(/[ \t]*\n[ \t]*/g, '\n')
+    .replace(/\n{2,}/g, '\n');
 }
 
 /**

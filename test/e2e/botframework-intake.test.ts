@@ -164,6 +164,14 @@ describe('a complaint over the Bot Framework protocol', () => {
     expect(said).toContain('That is too long for one message: 20000 characters, and I can take 8000 at most.');
   });
 
+  it('reads a Teams message as the customer wrote it: no HTML tags, entities or mentions of colleagues in <at> tags', async () => {
+    const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-teams-html', channelId: 'msteams' });
+    const html = '<p>My credit card was charged a&nbsp;200&nbsp;dollar fee &amp; <at>Li Lei</at> at the branch said &quot;wait&quot;</p><p>Nobody told me &lt;anything&gt;</p>';
+    expect(await customer.send({ text: html, activity: { textFormat: 'xml' } })).toBe(200);
+    const state = await app.db.dialogState.findUnique({ where: { conversationKey: 'bf:msteams:conv-teams-html' } });
+    expect(JSON.parse(state!.state).intake.draft.description).toBe('My credit card was charged a 200 dollar fee & Li Lei at the branch said "wait"\nNobody told me <anything>');
+  });
+
   it('reports health', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(await res.json()).toEqual({ status: 'ok' });
