@@ -176,7 +176,7 @@ it('reports a hand-counted November of cases worked through the real code paths'
   await runJobs();
   at('2026-12-08T00:00:00Z');
   await runJobs();
-  expect((await eraseCustomerData(app.db, { reference: refs.J, now })).ok).toBe(true);
+  expect((await eraseCustomerData(app.db, { reference: refs.J, dataDir: app.config.dataDir, now })).ok).toBe(true);
 
   at('2026-12-10T04:00:00Z');
   const body = (await staff('GET', '/reports/summary?from=2026-11-01&to=2026-11-30', undefined, TOKEN)).body;
