@@ -79,6 +79,10 @@ const WEEK_WITHOUT_DAY = /^(?:the )?(?:(?:last|past|previous) week(?:end)?|week 
 const EN_WEEKDAYS = ['sun', 'mon', 'tues', 'wednes', 'thurs', 'fri', 'satur'];
 const EN_LAST_WEEK_DAY =
   /\b(?:(?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day,? (?:of )?last week|last week,? (?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day)\b/i;
+// The same in Chinese, 上周二 / 上星期天 / 上个礼拜日: chrono's Chinese parser starts weeks on
+// Sunday, so its 上周日 was the Sunday before last and any 上周X said on a Sunday a week late.
+const ZH_WEEKDAYS = '日一二三四五六';
+const ZH_LAST_WEEK_DAY = /上个?(?:周|星期|礼拜)([一二三四五六日天])/;
 // Days back chrono gets wrong: "last night" is today's date from 06:00 on (昨晚 is always
 // yesterday), and "the day before yesterday" is only its "yesterday" (前天 is two days back).
 const EN_DAYS_BACK = /\b(?:(the day before yesterday)|last night)\b/i;
@@ -155,12 +159,14 @@ export function extractOccurredOn(
   }
   const daysBack = EN_DAYS_BACK.exec(head);
   if (daysBack) consider(daysBack.index, addCivilDays(todayIso, daysBack[1] ? -2 : -1));
+  // Read before chrono, whose result at the same place (its "Tuesday", its 上周日) loses to this.
   const lastWeekDay = EN_LAST_WEEK_DAY.exec(head);
   if (lastWeekDay) {
     const weekday = EN_WEEKDAYS.indexOf((lastWeekDay[1] ?? lastWeekDay[2])!.toLowerCase());
-    const thisMonday = addCivilDays(todayIso, -((civilWeekday(todayIso) + 6) % 7));
-    consider(lastWeekDay.index, addCivilDays(thisMonday, ((weekday + 6) % 7) - 7));
+    consider(lastWeekDay.index, weekdayOfLastWeek(todayIso, weekday));
   }
+  const zhLastWeekDay = ZH_LAST_WEEK_DAY.exec(head);
+  if (zhLastWeekDay) consider(zhLastWeekDay.index, weekdayOfLastWeek(todayIso, ZH_WEEKDAYS.indexOf(zhLastWeekDay[1]!.replace('天', '日'))));
   // chrono's Chinese parsers read the reference with the process's own getters (getDate,
   // getHours) and ignore a `timezone`: on a server in UTC, 昨天 said before 08:00 in Shanghai was
   // the day before yesterday. So chrono gets the bank's wall clock as a local time, which every
@@ -253,6 +259,12 @@ function monthIn(text: string, now: Civil): string | null {
 }
 
 type Civil = { y: number; m: number; d: number };
+
+/** A weekday (0 Sunday … 6 Saturday) of the week before today's, weeks running Monday to Sunday. */
+function weekdayOfLastWeek(todayIso: string, weekday: number): string {
+  const thisMonday = addCivilDays(todayIso, -((civilWeekday(todayIso) + 6) % 7));
+  return addCivilDays(thisMonday, ((weekday + 6) % 7) - 7);
+}
 
 /** The past day a chrono result names, or null when it names none (a time alone, a deadline). */
 function chronoDay(

@@ -185,6 +185,35 @@ describe('extractOccurredOn', () => {
     expect(extractOccurredOn(text, ctx)).toBe(iso);
   });
 
+  // Monday 2026-11-23 to Sunday 2026-11-29, each at 00:30 (still the day before in UTC) and at
+  // 12:00 in Shanghai: last week is Monday 16 to Sunday 22 whichever day it is said on.
+  const wholeWeek = [23, 24, 25, 26, 27, 28, 29].flatMap((d) => [
+    new Date(Date.UTC(2026, 10, d - 1, 16, 30)),
+    new Date(Date.UTC(2026, 10, d, 4)),
+  ]);
+  const lastWeek = [
+    ['一', 'Monday', '2026-11-16'],
+    ['二', 'Tuesday', '2026-11-17'],
+    ['三', 'Wednesday', '2026-11-18'],
+    ['四', 'Thursday', '2026-11-19'],
+    ['五', 'Friday', '2026-11-20'],
+    ['六', 'Saturday', '2026-11-21'],
+    ['日', 'Sunday', '2026-11-22'],
+    ['天', 'Sunday', '2026-11-22'],
+  ] as const;
+  it.each(['上周', '上星期', '上个星期', '上礼拜', '上个礼拜'])(
+    'reads %s and every day of the week as that day of last week, weeks from Monday as in English, on every day',
+    (week) => {
+      for (const now of wholeWeek) {
+        for (const [zh, en, iso] of lastWeek) {
+          const at = { now, timeZone: 'Asia/Shanghai' };
+          expect(extractOccurredOn(`${week}${zh}卡被盗刷了`, at), `${week}${zh} at ${now.toISOString()}`).toBe(iso);
+          expect(extractOccurredOn(`${en} last week my card was stolen`, at), `${en} at ${now.toISOString()}`).toBe(iso);
+        }
+      }
+    },
+  );
+
   it.each([
     ['money disappeared from my account last night', '2026-11-26'],
     ['昨晚卡里的钱不见了', '2026-11-26'],

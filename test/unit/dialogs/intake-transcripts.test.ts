@@ -5,7 +5,7 @@ import { buttonsOf, createDialogHarness, textOf } from '../../support/dialog-har
 type Line = [say: string, botSays: (string | RegExp)[]];
 
 /** Plays a transcript and checks every bot turn contains what the line expects. */
-async function play(lines: Line[], opts: { locale?: string } = {}) {
+async function play(lines: Line[], opts: { locale?: string; now?: Date } = {}) {
   const h = createDialogHarness(opts);
   for (const [say, expected] of lines) {
     const text = textOf(await h.say(say));
@@ -717,6 +717,39 @@ describe('intake transcripts', () => {
       ['就是上星期', ['您希望我们怎样处理']],
     ]);
     expect(unsure.state.intake?.draft.occurredOn).toBeNull();
+  });
+
+  it('takes 上周日 as the Sunday that ended last week, as "Sunday last week" is, also when said on a Sunday', async () => {
+    // Friday 2026-11-27 and Sunday 2026-11-29: last week ran from Monday 16 to Sunday 22.
+    for (const now of [new Date('2026-11-27T02:00:00Z'), new Date('2026-11-29T02:00:00Z')]) {
+      for (const sunday of ['上周日', '上星期天', '上个礼拜天']) {
+        const h = await play(
+          [
+            ['我的信用卡上周同一笔消费被扣了两次50元', ['什么时候发生']],
+            [sunday, ['您希望我们怎样处理']],
+          ],
+          { now },
+        );
+        expect(h.state.intake?.draft.occurredOn, `${sunday} on ${now.toISOString()}`).toBe('2026-11-22');
+      }
+      const en = await play(
+        [
+          ['My credit card was charged 50 dollars twice for the same purchase last week', ['When did it happen']],
+          ['Sunday last week', ['What would you like us to do']],
+        ],
+        { now },
+      );
+      expect(en.state.intake?.draft.occurredOn).toBe('2026-11-22');
+    }
+    // Said on a Sunday, 上周一 is six days back, not the day before.
+    const monday = await play(
+      [
+        ['我的信用卡上周同一笔消费被扣了两次50元', ['什么时候发生']],
+        ['上周一', ['您希望我们怎样处理']],
+      ],
+      { now: new Date('2026-11-29T02:00:00Z') },
+    );
+    expect(monday.state.intake?.draft.occurredOn).toBe('2026-11-16');
   });
 
   it('dates 昨天 by the bank\'s day, not the server\'s, just after midnight in Shanghai', async () => {

@@ -48,6 +48,9 @@ describe('slot answers', () => {
   it.each([
     ['Tuesday last week', '2026-11-17'],
     ['上周二', '2026-11-17'],
+    ['Sunday last week', '2026-11-22'],
+    ['上周日', '2026-11-22'],
+    ['上星期天', '2026-11-22'],
   ])('takes the day of last week %s', (text, iso) => {
     expect(answer('occurredOn', text)).toEqual({ ok: true, patch: { occurredOn: iso } });
   });
