@@ -81,8 +81,9 @@ const EN_LAST_WEEK_DAY =
   /\b(?:(?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day,? (?:of )?last week|last week,? (?:on )?(sun|mon|tues|wednes|thurs|fri|satur)day)\b/i;
 // The same in Chinese, 上周二 / 上星期天 / 上个礼拜日: chrono's Chinese parser starts weeks on
 // Sunday, so its 上周日 was the Sunday before last and any 上周X said on a Sunday a week late.
+// 上上周X is the week before that; chrono reads only its 上周X.
 const ZH_WEEKDAYS = '日一二三四五六';
-const ZH_LAST_WEEK_DAY = /上个?(?:周|星期|礼拜)([一二三四五六日天])/;
+const ZH_LAST_WEEK_DAY = /(上上|上)个?(?:周|星期|礼拜)([一二三四五六日天])/;
 // Days back chrono gets wrong: "last night" is today's date from 06:00 on (昨晚 is always
 // yesterday), and "the day before yesterday" is only its "yesterday" (前天 is two days back).
 const EN_DAYS_BACK = /\b(?:(the day before yesterday)|last night)\b/i;
@@ -163,10 +164,13 @@ export function extractOccurredOn(
   const lastWeekDay = EN_LAST_WEEK_DAY.exec(head);
   if (lastWeekDay) {
     const weekday = EN_WEEKDAYS.indexOf((lastWeekDay[1] ?? lastWeekDay[2])!.toLowerCase());
-    consider(lastWeekDay.index, weekdayOfLastWeek(todayIso, weekday));
+    consider(lastWeekDay.index, weekdayWeeksBack(todayIso, weekday, 1));
   }
   const zhLastWeekDay = ZH_LAST_WEEK_DAY.exec(head);
-  if (zhLastWeekDay) consider(zhLastWeekDay.index, weekdayOfLastWeek(todayIso, ZH_WEEKDAYS.indexOf(zhLastWeekDay[1]!.replace('天', '日'))));
+  if (zhLastWeekDay) {
+    const weekday = ZH_WEEKDAYS.indexOf(zhLastWeekDay[2]!.replace('天', '日'));
+    consider(zhLastWeekDay.index, weekdayWeeksBack(todayIso, weekday, zhLastWeekDay[1]!.length));
+  }
   // chrono's Chinese parsers read the reference with the process's own getters (getDate,
   // getHours) and ignore a `timezone`: on a server in UTC, 昨天 said before 08:00 in Shanghai was
   // the day before yesterday. So chrono gets the bank's wall clock as a local time, which every
@@ -260,10 +264,13 @@ function monthIn(text: string, now: Civil): string | null {
 
 type Civil = { y: number; m: number; d: number };
 
-/** A weekday (0 Sunday … 6 Saturday) of the week before today's, weeks running Monday to Sunday. */
-function weekdayOfLastWeek(todayIso: string, weekday: number): string {
+/**
+ * A weekday (0 Sunday … 6 Saturday) of the week `weeksBack` before today's (1: last week, 2: the
+ * week before), weeks running Monday to Sunday.
+ */
+function weekdayWeeksBack(todayIso: string, weekday: number, weeksBack: number): string {
   const thisMonday = addCivilDays(todayIso, -((civilWeekday(todayIso) + 6) % 7));
-  return addCivilDays(thisMonday, ((weekday + 6) % 7) - 7);
+  return addCivilDays(thisMonday, ((weekday + 6) % 7) - 7 * weeksBack);
 }
 
 /** The past day a chrono result names, or null when it names none (a time alone, a deadline). */

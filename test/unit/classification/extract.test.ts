@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { extractAmount, extractCardTail, extractOccurredOn, parseChineseNumber } from '../../../src/cases/classification/index.js';
+import { addCivilDays } from '../../../src/cases/clocks/zoned-time.js';
 
 describe('extractAmount', () => {
   it.each([
@@ -209,6 +210,18 @@ describe('extractOccurredOn', () => {
           const at = { now, timeZone: 'Asia/Shanghai' };
           expect(extractOccurredOn(`${week}${zh}卡被盗刷了`, at), `${week}${zh} at ${now.toISOString()}`).toBe(iso);
           expect(extractOccurredOn(`${en} last week my card was stolen`, at), `${en} at ${now.toISOString()}`).toBe(iso);
+        }
+      }
+    },
+  );
+
+  it.each(['上上周', '上上星期', '上上个星期', '上上礼拜', '上上个礼拜'])(
+    'reads %s and every day of the week as that day of the week before last, on every day',
+    (week) => {
+      for (const now of wholeWeek) {
+        for (const [zh, , iso] of lastWeek) {
+          const at = { now, timeZone: 'Asia/Shanghai' };
+          expect(extractOccurredOn(`${week}${zh}卡被盗刷了`, at), `${week}${zh} at ${now.toISOString()}`).toBe(addCivilDays(iso, -7));
         }
       }
     },

@@ -51,7 +51,9 @@ describe('slot answers', () => {
     ['Sunday last week', '2026-11-22'],
     ['上周日', '2026-11-22'],
     ['上星期天', '2026-11-22'],
-  ])('takes the day of last week %s', (text, iso) => {
+    ['上上周二', '2026-11-10'],
+    ['上上个礼拜天', '2026-11-15'],
+  ])('takes the day of last week, or of the week before, %s', (text, iso) => {
     expect(answer('occurredOn', text)).toEqual({ ok: true, patch: { occurredOn: iso } });
   });
 
