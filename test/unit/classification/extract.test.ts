@@ -92,6 +92,7 @@ describe('extractOccurredOn', () => {
     ['星期一卡被盗刷了', '2026-11-23', ctx],
     ['on Monday my card was charged twice', '2026-11-23', ctx],
     ['周日在网点排了两个小时', '2026-11-22', ctx],
+    ['礼拜日在网点排了两个小时', '2026-11-22', ctx],
     ['Saturday the app would not let me log in', '2026-11-21', ctx],
     ['星期五转账失败', '2026-11-27', ctx],
     ['last Friday I transferred 5000 yuan', '2026-11-20', ctx], // said on a Friday: a week ago
@@ -101,6 +102,7 @@ describe('extractOccurredOn', () => {
     ['on Wednesday my card was charged', '2026-11-25', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
     ['这周三扣了一笔钱', '2026-11-25', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
     ['本周一开始无法登录', '2026-11-23', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
+    ['这个礼拜日卡被吞了', '2026-11-29', { ...ctx, now: new Date('2026-11-29T02:00:00Z') }],
   ])('a weekday alone: %s → %s', (text, iso, at) => {
     expect(extractOccurredOn(text, at)).toBe(iso);
   });
