@@ -89,6 +89,10 @@ const ZH_LAST_WEEK_DAY = /(上上|上)个?(?:周|星期|礼拜)([一二三四五
 const EN_DAYS_BACK = /\b(?:(the day before yesterday)|last night)\b/i;
 const CJK = /[\u4e00-\u9fff]/;
 const CJK_DATE_SPACE = /(?<=\d)\s+(?=[年月日号])|(?<=[年月])\s+(?=\d)/g;
+// 上周一直没到账 is "all last week", 一直 being "all along": not 上周一. (一直接, "directly", and
+// 一直到, which may be "from Monday until", stay Monday.) The 一 becomes a space, so the text
+// keeps its length and the week names no day.
+const WEEK_ALL_ALONG = /(?<=周|星期|礼拜)一(?=直(?![接到]))/g;
 
 /** Options of {@link extractOccurredOn}. */
 export interface OccurredOnOptions {
@@ -119,7 +123,7 @@ export function extractOccurredOn(
   options: OccurredOnOptions = {},
 ): string | null {
   // "2023 年 4 月 23 日" as some keyboards space it: chrono and the patterns read it without.
-  const head = text.normalize('NFKC').replace(CJK_DATE_SPACE, '');
+  const head = text.normalize('NFKC').replace(CJK_DATE_SPACE, '').replace(WEEK_ALL_ALONG, ' ');
   // Windows around the first few date-like tokens, merged when they overlap.
   const windows: { from: number; text: string }[] = [];
   let lastEnd = -1;

@@ -144,6 +144,8 @@ describe('extractOccurredOn', () => {
     ['2026.12.10到期的理财'],
     ['I pay my bill on the 2nd of every month'],
     ['市场刚刚恢复，逾期了几天'],
+    ['两个星期一直没到账'],
+    ['最近几周一直被扣费'],
   ])('finds no date in %s', (text) => {
     expect(extractOccurredOn(text, ctx)).toBeNull();
   });
@@ -171,6 +173,9 @@ describe('extractOccurredOn', () => {
     ['someone used my card last weekend'],
     ['上周末有人盗刷了我的卡'],
     ['it started the week before last'],
+    ['上周一直打不通客服电话'], // 一直 is "all along", not 周一
+    ['我上个礼拜一直在等退款'],
+    ['这周一直在催'],
   ])('names no day for a week without its day, in either language: %s', (text) => {
     expect(extractOccurredOn(text, ctx)).toBeNull();
     expect(extractOccurredOn(text, ctx, { answer: true, months: true })).toBeNull();
@@ -183,6 +188,7 @@ describe('extractOccurredOn', () => {
     ['last week, Tuesday, the ATM kept my card', '2026-11-17'],
     ['上周二卡被扣了两次', '2026-11-17'],
     ['on Monday of last week they froze my account', '2026-11-16'],
+    ['上星期一直接扣了我500', '2026-11-16'], // 直接 is "directly": this is 上星期一
     ['last Tuesday my card was charged twice', '2026-11-24'], // the latest Tuesday, this week's
   ])('reads a weekday of last week as that day: %s → %s', (text, iso) => {
     expect(extractOccurredOn(text, ctx)).toBe(iso);

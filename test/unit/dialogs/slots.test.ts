@@ -37,7 +37,7 @@ describe('slot answers', () => {
     expect(SLOTS.occurredOn.parse({ text } as never, deps, { failures: 1 })).toEqual({ ok: true, patch: { occurredOn: null } });
   });
 
-  it.each(['last week', '上周', '上星期', '上个礼拜', 'earlier this week', '这周早些时候', 'last weekend', '上周末'])(
+  it.each(['last week', '上周', '上星期', '上个礼拜', 'earlier this week', '这周早些时候', 'last weekend', '上周末', '上周一直没收到'])(
     'asks which day after %s, and takes a second answer without one as not sure',
     (text) => {
       expect(answer('occurredOn', text)).toEqual({ ok: false, reason: 'invalid_occurredOn_week' });
