@@ -5,7 +5,7 @@
  *   create-user  --email E --name N --role agent|supervisor|admin [--password-stdin]
  *   create-token --email E --name "laptop"               a personal API token, printed once
  *   list-users
- *   unlock       --email E                               clears a login lock-out
+ *   unlock       --email E                               clears a login lock-out (the account's and its browsers')
  *
  * Without --password-stdin the password is asked for twice on the terminal, without echo.
  * Uses DATABASE_URL like the server (the database is created and migrated if needed).
@@ -100,7 +100,10 @@ async function main(): Promise<number> {
         return 0;
       }
       case 'unlock': {
-        const r = await db.staffUser.updateMany({ where: { email: (values.email ?? '').toLowerCase() }, data: { failedLogins: 0, lockedUntil: null } });
+        const email = (values.email ?? '').toLowerCase();
+        const r = await db.staffUser.updateMany({ where: { email }, data: { failedLogins: 0, lockedUntil: null } });
+        // The browsers they have logged in from count their own failures: those locks go too.
+        await db.staffDevice.updateMany({ where: { user: { email } }, data: { failedLogins: 0, lockedUntil: null } });
         process.stdout.write(r.count ? 'Unlocked.\n' : 'No such user.\n');
         return r.count ? 0 : 1;
       }

@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 /** A tiny cookie jar over fetch, never following redirects. */
-function browser() {
+function browser(base = app.url) {
   const jar = new Map<string, string>();
   const setCookies: string[] = [];
   return {
@@ -49,7 +49,7 @@ function browser() {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(init.json);
       }
-      const res = await fetch(`${app.url}${p}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+      const res = await fetch(`${base}${p}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
       for (const c of res.headers.getSetCookie()) {
         setCookies.push(c);
         const [pair] = c.split(';');
@@ -225,6 +225,78 @@ describe('staff access', () => {
     for (let i = 0; i < 40 && last !== 429; i++) last = (await b.login(`nobody${i}@bank.test`, 'whatever-password')).status;
     expect(last).toBe(429);
     expect((await b.login('agent@bank.test', 'agent-password-123')).status).toBe(429);
+  });
+});
+
+describe('lock-outs someone else causes', () => {
+  // An instance of its own: these logins would use up the shared one's per-address limit.
+  let own: RunningApp;
+  const VICTIM = { email: 'target@bank.test', password: 'target-password-123' };
+  const COLLEAGUE = { email: 'colleague@bank.test', password: 'colleague-password-1' };
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-lockout-'));
+    own = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent' }));
+    for (const u of [VICTIM, COLLEAGUE]) await createStaffUser(own.db, { ...u, displayName: u.email, role: 'agent' }, new Date());
+  });
+  afterAll(() => own?.stop());
+  const unlock = (email: string) => own.db.staffUser.update({ where: { email }, data: { failedLogins: 0, lockedUntil: null } });
+
+  it('never locks a staff member out of a browser they have logged in with: five wrong passwords elsewhere lock the account only for untrusted clients', async () => {
+    const mine = browser(own.url);
+    expect((await mine.login(VICTIM.email, VICTIM.password)).status).toBe(303);
+    const device = mine.setCookies.find((c) => c.startsWith('cd_staff_device='))!;
+    expect(device).toMatch(/HttpOnly/i);
+    expect(device).toMatch(/SameSite=Strict/i);
+    expect(device).toMatch(/Path=\/staff\/login/i);
+    // Only a hash of the token is stored, like session ids.
+    const token = mine.jar.get('cd_staff_device')!;
+    expect(await own.db.staffDevice.findUnique({ where: { id: createHash('sha256').update(token).digest('hex') } })).toMatchObject({ failedLogins: 0 });
+    expect(JSON.stringify(await own.db.staffDevice.findMany())).not.toContain(token);
+    mine.jar.delete('cd_staff');
+
+    const attacker = browser(own.url);
+    for (let i = 0; i < 4; i++) expect((await attacker.login(VICTIM.email, 'wrong-password-xx')).status).toBe(401);
+    expect((await attacker.login(VICTIM.email, 'wrong-password-xx')).status).toBe(429);
+    expect((await attacker.login(VICTIM.email, VICTIM.password)).status).toBe(429);
+    // A made-up device token is not trusted.
+    attacker.jar.set('cd_staff_device', 'A'.repeat(43));
+    expect((await attacker.login(VICTIM.email, VICTIM.password)).status).toBe(429);
+
+    expect((await mine.login(VICTIM.email, VICTIM.password)).status).toBe(303);
+    // The token was replaced by a new one at that login.
+    expect(mine.jar.get('cd_staff_device')).not.toBe(token);
+    expect((await own.db.staffUser.findUniqueOrThrow({ where: { email: VICTIM.email } })).lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    await unlock(VICTIM.email);
+  });
+
+  it('locks only the browser whose device cookie sent five wrong passwords', async () => {
+    const mine = browser(own.url);
+    expect((await mine.login(COLLEAGUE.email, COLLEAGUE.password)).status).toBe(303);
+    mine.jar.delete('cd_staff');
+    for (let i = 0; i < 4; i++) expect((await mine.login(COLLEAGUE.email, 'wrong-password-xx')).status).toBe(401);
+    expect((await mine.login(COLLEAGUE.email, 'wrong-password-xx')).status).toBe(429);
+    expect((await mine.login(COLLEAGUE.email, COLLEAGUE.password)).status).toBe(429);
+    // The account is not locked: another browser logs in.
+    expect((await own.db.staffUser.findUniqueOrThrow({ where: { email: COLLEAGUE.email } })).lockedUntil).toBeNull();
+    expect((await browser(own.url).login(COLLEAGUE.email, COLLEAGUE.password)).status).toBe(303);
+  });
+
+  it('trusts a shared browser for each staff member who logged in with it, and a device cookie only for its own account', async () => {
+    const shared = browser(own.url);
+    expect((await shared.login(VICTIM.email, VICTIM.password)).status).toBe(303);
+    shared.jar.delete('cd_staff');
+    const other = browser(own.url);
+    expect((await other.login(COLLEAGUE.email, COLLEAGUE.password)).status).toBe(303);
+    other.jar.delete('cd_staff');
+    // Someone whose browser only knows the colleague is untrusted for the victim's account.
+    for (let i = 0; i < 4; i++) expect((await other.login(VICTIM.email, 'wrong-password-xx')).status).toBe(401);
+    expect((await other.login(VICTIM.email, 'wrong-password-xx')).status).toBe(429);
+    expect((await other.login(VICTIM.email, VICTIM.password)).status).toBe(429);
+    // The colleague logs in on the shared computer too; the victim is still trusted there.
+    expect((await shared.login(COLLEAGUE.email, COLLEAGUE.password)).status).toBe(303);
+    shared.jar.delete('cd_staff');
+    expect((await shared.login(VICTIM.email, VICTIM.password)).status).toBe(303);
+    await unlock(VICTIM.email);
   });
 });
 

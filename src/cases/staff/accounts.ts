@@ -104,10 +104,27 @@ export function createUnknownLoginThrottle(maxEmails = 10_000): UnknownLoginThro
   };
 }
 
+/** How long a browser stays trusted for an account after its last successful login there. */
+export const DEVICE_MS = 180 * 24 * 60 * 60_000;
+/** Device tokens one browser keeps (one per staff member who logged in there, latest first). */
+export const MAX_DEVICE_TOKENS = 5;
+
+/** The device cookie's new content after a login: its tokens, latest first, and its expiry. */
+export interface DeviceCookie {
+  tokens: string[];
+  expiresAt: Date;
+}
+
 /**
- * Checks a password login. Wrong passwords count up `failedLogins`; the fifth in a row locks the
- * account for 15 minutes (also against the right password), a success resets the count. An
- * email without an active account is answered the same way, counted in `unknown`.
+ * Checks a password login, throttled the way OWASP recommends against lock-outs an attacker
+ * causes ("device cookies"). A browser presenting a device token of this account (`deviceTokens`,
+ * from the device cookie a successful login leaves) counts its own wrong passwords: the fifth in a
+ * row locks that browser only, for 15 minutes. Any other client is untrusted and counts on the
+ * account (`failedLogins`): the fifth locks the account for untrusted clients only, so someone
+ * guessing a colleague's password never keeps them out of a browser they have logged in from.
+ * A lock holds against the right password too. An email without an active account is answered the
+ * same way, counted in `unknown`. A success returns the device cookie to set: the presented token
+ * of this account replaced by a new one (rotated, its count gone), the other accounts' kept.
  */
 export async function verifyLogin(
   db: PrismaClient,
@@ -115,8 +132,11 @@ export async function verifyLogin(
   password: string,
   now: Date,
   unknown: UnknownLoginThrottle,
-): Promise<Result<StaffActor, LoginError>> {
+  deviceTokens: readonly string[] = [],
+): Promise<Result<{ actor: StaffActor; device: DeviceCookie }, LoginError>> {
   const key = email.trim().toLowerCase();
+  // Looked up before the account whatever the email, so an unknown email costs the same queries.
+  const devices = deviceTokens.length ? await db.staffDevice.findMany({ where: { id: { in: deviceTokens.map(sha256) } } }) : [];
   const user = await db.staffUser.findUnique({ where: { email: key } });
   if (!user || !user.active) {
     const locked = unknown.lockedUntil(key, now);
@@ -125,18 +145,33 @@ export async function verifyLogin(
     const until = unknown.fail(key, now);
     return until ? err({ type: 'locked', until }) : err({ type: 'invalid_credentials' });
   }
-  if (user.lockedUntil && user.lockedUntil > now) return err({ type: 'locked', until: user.lockedUntil });
+  const device = devices.find((d) => d.userId === user.id && d.expiresAt > now);
+  const counter = device ?? user;
+  if (counter.lockedUntil && counter.lockedUntil > now) return err({ type: 'locked', until: counter.lockedUntil });
   if (!(await bcrypt.compare(password, user.passwordHash))) {
-    const failed = user.failedLogins + 1;
-    const lock = failed >= MAX_FAILED_LOGINS;
-    await db.staffUser.update({
-      where: { id: user.id },
-      data: { failedLogins: lock ? 0 : failed, lockedUntil: lock ? new Date(now.getTime() + LOCK_MS) : user.lockedUntil },
-    });
-    return lock ? err({ type: 'locked', until: new Date(now.getTime() + LOCK_MS) }) : err({ type: 'invalid_credentials' });
+    const failed = counter.failedLogins + 1;
+    const until = failed >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MS) : null;
+    const data = { failedLogins: until ? 0 : failed, lockedUntil: until ?? counter.lockedUntil };
+    if (device) await db.staffDevice.update({ where: { id: device.id }, data });
+    else await db.staffUser.update({ where: { id: user.id }, data });
+    return until ? err({ type: 'locked', until }) : err({ type: 'invalid_credentials' });
   }
-  await db.staffUser.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
-  return ok({ userId: user.id, role: ZStaffRole.parse(user.role), displayName: user.displayName });
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + DEVICE_MS);
+  await db.$transaction([
+    // A success from a trusted browser leaves the untrusted count alone: it says nothing about
+    // whoever else is trying the account.
+    ...(device ? [] : [db.staffUser.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } })]),
+    // The presented token and the account's expired ones go; the new token starts a clean count.
+    db.staffDevice.deleteMany({ where: { userId: user.id, OR: [{ id: device?.id ?? '' }, { expiresAt: { lte: now } }] } }),
+    db.staffDevice.create({ data: { id: sha256(token), userId: user.id, createdAt: now, expiresAt } }),
+  ]);
+  // Other staff members' tokens stay (a shared computer); unknown and expired ones are dropped.
+  const kept = deviceTokens.filter((t) => devices.some((d) => d.id === sha256(t) && d.id !== device?.id && d.expiresAt > now));
+  return ok({
+    actor: { userId: user.id, role: ZStaffRole.parse(user.role), displayName: user.displayName },
+    device: { tokens: [token, ...kept].slice(0, MAX_DEVICE_TOKENS), expiresAt },
+  });
 }
 
 export interface StaffUserChange {

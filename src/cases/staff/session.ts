@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
-import { principalForSession, principalForToken } from './accounts.js';
+import { MAX_DEVICE_TOKENS, principalForSession, principalForToken } from './accounts.js';
 import type { PrincipalResolver } from './auth.js';
 
 /**
@@ -13,6 +13,15 @@ import type { PrincipalResolver } from './auth.js';
  */
 export const SESSION_COOKIE = 'cd_staff';
 export const LOGIN_CSRF_COOKIE = 'cd_login_csrf';
+/**
+ * The device cookie (accounts.ts `verifyLogin`): random tokens, one per staff member who logged in
+ * with this browser, joined by dots. Each names its user through its stored hash (StaffDevice),
+ * like the session cookie, so it needs no signing key: an unknown token is simply not trusted.
+ * Sent to the login form only.
+ */
+export const DEVICE_COOKIE = 'cd_staff_device';
+const DEVICE_COOKIE_PATH = '/staff/login';
+const DEVICE_COOKIE_VALUE = new RegExp(`^[\\w-]{43}(\\.[\\w-]{43}){0,${MAX_DEVICE_TOKENS - 1}}$`);
 export const CSRF_HEADER = 'x-csrf-token';
 export const CSRF_FIELD = '_csrf';
 
@@ -38,6 +47,17 @@ export function sameToken(a: string | undefined, b: string | undefined): boolean
 export function sessionIdOf(req: Request): string | undefined {
   const v = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
   return typeof v === 'string' && v.length > 20 && v.length < 100 ? v : undefined;
+}
+
+/** The device tokens the browser presents (none when the cookie is missing or malformed). */
+export function deviceTokensOf(req: Request): string[] {
+  const v = (req.cookies as Record<string, unknown> | undefined)?.[DEVICE_COOKIE];
+  return typeof v === 'string' && DEVICE_COOKIE_VALUE.test(v) ? v.split('.') : [];
+}
+
+/** Leaves the device cookie after a successful login. */
+export function setDeviceCookie(res: Response, device: { tokens: string[]; expiresAt: Date }, secure: boolean): void {
+  res.cookie(DEVICE_COOKIE, device.tokens.join('.'), { ...cookieOptions(secure, device.expiresAt), sameSite: 'strict', path: DEVICE_COOKIE_PATH });
 }
 
 /** Resolves the console session cookie. */

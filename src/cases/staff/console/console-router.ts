@@ -13,7 +13,7 @@ import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-tabl
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
 import { caseToJson, readQueue, ZCaseFilter } from '../case-queries.js';
 import { countUnreadNotifications, listNotifications, markAllNotificationsRead } from '../notifications.js';
-import { cookieOptions, csrfTokenFor, CSRF_FIELD, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf } from '../session.js';
+import { cookieOptions, csrfTokenFor, CSRF_FIELD, deviceTokensOf, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf, setDeviceCookie } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
 import { accountPage, casePage, errorPage, loginPage, notificationsPage, queuePage, usersPage, type Viewer } from './pages.js';
@@ -110,17 +110,18 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       send(res, loginPage({ csrf, error, email: body.email, next: localPath(body.next) }), status);
     };
     if (!sameToken(body[CSRF_FIELD], (req.cookies as Record<string, string>)[LOGIN_CSRF_COOKIE])) return retry(403, 'The login form expired. Please try again. 表单已过期，请重试。');
-    const r = await verifyLogin(db, body.email ?? '', body.password ?? '', clock(), unknownLogins);
+    const r = await verifyLogin(db, body.email ?? '', body.password ?? '', clock(), unknownLogins, deviceTokensOf(req));
     if (!r.ok) {
       log.info({ component: 'staff', outcome: r.error.type }, 'staff login refused');
       return r.error.type === 'locked'
         ? retry(429, 'Too many failed attempts: this account is locked for 15 minutes. 失败次数过多，账号已锁定15分钟。')
         : retry(401, 'Wrong email or password. 邮箱或密码错误。');
     }
-    const s = await createSession(db, r.value.userId, clock());
+    const s = await createSession(db, r.value.actor.userId, clock());
     res.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
     res.cookie(SESSION_COOKIE, s.sessionId, cookieOptions(deps.secureCookies, s.expiresAt));
-    log.info({ component: 'staff', staffUserId: r.value.userId }, 'staff logged in');
+    setDeviceCookie(res, r.value.device, deps.secureCookies);
+    log.info({ component: 'staff', staffUserId: r.value.actor.userId }, 'staff logged in');
     res.redirect(303, localPath(body.next));
   });
 
