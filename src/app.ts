@@ -157,7 +157,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // The client's address for the per-address limits and logs: X-Forwarded-For from the proxies
+  // TRUST_PROXY names (loopback by default) and from nobody else.
+  app.set('trust proxy', config.TRUST_PROXY);
   // Request ids and the access log (info), the logger made only when something logs.
   mountRequestLog(app, log, { ignore: (req) => req.url === '/healthz' });
 

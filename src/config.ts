@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -8,6 +9,29 @@ import { z } from 'zod';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, a CIDR subnet or one of Express's names for address ranges. */
+function isProxyAddress(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [ip = '', prefix, ...rest] = item.split('/');
+  const family = isIP(ip);
+  if (!family || rest.length) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * TRUST_PROXY as Express's `trust proxy` takes it: a hop count, or the proxies' addresses; null
+ * when it is neither. `true` (trust every address) is not offered: anyone could then choose the
+ * address the per-address limits count, by sending X-Forwarded-For.
+ */
+export function parseTrustProxy(value: string): number | string[] | null {
+  const v = value.trim();
+  if (/^\d{1,3}$/.test(v)) return Number(v);
+  const items = v.split(',').map((i) => i.trim());
+  return items.every(isProxyAddress) ? items : null;
+}
 
 export const ZEnv = z
   .object({
@@ -68,6 +92,12 @@ export const ZEnv = z
     EVIDENCE_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(10 * 1024 * 1024)),
     TURNS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(30)),
     REQUESTS_PER_IP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(1200)),
+    // Whose X-Forwarded-For tells the client's address (per-address limits, logs). Loopback by
+    // default: a proxy on another machine must be named, or every client has the proxy's address.
+    TRUST_PROXY: z
+      .preprocess(emptyToUndefined, z.string().default('loopback'))
+      .refine((v) => parseTrustProxy(v) !== null, 'must be a number of proxies in front (e.g. 1), or comma-separated proxy addresses, CIDR subnets, loopback, linklocal or uniquelocal')
+      .transform((v) => parseTrustProxy(v)!),
     // Longer than the idle timeout of the load balancer or proxy in front (60 s for AWS ALB and
     // nginx): with Node's 5 s, the proxy could send a request on a connection the server was
     // closing, and the channel would get a 502 for a message the bot never saw.

@@ -300,6 +300,40 @@ describe('lock-outs someone else causes', () => {
   });
 });
 
+describe('behind a proxy on another machine', () => {
+  // A login post without the form's token: refused at once (403), so it counts against the
+  // per-address limit without a password check.
+  const refusedLogin = async (url: string, forwardedFor: string) =>
+    (await fetch(`${url}/staff/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor }, body: 'email=a%40bank.test&password=x' })).status;
+  async function withApp(trustProxy: string, run: (url: string) => Promise<void>) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-proxy-'));
+    const proxied = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', TRUST_PROXY: trustProxy }));
+    try {
+      await run(proxied.url);
+    } finally {
+      await proxied.stop();
+    }
+  }
+
+  it('limits logins per client address from the X-Forwarded-For of the proxy TRUST_PROXY names, so one office is not one address', async () => {
+    // One proxy in front (here on 127.0.0.1): the address it adds is the client's.
+    await withApp('1', async (url) => {
+      for (let i = 0; i < 30; i++) expect(await refusedLogin(url, '198.51.100.1')).toBe(403);
+      expect(await refusedLogin(url, '198.51.100.1')).toBe(429);
+      expect(await refusedLogin(url, '198.51.100.2')).toBe(403);
+      // An address the client wrote into the header itself comes before the proxy's: ignored.
+      expect(await refusedLogin(url, '198.51.100.3, 198.51.100.1')).toBe(429);
+    });
+  });
+
+  it('ignores X-Forwarded-For from an address TRUST_PROXY does not name', async () => {
+    await withApp('10.0.0.0/8', async (url) => {
+      for (let i = 0; i < 30; i++) expect(await refusedLogin(url, `198.51.100.${i + 10}`)).toBe(403);
+      expect(await refusedLogin(url, '198.51.100.99')).toBe(429);
+    });
+  });
+});
+
 describe('behind https', () => {
   it('marks the session cookie Secure', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-https-'));

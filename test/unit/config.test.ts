@@ -21,9 +21,19 @@ describe('loadConfig', () => {
     [{ BANK_TIMEZONE: 'Mars/Olympus' }, 'BANK_TIMEZONE: must be an IANA time zone'],
     [{ MicrosoftAppId: 'app' }, 'MicrosoftAppPassword: is required when MicrosoftAppId is set'],
     [{ SURVEY_DELAY_MINUTES: '-5' }, 'SURVEY_DELAY_MINUTES'],
+    [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY: must be a number of proxies'],
+    [{ TRUST_PROXY: '10.0.0.1, nginx' }, 'TRUST_PROXY: must be a number of proxies'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.1,' }, 'TRUST_PROXY'],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env, '/srv/desk')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv/desk')).toThrow(message);
+  });
+
+  it('takes TRUST_PROXY as Express does: loopback unless set, a hop count, or proxy addresses and subnets', () => {
+    expect(loadConfig({}, '/srv').TRUST_PROXY).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '1' }, '/srv').TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16, fd00::/8, loopback' }, '/srv').TRUST_PROXY).toEqual(['10.0.0.5', '192.168.0.0/16', 'fd00::/8', 'loopback']);
   });
 
   it('keeps evidence where DATA_DIR says, and beside the SQLite file otherwise', () => {
