@@ -2,39 +2,68 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
+import { OPEN_STATUSES } from './case-action.js';
+import { recordEvent } from './case-events.js';
+import { refreshNextDue } from './refresh-next-due.js';
 import { err, ok, type Result } from './result.js';
 
 export const ERASED = '[erased on request]';
 
+/** The resolution and root cause of an open case closed because its customer's data is erased. */
+export const WITHDRAWN_RESOLUTION = 'Withdrawn: the customer asked for their personal data to be erased (客户要求删除个人信息，投诉撤回).';
+export const WITHDRAWN_ROOT_CAUSE = 'Not investigated: withdrawn on erasure request';
+
 export interface ErasureSummary {
   customerId: string;
   cases: number;
+  /** References of the open cases closed as withdrawn before the erasure (`closeOpenCases`). */
+  closedCases: string[];
   messages: number;
   evidenceFiles: number;
 }
+
+export type ErasureError =
+  | { type: 'not_found' }
+  /** The customer still has cases in the queue; nothing was changed. */
+  | { type: 'open_cases'; customerId: string; references: string[] };
 
 /**
  * Erases what identifies a customer, on their request, while keeping the statistics: cases keep
  * their classification, severity, dates, clocks, outcome and survey answers; names, phone
  * numbers, complaint text, survey comments, transcripts, evidence files and chat identities are
  * removed or replaced. Idempotent.
+ *
+ * A customer with open cases is refused (`open_cases`, nothing changed): once erased, such a case
+ * could neither be answered nor investigated, yet would stay in the queue raising breach alerts.
+ * With `closeOpenCases` they are first closed as withdrawn (WITHDRAWN_RESOLUTION), their clocks
+ * stopped at `now`, in the same transaction as the erasure. No survey follows (nobody is left to
+ * ask) and nothing is sent to the customer: the request came to the bank outside the chat.
  * `dataDir` is the folder downloaded evidence lives under (config.dataDir): Evidence.localPath is
  * relative to it (src/bot/telegram-evidence.ts), not to the directory the command runs in.
  */
 export async function eraseCustomerData(
   db: PrismaClient,
-  { customerId, reference, dataDir, now }: { customerId?: string; reference?: string; dataDir: string; now: Date },
-): Promise<Result<ErasureSummary, { type: 'not_found' }>> {
+  {
+    customerId,
+    reference,
+    dataDir,
+    now,
+    closeOpenCases = false,
+  }: { customerId?: string; reference?: string; dataDir: string; now: Date; closeOpenCases?: boolean },
+): Promise<Result<ErasureSummary, ErasureError>> {
   const id =
     customerId ?? (reference ? (await db.case.findUnique({ where: { reference }, select: { customerId: true } }))?.customerId : undefined);
   const customer = id ? await db.customer.findUnique({ where: { id }, select: { id: true } }) : null;
   if (!customer) return err({ type: 'not_found' });
 
-  const cases = await db.case.findMany({ where: { customerId: customer.id }, select: { id: true } });
+  const cases = await db.case.findMany({ where: { customerId: customer.id }, select: { id: true, reference: true, status: true }, orderBy: { reference: 'asc' } });
   const caseIds = cases.map((c) => c.id);
+  const open = cases.filter((c) => (OPEN_STATUSES as readonly string[]).includes(c.status));
+  // Checked before anything is touched, evidence files included: a refusal changes nothing.
+  if (open.length > 0 && !closeOpenCases) return err({ type: 'open_cases', customerId: customer.id, references: open.map((c) => c.reference) });
   const accounts = await db.channelAccount.findMany({
     where: { customerId: customer.id },
-    select: { id: true, conversationKey: true, conversationRef: true },
+    select: { id: true, conversationKey: true, conversationRef: true, handoffCaseId: true },
   });
   // The web page keeps the bot's messages for replay; they repeat names and phone numbers.
   const webSessions = accounts.flatMap((a) => {
@@ -70,6 +99,35 @@ export async function eraseCustomerData(
   }
 
   const summary = await db.$transaction(async (tx) => {
+    const closedCases: string[] = [];
+    for (const c of open) {
+      // Open → closed at once: there is no decision to communicate, so no `resolved` step (and no
+      // `case.resolved`, which would schedule a survey). A case a staff member resolved meanwhile
+      // is left as they decided it.
+      const closed = await tx.case.updateMany({
+        where: { id: c.id, status: { in: [...OPEN_STATUSES] } },
+        data: { status: 'closed', closedAt: now, resolution: WITHDRAWN_RESOLUTION, rootCause: WITHDRAWN_ROOT_CAUSE },
+      });
+      if (closed.count === 0) continue;
+      // The clocks stop here. The reports read a clock as stopped by firstResponseAt / resolvedAt
+      // and count one still running as missed once its due passes, though nobody could answer
+      // the complaint any more; a clock already past due stays counted as missed.
+      await tx.case.updateMany({ where: { id: c.id, firstResponseAt: null }, data: { firstResponseAt: now } });
+      await tx.case.updateMany({ where: { id: c.id, resolvedAt: null }, data: { resolvedAt: now } });
+      await refreshNextDue(tx, c.id);
+      if (accounts.some((a) => a.handoffCaseId === c.id)) {
+        await recordEvent(tx, { caseId: c.id, type: 'handoff_ended', actor: { type: 'system' }, at: now, note: 'case closed' });
+      }
+      await recordEvent(tx, {
+        caseId: c.id,
+        type: 'closed',
+        actor: { type: 'system' },
+        at: now,
+        note: 'withdrawn: customer data erased on request',
+        data: { from: c.status, to: 'closed', rootCause: WITHDRAWN_ROOT_CAUSE, reason: 'customer_data_erased' },
+      });
+      closedCases.push(c.reference);
+    }
     await tx.customer.update({ where: { id: customer.id }, data: { name: null, phone: null, anonymizedAt: now, surveyOptOut: true } });
     await tx.case.updateMany({
       where: { customerId: customer.id },
@@ -95,7 +153,14 @@ export async function eraseCustomerData(
       const pseudonym = createHash('sha256').update(a.id).digest('hex').slice(0, 24);
       await tx.channelAccount.update({
         where: { id: a.id },
-        data: { externalUserId: `erased-${pseudonym}`, conversationKey: `erased:${pseudonym}`, conversationRef: '{}', reachable: false, unreachableReason: 'erased' },
+        data: {
+          externalUserId: `erased-${pseudonym}`,
+          conversationKey: `erased:${pseudonym}`,
+          conversationRef: '{}',
+          reachable: false,
+          unreachableReason: 'erased',
+          handoffCaseId: null,
+        },
       });
     }
     await tx.dialogState.deleteMany({ where: { conversationKey: { in: keys } } });
@@ -106,7 +171,7 @@ export async function eraseCustomerData(
     for (const caseId of caseIds) {
       await tx.caseEvent.create({ data: { caseId, type: 'customer_data_erased', actorType: 'system', createdAt: now } });
     }
-    return { customerId: customer.id, cases: caseIds.length, messages: messages.count, evidenceFiles: files.filter((f) => f.localPath).length };
+    return { customerId: customer.id, cases: caseIds.length, closedCases, messages: messages.count, evidenceFiles: files.filter((f) => f.localPath).length };
   });
   return ok(summary);
 }

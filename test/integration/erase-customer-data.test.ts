@@ -3,13 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OPEN_STATUSES } from '../../src/cases/case-action.js';
 import { recordEvent } from '../../src/cases/case-events.js';
 import { createRuleClassifier } from '../../src/cases/classification/rules.js';
 import { loadPolicy } from '../../src/cases/clocks/index.js';
 import { createCase } from '../../src/cases/create-case.js';
 import { touchChannelAccount } from '../../src/cases/customers.js';
-import { ERASED, eraseCustomerData } from '../../src/cases/erase-customer-data.js';
+import { ERASED, eraseCustomerData, WITHDRAWN_RESOLUTION } from '../../src/cases/erase-customer-data.js';
+import { dialectOf, getReportSummary } from '../../src/cases/reports/index.js';
 import { scheduleJob } from '../../src/cases/scheduler/index.js';
+import { listCases, ZCaseFilter } from '../../src/cases/staff/case-queries.js';
+import { sweepClocks } from '../../src/cases/sweep-clocks.js';
 import { appendTranscript } from '../../src/cases/transcript.js';
 import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
@@ -72,7 +76,7 @@ describe('eraseCustomerData', () => {
     await db.survey.create({ data: { caseId: created.id, status: 'answered', solved: 'no', score: 2, comment: 'Wang Fang here, call me on 13812345678', answeredAt: now } });
     await recordEvent(db, { caseId: created.id, type: 'survey_comment', actor: { type: 'customer' }, at: now, note: 'Wang Fang here, call me on 13812345678' });
 
-    const result = await eraseCustomerData(db, { reference: created.reference, dataDir, now });
+    const result = await eraseCustomerData(db, { reference: created.reference, dataDir, now, closeOpenCases: true });
     expect(result.ok).toBe(true);
 
     const c = await db.case.findUniqueOrThrow({ where: { reference: created.reference }, include: { messages: true, events: true, customer: true } });
@@ -145,5 +149,76 @@ describe('npm run privacy', () => {
     expect(r.err).toContain('usage');
     expect(await db.customer.findUniqueOrThrow({ where: { id: other.customerId } })).toMatchObject({ name: 'Li Lei', anonymizedAt: null });
     expect(await db.case.findUniqueOrThrow({ where: { reference: created.reference } })).toMatchObject({ customerName: 'Han Meimei' });
+  });
+
+  it('refuses a customer with open cases, naming them; --close-open-cases closes them as withdrawn, then erases', { timeout: 120_000 }, async () => {
+    // The command reads the clock itself: the cases are received now.
+    const now = new Date();
+    const policy = loadPolicy('cn', { timeZone: 'Asia/Shanghai' });
+    const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '903', conversationKey: 'telegram:903', conversationRef: { kind: 'telegram', chatId: 903 }, now });
+    const file = (description: string) =>
+      createCase(
+        {
+          answers: { description, name: 'Zhao Lei', phone: '13700003333' },
+          customerId: account.customerId,
+          channelAccountId: account.accountId,
+          conversationKey: 'telegram:903',
+          intakeChannel: 'telegram',
+          language: 'en',
+          incomplete: false,
+          humanRequested: false,
+          now,
+        },
+        { db, classifier: createRuleClassifier(), policy },
+      );
+    const first = await file('the ATM kept my card');
+    const second = await file('I was charged twice for the annual fee');
+    // The customer is waiting for staff, who hold the conversation.
+    await db.case.update({ where: { id: second.id }, data: { status: 'awaiting_customer' } });
+    await db.channelAccount.update({ where: { id: account.accountId }, data: { handoffCaseId: second.id } });
+
+    const refused = await privacy(['erase', '--reference', first.reference]);
+    expect(refused.code).toBe(3);
+    expect(refused.err).toContain(first.reference);
+    expect(refused.err).toContain(second.reference);
+    expect(refused.err).toContain('--close-open-cases');
+    expect(refused.out).toBe('');
+    expect(await db.customer.findUniqueOrThrow({ where: { id: account.customerId } })).toMatchObject({ name: 'Zhao Lei', anonymizedAt: null });
+    expect(await db.case.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: 'new', customerName: 'Zhao Lei' });
+    expect(await db.caseEvent.count({ where: { caseId: { in: [first.id, second.id] }, type: { in: ['closed', 'customer_data_erased'] } } })).toBe(0);
+
+    const r = await privacy(['erase', '--reference', first.reference, '--close-open-cases']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Closed as withdrawn: ${first.reference}, ${second.reference}.`);
+    for (const c of [first, second]) {
+      const kase = await db.case.findUniqueOrThrow({ where: { id: c.id }, include: { events: { orderBy: { createdAt: 'asc' } } } });
+      expect(kase).toMatchObject({ status: 'closed', resolution: WITHDRAWN_RESOLUTION, customerName: null, description: ERASED });
+      expect(kase.closedAt).not.toBeNull();
+      // The clocks stopped at the closure, within both deadlines.
+      expect(kase.resolvedAt!.getTime()).toBeLessThanOrEqual(kase.regulatoryDueAt.getTime());
+      expect(kase.firstResponseAt!.getTime()).toBeLessThanOrEqual(kase.firstResponseDueAt.getTime());
+      const types = kase.events.map((e) => e.type);
+      expect(types.indexOf('closed')).toBeGreaterThan(-1);
+      expect(types.indexOf('closed')).toBeLessThan(types.indexOf('customer_data_erased'));
+      expect(kase.events.find((e) => e.type === 'closed')).toMatchObject({ actorType: 'system' });
+      expect(types).not.toContain('survey_scheduled');
+    }
+    expect(await db.caseEvent.count({ where: { caseId: second.id, type: 'handoff_ended' } })).toBe(1);
+    expect(await db.survey.count({ where: { caseId: { in: [first.id, second.id] } } })).toBe(0);
+
+    // Long after the deadlines: no alert is raised, the queue does not list them, the reports
+    // count them closed and in time.
+    const later = new Date(now.getTime() + 120 * 24 * 3600_000);
+    const swept = await sweepClocks({ db, dialect: dialectOf(url), now: later, policy });
+    expect(swept.recorded.filter((m) => m.reference === first.reference || m.reference === second.reference)).toEqual([]);
+    expect(await db.staffNotification.count({ where: { caseId: { in: [first.id, second.id] } } })).toBe(0);
+    const queue = await listCases(db, ZCaseFilter.parse({ status: OPEN_STATUSES.join(',') }), later);
+    expect(queue.items.map((c) => c.reference)).not.toContain(first.reference);
+    expect((await listCases(db, ZCaseFilter.parse({ overdue: 'true' }), later)).items.map((c) => c.reference)).not.toContain(second.reference);
+    const report = await getReportSummary({ db, dialect: dialectOf(url) }, { from: new Date(now.getTime() - 1000), to: new Date(now.getTime() + 1000) }, later);
+    expect(report.total).toBe(2);
+    expect(report.counts.status).toMatchObject({ closed: 2 });
+    expect(report.sla).toMatchObject({ regulatoryMet: 2, regulatoryEvaluated: 2, firstResponseMet: 2, firstResponseEvaluated: 2 });
   });
 });
