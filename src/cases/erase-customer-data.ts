@@ -20,6 +20,8 @@ export interface ErasureSummary {
   closedCases: string[];
   messages: number;
   evidenceFiles: number;
+  /** When the customer had already been erased: nothing was erased again (0 messages, 0 files). */
+  alreadyErasedAt: Date | null;
 }
 
 export type ErasureError =
@@ -31,7 +33,8 @@ export type ErasureError =
  * Erases what identifies a customer, on their request, while keeping the statistics: cases keep
  * their classification, severity, dates, clocks, outcome and survey answers; names, phone
  * numbers, complaint text, survey comments, transcripts, evidence files and chat identities are
- * removed or replaced. Idempotent.
+ * removed or replaced. Idempotent: a customer already erased (`anonymizedAt`) is left as they
+ * are, with no new timeline event and no timestamp moved (`alreadyErasedAt` says when it was).
  *
  * A customer with open cases is refused (`open_cases`, nothing changed): once erased, such a case
  * could neither be answered nor investigated, yet would stay in the queue raising breach alerts.
@@ -53,7 +56,7 @@ export async function eraseCustomerData(
 ): Promise<Result<ErasureSummary, ErasureError>> {
   const id =
     customerId ?? (reference ? (await db.case.findUnique({ where: { reference }, select: { customerId: true } }))?.customerId : undefined);
-  const customer = id ? await db.customer.findUnique({ where: { id }, select: { id: true } }) : null;
+  const customer = id ? await db.customer.findUnique({ where: { id }, select: { id: true, anonymizedAt: true } }) : null;
   if (!customer) return err({ type: 'not_found' });
 
   const cases = await db.case.findMany({ where: { customerId: customer.id }, select: { id: true, reference: true, status: true }, orderBy: { reference: 'asc' } });
@@ -63,7 +66,7 @@ export async function eraseCustomerData(
   if (open.length > 0 && !closeOpenCases) return err({ type: 'open_cases', customerId: customer.id, references: open.map((c) => c.reference) });
   const accounts = await db.channelAccount.findMany({
     where: { customerId: customer.id },
-    select: { id: true, conversationKey: true, conversationRef: true, handoffCaseId: true },
+    select: { id: true, conversationKey: true, conversationRef: true },
   });
   // The web page keeps the bot's messages for replay; they repeat names and phone numbers.
   const webSessions = accounts.flatMap((a) => {
@@ -77,10 +80,14 @@ export async function eraseCustomerData(
     return ref.kind === 'telegram' && (typeof ref.chatId === 'number' || typeof ref.chatId === 'string') ? [`telegram:deliver:${ref.chatId}`] : [];
   });
   const keys = accounts.map((a) => a.conversationKey);
-  const files = await db.evidence.findMany({
-    where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
-    select: { localPath: true },
-  });
+  const erasedAt = customer.anonymizedAt;
+  // An erased customer's files are gone already (their paths were cleared with them).
+  const files = erasedAt
+    ? []
+    : await db.evidence.findMany({
+        where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },
+        select: { localPath: true },
+      });
   const folders = new Set<string>();
   for (const f of files) {
     if (!f.localPath) continue;
@@ -115,7 +122,9 @@ export async function eraseCustomerData(
       await tx.case.updateMany({ where: { id: c.id, firstResponseAt: null }, data: { firstResponseAt: now } });
       await tx.case.updateMany({ where: { id: c.id, resolvedAt: null }, data: { resolvedAt: now } });
       await refreshNextDue(tx, c.id);
-      if (accounts.some((a) => a.handoffCaseId === c.id)) {
+      // As any closure does, it ends a staff member's hold on the conversation.
+      const handedBack = await tx.channelAccount.updateMany({ where: { handoffCaseId: c.id }, data: { handoffCaseId: null } });
+      if (handedBack.count > 0) {
         await recordEvent(tx, { caseId: c.id, type: 'handoff_ended', actor: { type: 'system' }, at: now, note: 'case closed' });
       }
       await recordEvent(tx, {
@@ -128,7 +137,15 @@ export async function eraseCustomerData(
       });
       closedCases.push(c.reference);
     }
-    await tx.customer.update({ where: { id: customer.id }, data: { name: null, phone: null, anonymizedAt: now, surveyOptOut: true } });
+    const nothingLeft = (at: Date | null) => ({ customerId: customer.id, cases: caseIds.length, closedCases, messages: 0, evidenceFiles: 0, alreadyErasedAt: at });
+    // Erased before: only open cases left behind then (before erasure refused them) are closed
+    // above. The claim below makes two runs at once erase once.
+    if (erasedAt) return nothingLeft(erasedAt);
+    const claimed = await tx.customer.updateMany({
+      where: { id: customer.id, anonymizedAt: null },
+      data: { name: null, phone: null, anonymizedAt: now, surveyOptOut: true },
+    });
+    if (claimed.count === 0) return nothingLeft((await tx.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { anonymizedAt: true } })).anonymizedAt);
     await tx.case.updateMany({
       where: { customerId: customer.id },
       data: { description: ERASED, desiredResolution: null, customerName: null, customerPhone: null, summary: null },
@@ -159,7 +176,6 @@ export async function eraseCustomerData(
           conversationRef: '{}',
           reachable: false,
           unreachableReason: 'erased',
-          handoffCaseId: null,
         },
       });
     }
@@ -171,7 +187,7 @@ export async function eraseCustomerData(
     for (const caseId of caseIds) {
       await tx.caseEvent.create({ data: { caseId, type: 'customer_data_erased', actorType: 'system', createdAt: now } });
     }
-    return { customerId: customer.id, cases: caseIds.length, closedCases, messages: messages.count, evidenceFiles: files.filter((f) => f.localPath).length };
+    return { customerId: customer.id, cases: caseIds.length, closedCases, messages: messages.count, evidenceFiles: files.filter((f) => f.localPath).length, alreadyErasedAt: null };
   });
   return ok(summary);
 }

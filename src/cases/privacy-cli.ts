@@ -50,6 +50,10 @@ async function main() {
     }
     const s = result.value;
     if (s.closedCases.length > 0) process.stdout.write(`Closed as withdrawn: ${s.closedCases.join(', ')}.\n`);
+    if (s.alreadyErasedAt) {
+      process.stdout.write(`Customer ${s.customerId} was erased on ${s.alreadyErasedAt.toISOString()}: nothing left to erase.\n`);
+      return;
+    }
     process.stdout.write(`Erased customer ${s.customerId}: ${s.cases} case(s) kept for statistics, ${s.messages} message(s) and ${s.evidenceFiles} file(s) erased.\n`);
   } finally {
     await db.$disconnect();

@@ -118,6 +118,35 @@ describe('eraseCustomerData', () => {
     expect(await db.evidence.findMany({ where: { fileId: 'AgAD-888' } })).toEqual([]);
   });
 
+  it('closes the open cases an earlier erasure left behind, without erasing again', async () => {
+    const now = new Date('2026-11-27T03:00:00Z');
+    const erasedAt = new Date('2026-11-20T03:00:00Z');
+    const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '905', conversationKey: 'telegram:905', conversationRef: { kind: 'telegram', chatId: 905 }, now });
+    const created = await createCase(
+      {
+        answers: { description: 'my transfer never arrived' },
+        customerId: account.customerId,
+        channelAccountId: account.accountId,
+        conversationKey: 'telegram:905',
+        intakeChannel: 'telegram',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        now,
+      },
+      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
+    );
+    // As an erasure made before open cases were refused left it: erased, the case still open.
+    await db.customer.update({ where: { id: account.customerId }, data: { anonymizedAt: erasedAt } });
+
+    expect(await eraseCustomerData(db, { customerId: account.customerId, dataDir, now })).toMatchObject({ ok: false, error: { type: 'open_cases', references: [created.reference] } });
+    const result = await eraseCustomerData(db, { customerId: account.customerId, dataDir, now, closeOpenCases: true });
+    expect(result).toMatchObject({ ok: true, value: { closedCases: [created.reference], alreadyErasedAt: erasedAt } });
+    expect(await db.case.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ status: 'closed', description: 'my transfer never arrived' });
+    expect(await db.customer.findUniqueOrThrow({ where: { id: account.customerId } })).toMatchObject({ anonymizedAt: erasedAt });
+    expect(await db.caseEvent.count({ where: { caseId: created.id, type: 'customer_data_erased' } })).toBe(0);
+  });
+
   it('says when there is nobody to erase', async () => {
     expect(await eraseCustomerData(db, { reference: 'C-20000101-0001', dataDir, now: new Date() })).toEqual({ ok: false, error: { type: 'not_found' } });
   });
@@ -220,5 +249,43 @@ describe('npm run privacy', () => {
     expect(report.total).toBe(2);
     expect(report.counts.status).toMatchObject({ closed: 2 });
     expect(report.sla).toMatchObject({ regulatoryMet: 2, regulatoryEvaluated: 2, firstResponseMet: 2, firstResponseEvaluated: 2 });
+  });
+
+  it('erases once: a second run says there is nothing left to erase and changes nothing', { timeout: 120_000 }, async () => {
+    const now = new Date('2026-11-27T03:00:00Z');
+    const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '904', conversationKey: 'telegram:904', conversationRef: { kind: 'telegram', chatId: 904 }, now });
+    const created = await createCase(
+      {
+        answers: { description: 'the branch refused my deposit', name: 'Sun Li', phone: '13600004444' },
+        customerId: account.customerId,
+        channelAccountId: account.accountId,
+        conversationKey: 'telegram:904',
+        intakeChannel: 'telegram',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        now,
+      },
+      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
+    );
+    await db.case.update({ where: { id: created.id }, data: { status: 'closed', resolvedAt: now, closedAt: now, resolution: 'refunded', rootCause: 'teller error' } });
+    await appendTranscript(db, [{ conversationKey: 'telegram:904', caseId: created.id, direction: 'in', author: 'customer', text: 'the branch refused my deposit', at: now }]);
+
+    const first = await privacy(['erase', '--reference', created.reference]);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('Erased customer');
+    const snapshot = async () => ({
+      customer: await db.customer.findUniqueOrThrow({ where: { id: account.customerId } }),
+      kase: await db.case.findUniqueOrThrow({ where: { id: created.id } }),
+      events: await db.caseEvent.findMany({ where: { caseId: created.id }, orderBy: { id: 'asc' } }),
+    });
+    const before = await snapshot();
+    expect(before.events.filter((e) => e.type === 'customer_data_erased')).toHaveLength(1);
+
+    const again = await privacy(['erase', '--customer', account.customerId]);
+    expect(again.err).toBe('');
+    expect(again.code).toBe(0);
+    expect(again.out).toBe(`Customer ${account.customerId} was erased on ${before.customer.anonymizedAt!.toISOString()}: nothing left to erase.\n`);
+    expect(await snapshot()).toEqual(before);
   });
 });
