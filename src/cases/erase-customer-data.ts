@@ -75,10 +75,11 @@ export async function eraseCustomerData(
   });
   // Telegram messages waiting to be sent (src/bot/telegram-outbox.ts: one job per chat, found by
   // this key) hold the bot's reply text until they go out.
-  const telegramQueues = accounts.flatMap((a) => {
+  const telegramChats = accounts.flatMap((a) => {
     const ref = JSON.parse(a.conversationRef) as { kind?: string; chatId?: unknown };
-    return ref.kind === 'telegram' && (typeof ref.chatId === 'number' || typeof ref.chatId === 'string') ? [`telegram:deliver:${ref.chatId}`] : [];
+    return ref.kind === 'telegram' && (typeof ref.chatId === 'number' || typeof ref.chatId === 'string') ? [ref.chatId] : [];
   });
+  const telegramQueues = telegramChats.map((chatId) => `telegram:deliver:${chatId}`);
   const keys = accounts.map((a) => a.conversationKey);
   const erasedAt = customer.anonymizedAt;
   // An erased customer's files are gone already (their paths were cleared with them).
@@ -168,11 +169,18 @@ export async function eraseCustomerData(
       // The chat identity is replaced by a one-way hash: the customer cannot be reached or
       // recognised again, and a new message from them starts afresh.
       const pseudonym = createHash('sha256').update(a.id).digest('hex').slice(0, 24);
+      const erasedKey = `erased:${pseudonym}`;
+      // The conversation key is the chat identity too (the Telegram chat id, the web page's
+      // session id). Left on these rows, a new complaint from the same chat would take the
+      // erased lines and files not yet on a case as its own (create-case attaches them by key).
+      await tx.transcriptMessage.updateMany({ where: { conversationKey: a.conversationKey }, data: { conversationKey: erasedKey } });
+      await tx.evidence.updateMany({ where: { conversationKey: a.conversationKey }, data: { conversationKey: erasedKey } });
+      await tx.case.updateMany({ where: { conversationKey: a.conversationKey }, data: { conversationKey: erasedKey } });
       await tx.channelAccount.update({
         where: { id: a.id },
         data: {
           externalUserId: `erased-${pseudonym}`,
-          conversationKey: `erased:${pseudonym}`,
+          conversationKey: erasedKey,
           conversationRef: '{}',
           reachable: false,
           unreachableReason: 'erased',
@@ -183,7 +191,13 @@ export async function eraseCustomerData(
     await tx.webChatMessage.deleteMany({ where: { sessionId: { in: webSessions } } });
     // Emptied and its key given back, the queue is dropped by its job's next run (a running
     // job finds it so and stops): the erased customer cannot be reached anyway.
-    await tx.job.updateMany({ where: { dedupeKey: { in: telegramQueues } }, data: { payload: '{"chatId":0,"items":[]}', dedupeKey: null } });
+    // Queues that went out keep their chat id in the finished job's payload (`{"chatId":…,
+    // "items":[]}`, as telegram-outbox.ts writes it): it goes too.
+    const chatIdIn = telegramChats.flatMap((chatId) => [`"chatId":${JSON.stringify(chatId)},`, `"chatId":${JSON.stringify(chatId)}}`]);
+    await tx.job.updateMany({
+      where: { type: 'telegram.deliver', OR: [{ dedupeKey: { in: telegramQueues } }, ...chatIdIn.map((c) => ({ payload: { contains: c } }))] },
+      data: { payload: '{"chatId":0,"items":[]}', dedupeKey: null },
+    });
     for (const caseId of caseIds) {
       await tx.caseEvent.create({ data: { caseId, type: 'customer_data_erased', actorType: 'system', createdAt: now } });
     }

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendWebChatMessages } from '../../src/bot/webchat-outbox.js';
 import { OPEN_STATUSES } from '../../src/cases/case-action.js';
 import { recordEvent } from '../../src/cases/case-events.js';
 import { createRuleClassifier } from '../../src/cases/classification/rules.js';
@@ -10,11 +12,14 @@ import { loadPolicy } from '../../src/cases/clocks/index.js';
 import { createCase } from '../../src/cases/create-case.js';
 import { touchChannelAccount } from '../../src/cases/customers.js';
 import { ERASED, eraseCustomerData, WITHDRAWN_RESOLUTION } from '../../src/cases/erase-customer-data.js';
+import { createCustomerMessenger, type CustomerMessage } from '../../src/cases/messenger.js';
 import { dialectOf, getReportSummary } from '../../src/cases/reports/index.js';
 import { scheduleJob } from '../../src/cases/scheduler/index.js';
 import { listCases, ZCaseFilter } from '../../src/cases/staff/case-queries.js';
+import { SURVEY_JOB, scheduleSurvey, sendSurveyJob } from '../../src/cases/surveys/index.js';
 import { sweepClocks } from '../../src/cases/sweep-clocks.js';
 import { appendTranscript } from '../../src/cases/transcript.js';
+import { createPrismaStateStore } from '../../src/dialogs/state-store.js';
 import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
 
@@ -71,6 +76,11 @@ describe('eraseCustomerData', () => {
       payload: { chatId: 777, items: [{ text: 'Wang Fang, your case is registered' }] },
       dedupeKey: 'telegram:deliver:777',
     });
+    // An earlier queue, sent: the job is done, its payload emptied but naming the chat.
+    const sentQueue = await scheduleJob(db, { type: 'telegram.deliver', runAt: now, payload: { chatId: 777, items: [] } });
+    await db.job.update({ where: { id: sentQueue.id }, data: { status: 'done', finishedAt: now } });
+    // Another chat's queue is not touched.
+    await scheduleJob(db, { type: 'telegram.deliver', runAt: now, payload: { chatId: 7771, items: [{ text: 'hello' }] }, dedupeKey: 'telegram:deliver:7771' });
     await recordEvent(db, { caseId: created.id, type: 'info_requested', actor: { type: 'system' }, at: now, note: 'Is Wang Fang on 13812345678 the card holder?' });
     // The follow-up survey: the answers are statistics, the comment is the customer's words.
     await db.survey.create({ data: { caseId: created.id, status: 'answered', solved: 'no', score: 2, comment: 'Wang Fang here, call me on 13812345678', answeredAt: now } });
@@ -98,7 +108,12 @@ describe('eraseCustomerData', () => {
     }
     expect(await db.case.count()).toBeGreaterThan(0);
     const queued = await db.job.findMany({ where: { type: 'telegram.deliver' } });
-    expect(queued.map((j) => [j.dedupeKey, j.payload.includes('Wang Fang') || j.payload.includes('777')])).toEqual([[null, false]]);
+    const mine = queued.filter((j) => j.dedupeKey !== 'telegram:deliver:7771');
+    expect(mine.map((j) => [j.dedupeKey, j.payload.includes('Wang Fang') || j.payload.includes('777,')])).toEqual([
+      [null, false],
+      [null, false],
+    ]);
+    expect(queued.find((j) => j.dedupeKey === 'telegram:deliver:7771')?.payload).toContain('"chatId":7771,');
   });
 
   it('deletes the downloaded evidence files under the data folder, and their conversation folder', async () => {
@@ -145,6 +160,82 @@ describe('eraseCustomerData', () => {
     expect(await db.case.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({ status: 'closed', description: 'my transfer never arrived' });
     expect(await db.customer.findUniqueOrThrow({ where: { id: account.customerId } })).toMatchObject({ anonymizedAt: erasedAt });
     expect(await db.caseEvent.count({ where: { caseId: created.id, type: 'customer_data_erased' } })).toBe(0);
+  });
+
+  it('erases a web chat conversation in the middle of an intake, its page history and a survey still to be sent', async () => {
+    const now = new Date('2026-11-27T03:00:00Z');
+    const session = 'sess-erase-0123456789abcdef';
+    const key = `web:${session}`;
+    const ref = { kind: 'webpage', sessionId: session };
+    const policy = loadPolicy('cn', { timeZone: 'Asia/Shanghai' });
+    const account = await touchChannelAccount(db, { intakeChannel: 'webchat', externalUserId: session, conversationKey: key, conversationRef: ref, now });
+    // An earlier complaint, decided: its survey is scheduled, not sent yet.
+    const earlier = await createCase(
+      {
+        answers: { description: 'the app logged me out', name: 'Qian Wu', phone: '13500005555' },
+        customerId: account.customerId,
+        channelAccountId: account.accountId,
+        conversationKey: key,
+        intakeChannel: 'webchat',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        now,
+      },
+      { db, classifier: createRuleClassifier(), policy },
+    );
+    await db.case.update({ where: { id: earlier.id }, data: { status: 'resolved', resolvedAt: now, resolution: 'fixed', rootCause: 'app bug' } });
+    const survey = await scheduleSurvey({ db, caseId: earlier.id, now, delayMinutes: 60 });
+    expect(survey.ok).toBe(true);
+    // Now half-way through a second complaint: the dialog holds the answers so far, the
+    // transcript and a photo wait for the case, and the page keeps the conversation for a reload.
+    const said = 'my card was swallowed at the ATM, I am Qian Wu, 13500005555';
+    await createPrismaStateStore(db).save(key, JSON.stringify({ dialog: 'intake', answers: { description: said, name: 'Qian Wu', phone: '13500005555' } }), 0);
+    await appendTranscript(db, [{ conversationKey: key, direction: 'in', author: 'customer', text: said, at: now }]);
+    await db.evidence.create({ data: { conversationKey: key, kind: 'photo', fileId: 'web-photo-1', fileName: 'receipt.jpg', createdAt: now } });
+    await appendWebChatMessages(db, { sessionId: session, said: { text: said, clientMessageId: 'm-1' }, messages: [{ text: 'Thank you, Qian Wu. When did it happen?' }], now });
+
+    const result = await eraseCustomerData(db, { customerId: account.customerId, dataDir, now });
+    expect(result.ok).toBe(true);
+
+    expect(await db.dialogState.findUnique({ where: { conversationKey: key } })).toBeNull();
+    expect(await db.webChatMessage.count({ where: { sessionId: session } })).toBe(0);
+    // The session id (the page's own key to the conversation) is kept nowhere.
+    expect(await db.transcriptMessage.count({ where: { conversationKey: key } })).toBe(0);
+    expect(await db.evidence.count({ where: { conversationKey: key } })).toBe(0);
+    expect(await db.case.count({ where: { conversationKey: key } })).toBe(0);
+
+    // The survey's job runs as scheduled: nothing goes to the customer.
+    const sent: CustomerMessage[] = [];
+    const messenger = createCustomerMessenger();
+    messenger.register({ kind: 'webpage', send: async (_ref, messages) => (sent.push(...messages), { ok: true }) });
+    const later = new Date(now.getTime() + 2 * 3600_000);
+    const job = { id: 'job-survey', type: SURVEY_JOB.send, payload: { surveyId: survey.ok ? survey.value.surveyId : '' }, attempt: 1, maxAttempts: 5, now: later, log: pino({ level: 'silent' }) };
+    await sendSurveyJob({ db, messenger })(job);
+    expect(sent).toEqual([]);
+    expect(await db.survey.findUniqueOrThrow({ where: { caseId: earlier.id } })).toMatchObject({ status: 'skipped', sentAt: null });
+
+    // The same page writes again: a new customer, whose complaint gets none of the erased lines.
+    const again = await touchChannelAccount(db, { intakeChannel: 'webchat', externalUserId: session, conversationKey: key, conversationRef: ref, now: later });
+    expect(again.customerId).not.toBe(account.customerId);
+    await appendTranscript(db, [{ conversationKey: key, direction: 'in', author: 'customer', text: 'my statement is wrong', at: later }]);
+    const fresh = await createCase(
+      {
+        answers: { description: 'my statement is wrong' },
+        customerId: again.customerId,
+        channelAccountId: again.accountId,
+        conversationKey: key,
+        intakeChannel: 'webchat',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        now: later,
+      },
+      { db, classifier: createRuleClassifier(), policy },
+    );
+    const kase = await db.case.findUniqueOrThrow({ where: { id: fresh.id }, include: { messages: true, evidence: true } });
+    expect(kase.messages.map((m) => m.text)).toEqual(['my statement is wrong']);
+    expect(kase.evidence).toEqual([]);
   });
 
   it('says when there is nobody to erase', async () => {
