@@ -117,11 +117,9 @@ export async function eraseCustomerData(
         data: { status: 'closed', closedAt: now, resolution: WITHDRAWN_RESOLUTION, rootCause: WITHDRAWN_ROOT_CAUSE },
       });
       if (closed.count === 0) continue;
-      // The clocks stop here. The reports read a clock as stopped by firstResponseAt / resolvedAt
-      // and count one still running as missed once its due passes, though nobody could answer
-      // the complaint any more; a clock already past due stays counted as missed.
-      await tx.case.updateMany({ where: { id: c.id, firstResponseAt: null }, data: { firstResponseAt: now } });
-      await tx.case.updateMany({ where: { id: c.id, resolvedAt: null }, data: { resolvedAt: now } });
+      // The clocks stop here, at `closedAt`: no response or decision is recorded, since none was
+      // given (the reports count a clock that ran out before the closure as missed, and leave
+      // one closed in time out, src/cases/reports/summary.ts).
       await refreshNextDue(tx, c.id);
       // As any closure does, it ends a staff member's hold on the conversation.
       const handedBack = await tx.channelAccount.updateMany({ where: { handoffCaseId: c.id }, data: { handoffCaseId: null } });

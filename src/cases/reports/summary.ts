@@ -54,6 +54,15 @@ async function reopenedRegulatory(deps: ReportDeps, range: ReportRange): Promise
 }
 
 /**
+ * A clock not stopped by its response or decision that ran out: past due now, and for a case
+ * closed without one (withdrawn when its customer's data was erased, src/cases/erase-customer-data.ts)
+ * past due before it was closed. One closed in time has no outcome to judge.
+ */
+function ranOut(due: 'firstResponseDueAt' | 'regulatoryDueAt', now: Date, closedAt: Prisma.DateTimeFieldRefInput<'Case'>): Prisma.CaseWhereInput {
+  return { [due]: { lt: now }, OR: [{ closedAt: null }, { [due]: { lt: closedAt } }] };
+}
+
+/**
  * Service-target and regulatory-deadline compliance of the cases received in the range.
  * Only cases whose outcome is known count: answered (or decided), or already past due. A
  * reopened case counts by its first decision (see {@link reopenedRegulatory}).
@@ -65,9 +74,9 @@ export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date
   const fr = db.case.fields;
   const [firstResponseMet, firstResponseDue, decidedMet, decidedDue, reopened] = await Promise.all([
     db.case.count({ where: { AND: [base, { firstResponseAt: { not: null, lte: fr.firstResponseDueAt } }] } }),
-    db.case.count({ where: { AND: [base, { OR: [{ firstResponseAt: { not: null } }, { firstResponseDueAt: { lt: now } }] }] } }),
+    db.case.count({ where: { AND: [base, { OR: [{ firstResponseAt: { not: null } }, ranOut('firstResponseDueAt', now, fr.closedAt)] }] } }),
     db.case.count({ where: { AND: [base, neverReopened, { resolvedAt: { not: null, lte: fr.regulatoryDueAt } }] } }),
-    db.case.count({ where: { AND: [base, neverReopened, { OR: [{ resolvedAt: { not: null } }, { regulatoryDueAt: { lt: now } }] }] } }),
+    db.case.count({ where: { AND: [base, neverReopened, { OR: [{ resolvedAt: { not: null } }, ranOut('regulatoryDueAt', now, fr.closedAt)] }] } }),
     reopenedRegulatory(deps, range),
   ]);
   const regulatoryMet = decidedMet + reopened.met;
