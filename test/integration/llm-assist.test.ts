@@ -82,6 +82,17 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
     expect(body).toContain('[ID]');
   });
 
+  it('masks numbers typed in full-width digits', async () => {
+    const { classifier } = await classifierFor(() => answer());
+    await classifier.classify('卡号６２２２０２１２３４５６７８９０１２３，身份证１１０１０５１９４９１２３１００２Ｘ，手机＋８６ １３８１２３４５６７８，卡被盗刷了', ctx);
+    const body = JSON.stringify(fake!.requests[0]!.body);
+    for (const digits of ['1234567890', '19491231', '12345678']) expect(body).not.toContain(digits);
+    for (const digits of ['１２３４５６７８９０', '１９４９１２３１', '１２３４５６７８']) expect(body).not.toContain(digits);
+    expect(body).toContain('[CARD]');
+    expect(body).toContain('[ID]');
+    expect(body).toContain('[PHONE]');
+  });
+
   it('sends a strict JSON schema whose enums are the taxonomy ids', async () => {
     const { classifier } = await classifierFor(() => answer());
     await classifier.classify('the teller was rude', ctx);

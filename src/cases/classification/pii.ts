@@ -16,9 +16,26 @@ const EN_NAME = /\b([Mm]y name is|[Mm]y name's|[Ii] am called|[Nn]ame:)\s+((?:[A
 // Words that follow 我叫 / 姓名 without being a name.
 const ZH_NOT_NAMES = /^(学生|老人|客户|用户|持卡人|本人|一名|一个|外地|退休|农民|残疾|病人|贵行|真的|被骗|在|从|这|那|第)/;
 
-/** Masks card numbers, Chinese ID numbers, phone numbers, e-mail addresses and self-given names. */
+// Full-width forms (１２３, ＋, －, Ｘ) and the ideographic space, as Chinese keyboards type them.
+const FULL_WIDTH = /[\uff01-\uff5e\u3000]/g;
+
+/**
+ * Full-width characters read as their ASCII twins, so the patterns above, written for ASCII
+ * digits, see "１３８１２３４５６７８" as the phone number it is. One UTF-16 unit for one, so an index
+ * in the folded text is the same index in the original.
+ */
+function foldWidth(text: string): string {
+  return text.replace(FULL_WIDTH, (c) => (c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+}
+
+/**
+ * Masks card numbers, Chinese ID numbers, phone numbers, e-mail addresses and self-given names.
+ * The text is NFKC-normalised first (full-width digits become ASCII ones): it is only sent out,
+ * never shown, so it need not keep the customer's exact characters.
+ */
 export function maskPii(text: string): string {
   return text
+    .normalize('NFKC')
     .replace(EMAIL, '[EMAIL]')
     .replace(CN_MOBILE, '[PHONE]')
     .replace(INTL_PHONE, '[PHONE]')
@@ -43,11 +60,39 @@ function lastFour(m: string): string {
  * the customer's own name separately, by value.
  */
 export function maskNumbersForStaff(text: string): string {
-  return text
-    .replace(CN_MOBILE, lastFour)
-    .replace(INTL_PHONE, lastFour)
-    .replace(CN_ID, lastFour)
-    .replace(CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? lastFour(m) : m))
-    .replace(US_PHONE, lastFour)
-    .replace(CN_LANDLINE, lastFour);
+  return replaceFolded(text, [
+    [CN_MOBILE, lastFour],
+    [INTL_PHONE, lastFour],
+    [CN_ID, lastFour],
+    [CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? lastFour(m) : m)],
+    [US_PHONE, lastFour],
+    [CN_LANDLINE, lastFour],
+  ]);
+}
+
+/**
+ * Applies each pattern in turn to the width-folded text, so full-width numbers are found too,
+ * while everything not replaced keeps the customer's own characters (staff read their words,
+ * full-width punctuation included). Replacements are the same in both strings, so their indexes
+ * stay aligned.
+ */
+function replaceFolded(text: string, steps: [RegExp, (match: string) => string][]): string {
+  let shown = text;
+  let folded = foldWidth(text);
+  for (const [pattern, mask] of steps) {
+    let nextShown = '';
+    let nextFolded = '';
+    let at = 0;
+    for (const m of folded.matchAll(pattern)) {
+      const end = m.index + m[0].length;
+      const replaced = mask(m[0]);
+      const kept = replaced === m[0];
+      nextShown += shown.slice(at, m.index) + (kept ? shown.slice(m.index, end) : replaced);
+      nextFolded += folded.slice(at, m.index) + replaced;
+      at = end;
+    }
+    shown = nextShown + shown.slice(at);
+    folded = nextFolded + folded.slice(at);
+  }
+  return shown;
 }

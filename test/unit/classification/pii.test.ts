@@ -13,6 +13,11 @@ describe('maskPii', () => {
     ['mail zhang.san@example.com', 'zhang.san@example.com', '[EMAIL]'],
     ['我叫张三，卡被盗了', '张三', '[NAME]'],
     ['My name is John Smith and my card was stolen', 'John Smith', '[NAME]'],
+    // Full-width digits, as a Chinese keyboard types them.
+    ['卡号６２２２０２１２３４５６７８９０１２３被盗刷', '１２３４５６７８９０', '[CARD]'],
+    ['身份证１１０１０５１９４９１２３１００２Ｘ', '１９４９１２３１', '[ID]'],
+    ['手机１３８１２３４５６７８', '１２３４５６７８', '[PHONE]'],
+    ['手机＋８６ １３８ １２３４ ５６７８', '１２３４', '[PHONE]'],
   ])('masks %s', (text, secret, marker) => {
     const masked = maskPii(text);
     expect(masked).not.toContain(secret);
@@ -35,6 +40,9 @@ describe('maskNumbersForStaff', () => {
     ['or (415) 555-0132', 'or ******0132'],
     // A US number in E.164 begins with 1 and a digit from 3 to 9, like a Chinese mobile.
     ['call +14155552671 please', 'call *******2671 please'],
+    // Full-width digits are numbers too; the customer's full-width punctuation stays as typed.
+    ['卡号６２２２０２１２３４５６７８９０１２３，手机１３８１２３４５６７８。', '卡号***************0123，手机*******5678。'],
+    ['身份证：１１０１０５１９４９１２３１００２Ｘ（本人）', '身份证：**************002X（本人）'],
   ])('keeps the last four digits of %s', (text, shown) => {
     expect(maskNumbersForStaff(text)).toBe(shown);
   });
