@@ -3,7 +3,9 @@
  * Order matters: phone numbers with a country code first (+86 138… would read as a card), then
  * ID numbers before card numbers (both are long digit runs).
  */
-const CN_ID = /(?<![\dA-Za-z])[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![\dA-Za-z])/g;
+// Also as customers group it, 6-8-4 or 6-4-4-4 with spaces or dashes ("110105 19491231 002X"):
+// the card pattern below would take only the digits before the final X and leave it.
+const CN_ID = /(?<![\dA-Za-z])[1-9]\d{5}[ -]?(?:19|20)\d{2}[ -]?(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])[ -]?\d{3}[\dXx](?![\dA-Za-z])/g;
 const CARD = /(?<![\dA-Za-z])(?:\d[ -]?){12,18}\d(?![\dA-Za-z])/g;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 const CN_MOBILE = /(?<![\d+])(?:(?:\+|00)86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)/g;
