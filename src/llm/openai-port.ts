@@ -9,11 +9,51 @@ export interface OpenAiPortOptions {
   model: string;
   /** Per-request timeout in milliseconds; bounded to 100 ms – 60 s. */
   timeoutMs?: number;
-  /** SDK retries on 408/409/429/5xx and connection errors; bounded to 0–3. */
+  /**
+   * SDK retries on 408/409/429/5xx and connection errors; bounded to 0–3. A failure whose
+   * `Retry-After` asks for more than 2 s is not retried.
+   */
   maxRetries?: number;
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+/**
+ * The longest wait a failed answer's `Retry-After` may ask for and still be retried. The
+ * customer waits for the bot's reply meanwhile, and the rules can answer at once: the SDK
+ * would sleep whatever the server asks (a rate limit's 20 s is usual), holding the turn until
+ * the classifier's deadline and then dropping the answer anyway.
+ */
+const MAX_RETRY_WAIT_MS = 2000;
+
+/** The wait a response asks for before a retry, in milliseconds, when it says. */
+function retryAfterMs(headers: Headers): number | undefined {
+  const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
+  if (Number.isFinite(ms)) return ms;
+  const after = headers.get('retry-after');
+  if (!after) return undefined;
+  const seconds = Number.parseFloat(after);
+  if (Number.isFinite(seconds)) return seconds * 1000;
+  const at = Date.parse(after);
+  return Number.isNaN(at) ? undefined : at - Date.now();
+}
+
+/**
+ * `fetch` for the SDK that marks a failure asking for a longer wait than
+ * {@link MAX_RETRY_WAIT_MS} as not to be retried (the SDK obeys `x-should-retry: false`), so
+ * the port fails at once and the rules answer.
+ */
+function failFastOnLongRetryAfter(request: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await request(input, init);
+    if (response.ok || response.headers.has('x-should-retry')) return response;
+    const wait = retryAfterMs(response.headers);
+    if (wait === undefined || wait <= MAX_RETRY_WAIT_MS) return response;
+    const headers = new Headers(response.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+}
 
 /**
  * The {@link LlmPort} on the `openai` SDK: chat completions with structured output whose JSON
@@ -26,6 +66,7 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
     baseURL: opts.baseURL,
     timeout: clamp(opts.timeoutMs ?? 8000, 100, 60_000),
     maxRetries: clamp(opts.maxRetries ?? 1, 0, 3),
+    fetch: failFastOnLongRetryAfter(globalThis.fetch),
   });
   const responseFormat = zodResponseFormat(ZLlmClassification, 'complaint_classification');
   return {

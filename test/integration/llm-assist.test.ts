@@ -138,6 +138,33 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
   });
 });
 
+describe('Retry-After from the LLM server', () => {
+  it('does not keep the customer waiting for a retry the server asks to make much later', async () => {
+    let calls = 0;
+    const { classifier, warnings } = await classifierFor(
+      () => (++calls === 1 ? { kind: 'status', status: 429, headers: { 'retry-after': '30' } } : answer({ business: 'deposit', cause: 'service', severity: 'P3' })),
+      { maxRetries: 1, timeoutMs: 3000 },
+    );
+    const started = Date.now();
+    const c = await classifier.classify('the teller was rude', ctx);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(c.source).toBe('rules');
+    expect(calls).toBe(1);
+    expect(warnings).toEqual(['llm failed, using rules']);
+  });
+
+  it('still retries when the server asks for a short wait', async () => {
+    let calls = 0;
+    const { classifier } = await classifierFor(
+      () => (++calls === 1 ? { kind: 'status', status: 503, headers: { 'retry-after-ms': '50' } } : answer({ business: 'deposit', cause: 'service', severity: 'P3' })),
+      { maxRetries: 1 },
+    );
+    const c = await classifier.classify('the teller was rude', ctx);
+    expect(calls).toBe(2);
+    expect(c.severity).toBe('P3');
+  });
+});
+
 describe('createClassifierFromConfig', () => {
   it('uses the rules alone without OPENAI_API_KEY', async () => {
     const classifier = createClassifierFromConfig({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODEL: 'x', OPENAI_TIMEOUT_MS: 1000 });

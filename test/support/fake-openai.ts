@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export type FakeReply =
   | { kind: 'json'; content: unknown }
   | { kind: 'raw'; content: string }
-  | { kind: 'status'; status: number }
+  | { kind: 'status'; status: number; headers?: Record<string, string> }
+  | { kind: 'message'; message: Record<string, unknown>; finishReason?: string }
   | { kind: 'hang' };
 
 export interface RecordedRequest {
@@ -33,17 +34,19 @@ export async function startFakeOpenAi(reply: (req: RecordedRequest) => FakeReply
       const r = reply(recorded);
       if (r.kind === 'hang') return; // never answers: the client must time out
       if (r.kind === 'status') {
-        res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'fake failure' } }));
+        res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers }).end(JSON.stringify({ error: { message: 'fake failure' } }));
         return;
       }
-      const content = r.kind === 'json' ? JSON.stringify(r.content) : r.content;
+      // `message` replaces the whole assistant message: providers differ there (content null,
+      // reasoning_content, tool_calls).
+      const message = r.kind === 'message' ? r.message : { role: 'assistant', content: r.kind === 'json' ? JSON.stringify(r.content) : r.content, refusal: null };
       res.writeHead(200, { 'content-type': 'application/json' }).end(
         JSON.stringify({
           id: `chatcmpl-${requests.length}`,
           object: 'chat.completion',
           created: 1_790_000_000,
           model: recorded.body.model ?? 'fake',
-          choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message: { role: 'assistant', content, refusal: null } }],
+          choices: [{ index: 0, finish_reason: r.kind === 'message' ? (r.finishReason ?? 'stop') : 'stop', logprobs: null, message }],
           usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
         }),
       );
