@@ -56,9 +56,21 @@ function failFastOnLongRetryAfter(request: typeof fetch): typeof fetch {
 }
 
 /**
+ * The JSON object in a model's answer. Strict structured output gives bare JSON, but not every
+ * OpenAI-compatible server or model keeps to it: some wrap it in a Markdown fence, reasoning
+ * models served without a reasoning parser (Qwen3, DeepSeek-R1 on Ollama or vLLM) write their
+ * `<think>…</think>` first. Anything else is not JSON, and the rules answer.
+ */
+function jsonInAnswer(content: string): unknown {
+  const answer = content.replace(/<think>[\s\S]*?<\/think>/gi, '').trim();
+  const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/i.exec(answer);
+  return JSON.parse(fenced ? fenced[1]! : answer) as unknown;
+}
+
+/**
  * The {@link LlmPort} on the `openai` SDK: chat completions with structured output whose JSON
- * schema is built from the taxonomy enums. It returns the parsed answer (or null); the
- * classifier validates it again and falls back to the rules on anything else.
+ * schema is built from the taxonomy enums. It returns the answer's JSON (or null without one);
+ * the classifier validates it against the taxonomy and falls back to the rules on anything else.
  */
 export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
   const client = new OpenAI({
@@ -71,7 +83,8 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
   const responseFormat = zodResponseFormat(ZLlmClassification, 'complaint_classification');
   return {
     async classify(request: LlmRequest): Promise<unknown> {
-      const completion = await client.chat.completions.parse(
+      // `create`, not the SDK's `parse`: that one reads only bare JSON, and throws on the rest.
+      const completion = await client.chat.completions.create(
         {
           model: opts.model,
           temperature: 0,
@@ -83,7 +96,8 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
         },
         { signal: request.signal },
       );
-      return completion.choices[0]?.message.parsed ?? null;
+      const content = completion.choices[0]?.message.content;
+      return content ? jsonInAnswer(content) : null;
     },
   };
 }

@@ -102,11 +102,26 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
     expect(rf).toContain('mobile_app');
   });
 
+  it.each<[string, string]>([
+    ['in a Markdown fence', '```json\n{"business":"wealth","cause":"returns","channel":null,"severity":"P3","flags":[],"summary":null}\n```'],
+    ['after a reasoning model\'s <think> block', '<think>\nThe customer mentions money; {maybe} wealth.\n</think>\n\n{"business":"wealth","cause":"returns","channel":null,"severity":"P3","flags":[],"summary":null}'],
+  ])('reads the answer %s, as some OpenAI-compatible servers send it', async (_name, content) => {
+    const { classifier, warnings } = await classifierFor(() => ({ kind: 'raw', content }));
+    const c = await classifier.classify('I want to talk about what happened with my money thing', ctx);
+    expect(warnings).toEqual([]);
+    expect(c.source).toBe('llm');
+    expect(c.business).toBe('wealth');
+    expect(c.cause).toBe('returns');
+  });
+
   it.each<[string, FakeReply]>([
     ['malformed JSON', { kind: 'raw', content: '{"business": "credit_ca' }],
     ['ids outside the taxonomy', { kind: 'json', content: { business: 'crypto', cause: 'other', channel: null, severity: 'P0', flags: [], summary: null } }],
     ['a 500 error', { kind: 'status', status: 500 }],
     ['a 429 error', { kind: 'status', status: 429 }],
+    ['prose instead of JSON', { kind: 'raw', content: 'This looks like a credit card complaint, P4.' }],
+    ['a truncated answer', { kind: 'message', message: { role: 'assistant', content: '```json\n{"business":"credit_card","cau' }, finishReason: 'length' }],
+    ['no content, only reasoning', { kind: 'message', message: { role: 'assistant', content: null, reasoning_content: '{"business":"credit_card"}' } }],
   ])('falls back to the rules on %s, without throwing', async (_name, reply) => {
     const { classifier, warnings } = await classifierFor(() => reply);
     const text = 'my debit card was stolen';
