@@ -69,7 +69,7 @@ function jsonInAnswer(content: string): unknown {
 
 /**
  * The {@link LlmPort} on the `openai` SDK: chat completions with structured output whose JSON
- * schema is built from the taxonomy enums. It returns the answer's JSON (or null without one);
+ * schema is built from the taxonomy enums, or JSON mode where a server refuses the schema. It returns the answer's JSON (or null without one);
  * the classifier validates it against the taxonomy and falls back to the rules on anything else.
  */
 export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
@@ -80,24 +80,40 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
     maxRetries: clamp(opts.maxRetries ?? 1, 0, 3),
     fetch: failFastOnLongRetryAfter(globalThis.fetch),
   });
-  const responseFormat = zodResponseFormat(ZLlmClassification, 'complaint_classification');
+  const schemaFormat = zodResponseFormat(ZLlmClassification, 'complaint_classification');
+  // Some OpenAI-compatible servers refuse a JSON schema with a 400 (DeepSeek: "This
+  // response_format type is unavailable now"; older vLLM, Qwen models) but take JSON mode, whose
+  // answer the classifier validates all the same. Once JSON mode answered where the schema was
+  // refused, it is used from then on, so each call is one request again.
+  let jsonMode = false;
+  const ask = async (request: LlmRequest, responseFormat: typeof schemaFormat | { type: 'json_object' }) => {
+    // `create`, not the SDK's `parse`: that one reads only bare JSON, and throws on the rest.
+    const completion = await client.chat.completions.create(
+      {
+        model: opts.model,
+        temperature: 0,
+        messages: [
+          { role: 'system', content: request.system },
+          { role: 'user', content: request.user },
+        ],
+        response_format: responseFormat,
+      },
+      { signal: request.signal },
+    );
+    const content = completion.choices[0]?.message.content;
+    return content ? jsonInAnswer(content) : null;
+  };
   return {
     async classify(request: LlmRequest): Promise<unknown> {
-      // `create`, not the SDK's `parse`: that one reads only bare JSON, and throws on the rest.
-      const completion = await client.chat.completions.create(
-        {
-          model: opts.model,
-          temperature: 0,
-          messages: [
-            { role: 'system', content: request.system },
-            { role: 'user', content: request.user },
-          ],
-          response_format: responseFormat,
-        },
-        { signal: request.signal },
-      );
-      const content = completion.choices[0]?.message.content;
-      return content ? jsonInAnswer(content) : null;
+      if (jsonMode) return ask(request, { type: 'json_object' });
+      try {
+        return await ask(request, schemaFormat);
+      } catch (error) {
+        if (!(error instanceof OpenAI.BadRequestError)) throw error;
+        const answer = await ask(request, { type: 'json_object' });
+        jsonMode = true;
+        return answer;
+      }
     },
   };
 }

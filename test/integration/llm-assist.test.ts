@@ -153,6 +153,36 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
   });
 });
 
+describe('a server without JSON-schema output (DeepSeek and others)', () => {
+  it('asks again in JSON mode when the schema is refused, and keeps to JSON mode after that', async () => {
+    const modes: unknown[] = [];
+    const { classifier, warnings } = await classifierFor((r) => {
+      const type = (r.body.response_format as { type?: string } | undefined)?.type;
+      modes.push(type);
+      return type === 'json_schema' ? { kind: 'status', status: 400 } : answer({ business: 'deposit', cause: 'service', severity: 'P3' });
+    });
+    const first = await classifier.classify('the teller was rude', ctx);
+    const second = await classifier.classify('the teller was rude again', ctx);
+    expect(modes).toEqual(['json_schema', 'json_object', 'json_object']);
+    expect([first.source, second.source]).toEqual(['llm', 'llm']);
+    expect(first.severity).toBe('P3');
+    expect(warnings).toEqual([]);
+    // JSON mode needs the word JSON in the prompt (OpenAI and DeepSeek refuse it otherwise).
+    expect(fake!.requests[1]!.body.messages![0]!.content).toMatch(/JSON/);
+  });
+
+  it('keeps the schema when JSON mode is refused too', async () => {
+    const modes: unknown[] = [];
+    const { classifier } = await classifierFor((r) => {
+      modes.push((r.body.response_format as { type?: string } | undefined)?.type);
+      return { kind: 'status', status: 400 };
+    });
+    expect((await classifier.classify('the teller was rude', ctx)).source).toBe('rules');
+    await classifier.classify('the teller was rude again', ctx);
+    expect(modes).toEqual(['json_schema', 'json_object', 'json_schema', 'json_object']);
+  });
+});
+
 describe('Retry-After from the LLM server', () => {
   it('does not keep the customer waiting for a retry the server asks to make much later', async () => {
     let calls = 0;

@@ -50,7 +50,8 @@ severity: ${SEVERITIES.join(', ')} —
   P2 loss >= 10,000, any loss for a vulnerable customer, regulator/media/litigation threat, repeat or group complaint;
   P3 monetary dispute under the threshold, fees, transaction errors, blocked accounts or cards, mis-selling, disclosure, contract terms;
   P4 service attitude, waiting, facilities, suggestions, no money at stake.
-summary: one neutral paragraph for bank staff, in the complaint's language, facts only, no personal data.`;
+summary: one neutral paragraph for bank staff, in the complaint's language, facts only, no personal data.
+Answer with one JSON object with exactly the keys business, cause, channel, severity, flags and summary.`;
 
 /** Builds the prompt. The complaint is masked first and fenced as data. */
 export function buildLlmRequest(text: string): LlmRequest {
