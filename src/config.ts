@@ -103,7 +103,12 @@ export const ZEnv = z
     // closing, and the channel would get a 502 for a message the bot never saw.
     HTTP_KEEP_ALIVE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3600).default(65)),
     OPENAI_API_KEY: optionalString,
-    OPENAI_BASE_URL: optionalUrl,
+    // "localhost:11434/v1" is a valid URL whose scheme is "localhost:": taken as it is, every
+    // LLM call would fail and the rules would decide alone, quietly.
+    OPENAI_BASE_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://localhost:11434/v1' }).optional(),
+    ),
     OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
     OPENAI_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(8000)),
   })

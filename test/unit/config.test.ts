@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1, nginx' }, 'TRUST_PROXY: must be a number of proxies'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.1,' }, 'TRUST_PROXY'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'localhost:11434/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'ftp://llm.bank.example/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env, '/srv/desk')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv/desk')).toThrow(message);
