@@ -9,6 +9,7 @@ import { z } from 'zod';
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
+const openAiTimeoutMessage = 'must be a number of milliseconds from 100 to 60000';
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -110,7 +111,12 @@ export const ZEnv = z
       z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://localhost:11434/v1' }).optional(),
     ),
     OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
-    OPENAI_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(120_000).default(8000)),
+    // The openai port holds each request to 100 ms – 60 s; a value beyond it would be cut
+    // there without a word, while the classifier's overall deadline (two attempts) grew with it.
+    OPENAI_TIMEOUT_MS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: openAiTimeoutMessage }).int(openAiTimeoutMessage).min(100, openAiTimeoutMessage).max(60_000, openAiTimeoutMessage).default(8000),
+    ),
   })
   .superRefine((env, ctx) => {
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {

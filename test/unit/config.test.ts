@@ -27,6 +27,9 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1,' }, 'TRUST_PROXY'],
     [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'localhost:11434/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
     [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'ftp://llm.bank.example/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '90000' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '50' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '8s' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env, '/srv/desk')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv/desk')).toThrow(message);
