@@ -110,7 +110,8 @@ export const ZEnv = z
       emptyToUndefined,
       z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as http://localhost:11434/v1' }).optional(),
     ),
-    OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().default('gpt-4o-mini')),
+    // Defaults to gpt-4o-mini below, unless OPENAI_BASE_URL names another server.
+    OPENAI_MODEL: optionalString,
     // The openai port holds each request to 100 ms – 60 s; a value beyond it would be cut
     // there without a word, while the classifier's overall deadline (two attempts) grew with it.
     OPENAI_TIMEOUT_MS: z.preprocess(
@@ -128,7 +129,17 @@ export const ZEnv = z
     if (env.ADMIN_EMAIL && !env.ADMIN_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: 'is required when ADMIN_EMAIL is set' });
     }
-  });
+    // Without these, a server named for the LLM (Ollama, vLLM, a gateway) would be left unused
+    // without a word (no key turns the LLM off), or asked every time for OpenAI's model name
+    // (a 404, and the rules decide alone).
+    if (env.OPENAI_BASE_URL && !env.OPENAI_API_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_API_KEY'], message: 'is required when OPENAI_BASE_URL is set (any value for a server that needs no key, such as Ollama)' });
+    }
+    if (env.OPENAI_BASE_URL && !env.OPENAI_MODEL) {
+      ctx.addIssue({ code: 'custom', path: ['OPENAI_MODEL'], message: 'is required when OPENAI_BASE_URL is set: the name that server knows the model by' });
+    }
+  })
+  .transform((env) => ({ ...env, OPENAI_MODEL: env.OPENAI_MODEL ?? 'gpt-4o-mini' }));
 
 export type TEnv = z.infer<typeof ZEnv>;
 

@@ -49,6 +49,7 @@ beforeAll(async () => {
       TELEGRAM_API_ROOT: telegram.apiRoot,
       OPENAI_API_KEY: 'sk-test',
       OPENAI_BASE_URL: llm.baseURL,
+      OPENAI_MODEL: 'fake-model',
     }),
     { log: createLogger('trace', sink) },
   );

@@ -25,8 +25,10 @@ describe('loadConfig', () => {
     [{ TRUST_PROXY: '10.0.0.1, nginx' }, 'TRUST_PROXY: must be a number of proxies'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.1,' }, 'TRUST_PROXY'],
-    [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'localhost:11434/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
-    [{ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: 'ftp://llm.bank.example/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'qwen2.5', OPENAI_BASE_URL: 'localhost:11434/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_MODEL: 'qwen2.5', OPENAI_BASE_URL: 'ftp://llm.bank.example/v1' }, 'OPENAI_BASE_URL: must be an http:// or https:// URL'],
+    [{ OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_MODEL: 'qwen2.5' }, 'OPENAI_API_KEY: is required when OPENAI_BASE_URL is set'],
+    [{ OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_API_KEY: 'ollama', OPENAI_MODEL: ' ' }, 'OPENAI_MODEL: is required when OPENAI_BASE_URL is set'],
     [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '90000' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
     [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '50' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
     [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '8s' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
@@ -39,6 +41,12 @@ describe('loadConfig', () => {
     expect(loadConfig({}, '/srv').TRUST_PROXY).toEqual(['loopback']);
     expect(loadConfig({ TRUST_PROXY: '1' }, '/srv').TRUST_PROXY).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.5, 192.168.0.0/16, fd00::/8, loopback' }, '/srv').TRUST_PROXY).toEqual(['10.0.0.5', '192.168.0.0/16', 'fd00::/8', 'loopback']);
+  });
+
+  it('asks OpenAI for gpt-4o-mini unless told otherwise', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }, '/srv').OPENAI_MODEL).toBe('gpt-4o-mini');
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_MODEL: 'gpt-4.1' }, '/srv').OPENAI_MODEL).toBe('gpt-4.1');
+    expect(loadConfig({ OPENAI_API_KEY: 'ollama', OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_MODEL: 'qwen2.5' }, '/srv').OPENAI_MODEL).toBe('qwen2.5');
   });
 
   it('keeps evidence where DATA_DIR says, and beside the SQLite file otherwise', () => {
