@@ -37,6 +37,19 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
     expect(c.reasons.some((r) => r.startsWith('llm: business'))).toBe(true);
   });
 
+  it('keeps source rules when the LLM agrees and only writes the summary', async () => {
+    const text = 'the teller was rude';
+    const rules = classifyByRules(text, ctx);
+    const { classifier } = await classifierFor(() =>
+      answer({ business: rules.business, cause: rules.cause, channel: rules.channel, severity: rules.severity, flags: rules.flags, summary: 'A teller was rude.' }),
+    );
+    const c = await classifier.classify(text, ctx);
+    expect(c.source).toBe('rules');
+    expect(c.summary).toBe('A teller was rude.');
+    expect(c.llmOpinion).toEqual(c.rulesOpinion);
+    expect(c.reasons.some((r) => r.startsWith('llm:'))).toBe(false);
+  });
+
   it('may raise the severity', async () => {
     const { classifier } = await classifierFor(() => answer({ business: 'deposit', cause: 'service', severity: 'P2' }));
     const c = await classifier.classify('the teller was rude', ctx);

@@ -76,7 +76,8 @@ const opinionOf = (c: Pick<Classification, 'business' | 'cause' | 'channel' | 's
  * cause when the rules are unsure, fill an unknown channel, add flags and raise severity. It can
  * never lower the severity below the rules' grade (the floor), remove a flag the rules found, or
  * move a fraud case (rules' funds_security) to another cause: a complaint text that tries to
- * instruct the model changes nothing the rules decided.
+ * instruct the model changes nothing the rules decided. `source` is `llm` only when the LLM
+ * changed one of those, not for its summary alone.
  */
 export function mergeOpinions(rules: Classification, llm: TLlmClassification): Classification {
   const reasons = [...rules.reasons];
@@ -111,10 +112,9 @@ export function mergeOpinions(rules: Classification, llm: TLlmClassification): C
   } else if (RANK[llm.severity] > RANK[rules.severity]) {
     reasons.push(`llm: severity ${llm.severity} ignored, rules' floor is ${rules.severity}`);
   }
-  if (llm.summary?.trim()) {
-    out.summary = llm.summary.trim();
-    changed = true;
-  }
+  // The summary is the LLM's, but it classifies nothing: `source` says who decided the axes,
+  // flags and severity, which staff read it for (the LLM writes a summary nearly every time).
+  if (llm.summary?.trim()) out.summary = llm.summary.trim();
   out.source = changed ? 'llm' : 'rules';
   out.rulesOpinion = opinionOf(rules);
   out.llmOpinion = opinionOf({ ...llm, channel: llm.channel ?? 'other' });
