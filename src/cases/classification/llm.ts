@@ -55,7 +55,9 @@ Answer with one JSON object with exactly the keys business, cause, channel, seve
 
 /** Builds the prompt. The complaint is masked first and fenced as data. */
 export function buildLlmRequest(text: string): LlmRequest {
-  const masked = maskPii(text).replace(/<\/?complaint>/gi, '');
+  // Any spelling of the fence's tags goes ("</complaint >", "< /COMPLAINT>"): the model would
+  // read it as the end of the data, and what follows as instructions.
+  const masked = maskPii(text).replace(/<\s*\/?\s*complaint\b[^>]*>/gi, '');
   return { system: SYSTEM_PROMPT, user: `<complaint>\n${masked}\n</complaint>` };
 }
 
