@@ -1,3 +1,5 @@
+import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js';
+
 /**
  * Masks personal data before a text leaves the process (LLM calls) or reaches a log line.
  * Order matters: phone numbers with a country code first (+86 138… would read as a card), then
@@ -18,6 +20,34 @@ const EN_NAME = /\b([Mm]y name is|[Mm]y name's|[Ii] am called|[Nn]ame:)\s+((?:[A
 // Words that follow 我叫 / 姓名 without being a name.
 const ZH_NOT_NAMES = /^(学生|老人|客户|用户|持卡人|本人|一名|一个|外地|退休|农民|残疾|病人|贵行|真的|被骗|在|从|这|那|第)/;
 
+// The countries of the bank profiles (COMPLAINT_POLICY cn, uk, us), whose customers write their
+// numbers without a country code.
+const PHONE_COUNTRIES: CountryCode[] = ['CN', 'GB', 'US'];
+const CN_MOBILE_DIGITS = /^1[3-9]\d{9}$/;
+
+/**
+ * Phone numbers written in the national ways the patterns above do not list ("010 6512 3456",
+ * "(010)65123456", "07700 900123", "1381 234 5678"), found by libphonenumber for each country in
+ * turn, after the card and ID numbers are masked. Only numbers written as only a phone is: with
+ * a +, with the trunk 0 (bracketed or not), or as a Chinese mobile. libphonenumber would take
+ * amounts ("2500000", "(1 000 000"), a case reference and order numbers for local numbers too.
+ */
+function nationalPhones(text: string, country: CountryCode): [start: number, end: number][] {
+  return findPhoneNumbersInText(text, country)
+    .filter((m) => {
+      const written = text.slice(m.startsAt, m.endsAt);
+      const digits = written.replace(/\D/g, '');
+      return written.startsWith('+') || digits.startsWith('0') || CN_MOBILE_DIGITS.test(digits);
+    })
+    .map((m) => [m.startsAt, m.endsAt]);
+}
+
+/** The spans a pattern matches, for {@link replaceFolded}. */
+const matches =
+  (pattern: RegExp) =>
+  (text: string): [start: number, end: number][] =>
+    [...text.matchAll(pattern)].map((m) => [m.index, m.index + m[0].length]);
+
 // Full-width forms (１２３, ＋, －, Ｘ) and the ideographic space, as Chinese keyboards type them.
 const FULL_WIDTH = /[\uff01-\uff5e\u3000]/g;
 
@@ -36,7 +66,7 @@ function foldWidth(text: string): string {
  * never shown, so it need not keep the customer's exact characters.
  */
 export function maskPii(text: string): string {
-  return text
+  const numbers = text
     .normalize('NFKC')
     .replace(EMAIL, '[EMAIL]')
     .replace(CN_MOBILE, '[PHONE]')
@@ -44,7 +74,8 @@ export function maskPii(text: string): string {
     .replace(CN_ID, '[ID]')
     .replace(CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? '[CARD]' : m))
     .replace(US_PHONE, '[PHONE]')
-    .replace(CN_LANDLINE, '[PHONE]')
+    .replace(CN_LANDLINE, '[PHONE]');
+  return replaceFolded(numbers, PHONE_COUNTRIES.map((country) => [(t: string) => nationalPhones(t, country), () => '[PHONE]']))
     .replace(ZH_NAME, (m, lead: string, name: string) => (ZH_NOT_NAMES.test(name) ? m : `${lead}[NAME]`))
     .replace(EN_NAME, (_m, lead: string) => `${lead} [NAME]`);
 }
@@ -63,34 +94,38 @@ function lastFour(m: string): string {
  */
 export function maskNumbersForStaff(text: string): string {
   return replaceFolded(text, [
-    [CN_MOBILE, lastFour],
-    [INTL_PHONE, lastFour],
-    [CN_ID, lastFour],
-    [CARD, (m) => (m.replace(/\D/g, '').length >= 13 ? lastFour(m) : m)],
-    [US_PHONE, lastFour],
-    [CN_LANDLINE, lastFour],
+    [matches(CN_MOBILE), lastFour],
+    [matches(INTL_PHONE), lastFour],
+    [matches(CN_ID), lastFour],
+    [matches(CARD), (m) => (m.replace(/\D/g, '').length >= 13 ? lastFour(m) : m)],
+    [matches(US_PHONE), lastFour],
+    [matches(CN_LANDLINE), lastFour],
+    ...PHONE_COUNTRIES.map((country): Step => [(t) => nationalPhones(t, country), lastFour]),
   ]);
 }
 
+/** What to find (spans in order, not overlapping) and what to put in its place. */
+type Step = [find: (folded: string) => [start: number, end: number][], mask: (match: string) => string];
+
 /**
- * Applies each pattern in turn to the width-folded text, so full-width numbers are found too,
+ * Applies each step in turn to the width-folded text, so full-width numbers are found too,
  * while everything not replaced keeps the customer's own characters (staff read their words,
  * full-width punctuation included). Replacements are the same in both strings, so their indexes
  * stay aligned.
  */
-function replaceFolded(text: string, steps: [RegExp, (match: string) => string][]): string {
+function replaceFolded(text: string, steps: Step[]): string {
   let shown = text;
   let folded = foldWidth(text);
-  for (const [pattern, mask] of steps) {
+  for (const [find, mask] of steps) {
     let nextShown = '';
     let nextFolded = '';
     let at = 0;
-    for (const m of folded.matchAll(pattern)) {
-      const end = m.index + m[0].length;
-      const replaced = mask(m[0]);
-      const kept = replaced === m[0];
-      nextShown += shown.slice(at, m.index) + (kept ? shown.slice(m.index, end) : replaced);
-      nextFolded += folded.slice(at, m.index) + replaced;
+    for (const [start, end] of find(folded)) {
+      const match = folded.slice(start, end);
+      const replaced = mask(match);
+      const kept = replaced === match;
+      nextShown += shown.slice(at, start) + (kept ? shown.slice(start, end) : replaced);
+      nextFolded += folded.slice(at, start) + replaced;
       at = end;
     }
     shown = nextShown + shown.slice(at);
