@@ -165,6 +165,32 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
     expect(warnings.length).toBe(1);
   });
 
+  it('leaves a failing LLM alone for a while, so customers do not wait for each timeout', async () => {
+    fake = await startFakeOpenAi(() => ({ kind: 'hang' }));
+    const warnings: string[] = [];
+    const log: ClassifierLog = { warn: (_o, msg) => warnings.push(msg) };
+    let now = 1_790_000_000_000;
+    const llm = createOpenAiPort({ apiKey: 'test-key', baseURL: fake.baseURL, model: 'fake-model', timeoutMs: 200, maxRetries: 0 });
+    const classifier = createLlmAssistedClassifier({ rules: classifyByRules, llm, timeoutMs: 200, pauseAfterFailures: 3, pauseMs: 60_000, clock: () => now, log });
+    for (let i = 0; i < 3; i++) await classifier.classify('the teller was rude', ctx);
+    expect(fake.requests).toHaveLength(3);
+    expect(warnings.at(-1)).toBe('llm keeps failing, rules alone for a while');
+
+    const started = Date.now();
+    const paused = await classifier.classify('the teller was rude', ctx);
+    expect(Date.now() - started).toBeLessThan(100);
+    expect(paused.source).toBe('rules');
+    expect(paused.llmOpinion).toBeNull();
+    expect(fake.requests).toHaveLength(3);
+
+    now += 60_000;
+    await classifier.classify('the teller was rude', ctx);
+    expect(fake.requests).toHaveLength(4);
+    // That one failed too: paused again at once.
+    await classifier.classify('the teller was rude', ctx);
+    expect(fake.requests).toHaveLength(4);
+  });
+
   it('retries a 500 a bounded number of times', async () => {
     let calls = 0;
     const { classifier } = await classifierFor(() => (++calls === 1 ? { kind: 'status', status: 500 } : answer({ business: 'deposit', cause: 'service', severity: 'P3' })), { maxRetries: 1 });

@@ -129,19 +129,44 @@ export interface LlmAssistedOptions {
   llm: LlmPort;
   /** Overall deadline for the LLM answer, on top of the port's own timeout. Default 8 s. */
   timeoutMs?: number;
+  /** Failures in a row after which the LLM is left alone for `pauseMs`. Default 3. */
+  pauseAfterFailures?: number;
+  /** How long the rules decide alone after those failures. Default 60 s. */
+  pauseMs?: number;
+  /** Milliseconds since the epoch, for the pause; `Date.now` by default. */
+  clock?: () => number;
   log?: ClassifierLog;
 }
 
 /**
  * Rules first, then the LLM on the masked text; any failure, timeout or invalid answer falls
  * back to the rules' result without throwing, so the customer never notices.
+ *
+ * After `pauseAfterFailures` failures in a row the LLM is not asked for `pauseMs`: an endpoint
+ * that hangs would otherwise hold every customer's turn that classifies until the deadline
+ * (16.5 s with the default timeout, at each of an intake's steps, since a failed answer is not
+ * remembered), for the rules' answer in the end. After the pause the LLM is asked again; a
+ * failure then pauses again at once, a success ends it.
  */
 export function createLlmAssistedClassifier(opts: LlmAssistedOptions): Classifier {
   const timeoutMs = opts.timeoutMs ?? 8000;
+  const pauseAfter = opts.pauseAfterFailures ?? 3;
+  const pauseMs = opts.pauseMs ?? 60_000;
+  const clock = opts.clock ?? Date.now;
+  let failuresInRow = 0;
+  let pausedUntil = 0;
+  const failed = (): void => {
+    failuresInRow += 1;
+    if (failuresInRow >= pauseAfter && clock() >= pausedUntil) {
+      pausedUntil = clock() + pauseMs;
+      opts.log?.warn({ failuresInRow, pauseMs }, 'llm keeps failing, rules alone for a while');
+    }
+  };
   return {
     async classify(text: string, ctx: ClassifyContext): Promise<Classification> {
       const rules = opts.rules(text, ctx);
       const fallback: Classification = { ...rules, rulesOpinion: opinionOf(rules), llmOpinion: null };
+      if (clock() < pausedUntil) return fallback;
       const controller = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -155,12 +180,15 @@ export function createLlmAssistedClassifier(opts: LlmAssistedOptions): Classifie
         const parsed = ZLlmClassification.safeParse(raw);
         if (!parsed.success) {
           opts.log?.warn({ issues: parsed.error.issues.length }, 'llm answer invalid, using rules');
+          failed();
           return fallback;
         }
+        failuresInRow = 0;
         return mergeOpinions(rules, parsed.data);
       } catch (error) {
         const e = error as { code?: unknown; status?: unknown; name?: unknown };
         opts.log?.warn({ code: e.code ?? e.name, status: e.status }, 'llm failed, using rules');
+        failed();
         return fallback;
       } finally {
         clearTimeout(timer);
