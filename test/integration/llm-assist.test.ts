@@ -50,6 +50,25 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
     expect(c.reasons.some((r) => r.startsWith('llm:'))).toBe(false);
   });
 
+  it('asks the LLM once when the same complaint is classified again as a repeat', async () => {
+    const { classifier } = await classifierFor(() => answer({ business: 'deposit', cause: 'service', severity: 'P3' }));
+    const first = await classifier.classify('the teller was rude', ctx);
+    const repeat = await classifier.classify('the teller was rude', { ...ctx, repeat: true });
+    expect(fake!.requests).toHaveLength(1);
+    expect(first.llmOpinion?.severity).toBe('P3');
+    expect(repeat.llmOpinion?.severity).toBe('P3');
+    expect(repeat.flags).toContain('repeat');
+    expect(repeat.severity).toBe('P2');
+  });
+
+  it('asks again after an answer that failed', async () => {
+    let calls = 0;
+    const { classifier } = await classifierFor(() => (++calls === 1 ? { kind: 'raw', content: 'not json' } : answer({ business: 'deposit', cause: 'service', severity: 'P3' })));
+    expect((await classifier.classify('the teller was rude', ctx)).llmOpinion).toBeNull();
+    expect((await classifier.classify('the teller was rude', { ...ctx, repeat: true })).llmOpinion?.severity).toBe('P3');
+    expect(calls).toBe(2);
+  });
+
   it('may raise the severity', async () => {
     const { classifier } = await classifierFor(() => answer({ business: 'deposit', cause: 'service', severity: 'P2' }));
     const c = await classifier.classify('the teller was rude', ctx);

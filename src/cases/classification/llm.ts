@@ -155,6 +155,23 @@ export function createLlmAssistedClassifier(opts: LlmAssistedOptions): Classifie
   const clock = opts.clock ?? Date.now;
   let failuresInRow = 0;
   let pausedUntil = 0;
+  // The LLM's answers for recent texts. What the rules read from the context (`repeat`, the
+  // day) is never sent, so the answer is the same: a repeat complaint, which create-case
+  // classifies again with `repeat` (a new key for memo.ts), is filed without a second call and
+  // a second wait. Only answers that validated are kept.
+  const recent = new Map<string, Promise<unknown>>();
+  const askLlm = (request: LlmRequest): Promise<unknown> => {
+    const kept = recent.get(request.user);
+    if (kept) return kept;
+    const answer = opts.llm.classify(request);
+    recent.set(request.user, answer);
+    if (recent.size > 100) recent.delete(recent.keys().next().value!);
+    const forget = () => recent.get(request.user) === answer && recent.delete(request.user);
+    answer.then((raw) => ZLlmClassification.safeParse(raw).success || forget(), forget);
+    // Forgotten at once when its deadline passes, so the next call asks again.
+    request.signal?.addEventListener('abort', forget, { once: true });
+    return answer;
+  };
   const failed = (): void => {
     failuresInRow += 1;
     if (failuresInRow >= pauseAfter && clock() >= pausedUntil) {
@@ -176,7 +193,7 @@ export function createLlmAssistedClassifier(opts: LlmAssistedOptions): Classifie
             reject(Object.assign(new Error('LLM timed out'), { code: 'llm_timeout' }));
           }, timeoutMs);
         });
-        const raw = await Promise.race([opts.llm.classify({ ...buildLlmRequest(text), signal: controller.signal }), deadline]);
+        const raw = await Promise.race([askLlm({ ...buildLlmRequest(text), signal: controller.signal }), deadline]);
         const parsed = ZLlmClassification.safeParse(raw);
         if (!parsed.success) {
           opts.log?.warn({ issues: parsed.error.issues.length }, 'llm answer invalid, using rules');
