@@ -79,6 +79,9 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
     timeout: clamp(opts.timeoutMs ?? 8000, 100, 60_000),
     maxRetries: clamp(opts.maxRetries ?? 1, 0, 3),
     fetch: failFastOnLongRetryAfter(globalThis.fetch),
+    // Not OPENAI_LOG's: at `debug` the SDK writes each request and answer, complaint text
+    // included, to the console, past the application's logs (which never hold it).
+    logLevel: 'warn',
   });
   const schemaFormat = zodResponseFormat(ZLlmClassification, 'complaint_classification');
   // Some OpenAI-compatible servers refuse a JSON schema with a 400 (DeepSeek: "This

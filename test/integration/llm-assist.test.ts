@@ -133,6 +133,23 @@ describe('LLM-assisted classification against a fake OpenAI-compatible server', 
     expect(body).toContain('[PHONE]');
   });
 
+  it('writes no request to the console when OPENAI_LOG=debug is set', async () => {
+    const written: unknown[] = [];
+    const saved = { debug: console.debug, info: console.info, env: process.env.OPENAI_LOG };
+    console.debug = console.info = (...args: unknown[]) => void written.push(args);
+    process.env.OPENAI_LOG = 'debug';
+    try {
+      const { classifier } = await classifierFor(() => answer());
+      await classifier.classify('the teller at the branch was rude to me', ctx);
+    } finally {
+      Object.assign(console, { debug: saved.debug, info: saved.info });
+      if (saved.env === undefined) delete process.env.OPENAI_LOG;
+      else process.env.OPENAI_LOG = saved.env;
+    }
+    expect(fake!.requests).toHaveLength(1);
+    expect(JSON.stringify(written)).not.toContain('teller');
+  });
+
   it('sends a strict JSON schema whose enums are the taxonomy ids', async () => {
     const { classifier } = await classifierFor(() => answer());
     await classifier.classify('the teller was rude', ctx);
