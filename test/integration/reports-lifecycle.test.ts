@@ -203,9 +203,10 @@ it('reports a hand-counted November of cases worked through the real code paths'
     regulatoryMet: 6,
     regulatoryEvaluated: 10,
     regulatoryMetPct: 60,
-    // Hours to first response 1 1 2 3 4 30 72 480; to the current decision 4 72 408 480 480.
+    // Hours to first response 1 1 2 3 4 30 72 480. To the first decision: K 4, A 72, M 72 (reopened,
+    // still open), B 120 (not its second decision, 480), E 408, D 480, L 480 (reopened, still open).
     medianHoursToFirstResponse: 3.5,
-    medianHoursToDecision: 408,
+    medianHoursToDecision: 120,
   });
   // Surveys sent in November: A (yes, 5), B (no, then silent), D (silent), E (partly, 2), K (yes, 4),
   // M (silent); L was reopened before its survey went out.

@@ -114,29 +114,34 @@ export async function csatSummary(db: PrismaClient, range: ReportRange) {
   };
 }
 
+// When the case was first decided: a case never reopened by its `resolvedAt`; a reopened one by
+// its first `resolved` event, since reopening clears `resolvedAt` and a later decision replaces
+// it (the first is what reached the customer, as for the regulatory deadline).
+const FIRST_DECISION = `CASE WHEN c."reopenCount" = 0 THEN c."resolvedAt"
+  ELSE (SELECT MIN(e."createdAt") FROM "CaseEvent" e WHERE e."caseId" = c."id" AND e."type" = 'resolved') END`;
+
 /**
- * The median of `end - start` in hours over the range's cases where `end` is set, computed in
- * SQL (ORDER BY … LIMIT/OFFSET), so no case rows are loaded.
+ * The median of the hours from receipt to the first response (`firstResponse`) or to the first
+ * decision (`firstDecision`) over the range's cases that have one, computed in SQL in one query
+ * (the middle row or rows by ROW_NUMBER), so no case rows are loaded. Null when none has.
  */
-export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'firstResponseAt' | 'resolvedAt'): Promise<number | null> {
+export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'firstResponse' | 'firstDecision'): Promise<number | null> {
   const { db, dialect } = deps;
-  const n = await db.case.count({ where: { AND: [inRange(range), { [end]: { not: null } }] } });
-  if (n === 0) return null;
-  const offset = Math.floor((n - 1) / 2);
-  const take = n % 2 === 0 ? 2 : 1;
-  // Column names are fixed literals here, never input.
-  const sql =
+  // Fixed SQL; the range comes in as parameters.
+  const endAt = end === 'firstResponse' ? 'c."firstResponseAt"' : FIRST_DECISION;
+  const hours =
     dialect === 'sqlite'
-      ? `SELECT (julianday("${end}") - julianday("receivedAt")) * 24.0 AS h FROM "Case"
-         WHERE "${end}" IS NOT NULL AND julianday("receivedAt") >= julianday(?) AND julianday("receivedAt") <= julianday(?)
-         ORDER BY h LIMIT ${take} OFFSET ${offset}`
-      : `SELECT EXTRACT(EPOCH FROM ("${end}" - "receivedAt")) / 3600.0 AS h FROM "Case"
-         WHERE "${end}" IS NOT NULL AND "receivedAt" >= $1::timestamptz AND "receivedAt" <= $2::timestamptz
-         ORDER BY h LIMIT ${take} OFFSET ${offset}`;
-  const rows = await db.$queryRawUnsafe<{ h: number | string }[]>(sql, range.from.toISOString(), range.to.toISOString());
-  if (rows.length === 0) return null;
-  const values = rows.map((r) => Number(r.h));
-  return Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 100) / 100;
+      ? `SELECT (julianday(t.endAt) - julianday(t."receivedAt")) * 24.0 AS h FROM (SELECT c."receivedAt", ${endAt} AS endAt FROM "Case" c
+           WHERE julianday(c."receivedAt") >= julianday(?) AND julianday(c."receivedAt") <= julianday(?)) t WHERE t.endAt IS NOT NULL`
+      : `SELECT EXTRACT(EPOCH FROM (t.endAt - t."receivedAt")) / 3600.0 AS h FROM (SELECT c."receivedAt", ${endAt} AS endAt FROM "Case" c
+           WHERE c."receivedAt" >= $1::timestamptz AND c."receivedAt" <= $2::timestamptz) t WHERE t.endAt IS NOT NULL`;
+  // Rows (n + 1) / 2 and (n + 2) / 2 in integer division: the middle one of an odd count, the two
+  // middle ones of an even count.
+  const sql = `SELECT AVG(h) AS median, MAX(n) AS n FROM (SELECT h, ROW_NUMBER() OVER (ORDER BY h) AS rn, COUNT(*) OVER () AS n FROM (${hours}) hs) ranked
+    WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2`;
+  const [row] = await db.$queryRawUnsafe<{ median: number | string | null }[]>(sql, range.from.toISOString(), range.to.toISOString());
+  if (row?.median === null || row?.median === undefined) return null;
+  return Math.round(Number(row.median) * 100) / 100;
 }
 
 /**
@@ -159,8 +164,8 @@ export async function getReportSummary(deps: ReportDeps, range: ReportRange, now
     groupCount(db, where, 'status'),
     slaSummary(deps, range, now),
     csatSummary(db, range),
-    medianHours(deps, range, 'firstResponseAt'),
-    medianHours(deps, range, 'resolvedAt'),
+    medianHours(deps, range, 'firstResponse'),
+    medianHours(deps, range, 'firstDecision'),
   ]);
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString() },
