@@ -195,6 +195,8 @@ it('reports a hand-counted November of cases worked through the real code paths'
     firstResponseMet: 5,
     firstResponseEvaluated: 12,
     firstResponseMetPct: 41.7,
+    firstResponseAnsweredLate: 3,
+    firstResponseUnansweredPastDue: 4,
     // Met: A, D (extended to 7 December, decided 25 November), E (due day 15 is a Saturday: rolled to
     // Monday 23 November, decided that morning), K, and B and M by their first decisions (days 5
     // and 3), which reached the customer in time: reopening them (B by its survey, M by staff) does
@@ -203,6 +205,8 @@ it('reports a hand-counted November of cases worked through the real code paths'
     regulatoryMet: 6,
     regulatoryEvaluated: 10,
     regulatoryMetPct: 60,
+    regulatoryDecidedLate: 1,
+    regulatoryOpenPastDue: 3,
     // Hours to first response 1 1 2 3 4 30 72 480. To the first decision: K 4, A 72, M 72 (reopened,
     // still open), B 120 (not its second decision, 480), E 408, D 480, L 480 (reopened, still open).
     medianHoursToFirstResponse: 3.5,
@@ -211,6 +215,14 @@ it('reports a hand-counted November of cases worked through the real code paths'
   // Surveys sent in November: A (yes, 5), B (no, then silent), D (silent), E (partly, 2), K (yes, 4),
   // M (silent); L was reopened before its survey went out.
   expect(body.csat).toEqual({ sent: 6, responses: 3, average: 3.67, solvedRate: 50, responseRate: 50, distribution: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 } });
+  // The misses apart, on the page and in its CSV: L decided late; C, J and F open past the deadline.
+  const page = await (await fetch(`${app.url}/staff/reports?from=2026-11-01&to=2026-11-30&lang=en`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  expect(page).toContain('data-kpi="regulatoryDecidedLate">Decided late<b>1</b>');
+  expect(page).toContain('data-kpi="regulatoryOpenPastDue">Open past deadline<b>3</b>');
+  const slaCsv = await fetch(`${app.url}/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&table=sla`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  expect((await slaCsv.text()).replace(/^\uFEFF/, '')).toBe(
+    'measure,met,evaluated,met_pct,late,past_due_open\r\nfirst response (service target),5,12,41.7,3,4\r\nregulatory deadline,6,10,60,1,3\r\n',
+  );
   // A's customer filed A and F; E's review is E taken further, not a second complaint.
   const repeat = await fetch(`${app.url}/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&table=repeat_complainants`, { headers: { authorization: `Bearer ${TOKEN}` } });
   const customerA = (await app.db.case.findUniqueOrThrow({ where: { reference: refs.A } })).customerId;

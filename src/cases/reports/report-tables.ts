@@ -168,10 +168,11 @@ export function reportTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[]
   tables.push({
     id: 'sla',
     title: 'Deadlines met',
-    columns: ['measure', 'met', 'evaluated', 'met_pct'],
+    // Missed = late + past_due_open: done late and still open past the deadline, apart.
+    columns: ['measure', 'met', 'evaluated', 'met_pct', 'late', 'past_due_open'],
     rows: [
-      ['first response (service target)', s.sla.firstResponseMet, s.sla.firstResponseEvaluated, s.sla.firstResponseMetPct],
-      ['regulatory deadline', s.sla.regulatoryMet, s.sla.regulatoryEvaluated, s.sla.regulatoryMetPct],
+      ['first response (service target)', s.sla.firstResponseMet, s.sla.firstResponseEvaluated, s.sla.firstResponseMetPct, s.sla.firstResponseAnsweredLate, s.sla.firstResponseUnansweredPastDue],
+      ['regulatory deadline', s.sla.regulatoryMet, s.sla.regulatoryEvaluated, s.sla.regulatoryMetPct, s.sla.regulatoryDecidedLate, s.sla.regulatoryOpenPastDue],
     ],
   });
   tables.push({

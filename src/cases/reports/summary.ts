@@ -65,29 +65,43 @@ function ranOut(due: 'firstResponseDueAt' | 'regulatoryDueAt', now: Date, closed
 /**
  * Service-target and regulatory-deadline compliance of the cases received in the range.
  * Only cases whose outcome is known count: answered (or decided), or already past due. A
- * reopened case counts by its first decision (see {@link reopenedRegulatory}).
+ * reopened case counts by its first decision (see {@link reopenedRegulatory}). The misses are
+ * split, since they call for different things: answered or decided late (done, a lesson) and
+ * still open past the deadline (to act on now). Met + late + past due = evaluated.
  */
 export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date) {
   const { db } = deps;
   const base = inRange(range);
   const neverReopened: Prisma.CaseWhereInput = { reopenCount: 0 };
   const fr = db.case.fields;
-  const [firstResponseMet, firstResponseDue, decidedMet, decidedDue, reopened] = await Promise.all([
+  const [firstResponseMet, firstResponseLate, firstResponseDue, decidedMet, decidedLate, decidedDue, reopened] = await Promise.all([
     db.case.count({ where: { AND: [base, { firstResponseAt: { not: null, lte: fr.firstResponseDueAt } }] } }),
+    db.case.count({ where: { AND: [base, { firstResponseAt: { not: null, gt: fr.firstResponseDueAt } }] } }),
     db.case.count({ where: { AND: [base, { OR: [{ firstResponseAt: { not: null } }, ranOut('firstResponseDueAt', now, fr.closedAt)] }] } }),
     db.case.count({ where: { AND: [base, neverReopened, { resolvedAt: { not: null, lte: fr.regulatoryDueAt } }] } }),
+    db.case.count({ where: { AND: [base, neverReopened, { resolvedAt: { not: null, gt: fr.regulatoryDueAt } }] } }),
     db.case.count({ where: { AND: [base, neverReopened, { OR: [{ resolvedAt: { not: null } }, ranOut('regulatoryDueAt', now, fr.closedAt)] }] } }),
     reopenedRegulatory(deps, range),
   ]);
   const regulatoryMet = decidedMet + reopened.met;
   const regulatoryDue = decidedDue + reopened.evaluated;
+  // A reopened case was decided once: when not in time, it was decided late.
+  const regulatoryDecidedLate = decidedLate + (reopened.evaluated - reopened.met);
   return {
     firstResponseMetPct: pct(firstResponseMet, firstResponseDue),
     regulatoryMetPct: pct(regulatoryMet, regulatoryDue),
     firstResponseMet,
     firstResponseEvaluated: firstResponseDue,
+    /** Answered after the service target. */
+    firstResponseAnsweredLate: firstResponseLate,
+    /** Not answered yet, the service target passed. */
+    firstResponseUnansweredPastDue: firstResponseDue - firstResponseMet - firstResponseLate,
     regulatoryMet,
     regulatoryEvaluated: regulatoryDue,
+    /** First decided after the regulatory deadline. */
+    regulatoryDecidedLate,
+    /** Never decided yet, the regulatory deadline passed. */
+    regulatoryOpenPastDue: regulatoryDue - regulatoryMet - regulatoryDecidedLate,
   };
 }
 
