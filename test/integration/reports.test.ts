@@ -176,12 +176,14 @@ describe('GET /api/staff/reports/summary', () => {
     const sent = seeds.filter((s) => s.survey && s.survey.sentAt.getTime() >= FROM && s.survey.sentAt.getTime() <= TO).map((s) => s.survey!);
     const scored = sent.filter((s) => s.score !== null);
     const withSolved = sent.filter((s) => s.solved !== null);
+    expect(withSolved.length).toBeGreaterThan(scored.length);
     expect(body.csat).toMatchObject({
       sent: sent.length,
-      responses: scored.length,
+      responses: withSolved.length,
+      scored: scored.length,
       average: Math.round((scored.reduce((a, s) => a + s.score!, 0) / scored.length) * 100) / 100,
       solvedRate: pct(withSolved.filter((s) => s.solved === 'yes').length, withSolved.length),
-      responseRate: pct(scored.length, sent.length),
+      responseRate: pct(withSolved.length, sent.length),
     });
     for (const n of [1, 2, 3, 4, 5]) expect(body.csat.distribution[String(n)]).toBe(scored.filter((s) => s.score === n).length);
   });

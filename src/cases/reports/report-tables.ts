@@ -190,10 +190,11 @@ export function reportTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[]
     columns: ['measure', 'value'],
     rows: [
       ['surveys sent', s.csat.sent],
-      ['responses', s.csat.responses],
-      ['response rate %', s.csat.responseRate],
-      ['average score (1–5)', s.csat.average],
-      ['solved rate %', s.csat.solvedRate],
+      ['responses (any answer)', s.csat.responses],
+      ['response rate % (responses of surveys sent)', s.csat.responseRate],
+      ['scored responses', s.csat.scored],
+      ['average score (1–5, of scored responses)', s.csat.average],
+      ['solved rate % ("yes" of answers to "solved?")', s.csat.solvedRate],
     ],
   });
   tables.push({ id: 'csat_distribution', title: 'Satisfaction scores', columns: ['score', 'responses'], rows: Object.entries(s.csat.distribution).map(([k, n]) => [k, n]) });

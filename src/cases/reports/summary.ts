@@ -105,24 +105,36 @@ export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date
   };
 }
 
-/** Satisfaction of the surveys sent in the range. */
+/**
+ * Satisfaction of the surveys sent in the range. A response is any answer: a customer who said
+ * "not solved" and left before the score did respond (and the answer reopened the case), so
+ * `responses` counts answers to the first question and `scored` those that went on to a score,
+ * the denominator of `average` and `distribution`. `responseRate` is responses of `sent`;
+ * `solvedRate` is "yes" of `responses`.
+ */
 export async function csatSummary(db: PrismaClient, range: ReportRange) {
   const sentWhere: Prisma.SurveyWhereInput = { sentAt: { gte: range.from, lte: range.to } };
-  const [sent, scored, byScore, solvedYes, solvedAny] = await Promise.all([
+  // The score is asked after "solved?", so an answered survey always has `solved`; a score alone
+  // counts too, so that a survey answered some other way is not lost.
+  const answered: Prisma.SurveyWhereInput = { OR: [{ solved: { not: null } }, { score: { not: null } }] };
+  const [sent, scored, byScore, solvedYes, solvedAny, responses] = await Promise.all([
     db.survey.count({ where: sentWhere }),
     db.survey.aggregate({ where: { ...sentWhere, score: { not: null } }, _count: { score: true }, _avg: { score: true } }),
     db.survey.groupBy({ by: ['score'], where: { ...sentWhere, score: { not: null } }, _count: { _all: true } }),
     db.survey.count({ where: { ...sentWhere, solved: 'yes' } }),
     db.survey.count({ where: { ...sentWhere, solved: { not: null } } }),
+    db.survey.count({ where: { AND: [sentWhere, answered] } }),
   ]);
-  const responses = scored._count.score;
   const distribution = zeros(['1', '2', '3', '4', '5']);
   for (const r of byScore) if (r.score !== null) distribution[String(r.score)] = r._count._all;
   return {
     sent,
     responses,
+    scored: scored._count.score,
     average: scored._avg.score === null ? null : Math.round(scored._avg.score * 100) / 100,
     solvedRate: pct(solvedYes, solvedAny),
+    /** Of `solvedRate`: surveys with an answer to "solved?". */
+    solvedAnswered: solvedAny,
     responseRate: pct(responses, sent),
     distribution,
   };
