@@ -183,12 +183,15 @@ it('reports a hand-counted November of cases worked through the real code paths'
   // November in Shanghai: A B C D E F G J K L M and E's review; not H (1 December 00:10 there) nor I (31 October 23:50).
   const november = await app.db.case.findMany({ where: { receivedAt: { gte: new Date('2026-10-31T16:00:00Z'), lt: new Date('2026-11-30T16:00:00Z') } } });
   expect(november.map((c) => c.reference).sort()).toEqual([refs.A, refs.B, refs.C, refs.D, refs.E, refs.F, refs.G, refs.J, refs.K, refs.L, refs.M, review].sort());
-  expect(body.total).toBe(12);
+  // Eleven complaints; E's review is E taken further, counted on its own, not as a complaint.
+  expect(body.total).toBe(11);
+  expect(body.reviews).toBe(1);
+  const complaints = november.filter((c) => c.reference !== review);
   // The classifier's axes are its own business; the report must count what it stored.
   for (const dim of ['severity', 'business', 'cause', 'channel'] as const) {
-    for (const [k, n] of Object.entries(body.counts[dim])) expect(n, `${dim}=${k}`).toBe(november.filter((c) => c[dim] === k).length);
+    for (const [k, n] of Object.entries(body.counts[dim])) expect(n, `${dim}=${k}`).toBe(complaints.filter((c) => c[dim] === k).length);
   }
-  expect(body.counts.status).toEqual({ new: 3, acknowledged: 1, resolved: 4, reopened: 2, closed: 2 });
+  expect(body.counts.status).toEqual({ new: 2, acknowledged: 1, resolved: 4, reopened: 2, closed: 2 });
   expect(body.sla).toEqual({
     // Met: A (2 h), B (information asked in 1 h), E (1 h), F (3 h), K (decision in 4 h). Missed:
     // D (30 h), L and M (their decisions, days later), C G J and the review (never answered, now past due).
@@ -226,6 +229,15 @@ it('reports a hand-counted November of cases worked through the real code paths'
   expect((await slaCsv.text()).replace(/^\uFEFF/, '')).toBe(
     'measure,met,evaluated,met_pct,late,past_due_open\r\nfirst response (service target),5,12,41.7,3,4\r\nregulatory deadline,6,10,60,1,3\r\n',
   );
+  // The JR/T 0169 monthly table counts the eleven complaints; the review has a row of its own.
+  const monthly = await fetch(`${app.url}/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&month=2026-11&lang=en&table=monthly_en`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const monthlyCsv = await monthly.text();
+  expect(monthlyCsv).toContain('Channel,,Total,11,100');
+  expect(monthlyCsv).toContain('Reviews,,"Reviews requested (not new complaints, not in the totals above)",1,\r\n');
+  const overTime = await fetch(`${app.url}/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&table=over_time_severity`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  const perDay = (await overTime.text()).trim().split('\r\n').slice(1).map((l) => l.split(',').slice(1).reduce((a, n) => a + Number(n), 0));
+  expect(perDay.reduce((a, n) => a + n, 0)).toBe(11);
+  expect(page).toContain('data-kpi="reviews">Reviews requested<b>1</b>');
   // A's customer filed A and F; E's review is E taken further, not a second complaint.
   const repeat = await fetch(`${app.url}/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&table=repeat_complainants`, { headers: { authorization: `Bearer ${TOKEN}` } });
   const customerA = (await app.db.case.findUniqueOrThrow({ where: { reference: refs.A } })).customerId;

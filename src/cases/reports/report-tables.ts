@@ -2,7 +2,7 @@ import type { Prisma, PrismaClient } from '@prisma/client';
 import { addCivilDays, civilDateInZone, startOfDayInZone } from '../clocks/index.js';
 import { BUSINESS_LABELS, BUSINESSES, CAUSE_LABELS, CAUSES, CHANNEL_LABELS, CHANNELS, SEVERITIES, SEVERITY_LABELS } from '../taxonomy.js';
 import type { ReportRange } from './report-range.js';
-import { getReportSummary, inRange, type ReportDeps, type ReportSummary } from './summary.js';
+import { complaintsInRange, getReportSummary, inRange, type ReportDeps, type ReportSummary } from './summary.js';
 
 /** One table of the reports page; the same data renders as HTML and as CSV. */
 export interface ReportTable {
@@ -54,13 +54,13 @@ export function timeBuckets(range: ReportRange, timeZone: string): Bucket[] {
   return out;
 }
 
-/** Complaints per bucket and per value of each dimension: one grouped count per bucket. */
+/** Complaints (not reviews) per bucket and per value of each dimension: one grouped count per bucket. */
 export async function complaintsOverTime(db: PrismaClient, buckets: Bucket[]) {
   return Promise.all(
     buckets.map(async (b) => {
       const rows = await db.case.groupBy({
         by: ['severity', 'business', 'cause', 'channel'],
-        where: { receivedAt: { gte: b.from, lt: b.to } },
+        where: { receivedAt: { gte: b.from, lt: b.to }, parentCaseId: null },
         _count: { _all: true },
       });
       const counts = Object.fromEntries(TIME_DIMENSIONS.map((d) => [d, {} as Record<string, number>])) as Record<TimeDimension, Record<string, number>>;
@@ -122,7 +122,7 @@ export async function loadReportData(deps: ReportDeps & { timeZone: string }, ra
     topRootCauses(deps.db, range),
     repeatComplainants(deps.db, range),
     getReportSummary(deps, m.range, now),
-    deps.db.case.groupBy({ by: ['business', 'cause'], where: inRange(m.range), _count: { _all: true } }),
+    deps.db.case.groupBy({ by: ['business', 'cause'], where: complaintsInRange(m.range), _count: { _all: true } }),
   ]);
   return {
     summary,
@@ -211,15 +211,15 @@ export function reportTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[]
 }
 
 const MONTHLY_TEXT = {
-  zh: { title: '投诉统计月报（JR/T 0169—2018 三维分类）', axis: '维度', code: '代码', category: '类别', count: '件数', share: '占比%', channel: '投诉渠道', business: '业务办理', cause: '投诉原因', cross: '业务 × 原因', total: '合计' },
-  en: { title: 'Monthly complaint statistics (JR/T 0169-2018, three axes)', axis: 'Axis', code: 'Code', category: 'Category', count: 'Complaints', share: 'Share %', channel: 'Channel', business: 'Business', cause: 'Cause', cross: 'Business × cause', total: 'Total' },
+  zh: { title: '投诉统计月报（JR/T 0169—2018 三维分类）', axis: '维度', code: '代码', category: '类别', count: '件数', share: '占比%', channel: '投诉渠道', business: '业务办理', cause: '投诉原因', cross: '业务 × 原因', total: '合计', reviews: '核查申请', reviewsNote: '核查申请（不是新投诉，未计入上述合计）' },
+  en: { title: 'Monthly complaint statistics (JR/T 0169-2018, three axes)', axis: 'Axis', code: 'Code', category: 'Category', count: 'Complaints', share: 'Share %', channel: 'Channel', business: 'Business', cause: 'Cause', cross: 'Business × cause', total: 'Total', reviews: 'Reviews', reviewsNote: 'Reviews requested (not new complaints, not in the totals above)' },
 } as const;
 
 /** The monthly summary in the JR/T 0169 layout: channel, business and cause, then business × cause. */
 export function monthlyTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[] {
   const T = MONTHLY_TEXT[lang];
   const m = data.month.summary;
-  const rows: (string | number)[][] = [];
+  const rows: (string | number | null)[][] = [];
   for (const axis of ['channel', 'business', 'cause'] as const) {
     for (const key of DIMENSION_KEYS[axis]) {
       const n = m.counts[axis][key] ?? 0;
@@ -227,6 +227,8 @@ export function monthlyTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[
     }
     rows.push([T[axis], '', T.total, m.total, m.total ? 100 : 0]);
   }
+  // Reviews (核查) of the month on a row of their own, outside every axis and total.
+  rows.push([T.reviews, '', T.reviewsNote, m.reviews, null]);
   const causesUsed = CAUSES.filter((c) => data.month.cross.some((x) => x.cause === c));
   const crossRows = BUSINESSES.filter((b) => data.month.cross.some((x) => x.business === b)).map((b) => [
     BUSINESS_LABELS[b][lang],

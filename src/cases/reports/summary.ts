@@ -23,8 +23,18 @@ function countsOf(rows: { key: string | null; n: number }[], keys?: readonly str
   return out;
 }
 
-/** Cases received in the range: the population of every count. */
+/** Cases received in the range: the population of every deadline, time and cause measure. */
 export const inRange = (r: ReportRange): Prisma.CaseWhereInput => ({ receivedAt: { gte: r.from, lte: r.to } });
+
+/**
+ * Complaints received in the range: the population of the volumes. A review (核查) is a complaint
+ * taken further, not a new one, and an examiner reads the volumes (the JR/T 0169 monthly table
+ * above all) as complaints received; reviews are counted on their own.
+ */
+export const complaintsInRange = (r: ReportRange): Prisma.CaseWhereInput => ({ AND: [inRange(r), { parentCaseId: null }] });
+
+/** Reviews (核查) requested in the range: review cases received in it. */
+export const reviewsInRange = (r: ReportRange): Prisma.CaseWhereInput => ({ AND: [inRange(r), { parentCaseId: { not: null } }] });
 
 async function groupCount(db: PrismaClient, where: Prisma.CaseWhereInput, field: 'severity' | 'business' | 'cause' | 'channel' | 'intakeChannel' | 'status') {
   const rows = await db.case.groupBy({ by: [field], where, _count: { _all: true } });
@@ -172,15 +182,17 @@ export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'fi
 
 /**
  * `GET /api/staff/reports/summary`: counts by severity, business, cause, channel and intake
- * channel of the cases received in the range (all of them, abandoned intakes and review cases
- * included; `incomplete` says how many were abandoned), SLA compliance, and CSAT of the
- * surveys sent in the range. Every number is a SQL aggregate.
+ * channel of the complaints received in the range (abandoned intakes included, `incomplete`
+ * says how many; reviews (核查) not, `reviews` counts them), SLA compliance of all cases received
+ * (reviews have deadlines too), and CSAT of the surveys sent in the range. Every number is a
+ * SQL aggregate.
  */
 export async function getReportSummary(deps: ReportDeps, range: ReportRange, now: Date) {
   const { db } = deps;
-  const where = inRange(range);
-  const [total, incomplete, severity, business, cause, channel, intakeChannel, status, sla, csat, medFirst, medDecision] = await Promise.all([
+  const where = complaintsInRange(range);
+  const [total, reviews, incomplete, severity, business, cause, channel, intakeChannel, status, sla, csat, medFirst, medDecision] = await Promise.all([
     db.case.count({ where }),
+    db.case.count({ where: reviewsInRange(range) }),
     db.case.count({ where: { AND: [where, { incomplete: true }] } }),
     groupCount(db, where, 'severity'),
     groupCount(db, where, 'business'),
@@ -196,6 +208,7 @@ export async function getReportSummary(deps: ReportDeps, range: ReportRange, now
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString() },
     total,
+    reviews,
     incomplete,
     counts: {
       severity: countsOf(severity, SEVERITIES),
