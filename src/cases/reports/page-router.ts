@@ -3,7 +3,7 @@ import type { PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { resolveReportRange, ZReportQuery } from './report-range.js';
 import { reportsPage } from './report-page.js';
-import { loadReportData, reportTables, toCsv } from './report-tables.js';
+import { loadReportData, loadReportTable, toCsv } from './report-tables.js';
 import type { SqlDialect } from './summary.js';
 import type { PrincipalResolver } from '../staff/auth.js';
 
@@ -66,8 +66,7 @@ export function createReportsPageRouter(deps: ReportsPageDeps): Router {
     const p = parse(req, res);
     if (!p) return;
     const id = typeof req.query.table === 'string' ? req.query.table : '';
-    const data = await loadReportData({ db: deps.db, dialect: deps.dialect, timeZone: deps.timeZone }, p.range, p.now, p.q.month);
-    const table = reportTables(data, p.q.lang).find((t) => t.id === id);
+    const table = await loadReportTable({ db: deps.db, dialect: deps.dialect, timeZone: deps.timeZone }, p.range, p.now, id, p.q.lang, p.q.month);
     if (!table) return void res.status(404).type('text/plain').send('No such table.');
     res
       .set('Cache-Control', 'no-store')

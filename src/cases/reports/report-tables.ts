@@ -2,7 +2,8 @@ import type { Prisma, PrismaClient } from '@prisma/client';
 import { addCivilDays, civilDateInZone, startOfDayInZone } from '../clocks/index.js';
 import { BUSINESS_LABELS, BUSINESSES, CAUSE_LABELS, CAUSES, CHANNEL_LABELS, CHANNELS, SEVERITIES, SEVERITY_LABELS } from '../taxonomy.js';
 import type { ReportRange } from './report-range.js';
-import { complaintsInRange, getReportSummary, inRange, type ReportDeps, type ReportSummary } from './summary.js';
+import { sqlDate } from '../../db/sqlite-writer.js';
+import { complaintsInRange, getReportSummary, inRange, monthlyCounts, type ReportDeps, type ReportSummary, type SqlDialect } from './summary.js';
 
 /** One table of the reports page; the same data renders as HTML and as CSV. */
 export interface ReportTable {
@@ -54,20 +55,50 @@ export function timeBuckets(range: ReportRange, timeZone: string): Bucket[] {
   return out;
 }
 
-/** Complaints (not reviews) per bucket and per value of each dimension: one grouped count per bucket. */
-export async function complaintsOverTime(db: PrismaClient, buckets: Bucket[]) {
-  return Promise.all(
-    buckets.map(async (b) => {
-      const rows = await db.case.groupBy({
-        by: ['severity', 'business', 'cause', 'channel'],
-        where: { receivedAt: { gte: b.from, lt: b.to }, parentCaseId: null },
-        _count: { _all: true },
-      });
-      const counts = Object.fromEntries(TIME_DIMENSIONS.map((d) => [d, {} as Record<string, number>])) as Record<TimeDimension, Record<string, number>>;
-      for (const r of rows) for (const d of TIME_DIMENSIONS) counts[d][r[d]] = (counts[d][r[d]] ?? 0) + r._count._all;
-      return { bucket: b, counts };
-    }),
-  );
+/**
+ * Complaints (not reviews) per bucket and per value of each of `dimensions`: one grouped query
+ * per dimension for all the buckets, which SQL tells apart by comparing `receivedAt` with their
+ * boundaries. The boundaries are instants worked out in the bank's zone by {@link timeBuckets},
+ * so a bucket is still the bank's day (or week, month) across a DST change.
+ */
+export async function complaintsOverTime(deps: ReportDeps, buckets: Bucket[], dimensions: readonly TimeDimension[] = TIME_DIMENSIONS) {
+  const counts = buckets.map(() => Object.fromEntries(TIME_DIMENSIONS.map((d) => [d, {} as Record<string, number>])) as Record<TimeDimension, Record<string, number>>);
+  if (buckets.length > 0) {
+    await Promise.all(
+      dimensions.map(async (d) => {
+        for (const r of await countByBucket(deps, buckets, d)) counts[Number(r.b)]![d][r.k] = Number(r.n);
+      }),
+    );
+  }
+  return buckets.map((bucket, i) => ({ bucket, counts: counts[i]! }));
+}
+
+/**
+ * The SQL of {@link complaintsOverTime} for one dimension: `(b, k, n)` = (bucket index, value of
+ * `dimension`, count) of the complaints received in `buckets` (contiguous, in order, at least one).
+ */
+export function overTimeSql(dialect: SqlDialect, buckets: Bucket[], dimension: TimeDimension): { sql: string; params: string[] } {
+  const params: string[] = [];
+  // Compared as stored: SQLite holds Prisma's ISO text, PostgreSQL a UTC timestamp, so the
+  // `receivedAt` index serves the range.
+  const param = (d: Date) => {
+    params.push(dialect === 'sqlite' ? sqlDate(d) : d.toISOString());
+    return dialect === 'sqlite' ? '?' : `$${params.length}::timestamp`;
+  };
+  // The last bucket is the ELSE: the WHERE already ends the range there.
+  const whens = buckets.slice(0, -1).map((b, i) => `WHEN "receivedAt" < ${param(b.to)} THEN ${i}`);
+  const bucketExpr = whens.length ? `CASE ${whens.join(' ')} ELSE ${buckets.length - 1} END` : '0';
+  const from = param(buckets[0]!.from);
+  const to = param(buckets.at(-1)!.to);
+  // `dimension` is one of TIME_DIMENSIONS, a fixed column name; instants come in as parameters.
+  const sql = `SELECT ${bucketExpr} AS b, "${dimension}" AS k, COUNT(*) AS n FROM "Case"
+    WHERE "receivedAt" >= ${from} AND "receivedAt" < ${to} AND "parentCaseId" IS NULL GROUP BY 1, 2`;
+  return { sql, params };
+}
+
+async function countByBucket(deps: ReportDeps, buckets: Bucket[], dimension: TimeDimension) {
+  const { sql, params } = overTimeSql(deps.dialect, buckets, dimension);
+  return deps.db.$queryRawUnsafe<{ b: number | bigint; k: string; n: number | bigint }[]>(sql, ...params);
 }
 
 export async function topRootCauses(db: PrismaClient, range: ReportRange) {
@@ -103,7 +134,7 @@ export interface ReportData {
   overTime: Awaited<ReturnType<typeof complaintsOverTime>>;
   rootCauses: Awaited<ReturnType<typeof topRootCauses>>;
   repeat: Awaited<ReturnType<typeof repeatComplainants>>;
-  month: { label: string; summary: ReportSummary; cross: { business: string; cause: string; count: number }[] };
+  month: { label: string; summary: Awaited<ReturnType<typeof monthlyCounts>>; cross: { business: string; cause: string; count: number }[] };
 }
 
 /** The calendar month (bank zone) that ends the range: the monthly JR/T 0169 summary covers it. */
@@ -114,40 +145,77 @@ export function monthOf(range: ReportRange, timeZone: string, month?: string): {
   return { label, range: { from: startOfDayInZone(`${label}-01`, timeZone), to: new Date(startOfDayInZone(next, timeZone).getTime() - 1) } };
 }
 
-export async function loadReportData(deps: ReportDeps & { timeZone: string }, range: ReportRange, now: Date, month?: string): Promise<ReportData> {
+type LoadDeps = ReportDeps & { timeZone: string };
+
+async function loadMonth(deps: LoadDeps, range: ReportRange, month?: string): Promise<ReportData['month']> {
   const m = monthOf(range, deps.timeZone, month);
-  const [summary, overTime, rootCauses, repeat, monthSummary, cross] = await Promise.all([
-    getReportSummary(deps, range, now),
-    complaintsOverTime(deps.db, timeBuckets(range, deps.timeZone)),
-    topRootCauses(deps.db, range),
-    repeatComplainants(deps.db, range),
-    getReportSummary(deps, m.range, now),
+  const [summary, cross] = await Promise.all([
+    monthlyCounts(deps, m.range),
     deps.db.case.groupBy({ by: ['business', 'cause'], where: complaintsInRange(m.range), _count: { _all: true } }),
   ]);
-  return {
-    summary,
-    overTime,
-    rootCauses,
-    repeat,
-    month: { label: m.label, summary: monthSummary, cross: cross.map((c) => ({ business: c.business, cause: c.cause, count: c._count._all })) },
-  };
+  return { label: m.label, summary, cross: cross.map((c) => ({ business: c.business, cause: c.cause, count: c._count._all })) };
 }
+
+/** Everything the page shows. */
+export async function loadReportData(deps: LoadDeps, range: ReportRange, now: Date, month?: string): Promise<ReportData> {
+  const [summary, overTime, rootCauses, repeat, monthData] = await Promise.all([
+    getReportSummary(deps, range, now),
+    complaintsOverTime(deps, timeBuckets(range, deps.timeZone)),
+    topRootCauses(deps.db, range),
+    repeatComplainants(deps.db, range),
+    loadMonth(deps, range, month),
+  ]);
+  return { summary, overTime, rootCauses, repeat, month: monthData };
+}
+
+/**
+ * One table of the page (the CSV download), computing only what that table shows: the page's
+ * other tables are not worked out again for it. Null when there is no table `id`.
+ */
+export async function loadReportTable(deps: LoadDeps, range: ReportRange, now: Date, id: string, lang: 'zh' | 'en', month?: string): Promise<ReportTable | null> {
+  const data: Partial<ReportData> = {};
+  const overTime = /^over_time_(.+)$/.exec(id)?.[1];
+  if (overTime) {
+    const d = TIME_DIMENSIONS.find((x) => x === overTime);
+    if (!d) return null;
+    data.overTime = await complaintsOverTime(deps, timeBuckets(range, deps.timeZone), [d]);
+  } else if (id === 'root_causes') data.rootCauses = await topRootCauses(deps.db, range);
+  else if (id === 'repeat_complainants') data.repeat = await repeatComplainants(deps.db, range);
+  else if (id.startsWith('monthly_')) data.month = await loadMonth(deps, range, month);
+  else if (SUMMARY_TABLES.has(id)) data.summary = await getReportSummary(deps, range, now);
+  else return null;
+  return reportTables(data, lang).find((t) => t.id === id) ?? null;
+}
+
+/** The tables built from the range's summary alone. */
+const SUMMARY_TABLES = new Set([...TIME_DIMENSIONS.map((d) => `by_${d}`), 'by_intake_channel', 'sla', 'times', 'csat', 'csat_distribution', 'top_causes']);
 
 const share = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 1000) / 10);
 
-/** Every table of the page, by id (CSV export uses the same ids). */
-export function reportTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[] {
-  const s = data.summary;
+/** The tables of the page, by id (CSV export uses the same ids): those of the parts of `data` given. */
+export function reportTables(data: Partial<ReportData>, lang: 'zh' | 'en'): ReportTable[] {
   const tables: ReportTable[] = [];
-  for (const d of TIME_DIMENSIONS) {
-    const keys = DIMENSION_KEYS[d];
-    tables.push({
-      id: `over_time_${d}`,
-      title: `Complaints over time by ${d}`,
-      columns: ['period', ...keys],
-      rows: data.overTime.map((b) => [b.bucket.label, ...keys.map((k) => b.counts[d][k] ?? 0)]),
-    });
+  if (data.overTime) {
+    const overTime = data.overTime;
+    for (const d of TIME_DIMENSIONS) {
+      const keys = DIMENSION_KEYS[d];
+      tables.push({
+        id: `over_time_${d}`,
+        title: `Complaints over time by ${d}`,
+        columns: ['period', ...keys],
+        rows: overTime.map((b) => [b.bucket.label, ...keys.map((k) => b.counts[d][k] ?? 0)]),
+      });
+    }
   }
+  if (data.summary) tables.push(...summaryTables(data.summary, lang));
+  if (data.rootCauses) tables.push({ id: 'root_causes', title: 'Top root causes (from resolutions)', columns: ['root_cause', 'count'], rows: data.rootCauses.map((r) => [r.rootCause, r.count]) });
+  if (data.repeat) tables.push({ id: 'repeat_complainants', title: 'Repeat complainants', columns: ['customer', 'complaints'], rows: data.repeat.map((r) => [r.customerId, r.count]) });
+  if (data.month) tables.push(...monthlyTables(data.month, lang));
+  return tables;
+}
+
+function summaryTables(s: ReportSummary, lang: 'zh' | 'en'): ReportTable[] {
+  const tables: ReportTable[] = [];
   for (const d of TIME_DIMENSIONS) {
     const counts = s.counts[d];
     tables.push({
@@ -204,9 +272,6 @@ export function reportTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[]
     columns: ['cause', 'label', 'count'],
     rows: Object.entries(s.counts.cause).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => [k, CAUSE_LABELS[k as keyof typeof CAUSE_LABELS]?.[lang] ?? k, n]),
   });
-  tables.push({ id: 'root_causes', title: 'Top root causes (from resolutions)', columns: ['root_cause', 'count'], rows: data.rootCauses.map((r) => [r.rootCause, r.count]) });
-  tables.push({ id: 'repeat_complainants', title: 'Repeat complainants', columns: ['customer', 'complaints'], rows: data.repeat.map((r) => [r.customerId, r.count]) });
-  tables.push(...monthlyTables(data, lang));
   return tables;
 }
 
@@ -216,9 +281,9 @@ const MONTHLY_TEXT = {
 } as const;
 
 /** The monthly summary in the JR/T 0169 layout: channel, business and cause, then business × cause. */
-export function monthlyTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[] {
+export function monthlyTables(month: ReportData['month'], lang: 'zh' | 'en'): ReportTable[] {
   const T = MONTHLY_TEXT[lang];
-  const m = data.month.summary;
+  const m = month.summary;
   const rows: (string | number | null)[][] = [];
   for (const axis of ['channel', 'business', 'cause'] as const) {
     for (const key of DIMENSION_KEYS[axis]) {
@@ -229,14 +294,14 @@ export function monthlyTables(data: ReportData, lang: 'zh' | 'en'): ReportTable[
   }
   // Reviews (核查) of the month on a row of their own, outside every axis and total.
   rows.push([T.reviews, '', T.reviewsNote, m.reviews, null]);
-  const causesUsed = CAUSES.filter((c) => data.month.cross.some((x) => x.cause === c));
-  const crossRows = BUSINESSES.filter((b) => data.month.cross.some((x) => x.business === b)).map((b) => [
+  const causesUsed = CAUSES.filter((c) => month.cross.some((x) => x.cause === c));
+  const crossRows = BUSINESSES.filter((b) => month.cross.some((x) => x.business === b)).map((b) => [
     BUSINESS_LABELS[b][lang],
-    ...causesUsed.map((c) => data.month.cross.find((x) => x.business === b && x.cause === c)?.count ?? 0),
+    ...causesUsed.map((c) => month.cross.find((x) => x.business === b && x.cause === c)?.count ?? 0),
   ]);
   return [
-    { id: `monthly_${lang}`, title: `${T.title} — ${data.month.label}`, columns: [T.axis, T.code, T.category, T.count, T.share], rows },
-    { id: `monthly_cross_${lang}`, title: `${T.cross} — ${data.month.label}`, columns: [T.business, ...causesUsed.map((c) => CAUSE_LABELS[c][lang])], rows: crossRows },
+    { id: `monthly_${lang}`, title: `${T.title} — ${month.label}`, columns: [T.axis, T.code, T.category, T.count, T.share], rows },
+    { id: `monthly_cross_${lang}`, title: `${T.cross} — ${month.label}`, columns: [T.business, ...causesUsed.map((c) => CAUSE_LABELS[c][lang])], rows: crossRows },
   ];
 }
 

@@ -1,5 +1,6 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
 import { BUSINESSES, CAUSES, CHANNELS, SEVERITIES } from '../taxonomy.js';
+import { sqlDate } from '../../db/sqlite-writer.js';
 import type { ReportRange } from './report-range.js';
 
 export type SqlDialect = 'sqlite' | 'postgresql';
@@ -42,6 +43,15 @@ async function groupCount(db: PrismaClient, where: Prisma.CaseWhereInput, field:
 }
 
 /**
+ * The range's instants as the raw queries compare them with `receivedAt` as stored, so that its
+ * index serves them: Prisma's ISO text on SQLite (`julianday()` around the column would read
+ * every row), and on PostgreSQL a UTC timestamp (`::timestamp`: a `timestamptz` would cast the
+ * column instead, by the session's zone).
+ */
+const rangeParams = (dialect: SqlDialect, r: ReportRange) =>
+  dialect === 'sqlite' ? [sqlDate(r.from), sqlDate(r.to)] : [r.from.toISOString(), r.to.toISOString()];
+
+/**
  * The regulatory deadline of the range's reopened cases, judged by their first decision (the
  * first `resolved` on the timeline): that decision was communicated to the customer, which is
  * what the deadline asks for, and reopening (by staff, or by an unhappy survey) clears
@@ -55,11 +65,11 @@ async function reopenedRegulatory(deps: ReportDeps, range: ReportRange): Promise
     dialect === 'sqlite'
       ? `SELECT COUNT(*) AS evaluated, COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM "CaseEvent" e WHERE e."caseId" = c."id" AND e."type" = 'resolved'
            AND julianday(e."createdAt") <= julianday(c."regulatoryDueAt")) THEN 1 ELSE 0 END), 0) AS met
-         FROM "Case" c WHERE c."reopenCount" > 0 AND julianday(c."receivedAt") >= julianday(?) AND julianday(c."receivedAt") <= julianday(?)`
+         FROM "Case" c WHERE c."reopenCount" > 0 AND c."receivedAt" >= ? AND c."receivedAt" <= ?`
       : `SELECT COUNT(*) AS evaluated, COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM "CaseEvent" e WHERE e."caseId" = c."id" AND e."type" = 'resolved'
            AND e."createdAt" <= c."regulatoryDueAt")) AS met
-         FROM "Case" c WHERE c."reopenCount" > 0 AND c."receivedAt" >= $1::timestamptz AND c."receivedAt" <= $2::timestamptz`;
-  const [row] = await db.$queryRawUnsafe<{ met: number | bigint | string; evaluated: number | bigint | string }[]>(sql, range.from.toISOString(), range.to.toISOString());
+         FROM "Case" c WHERE c."reopenCount" > 0 AND c."receivedAt" >= $1::timestamp AND c."receivedAt" <= $2::timestamp`;
+  const [row] = await db.$queryRawUnsafe<{ met: number | bigint | string; evaluated: number | bigint | string }[]>(sql, ...rangeParams(dialect, range));
   return { met: Number(row?.met ?? 0), evaluated: Number(row?.evaluated ?? 0) };
 }
 
@@ -168,14 +178,14 @@ export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'fi
   const hours =
     dialect === 'sqlite'
       ? `SELECT (julianday(t.endAt) - julianday(t."receivedAt")) * 24.0 AS h FROM (SELECT c."receivedAt", ${endAt} AS endAt FROM "Case" c
-           WHERE julianday(c."receivedAt") >= julianday(?) AND julianday(c."receivedAt") <= julianday(?)) t WHERE t.endAt IS NOT NULL`
+           WHERE c."receivedAt" >= ? AND c."receivedAt" <= ?) t WHERE t.endAt IS NOT NULL`
       : `SELECT EXTRACT(EPOCH FROM (t.endAt - t."receivedAt")) / 3600.0 AS h FROM (SELECT c."receivedAt", ${endAt} AS endAt FROM "Case" c
-           WHERE c."receivedAt" >= $1::timestamptz AND c."receivedAt" <= $2::timestamptz) t WHERE t.endAt IS NOT NULL`;
+           WHERE c."receivedAt" >= $1::timestamp AND c."receivedAt" <= $2::timestamp) t WHERE t.endAt IS NOT NULL`;
   // Rows (n + 1) / 2 and (n + 2) / 2 in integer division: the middle one of an odd count, the two
   // middle ones of an even count.
   const sql = `SELECT AVG(h) AS median, MAX(n) AS n FROM (SELECT h, ROW_NUMBER() OVER (ORDER BY h) AS rn, COUNT(*) OVER () AS n FROM (${hours}) hs) ranked
     WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2`;
-  const [row] = await db.$queryRawUnsafe<{ median: number | string | null }[]>(sql, range.from.toISOString(), range.to.toISOString());
+  const [row] = await db.$queryRawUnsafe<{ median: number | string | null }[]>(sql, ...rangeParams(dialect, range));
   if (row?.median === null || row?.median === undefined) return null;
   return Math.round(Number(row.median) * 100) / 100;
 }
@@ -223,3 +233,20 @@ export async function getReportSummary(deps: ReportDeps, range: ReportRange, now
   };
 }
 export type ReportSummary = Awaited<ReturnType<typeof getReportSummary>>;
+
+/**
+ * The volumes of the JR/T 0169 monthly table: complaints of the range by channel, business and
+ * cause, and the reviews requested beside them; no deadlines or satisfaction.
+ */
+export async function monthlyCounts(deps: ReportDeps, range: ReportRange) {
+  const { db } = deps;
+  const where = complaintsInRange(range);
+  const [total, reviews, business, cause, channel] = await Promise.all([
+    db.case.count({ where }),
+    db.case.count({ where: reviewsInRange(range) }),
+    groupCount(db, where, 'business'),
+    groupCount(db, where, 'cause'),
+    groupCount(db, where, 'channel'),
+  ]);
+  return { total, reviews, counts: { business: countsOf(business, BUSINESSES), cause: countsOf(cause, CAUSES), channel: countsOf(channel, CHANNELS) } };
+}
