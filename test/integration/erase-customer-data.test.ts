@@ -32,6 +32,21 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.$disconnect());
 
+/** Files a complaint for `account` as the bot does at the end of an intake (a Chinese bank). */
+function fileCase(
+  account: { customerId: string; accountId: string },
+  conversationKey: string,
+  answers: Parameters<typeof createCase>[0]['answers'],
+  now: Date,
+  intakeChannel: 'telegram' | 'webchat' = 'telegram',
+) {
+  const policy = loadPolicy('cn', { timeZone: 'Asia/Shanghai' });
+  return createCase(
+    { answers, customerId: account.customerId, channelAccountId: account.accountId, conversationKey, intakeChannel, language: 'en', incomplete: false, humanRequested: false, now },
+    { db, classifier: createRuleClassifier(), policy },
+  );
+}
+
 /** Runs `npm run privacy`'s program against the test database; returns its exit code and output. */
 function privacy(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
@@ -54,20 +69,7 @@ describe('eraseCustomerData', () => {
     const now = new Date('2026-11-27T03:00:00Z');
     const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '777', conversationKey: 'telegram:777', conversationRef: { kind: 'telegram', chatId: 777 }, now });
     await appendTranscript(db, [{ conversationKey: 'telegram:777', direction: 'in', author: 'customer', text: 'my card 6222021234567890 was stolen', at: now }]);
-    const created = await createCase(
-      {
-        answers: { description: 'my card 6222021234567890 was stolen', name: 'Wang Fang', phone: '13812345678' },
-        customerId: account.customerId,
-        channelAccountId: account.accountId,
-        conversationKey: 'telegram:777',
-        intakeChannel: 'telegram',
-        language: 'en',
-        incomplete: false,
-        humanRequested: false,
-        now,
-      },
-      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
-    );
+    const created = await fileCase(account, 'telegram:777', { description: 'my card 6222021234567890 was stolen', name: 'Wang Fang', phone: '13812345678' }, now);
 
     // A reply Telegram could not take yet, waiting in the chat's delivery queue.
     await scheduleJob(db, {
@@ -137,20 +139,7 @@ describe('eraseCustomerData', () => {
     const now = new Date('2026-11-27T03:00:00Z');
     const erasedAt = new Date('2026-11-20T03:00:00Z');
     const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '905', conversationKey: 'telegram:905', conversationRef: { kind: 'telegram', chatId: 905 }, now });
-    const created = await createCase(
-      {
-        answers: { description: 'my transfer never arrived' },
-        customerId: account.customerId,
-        channelAccountId: account.accountId,
-        conversationKey: 'telegram:905',
-        intakeChannel: 'telegram',
-        language: 'en',
-        incomplete: false,
-        humanRequested: false,
-        now,
-      },
-      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
-    );
+    const created = await fileCase(account, 'telegram:905', { description: 'my transfer never arrived' }, now);
     // As an erasure made before open cases were refused left it: erased, the case still open.
     await db.customer.update({ where: { id: account.customerId }, data: { anonymizedAt: erasedAt } });
 
@@ -167,23 +156,9 @@ describe('eraseCustomerData', () => {
     const session = 'sess-erase-0123456789abcdef';
     const key = `web:${session}`;
     const ref = { kind: 'webpage', sessionId: session };
-    const policy = loadPolicy('cn', { timeZone: 'Asia/Shanghai' });
     const account = await touchChannelAccount(db, { intakeChannel: 'webchat', externalUserId: session, conversationKey: key, conversationRef: ref, now });
     // An earlier complaint, decided: its survey is scheduled, not sent yet.
-    const earlier = await createCase(
-      {
-        answers: { description: 'the app logged me out', name: 'Qian Wu', phone: '13500005555' },
-        customerId: account.customerId,
-        channelAccountId: account.accountId,
-        conversationKey: key,
-        intakeChannel: 'webchat',
-        language: 'en',
-        incomplete: false,
-        humanRequested: false,
-        now,
-      },
-      { db, classifier: createRuleClassifier(), policy },
-    );
+    const earlier = await fileCase(account, key, { description: 'the app logged me out', name: 'Qian Wu', phone: '13500005555' }, now, 'webchat');
     await db.case.update({ where: { id: earlier.id }, data: { status: 'resolved', resolvedAt: now, resolution: 'fixed', rootCause: 'app bug' } });
     const survey = await scheduleSurvey({ db, caseId: earlier.id, now, delayMinutes: 60 });
     expect(survey.ok).toBe(true);
@@ -219,20 +194,7 @@ describe('eraseCustomerData', () => {
     const again = await touchChannelAccount(db, { intakeChannel: 'webchat', externalUserId: session, conversationKey: key, conversationRef: ref, now: later });
     expect(again.customerId).not.toBe(account.customerId);
     await appendTranscript(db, [{ conversationKey: key, direction: 'in', author: 'customer', text: 'my statement is wrong', at: later }]);
-    const fresh = await createCase(
-      {
-        answers: { description: 'my statement is wrong' },
-        customerId: again.customerId,
-        channelAccountId: again.accountId,
-        conversationKey: key,
-        intakeChannel: 'webchat',
-        language: 'en',
-        incomplete: false,
-        humanRequested: false,
-        now: later,
-      },
-      { db, classifier: createRuleClassifier(), policy },
-    );
+    const fresh = await fileCase(again, key, { description: 'my statement is wrong' }, later, 'webchat');
     const kase = await db.case.findUniqueOrThrow({ where: { id: fresh.id }, include: { messages: true, evidence: true } });
     expect(kase.messages.map((m) => m.text)).toEqual(['my statement is wrong']);
     expect(kase.evidence).toEqual([]);
@@ -249,20 +211,7 @@ describe('npm run privacy', () => {
     const one = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '901', conversationKey: 'telegram:901', conversationRef: { kind: 'telegram', chatId: 901 }, now });
     const other = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '902', conversationKey: 'telegram:902', conversationRef: { kind: 'telegram', chatId: 902 }, now });
     await db.customer.update({ where: { id: other.customerId }, data: { name: 'Li Lei', phone: '13900001111' } });
-    const created = await createCase(
-      {
-        answers: { description: 'the ATM kept my card', name: 'Han Meimei', phone: '13800002222' },
-        customerId: one.customerId,
-        channelAccountId: one.accountId,
-        conversationKey: 'telegram:901',
-        intakeChannel: 'telegram',
-        language: 'en',
-        incomplete: false,
-        humanRequested: false,
-        now,
-      },
-      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
-    );
+    const created = await fileCase(one, 'telegram:901', { description: 'the ATM kept my card', name: 'Han Meimei', phone: '13800002222' }, now);
 
     const r = await privacy(['erase', '--reference', created.reference, '--customer', other.customerId]);
     expect(r.code).toBe(2);
@@ -277,20 +226,7 @@ describe('npm run privacy', () => {
     const policy = loadPolicy('cn', { timeZone: 'Asia/Shanghai' });
     const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '903', conversationKey: 'telegram:903', conversationRef: { kind: 'telegram', chatId: 903 }, now });
     const file = (description: string) =>
-      createCase(
-        {
-          answers: { description, name: 'Zhao Lei', phone: '13700003333' },
-          customerId: account.customerId,
-          channelAccountId: account.accountId,
-          conversationKey: 'telegram:903',
-          intakeChannel: 'telegram',
-          language: 'en',
-          incomplete: false,
-          humanRequested: false,
-          now,
-        },
-        { db, classifier: createRuleClassifier(), policy },
-      );
+      fileCase(account, 'telegram:903', { description, name: 'Zhao Lei', phone: '13700003333' }, now);
     const first = await file('the ATM kept my card');
     const second = await file('I was charged twice for the annual fee');
     // The customer is waiting for staff, who hold the conversation.
@@ -346,20 +282,7 @@ describe('npm run privacy', () => {
   it('erases once: a second run says there is nothing left to erase and changes nothing', { timeout: 120_000 }, async () => {
     const now = new Date('2026-11-27T03:00:00Z');
     const account = await touchChannelAccount(db, { intakeChannel: 'telegram', externalUserId: '904', conversationKey: 'telegram:904', conversationRef: { kind: 'telegram', chatId: 904 }, now });
-    const created = await createCase(
-      {
-        answers: { description: 'the branch refused my deposit', name: 'Sun Li', phone: '13600004444' },
-        customerId: account.customerId,
-        channelAccountId: account.accountId,
-        conversationKey: 'telegram:904',
-        intakeChannel: 'telegram',
-        language: 'en',
-        incomplete: false,
-        humanRequested: false,
-        now,
-      },
-      { db, classifier: createRuleClassifier(), policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }) },
-    );
+    const created = await fileCase(account, 'telegram:904', { description: 'the branch refused my deposit', name: 'Sun Li', phone: '13600004444' }, now);
     await db.case.update({ where: { id: created.id }, data: { status: 'closed', resolvedAt: now, closedAt: now, resolution: 'refunded', rootCause: 'teller error' } });
     await appendTranscript(db, [{ conversationKey: 'telegram:904', caseId: created.id, direction: 'in', author: 'customer', text: 'the branch refused my deposit', at: now }]);
 
