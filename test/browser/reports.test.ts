@@ -77,14 +77,16 @@ describe('the reports page in a real browser', () => {
     await page.fill('input[name=password]', ADMIN.password);
     await Promise.all([page.waitForURL(/\/staff\/reports/), page.click('button[type=submit]')]);
 
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Complaint reports');
+    // Chinese by default, the whole page.
+    await expect.poll(() => page.locator('h1').textContent()).toBe('投诉统计报表');
+    expect(await page.locator('[data-kpi=regulatoryOpenPastDue]').textContent()).toMatch(/^逾期未办结/);
     expect(await page.locator('[data-kpi=total] b').textContent()).toBe('6');
     expect(await page.locator('[data-kpi=firstResponseMetPct] b').textContent()).toBe('100');
     expect(await page.locator('[data-kpi=csatAverage] b').textContent()).toBe('2');
     expect(await page.locator('[data-kpi=solvedRate] b').textContent()).toBe('0');
     // Inline SVG charts, no chart library.
     expect(await page.locator('svg[role=img]').count()).toBeGreaterThanOrEqual(8);
-    expect(await page.locator('svg[aria-label="Complaints by business"] rect').count()).toBeGreaterThan(0);
+    expect(await page.locator('svg[aria-label="投诉量趋势（按业务类别）"] rect').count()).toBeGreaterThan(0);
     const business = page.locator('table[data-table=by_business] tbody tr').first();
     expect(await business.locator('td').nth(0).textContent()).toBe('credit_card');
     expect(await business.locator('td').nth(2).textContent()).toBe('3');
@@ -96,11 +98,13 @@ describe('the reports page in a real browser', () => {
     expect(csv.split('\r\n')[0]).toBe('cause,label,count,share_pct');
     expect(csv).toContain('fees,定价收费,3,50');
 
-    // Monthly JR/T 0169 summary: Chinese by default, English one click away.
+    // Monthly JR/T 0169 summary: Chinese by default, English one click away, with the page.
     expect(await page.locator('table[data-table=monthly_zh] thead').textContent()).toContain('件数');
     await Promise.all([page.waitForURL(/lang=en/), page.click('h2#monthly a')]);
     expect(await page.locator('table[data-table=monthly_en] thead').textContent()).toContain('Complaints');
     expect(await page.locator('table[data-table=monthly_en]').textContent()).toContain('Credit card');
+    expect(await page.locator('h1').textContent()).toBe('Complaint reports');
+    expect(await page.locator('svg[aria-label="Complaints by business"] rect').count()).toBeGreaterThan(0);
 
     // A date range before any complaint: everything drops to zero.
     await page.fill('input[name=from]', '2020-01-01');

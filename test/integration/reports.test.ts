@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { createSession, createStaffUser } from '../../src/cases/staff/accounts.js';
 import { SESSION_COOKIE } from '../../src/cases/staff/session.js';
 import { BUSINESSES, CAUSES, CHANNELS, SEVERITIES } from '../../src/cases/taxonomy.js';
+import { htmlToText } from 'html-to-text';
 import { testDatabaseUrl } from '../support/db.js';
 
 const TOKEN = 'test-staff-token-reports-0123456789';
@@ -264,6 +265,46 @@ describe('/staff/reports', () => {
     expect(monthly.text).toContain(`Channel,,Total,${october},100`);
     const other = /<h2 id="monthly">[^<]*<a href="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
     expect(Object.fromEntries(new URLSearchParams(other.split('?')[1]!.split('#')[0]))).toEqual({ from: '2026-11-10T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z', month: '2026-10', lang: 'zh' });
+  });
+
+  it('shows the whole page in the language asked for: headings, KPI labels, charts, table headers, the date form', async () => {
+    // The texts a reader reads (not the data in the cells: taxonomy codes, customer ids, root
+    // causes as staff typed them).
+    const texts = (html: string) =>
+      htmlToText(html, {
+        wordwrap: false,
+        baseElements: { selectors: ['title', 'header', 'h1', 'h2', 'h3', 'label', 'button', '.kpi', 'figure', 'th'], returnDomByDefault: false },
+        selectors: [{ selector: 'a', options: { ignoreHref: true } }, ...['h1', 'h2', 'h3'].map((selector) => ({ selector, options: { uppercase: false } }))],
+      });
+    const zh = await get('/staff/reports?from=2026-11-01&to=2026-11-30&lang=zh');
+    const en = await get('/staff/reports?from=2026-11-01&to=2026-11-30&lang=en');
+    const zhText = texts(zh.text);
+    const enText = texts(en.text);
+    const sent = seeds.filter((s) => s.survey && s.survey.sentAt.getTime() >= FROM && s.survey.sentAt.getTime() <= TO).length;
+    for (const label of ['投诉统计报表', '起始日期', '投诉量', '核查申请', '首次响应按时率', '按时办结率', '超时办结', '逾期未办结', `共发出 ${sent} 份`, '投诉量趋势', '按业务类别', '办理时限', '满意度', '指标']) {
+      expect(zhText, label).toContain(label);
+    }
+    for (const label of ['Complaint reports', 'From', 'Complaints', 'Reviews requested', 'First response met', 'Regulatory deadline met', 'Decided late', 'Open past deadline', `of ${sent} sent`, 'Complaints over time', 'By business', 'Deadlines', 'Satisfaction', 'Measure']) {
+      expect(enText, label).toContain(label);
+    }
+    // Nothing left in the other language: no English word on the Chinese page but the CSV links,
+    // the standard's name and the link to English; no Chinese on the English one but the link to 中文.
+    expect([...new Set(zhText.match(/[A-Za-z]{2,}/g))].sort()).toEqual(['CSV', 'English', 'JR']);
+    expect([...new Set(enText.match(/[\u3400-\u9fff]+/g))]).toEqual(['中文']);
+    // Both switches to the other language keep the range.
+    const switches = [...zh.text.matchAll(/<a[^>]* href="([^"]*lang=en[^"]*)"/g)].map((m) => m[1]!);
+    expect(switches).toHaveLength(2);
+    for (const href of switches) expect(href).toContain('from=2026-10-31T16');
+    // The measures naming the rows, too; the CSV keeps its English ids and measures for scripts.
+    expect(zh.text).toMatch(/<table data-table="sla">.*<td>首次响应（服务目标）<\/td>/);
+    expect(en.text).toMatch(/<table data-table="sla">.*<td>first response \(service target\)<\/td>/);
+    const sla = await get('/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&lang=zh&table=sla');
+    expect(sla.text.replace(/^\uFEFF/, '').split('\r\n').slice(0, 2).map((l) => l.split(',')[0])).toEqual(['measure', 'first response (service target)']);
+
+    const empty = await get('/staff/reports?from=2020-01-01&to=2020-01-31&lang=zh');
+    expect(empty.text).toContain('所选期间没有数据。');
+    expect(empty.text).not.toContain('No data');
+    expect((await get('/staff/reports?from=2020-01-01&to=2020-01-31&lang=en')).text).toContain('No data in this range.');
   });
 
   it('answers 400 with the reason for a monthly summary month outside 2000–2099, on the page and its CSV', async () => {

@@ -2,15 +2,27 @@ import type { Prisma, PrismaClient } from '@prisma/client';
 import { addCivilDays, civilDateInZone, startOfDayInZone } from '../clocks/index.js';
 import { BUSINESS_LABELS, BUSINESSES, CAUSE_LABELS, CAUSES, CHANNEL_LABELS, CHANNELS, SEVERITIES, SEVERITY_LABELS } from '../taxonomy.js';
 import type { ReportRange } from './report-range.js';
+import { t, type MessageKey } from '../../dialogs/i18n.js';
+import type { Lang } from '../../dialogs/types.js';
 import { sqlDate } from '../../db/sqlite-writer.js';
 import { complaintsInRange, getReportSummary, inRange, monthlyCounts, type ReportDeps, type ReportSummary, type SqlDialect } from './summary.js';
 
-/** One table of the reports page; the same data renders as HTML and as CSV. */
+/**
+ * One table of the reports page; the same data renders as HTML and as CSV. The CSV is for
+ * scripts as well as people: its `columns` are stable English ids and the measures naming its
+ * rows stay in English, whatever the language (category names in a `label` column follow it, and
+ * the JR/T 0169 monthly tables are a report in their language). The page shows `headers` and
+ * `rowNames` instead, when given: the same in the page's language.
+ */
 export interface ReportTable {
   id: string;
   title: string;
   columns: string[];
   rows: (string | number | null)[][];
+  /** The page's names of `columns`. */
+  headers?: string[];
+  /** The page's names of the rows, in place of their first cell. */
+  rowNames?: string[];
 }
 
 export const TIME_DIMENSIONS = ['severity', 'business', 'cause', 'channel'] as const;
@@ -172,7 +184,7 @@ export async function loadReportData(deps: LoadDeps, range: ReportRange, now: Da
  * One table of the page (the CSV download), computing only what that table shows: the page's
  * other tables are not worked out again for it. Null when there is no table `id`.
  */
-export async function loadReportTable(deps: LoadDeps, range: ReportRange, now: Date, id: string, lang: 'zh' | 'en', month?: string): Promise<ReportTable | null> {
+export async function loadReportTable(deps: LoadDeps, range: ReportRange, now: Date, id: string, lang: Lang, month?: string): Promise<ReportTable | null> {
   const data: Partial<ReportData> = {};
   const overTime = /^over_time_(.+)$/.exec(id)?.[1];
   if (overTime) {
@@ -193,35 +205,66 @@ const SUMMARY_TABLES = new Set([...TIME_DIMENSIONS.map((d) => `by_${d}`), 'by_in
 const share = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 1000) / 10);
 
 /** The tables of the page, by id (CSV export uses the same ids): those of the parts of `data` given. */
-export function reportTables(data: Partial<ReportData>, lang: 'zh' | 'en'): ReportTable[] {
+export function reportTables(data: Partial<ReportData>, lang: Lang): ReportTable[] {
   const tables: ReportTable[] = [];
+  const tr = (key: MessageKey, vars?: Record<string, string | number>) => t(lang, key, vars);
   if (data.overTime) {
     const overTime = data.overTime;
     for (const d of TIME_DIMENSIONS) {
       const keys = DIMENSION_KEYS[d];
       tables.push({
         id: `over_time_${d}`,
-        title: `Complaints over time by ${d}`,
+        title: tr('report_table_over_time', { dimension: dimensionName(d, lang) }),
         columns: ['period', ...keys],
+        headers: [tr('report_col_period'), ...keys.map((k) => DIMENSION_LABELS[d][k]![lang])],
         rows: overTime.map((b) => [b.bucket.label, ...keys.map((k) => b.counts[d][k] ?? 0)]),
       });
     }
   }
   if (data.summary) tables.push(...summaryTables(data.summary, lang));
-  if (data.rootCauses) tables.push({ id: 'root_causes', title: 'Top root causes (from resolutions)', columns: ['root_cause', 'count'], rows: data.rootCauses.map((r) => [r.rootCause, r.count]) });
-  if (data.repeat) tables.push({ id: 'repeat_complainants', title: 'Repeat complainants', columns: ['customer', 'complaints'], rows: data.repeat.map((r) => [r.customerId, r.count]) });
+  if (data.rootCauses) {
+    tables.push({
+      id: 'root_causes',
+      title: tr('report_table_root_causes'),
+      columns: ['root_cause', 'count'],
+      headers: [tr('report_col_root_cause'), tr('report_col_complaints')],
+      rows: data.rootCauses.map((r) => [r.rootCause, r.count]),
+    });
+  }
+  if (data.repeat) {
+    tables.push({
+      id: 'repeat_complainants',
+      title: tr('report_table_repeat_complainants'),
+      columns: ['customer', 'complaints'],
+      headers: [tr('report_col_customer'), tr('report_col_complaints')],
+      rows: data.repeat.map((r) => [r.customerId, r.count]),
+    });
+  }
   if (data.month) tables.push(...monthlyTables(data.month, lang));
   return tables;
 }
 
-function summaryTables(s: ReportSummary, lang: 'zh' | 'en'): ReportTable[] {
+/** The name of a dimension in a title ("Complaints by business", "投诉量（按业务类别）"). */
+export function dimensionName(d: TimeDimension, lang: Lang): string {
+  return t(lang, `report_dim_${d}`);
+}
+
+/** Rows named by a measure: in English in the CSV (a script's key to the row), in `lang` on the page. */
+function measureRows(lang: Lang, rows: [MessageKey, ...(number | null)[]][]): Pick<ReportTable, 'rows' | 'rowNames'> {
+  return { rows: rows.map(([key, ...values]) => [t('en', key), ...values]), rowNames: rows.map(([key]) => t(lang, key)) };
+}
+
+function summaryTables(s: ReportSummary, lang: Lang): ReportTable[] {
   const tables: ReportTable[] = [];
+  const tr = (key: MessageKey, vars?: Record<string, string | number>) => t(lang, key, vars);
+  const countHeaders = [tr('report_col_code'), tr('report_col_category'), tr('report_col_complaints'), tr('report_col_share')];
   for (const d of TIME_DIMENSIONS) {
     const counts = s.counts[d];
     tables.push({
       id: `by_${d}`,
-      title: `Complaints by ${d}`,
+      title: tr('report_table_by', { dimension: dimensionName(d, lang) }),
       columns: [d, 'label', 'count', 'share_pct'],
+      headers: countHeaders,
       rows: Object.entries(counts)
         .sort((a, b) => b[1] - a[1])
         .map(([k, n]) => [k, DIMENSION_LABELS[d][k]?.[lang] ?? k, n, share(n, s.total)]),
@@ -229,60 +272,80 @@ function summaryTables(s: ReportSummary, lang: 'zh' | 'en'): ReportTable[] {
   }
   tables.push({
     id: 'by_intake_channel',
-    title: 'Complaints by intake channel (chat channel)',
+    title: tr('report_table_by_intake_channel'),
     columns: ['intakeChannel', 'count', 'share_pct'],
+    headers: [tr('report_col_intake_channel'), tr('report_col_complaints'), tr('report_col_share')],
     rows: Object.entries(s.counts.intakeChannel).sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, n, share(n, s.total)]),
   });
   tables.push({
     id: 'sla',
-    title: 'Deadlines met',
+    title: tr('report_table_sla'),
     // Missed = late + past_due_open: done late and still open past the deadline, apart.
     columns: ['measure', 'met', 'evaluated', 'met_pct', 'late', 'past_due_open'],
-    rows: [
-      ['first response (service target)', s.sla.firstResponseMet, s.sla.firstResponseEvaluated, s.sla.firstResponseMetPct, s.sla.firstResponseAnsweredLate, s.sla.firstResponseUnansweredPastDue],
-      ['regulatory deadline', s.sla.regulatoryMet, s.sla.regulatoryEvaluated, s.sla.regulatoryMetPct, s.sla.regulatoryDecidedLate, s.sla.regulatoryOpenPastDue],
-    ],
+    headers: [tr('report_col_measure'), tr('report_col_met'), tr('report_col_evaluated'), tr('report_col_met_pct'), tr('report_col_late'), tr('report_col_past_due_open')],
+    ...measureRows(lang, [
+      ['report_measure_first_response', s.sla.firstResponseMet, s.sla.firstResponseEvaluated, s.sla.firstResponseMetPct, s.sla.firstResponseAnsweredLate, s.sla.firstResponseUnansweredPastDue],
+      ['report_measure_regulatory', s.sla.regulatoryMet, s.sla.regulatoryEvaluated, s.sla.regulatoryMetPct, s.sla.regulatoryDecidedLate, s.sla.regulatoryOpenPastDue],
+    ]),
   });
   tables.push({
     id: 'times',
-    title: 'Median times (hours)',
+    title: tr('report_table_times'),
     columns: ['measure', 'median_hours'],
-    rows: [
-      ['to first response', s.sla.medianHoursToFirstResponse],
-      ['to decision', s.sla.medianHoursToDecision],
-    ],
+    headers: [tr('report_col_measure'), tr('report_col_median_hours')],
+    ...measureRows(lang, [
+      ['report_measure_to_first_response', s.sla.medianHoursToFirstResponse],
+      ['report_measure_to_decision', s.sla.medianHoursToDecision],
+    ]),
   });
   tables.push({
     id: 'csat',
-    title: 'Satisfaction (surveys sent in the range)',
+    title: tr('report_table_csat'),
     columns: ['measure', 'value'],
-    rows: [
-      ['surveys sent', s.csat.sent],
-      ['responses (any answer)', s.csat.responses],
-      ['response rate % (responses of surveys sent)', s.csat.responseRate],
-      ['scored responses', s.csat.scored],
-      ['average score (1–5, of scored responses)', s.csat.average],
-      ['solved rate % ("yes" of answers to "solved?")', s.csat.solvedRate],
-    ],
+    headers: [tr('report_col_measure'), tr('report_col_value')],
+    ...measureRows(lang, [
+      ['report_measure_surveys_sent', s.csat.sent],
+      ['report_measure_responses', s.csat.responses],
+      ['report_measure_response_rate', s.csat.responseRate],
+      ['report_measure_scored', s.csat.scored],
+      ['report_measure_average', s.csat.average],
+      ['report_measure_solved_rate', s.csat.solvedRate],
+    ]),
   });
-  tables.push({ id: 'csat_distribution', title: 'Satisfaction scores', columns: ['score', 'responses'], rows: Object.entries(s.csat.distribution).map(([k, n]) => [k, n]) });
+  tables.push({
+    id: 'csat_distribution',
+    title: tr('report_table_csat_distribution'),
+    columns: ['score', 'responses'],
+    headers: [tr('report_col_score'), tr('report_col_responses')],
+    rows: Object.entries(s.csat.distribution).map(([k, n]) => [k, n]),
+  });
   tables.push({
     id: 'top_causes',
-    title: 'Top causes',
+    title: tr('report_table_top_causes'),
     columns: ['cause', 'label', 'count'],
+    headers: countHeaders.slice(0, 3),
     rows: Object.entries(s.counts.cause).filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]).slice(0, 5).map(([k, n]) => [k, CAUSE_LABELS[k as keyof typeof CAUSE_LABELS]?.[lang] ?? k, n]),
   });
   return tables;
 }
 
-const MONTHLY_TEXT = {
-  zh: { title: '投诉统计月报（JR/T 0169—2018 三维分类）', axis: '维度', code: '代码', category: '类别', count: '件数', share: '占比%', channel: '投诉渠道', business: '业务办理', cause: '投诉原因', cross: '业务 × 原因', total: '合计', reviews: '核查申请', reviewsNote: '核查申请（不是新投诉，未计入上述合计）' },
-  en: { title: 'Monthly complaint statistics (JR/T 0169-2018, three axes)', axis: 'Axis', code: 'Code', category: 'Category', count: 'Complaints', share: 'Share %', channel: 'Channel', business: 'Business', cause: 'Cause', cross: 'Business × cause', total: 'Total', reviews: 'Reviews', reviewsNote: 'Reviews requested (not new complaints, not in the totals above)' },
-} as const;
-
 /** The monthly summary in the JR/T 0169 layout: channel, business and cause, then business × cause. */
-export function monthlyTables(month: ReportData['month'], lang: 'zh' | 'en'): ReportTable[] {
-  const T = MONTHLY_TEXT[lang];
+export function monthlyTables(month: ReportData['month'], lang: Lang): ReportTable[] {
+  const T = {
+    title: t(lang, 'report_monthly_title'),
+    axis: t(lang, 'report_monthly_axis'),
+    code: t(lang, 'report_monthly_code'),
+    category: t(lang, 'report_monthly_category'),
+    count: t(lang, 'report_monthly_count'),
+    share: t(lang, 'report_monthly_share'),
+    channel: t(lang, 'report_monthly_channel'),
+    business: t(lang, 'report_monthly_business'),
+    cause: t(lang, 'report_monthly_cause'),
+    cross: t(lang, 'report_monthly_cross'),
+    total: t(lang, 'report_monthly_total'),
+    reviews: t(lang, 'report_monthly_reviews'),
+    reviewsNote: t(lang, 'report_monthly_reviews_note'),
+  };
   const m = month.summary;
   const rows: (string | number | null)[][] = [];
   for (const axis of ['channel', 'business', 'cause'] as const) {
