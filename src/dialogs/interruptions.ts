@@ -16,6 +16,12 @@ const KEYWORDS: Record<(typeof INTERRUPTIONS)[number], RegExp> = {
 };
 
 /**
+ * Other names a slash command goes by: `/lang` is what people type for `/language` (and what
+ * other bots call it); without this it was an unknown command and got the help text.
+ */
+const COMMAND_ALIASES: ReadonlyMap<string, (typeof INTERRUPTIONS)[number]> = new Map([['lang', 'language']]);
+
+/**
  * The ordinary ways of asking for a person, as a whole message ("I want to talk to a person",
  * "Agent please", "can I speak to someone?", "转人工服务", "我要找人工客服"). Staff merely
  * mentioned in a complaint ("the customer service was rude", "客服态度很差") match none.
@@ -76,8 +82,8 @@ function keywordForm(text: string): string {
 }
 
 /**
- * Recognises a command from a button (`cmd:help`), a slash command (`/help`, `/help@bot`; any
- * other `/name` is `unknown_command`) or a whole-message keyword in either language. Checked before any dialog step
+ * Recognises a command from a button (`cmd:help`), a slash command (`/help`, `/help@bot`, an
+ * alias such as `/lang`; any other `/name` is `unknown_command`) or a whole-message keyword in either language. Checked before any dialog step
  * (CONVENTIONS.md §4).
  */
 export function detectInterruption(input: InboundMessage): Interruption | null {
@@ -91,7 +97,8 @@ export function detectInterruption(input: InboundMessage): Interruption | null {
   // Telegram command names are letters, digits and underscores.
   const slash = /^\/(\w+)(@\w+)?$/.exec(text);
   if (slash) {
-    const cmd = slash[1]!.toLowerCase();
+    const name = slash[1]!.toLowerCase();
+    const cmd = COMMAND_ALIASES.get(name) ?? name;
     return (INTERRUPTIONS as readonly string[]).includes(cmd) ? (cmd as Interruption) : 'unknown_command';
   }
   const words = keywordForm(text) || text;

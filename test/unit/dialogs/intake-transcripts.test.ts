@@ -555,6 +555,16 @@ describe('intake transcripts', () => {
     expect(h.state.lang).toBe('en');
   });
 
+  it('switches language on "/lang", as on "/language", either way, and re-asks the current question', async () => {
+    const h = await play([
+      ['My loan statement shows interest I was never told about', ['When did it happen']],
+      ['/lang', ['之后我会用中文', '这是什么时候发生的']],
+      ['/lang', ['English from now on', 'When did it happen']],
+    ]);
+    expect(h.state.lang).toBe('en');
+    expect(h.state.intake?.draft.occurredOn).toBeUndefined();
+  });
+
   it('greets a Chinese client that taps Start in Chinese and files the case in Chinese', async () => {
     const h = await play(
       [
