@@ -8,6 +8,7 @@ import {
   TurnContext,
   type Activity,
   type CardAction,
+  type ChannelAccount,
   type ConversationReference,
 } from 'botbuilder';
 import type { Logger } from 'pino';
@@ -65,6 +66,7 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
 
   async function onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
+    if (activity.type === ActivityTypes.ConversationUpdate) return welcome(context);
     if (activity.type !== ActivityTypes.Message) return;
     const input = toInbound(activity);
     if (!input) return;
@@ -75,6 +77,30 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
+    const result = await runner.handle(input);
+    if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, activity.channelId)));
+  }
+
+  /**
+   * Teams and Web Chat show an empty chat until the customer types: when the customer joins a
+   * personal conversation the bot greets them, as it greets a first "hi". The dialog greets a
+   * conversation without state only, so Direct Line's update after the first message, a second
+   * update for the same join or a Teams reinstall get nothing. The bot alone being added says
+   * nothing about a customer. In a group (conversation.isGroup) no complaint is taken: the bot
+   * joining says so once; members joining later hear nothing, as on Telegram.
+   */
+  async function welcome(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    const botId = activity.recipient?.id;
+    const added = activity.membersAdded ?? [];
+    if (activity.conversation?.isGroup) {
+      if (added.some((m) => m.id === botId)) await context.sendActivity(t(detectLanguage(undefined, activity.locale), 'group_chat'));
+      return;
+    }
+    const customer = added.find((m) => m.id !== botId);
+    if (!customer) return;
+    const input = openedInbound(activity, customer);
+    if (!input) return;
     const result = await runner.handle(input);
     if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, activity.channelId)));
   }
@@ -125,6 +151,25 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
 function storedReference(activity: Activity): Partial<ConversationReference> {
   const { activityId: _activityId, ...reference } = TurnContext.getConversationReference(activity);
   return reference;
+}
+
+/** The customer `member` joining the conversation, as the dialog's `opened` message. */
+function openedInbound(activity: Activity, member: ChannelAccount): InboundMessage | null {
+  const conversationId = activity.conversation?.id;
+  if (!conversationId) return null;
+  const channel = activity.channelId || 'botframework';
+  return {
+    conversationKey: `bf:${channel}:${conversationId}`,
+    intakeChannel: channel,
+    // The member added is the customer whose messages follow (`from` may be whoever added them).
+    externalUserId: member.id,
+    displayName: member.name,
+    opened: true,
+    locale: activity.locale,
+    conversationRef: { kind: BOTFRAMEWORK_REF_KIND, reference: { ...storedReference(activity), user: member } },
+    updateId: activity.id,
+    receivedAt: new Date(),
+  };
 }
 
 function toInbound(activity: Activity): InboundMessage | null {

@@ -40,6 +40,10 @@ export const RESUME_OFFER_AFTER_MS = 30 * 60 * 1000;
  * turn). Copying it here again cost about 1 % of the server's CPU.
  */
 export async function step(state: ConversationState, input: InboundMessage, deps: DialogDeps): Promise<StepResult> {
+  // The chat was opened (Teams, Web Chat): greeted once. A conversation that already had a turn
+  // (Direct Line's update after the first message, a Teams reinstall) is left exactly as it was:
+  // not even `updatedAt` moves, which times the resume offer and the survey.
+  if (input.opened && state.updatedAt) return { state, replies: [] };
   const lang = conversationLanguage(state, input);
   let expiredAt: Intake['step'] | undefined;
   if (state.intake && state.updatedAt && deps.now.getTime() - Date.parse(state.updatedAt) > RESUME_WINDOW_MS) {
@@ -86,6 +90,8 @@ function conversationLanguage(state: ConversationState, input: InboundMessage): 
 async function route(state: ConversationState, input: InboundMessage, lang: Lang, deps: DialogDeps, expiredAt?: Intake['step']): Promise<StepResult> {
   // Survey: a pending follow-up survey takes its answers first; surveyStep lets
   // interruptions, an intake in progress and new complaints through (see dialogs/survey.ts)
+  // No words and no state: the greeting a first "hi" gets, in the language of the client's locale.
+  if (input.opened) return beginAfresh(state, lang, deps);
   const surveyTurn = await surveyStep(state, input, lang, deps);
   if (surveyTurn) return surveyTurn;
   if (!expiredAt) return dispatch(state, input, lang, deps);

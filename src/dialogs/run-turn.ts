@@ -132,8 +132,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       // Relayed to staff, a button press or a sticker is no answer to their question.
       answers: Boolean((input.text?.trim() || attachments.length) && !input.action && !input.unsupported),
       // A survey button names its survey and answers it, also while staff hold the conversation:
-      // only what the customer says goes to staff.
-      relay: !input.action?.startsWith('survey:'),
+      // only what the customer says goes to staff. Opening the chat says nothing to them either.
+      relay: !input.opened && !input.action?.startsWith('survey:'),
       now,
     });
     if (opened.kind === 'busy') throw BUSY;
@@ -161,6 +161,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       !state.pending &&
       !input.action &&
       !input.unsupported &&
+      !input.opened &&
       !detectInterruption(input) &&
       !(input.text && deps.detectFraud(input.text).fraud)
     ) {
@@ -320,7 +321,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
 function inboundEntry(input: InboundMessage, at: Date): TranscriptEntry {
   const files = input.attachments?.map((a) => `[${a.kind}${a.fileName ? `: ${a.fileName}` : ''}]`).join(' ');
   const unsupported = input.unsupported ? `[${input.unsupported}]` : undefined;
-  const text = [input.text, input.action && !input.text ? `[${input.action}]` : undefined, input.sharedPhone, files, unsupported].filter(Boolean).join(' ');
+  const opened = input.opened ? '[opened the conversation]' : undefined;
+  const text = [input.text, input.action && !input.text ? `[${input.action}]` : undefined, input.sharedPhone, files, unsupported, opened].filter(Boolean).join(' ');
   return {
     conversationKey: input.conversationKey,
     direction: 'in',

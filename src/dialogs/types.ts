@@ -49,6 +49,12 @@ export interface InboundMessage {
    * video…), named by the channel. The dialog says what it can read and asks its question again.
    */
   unsupported?: string;
+  /**
+   * The customer opened the conversation and said nothing yet (a Bot Framework
+   * `conversationUpdate` adding them): greeted as a first "hi" is, but only in a conversation
+   * without dialog state; in one with state it changes nothing and gets no reply.
+   */
+  opened?: boolean;
   /** Language hint from the channel (Bot Framework `locale`, Telegram `language_code`). */
   locale?: string;
   /** What the channel needs to message this conversation later; stored as JSON. */

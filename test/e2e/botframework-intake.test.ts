@@ -156,6 +156,61 @@ describe('a complaint over the Bot Framework protocol', () => {
     }
   });
 
+  describe('when a customer opens the chat (conversationUpdate)', () => {
+    const BOT = { id: 'bot', name: 'Complaint Desk' };
+    /** A conversationUpdate adding `members` (the customer is `user-<conversation id>`). */
+    const opened = (customer: ReturnType<typeof botFrameworkCustomer>, conversationId: string, members: { id: string }[] = [{ id: `user-${conversationId}` }, BOT]) =>
+      customer.send({ activity: { type: 'conversationUpdate', membersAdded: members } });
+    const texts = (conversationId: string) => connector.messages(conversationId).map((m) => m.text);
+
+    it.each([
+      ['en-US', 'hi'],
+      ['zh-CN', '你好'],
+    ])('greets in the client\'s language (%s) as a first "%s" is greeted, once', async (locale, hi) => {
+      const conversationId = `conv-welcome-${locale}`;
+      const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, channelId: 'msteams', locale });
+      expect(await opened(customer, conversationId)).toBe(200);
+      const greeted = texts(conversationId);
+      const other = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: `${conversationId}-hi`, channelId: 'msteams', locale });
+      await other.send({ text: hi });
+      expect(greeted).toEqual(texts(`${conversationId}-hi`));
+      expect(greeted.join('\n')).toMatch(locale === 'en-US' ? /Privacy/ : /隐私/);
+      // The same join told again (a second update, a reinstall) gets nothing more.
+      expect(await opened(customer, conversationId)).toBe(200);
+      expect(texts(conversationId)).toEqual(greeted);
+      // And the story that follows is the complaint's description.
+      await customer.send({ text: 'The ATM at my branch kept my card' });
+      const state = await app.db.dialogState.findUnique({ where: { conversationKey: `bf:msteams:${conversationId}` } });
+      expect(JSON.parse(state!.state).intake.draft.description).toBe('The ATM at my branch kept my card');
+    });
+
+    it('says nothing when only the bot is added', async () => {
+      const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-welcome-bot', locale: 'en-US' });
+      expect(await opened(customer, 'conv-welcome-bot', [BOT])).toBe(200);
+      expect(texts('conv-welcome-bot')).toEqual([]);
+      expect(await app.db.dialogState.count({ where: { conversationKey: 'bf:emulator:conv-welcome-bot' } })).toBe(0);
+    });
+
+    it('says nothing when the conversation has dialog state already (Direct Line after the first message, a Teams reinstall)', async () => {
+      const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-welcome-late', channelId: 'directline', locale: 'en-US' });
+      await customer.send({ text: 'The ATM at my branch kept my card' });
+      const before = texts('conv-welcome-late');
+      const state = await app.db.dialogState.findUnique({ where: { conversationKey: 'bf:directline:conv-welcome-late' } });
+      expect(await opened(customer, 'conv-welcome-late')).toBe(200);
+      expect(texts('conv-welcome-late')).toEqual(before);
+      expect(JSON.parse((await app.db.dialogState.findUnique({ where: { conversationKey: 'bf:directline:conv-welcome-late' } }))!.state)).toEqual(JSON.parse(state!.state));
+    });
+
+    it('in a group, gives the privacy note when the bot joins, nothing when a member joins, and starts no intake', async () => {
+      const conversationId = 'teams-group-welcome';
+      const member = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, channelId: 'msteams', locale: 'en-US', conversation: { isGroup: true, conversationType: 'groupChat' } });
+      expect(await opened(member, conversationId, [BOT])).toBe(200);
+      expect(await opened(member, conversationId, [{ id: 'someone-else' }])).toBe(200);
+      expect(texts(conversationId)).toEqual(['For your privacy, please message me privately to file a complaint.']);
+      expect(await app.db.dialogState.count({ where: { conversationKey: `bf:msteams:${conversationId}` } })).toBe(0);
+    });
+  });
+
   it('answers a complaint longer than the limit with the limit, as long as Teams lets a customer type it', async () => {
     const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-long', channelId: 'msteams' });
     const story = 'The branch refused to return the deposit I paid for the safe box and nobody explains why. '.repeat(300).slice(0, 20_000);
