@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compile } from 'html-to-text';
 import type { Request, Response } from 'express';
 import {
@@ -67,12 +68,15 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
   async function onTurn(context: TurnContext): Promise<void> {
     const activity = context.activity;
     if (activity.type === ActivityTypes.ConversationUpdate) return welcome(context);
-    if (activity.type !== ActivityTypes.Message) return;
-    const input = toInbound(activity);
+    const edited = isEdit(activity);
+    if (activity.type !== ActivityTypes.Message && !edited) return;
+    const input = toInbound(activity, edited);
     if (!input) return;
     // A group chat or a Teams channel is read by everyone in it, and its members would share
-    // one conversation's intake: a complaint is taken in a personal chat only.
+    // one conversation's intake: a complaint is taken in a personal chat only. An edit there
+    // was answered already, if it was addressed to the bot.
     if (activity.conversation?.isGroup) {
+      if (edited) return;
       await context.sendActivity(t(detectLanguage(activity.text, activity.locale), 'group_chat'));
       return;
     }
@@ -172,12 +176,40 @@ function openedInbound(activity: Activity, member: ChannelAccount): InboundMessa
   };
 }
 
-function toInbound(activity: Activity): InboundMessage | null {
+/**
+ * A message the customer edited (Teams `messageUpdate`, `channelData.eventType` `editMessage`).
+ * It is taken as a new message, as a Telegram edit is: the customer corrected something and
+ * expects the bot to have read it. Ignored, the case would keep what they corrected (an amount,
+ * a phone number) while they believe it fixed; answered, they see what became of it, and staff
+ * read both versions in the conversation.
+ */
+function isEdit(activity: Activity): boolean {
+  const channelData = activity.channelData as { eventType?: unknown } | undefined;
+  return activity.type === ActivityTypes.MessageUpdate && channelData?.eventType === 'editMessage';
+}
+
+/**
+ * The update id of an activity, for handling each once. Teams sends an edit under the id of the
+ * message edited, so an edit's id adds which edit it is: the time the channel stamped on it (the
+ * same in a redelivery), or, from a channel that stamps none, a hash of its new text. The time
+ * comes first because the id is logged and stored, and a short text's hash (a phone number's)
+ * can be reversed by trying every one.
+ */
+function updateIdOf(activity: Activity, edited: boolean, text: string | undefined): string | undefined {
+  if (!activity.id || !edited) return activity.id;
+  // botbuilder has made the timestamp a Date, an invalid one when the channel sent no date.
+  const at = activity.timestamp instanceof Date ? activity.timestamp.getTime() : NaN;
+  const which = Number.isFinite(at) ? String(at) : createHash('sha256').update(text ?? '').digest('hex').slice(0, 16);
+  return `${activity.id}:edit:${which}`;
+}
+
+function toInbound(activity: Activity, edited = false): InboundMessage | null {
   const conversationId = activity.conversation?.id;
   if (!conversationId) return null;
   const value = activity.value as { action?: unknown } | undefined;
-  const action = typeof value?.action === 'string' ? value.action : undefined;
-  const attachments: InboundAttachment[] = (activity.attachments ?? [])
+  // An edit re-sends the words only: a button is not edited, and its files were kept the first time.
+  const action = typeof value?.action === 'string' && !edited ? value.action : undefined;
+  const attachments: InboundAttachment[] = (edited ? [] : (activity.attachments ?? []))
     .filter((a) => a.contentUrl)
     .map((a) => ({
       kind: a.contentType?.startsWith('image/') ? 'photo' : 'document',
@@ -200,7 +232,7 @@ function toInbound(activity: Activity): InboundMessage | null {
     attachments,
     locale: activity.locale,
     conversationRef: { kind: BOTFRAMEWORK_REF_KIND, reference: storedReference(activity) },
-    updateId: activity.id,
+    updateId: updateIdOf(activity, edited, text),
     receivedAt: new Date(),
   };
 }

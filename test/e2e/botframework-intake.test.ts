@@ -211,6 +211,41 @@ describe('a complaint over the Bot Framework protocol', () => {
     });
   });
 
+  describe('when a customer edits a message in Teams (messageUpdate)', () => {
+    /** Teams sends the edit under the id of the message edited, stamped with the edit's time. */
+    const edit = (customer: ReturnType<typeof botFrameworkCustomer>, id: string, text: string, timestamp: string) =>
+      customer.send({ text, id, activity: { type: 'messageUpdate', timestamp, channelData: { eventType: 'editMessage' } } });
+    const description = async (conversationId: string) =>
+      JSON.parse((await app.db.dialogState.findUnique({ where: { conversationKey: `bf:msteams:${conversationId}` } }))!.state).intake.draft.description;
+
+    it('takes the edited text as a new message, each edit once, as a Telegram edit is', async () => {
+      const conversationId = 'conv-teams-edit';
+      const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, channelId: 'msteams', locale: 'en-US' });
+      await customer.send({ text: 'hi', id: 'msg-1' });
+      const greeted = connector.messages(conversationId).length;
+      // "hi" corrected into the story: the story the intake was waiting for.
+      expect(await edit(customer, 'msg-1', 'The ATM at my branch kept my card', '2026-11-27T02:00:05.000Z')).toBe(200);
+      expect(await description(conversationId)).toBe('The ATM at my branch kept my card');
+      const answered = connector.messages(conversationId).length;
+      expect(answered).toBeGreaterThan(greeted);
+      // The same edit delivered again is handled once.
+      expect(await edit(customer, 'msg-1', 'The ATM at my branch kept my card', '2026-11-27T02:00:05.000Z')).toBe(200);
+      expect(connector.messages(conversationId)).toHaveLength(answered);
+      // A second edit of the same message is a message of its own.
+      expect(await edit(customer, 'msg-1', 'The ATM at my branch kept my debit card', '2026-11-27T02:00:09.000Z')).toBe(200);
+      expect(connector.messages(conversationId).length).toBeGreaterThan(answered);
+      const said = await app.db.transcriptMessage.findMany({ where: { conversationKey: `bf:msteams:${conversationId}`, direction: 'in' }, orderBy: { createdAt: 'asc' } });
+      expect(said.map((m) => m.text)).toEqual(['hi', 'The ATM at my branch kept my card', 'The ATM at my branch kept my debit card']);
+    });
+
+    it('stays silent on an edit in a group chat', async () => {
+      const conversationId = 'teams-group-edit';
+      const member = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, channelId: 'msteams', conversation: { isGroup: true, conversationType: 'groupChat' } });
+      expect(await edit(member, 'group-msg-1', 'my card was charged twice', '2026-11-27T02:00:05.000Z')).toBe(200);
+      expect(connector.messages(conversationId)).toHaveLength(0);
+    });
+  });
+
   it('answers a complaint longer than the limit with the limit, as long as Teams lets a customer type it', async () => {
     const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-long', channelId: 'msteams' });
     const story = 'The branch refused to return the deposit I paid for the safe box and nobody explains why. '.repeat(300).slice(0, 20_000);
