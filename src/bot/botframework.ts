@@ -101,7 +101,9 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
       if (added.some((m) => m.id === botId)) await context.sendActivity(t(detectLanguage(undefined, activity.locale), 'group_chat'));
       return;
     }
-    const customer = added.find((m) => m.id !== botId);
+    // Teams, installing the bot in a personal chat, adds only the bot: the customer is who
+    // installed it. Elsewhere (Web Chat, Direct Line) the customer is added with the bot.
+    const customer = added.find((m) => m.id !== botId) ?? (activity.channelId === 'msteams' && added.some((m) => m.id === botId) ? activity.from : undefined);
     if (!customer) return;
     const input = openedInbound(activity, customer);
     if (!input) return;

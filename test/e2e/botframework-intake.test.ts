@@ -191,6 +191,14 @@ describe('a complaint over the Bot Framework protocol', () => {
       expect(await app.db.dialogState.count({ where: { conversationKey: 'bf:emulator:conv-welcome-bot' } })).toBe(0);
     });
 
+    it('greets the customer who installs the bot in a personal Teams chat, where Teams adds only the bot', async () => {
+      const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-welcome-install', channelId: 'msteams', locale: 'en-US' });
+      expect(await opened(customer, 'conv-welcome-install', [BOT])).toBe(200);
+      expect(texts('conv-welcome-install').join('\n')).toMatch(/Privacy/);
+      const state = await app.db.dialogState.findUnique({ where: { conversationKey: 'bf:msteams:conv-welcome-install' } });
+      expect(state).not.toBeNull();
+    });
+
     it('says nothing when the conversation has dialog state already (Direct Line after the first message, a Teams reinstall)', async () => {
       const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'conv-welcome-late', channelId: 'directline', locale: 'en-US' });
       await customer.send({ text: 'The ATM at my branch kept my card' });
