@@ -1,10 +1,11 @@
 import type { Prisma, PrismaClient } from '@prisma/client';
+import { z } from 'zod';
 import type { Classifier } from './classification/types.js';
 import { computeDeadlines, nextDueAt, type ComplaintPolicy } from './clocks/index.js';
 import { applyCustomerAnswers, type CustomerAnswers } from './customer-intake.js';
 import { recordEvent } from './case-events.js';
 import { allocateReference } from './reference.js';
-import type { TSeverity } from './taxonomy.js';
+import { ZSeverity, type TSeverity } from './taxonomy.js';
 
 /** How far back an earlier complaint about the same product makes this one a repeat. */
 const REPEAT_WINDOW_DAYS = 90;
@@ -18,6 +19,12 @@ export interface CreateCaseInput {
   language: string;
   incomplete: boolean;
   humanRequested: boolean;
+  /**
+   * The customer's message filing the case (the turn's dedupe key, TurnOpening.dedupeKey). Filing
+   * again with the same key returns the case already filed instead of a second one: the message
+   * retried after its turn failed to commit (a database error, a crash) files one case.
+   */
+  dedupeKey?: string | null;
   now: Date;
 }
 
@@ -49,12 +56,35 @@ export interface NewCaseRecord {
   conversationKey: string | null;
 }
 
+/** What the customer was told of a case already filed by the same message, as stored. */
+export interface FiledCase {
+  severity: string;
+  business: string;
+  cause: string;
+  /** JSON array of flag ids, as the column holds them. */
+  flags: string;
+  firstResponseDueAt: Date;
+  regulatoryDueAt: Date;
+}
+
+/** The case `insert` wrote, or (`existing`) the one `data.dedupeKey` had already filed. */
+export interface WrittenCase {
+  id: string;
+  reference: string;
+  existing?: FiledCase;
+}
+
 /** Writes new cases: a port so the embedded database can take a faster path than Prisma. */
 export interface CaseWriter {
   /** Complete cases of the customer about `business` since `since` (the repeat rule). */
   countRecent(q: { customerId: string; business: string; since: Date }): Promise<number>;
-  /** Takes the next reference and writes the case, its events, customer and attachments. */
-  insert(rec: NewCaseRecord): Promise<{ id: string; reference: string }>;
+  /**
+   * Takes the next reference and writes the case, its events, customer and attachments; or, when
+   * a case with the record's `data.dedupeKey` exists, writes none of that (no reference taken, no
+   * second `created` event), attaches the conversation's transcript and evidence not yet on a case
+   * to that case, and returns it with `existing`. One transaction either way.
+   */
+  insert(rec: NewCaseRecord): Promise<WrittenCase>;
 }
 
 export interface CreatedCase {
@@ -72,7 +102,8 @@ export interface CreatedCase {
  * Turns a finished (or abandoned) intake into a case: classifies and grades it, computes both
  * clocks, takes a reference, writes the case with its first timeline events, and attaches the
  * conversation's transcript and evidence so far — all in one transaction, so a customer is
- * never told a reference that does not exist.
+ * never told a reference that does not exist. Idempotent per `dedupeKey`: the same message
+ * filing again gets the case it filed, with the grade and clocks stored then.
  */
 export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): Promise<CreatedCase> {
   const { answers, now } = input;
@@ -115,6 +146,7 @@ export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): 
       customerId: input.customerId,
       channelAccountId: input.channelAccountId,
       conversationKey: input.conversationKey,
+      dedupeKey: input.dedupeKey ?? null,
       intakeChannel: input.intakeChannel,
       language: input.language,
       severity: classification.severity,
@@ -146,6 +178,21 @@ export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): 
       nextDueAt: nextDueAt({ firstResponseAt: null, ...deadlines }),
     },
   });
+  // Filed before by this message: the customer is told what was filed then (this attempt's
+  // clocks start later, and its grade may differ: the repeat rule now counts that very case).
+  if (created.existing) {
+    const filed = created.existing;
+    return {
+      id: created.id,
+      reference: created.reference,
+      severity: ZSeverity.parse(filed.severity),
+      business: filed.business,
+      cause: filed.cause,
+      flags: z.array(z.string()).parse(JSON.parse(filed.flags)),
+      firstResponseDueAt: filed.firstResponseDueAt,
+      regulatoryDueAt: filed.regulatoryDueAt,
+    };
+  }
   return {
     id: created.id,
     reference: created.reference,
@@ -166,7 +213,14 @@ export function createPrismaCaseWriter(db: PrismaClient): CaseWriter {
   return {
     countRecent: ({ customerId, business, since }) => db.case.count({ where: { customerId, business, createdAt: { gte: since }, incomplete: false } }),
     insert: (rec) =>
-      db.$transaction(async (tx: Prisma.TransactionClient) => {
+      db.$transaction(async (tx: Prisma.TransactionClient): Promise<WrittenCase> => {
+        const key = rec.data.dedupeKey;
+        const existing = key ? await tx.case.findUnique({ where: { dedupeKey: key }, select: FILED_CASE }) : null;
+        if (existing) {
+          const { id, reference, ...filed } = existing;
+          if (rec.conversationKey) await attachConversation(tx, rec.conversationKey, id);
+          return { id, reference, existing: filed };
+        }
         const reference = await allocateReference(tx, { now: rec.now, timeZone: rec.timeZone });
         const created = await tx.case.create({ data: { reference, ...rec.data }, select: { id: true, reference: true } });
         for (const e of rec.events) await recordEvent(tx, { caseId: created.id, type: e.type, actor: { type: 'customer' }, at: rec.now, ...(e.data ? { data: e.data } : {}) });
@@ -174,11 +228,25 @@ export function createPrismaCaseWriter(db: PrismaClient): CaseWriter {
           const { customerId, name, phone } = rec.customerUpdate;
           await tx.customer.update({ where: { id: customerId }, data: { ...(name ? { name } : {}), ...(phone ? { phone } : {}) } });
         }
-        if (rec.conversationKey) {
-          await tx.transcriptMessage.updateMany({ where: { conversationKey: rec.conversationKey, caseId: null }, data: { caseId: created.id } });
-          await tx.evidence.updateMany({ where: { conversationKey: rec.conversationKey, caseId: null }, data: { caseId: created.id } });
-        }
+        if (rec.conversationKey) await attachConversation(tx, rec.conversationKey, created.id);
         return created;
       }),
   };
+}
+
+const FILED_CASE = {
+  id: true,
+  reference: true,
+  severity: true,
+  business: true,
+  cause: true,
+  flags: true,
+  firstResponseDueAt: true,
+  regulatoryDueAt: true,
+} satisfies Prisma.CaseSelect;
+
+/** The conversation's transcript and evidence not yet on a case join the case it filed. */
+async function attachConversation(tx: Prisma.TransactionClient, conversationKey: string, caseId: string): Promise<void> {
+  await tx.transcriptMessage.updateMany({ where: { conversationKey, caseId: null }, data: { caseId } });
+  await tx.evidence.updateMany({ where: { conversationKey, caseId: null }, data: { caseId } });
 }

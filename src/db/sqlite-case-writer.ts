@@ -1,4 +1,4 @@
-import type { CaseWriter, NewCaseRecord } from '../cases/create-case.js';
+import type { CaseWriter, NewCaseRecord, WrittenCase } from '../cases/create-case.js';
 import { bankDay, formatReference } from '../cases/reference.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
 import { newRowId } from './row-id.js';
@@ -20,13 +20,18 @@ function sqlValue(v: unknown): Column {
  * events, the customer's name and phone, and the conversation's transcript and evidence so far.
  * Same rows as the Prisma writer in src/cases/create-case.ts, without its eight round trips and
  * without an interactive transaction holding the write lock across awaits, which made every
- * other customer's turn wait.
+ * other customer's turn wait. A case already filed by the same message (`dedupeKey`) is returned
+ * instead, in the same transaction (CaseWriter.insert).
  */
 export function createSqliteCaseWriter({ db, write }: SqliteWriter): CaseWriter {
   const q = {
     countRecent: db.prepare<[string, string, string], { n: number }>(
       'SELECT count(*) AS "n" FROM "Case" WHERE "customerId" = ? AND "business" = ? AND "createdAt" >= ? AND "incomplete" = 0',
     ),
+    filedBy: db.prepare<
+      [string],
+      { id: string; reference: string; severity: string; business: string; cause: string; flags: string; firstResponseDueAt: string; regulatoryDueAt: string }
+    >('SELECT "id", "reference", "severity", "business", "cause", "flags", "firstResponseDueAt", "regulatoryDueAt" FROM "Case" WHERE "dedupeKey" = ?'),
     nextReference: db.prepare<[string], { last: number }>(
       'INSERT INTO "ReferenceCounter" ("day", "last") VALUES (?, 1) ON CONFLICT ("day") DO UPDATE SET "last" = "last" + 1 RETURNING "last"',
     ),
@@ -54,7 +59,16 @@ export function createSqliteCaseWriter({ db, write }: SqliteWriter): CaseWriter 
     },
     insert(rec: NewCaseRecord) {
       return write(
-        () => {
+        (): WrittenCase => {
+          const filed = rec.data.dedupeKey ? q.filedBy.get(rec.data.dedupeKey) : undefined;
+          if (filed) {
+            const { id, reference, firstResponseDueAt, regulatoryDueAt, ...rest } = filed;
+            if (rec.conversationKey) {
+              q.attachTranscript.run(id, rec.conversationKey);
+              q.attachEvidence.run(id, rec.conversationKey);
+            }
+            return { id, reference, existing: { ...rest, firstResponseDueAt: new Date(firstResponseDueAt), regulatoryDueAt: new Date(regulatoryDueAt) } };
+          }
           const at = sqlDate(rec.now);
           const day = bankDay(rec.now, rec.timeZone);
           const reference = formatReference(day, q.nextReference.get(day)!.last);

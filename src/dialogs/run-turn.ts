@@ -114,7 +114,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   async function turn(input: InboundMessage, held?: TurnLease): Promise<TurnResult> {
     const now = clock();
     const key = input.conversationKey;
-    const dedupeKey = input.updateId ? `${input.intakeChannel}:${input.updateId}` : null;
+    const dedupeKey = dedupeKeyOf(input);
     const inbound = inboundEntry(input, now);
     const attachments = input.attachments ?? [];
     const opened = await store.open({
@@ -230,6 +230,9 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       ...(held ? { lease: held } : {}),
     });
     if (!saved) log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
+    // Told only once the turn committed: a case filed by a turn whose `close` failed is announced
+    // (alert, metrics) by the retry of its message, which gets the same case back (createCase's
+    // dedupeKey), so it is announced once.
     for (const c of created) {
       log.info({ caseRef: c.reference, severity: c.severity, business: c.business, cause: c.cause, channel: input.intakeChannel }, 'case created');
       try {
@@ -270,6 +273,10 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       ...(surveys ? { surveys } : {}), // survey
       cases: {
         async submit(sub) {
+          // The message filing the case makes it idempotent: retried after this turn failed to
+          // commit, it gets this case back. A turn files one case; a later one would get a key
+          // of its own.
+          const key = dedupeKeyOf(input);
           const c = await createCase(
             {
               answers: { ...sub.draft, description: sub.draft.description ?? '' },
@@ -280,6 +287,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
               language: sub.language,
               incomplete: sub.incomplete,
               humanRequested: sub.humanRequested,
+              dedupeKey: key && created.length > 0 ? `${key}#${created.length + 1}` : key,
               now,
             },
             { db, classifier: deps.classifier, policy: deps.policy, ...(deps.caseWriter ? { writer: deps.caseWriter } : {}) },
@@ -316,6 +324,11 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     handle: (input) =>
       serialised(input.conversationKey, () => (deps.sharedDatabase ? withLease(input.conversationKey, (held) => turn(input, held)) : turn(input))),
   };
+}
+
+/** `<channel>:<update id>` when the channel gives one (TurnOpening.dedupeKey). */
+function dedupeKeyOf(input: InboundMessage): string | null {
+  return input.updateId ? `${input.intakeChannel}:${input.updateId}` : null;
 }
 
 function inboundEntry(input: InboundMessage, at: Date): TranscriptEntry {

@@ -5,11 +5,12 @@ import { extractOccurredOn } from '../../src/cases/classification/date.js';
 import { detectFraud } from '../../src/cases/classification/fraud.js';
 import { createRuleClassifier } from '../../src/cases/classification/rules.js';
 import { loadPolicy } from '../../src/cases/clocks/index.js';
+import type { CreatedCase } from '../../src/cases/create-case.js';
 import type { Db } from '../../src/db/client.js';
 import { createSqliteCaseWriter } from '../../src/db/sqlite-case-writer.js';
 import { createSqliteTurnStore } from '../../src/db/sqlite-turn-store.js';
 import { openSqliteWriter, type SqliteWriter } from '../../src/db/sqlite-writer.js';
-import { createTurnRunner } from '../../src/dialogs/run-turn.js';
+import { createTurnRunner, type TurnRunner } from '../../src/dialogs/run-turn.js';
 import { en } from '../../src/dialogs/locales/en.js';
 import type { InboundMessage } from '../../src/dialogs/types.js';
 import { onPostgres, openTestDatabase } from '../support/db.js';
@@ -33,10 +34,12 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-function runner(opts: { failFraudCheck?: () => boolean } = {}) {
+function runner(opts: { failFraudCheck?: () => boolean; failClose?: () => boolean; onCaseCreated?: (c: CreatedCase) => void } = {}) {
+  const store = createSqliteTurnStore(writer);
   return createTurnRunner({
     db,
-    store: createSqliteTurnStore(writer),
+    // A crash or a database error before the turn's commit: `close` writes nothing.
+    store: { ...store, close: (t) => (opts.failClose?.() ? Promise.reject(new Error('injected commit failure')) : store.close(t)) },
     caseWriter: createSqliteCaseWriter(writer),
     classifier: createRuleClassifier(),
     policy: loadPolicy('cn', { timeZone: 'Asia/Shanghai' }),
@@ -49,6 +52,7 @@ function runner(opts: { failFraudCheck?: () => boolean } = {}) {
     },
     extractAmount,
     extractOccurredOn,
+    ...(opts.onCaseCreated ? { onCaseCreated: opts.onCaseCreated } : {}),
   });
 }
 
@@ -61,6 +65,24 @@ const message = (tag: string, n: number, text: string): InboundMessage => ({
   receivedAt: now,
   text,
 });
+
+/**
+ * Answers what the dialog asks (by its own prompts) from message `first` on until the summary
+ * offers Confirm; returns the number of the next message.
+ */
+async function answerToSummary(r: TurnRunner, tag: string, first: number, story: string): Promise<number> {
+  let replies = (await r.handle(message(tag, first, story))).replies;
+  const asks = (key: keyof typeof en) => replies.some((x) => x.text.includes(en[key].split('{{')[0]!.slice(0, 20)));
+  const buttons = () => replies.flatMap((x) => x.buttons ?? []).map((b) => b.value);
+  for (let n = first + 1; n < first + 14; n++) {
+    if (buttons().includes('confirm')) return n;
+    const text = asks('ask_name') ? 'Li Lei' : asks('ask_phone') ? '13800000000' : asks('ask_occurredOn') ? 'yesterday' : asks('ask_amount') ? '300' : undefined;
+    replies = (await r.handle({ ...message(tag, n, text ?? ''), ...(text ? {} : { text: undefined, action: buttons()[0] }) })).replies;
+  }
+  throw new Error('the summary was never reached');
+}
+
+const confirm = (tag: string, n: number): InboundMessage => ({ ...message(tag, n, ''), text: undefined, action: 'confirm' });
 
 const transcript = (key: string) => db.transcriptMessage.findMany({ where: { conversationKey: key }, orderBy: { createdAt: 'asc' }, select: { direction: true, text: true, caseId: true } });
 
@@ -107,21 +129,50 @@ describe.skipIf(onPostgres)('one commit per turn on the embedded database', () =
 
   it('files the turn’s own message on the case that turn filed', async () => {
     const r = runner();
-    const say = (n: number, text: string) => r.handle(message('filed', n, text));
-    let replies = (await say(1, 'My debit card was charged 300 yuan twice for one purchase yesterday')).replies;
-    // Answer what is asked (by the dialog's own prompts) until the summary, then confirm.
-    const asks = (key: keyof typeof en) => replies.some((x) => x.text.includes(en[key].split('{{')[0]!.slice(0, 20)));
-    for (let n = 2; n < 14 && !replies.some((x) => /C-\d{8}-\d{4}/.test(x.text)); n++) {
-      const buttons = replies.flatMap((x) => x.buttons ?? []).map((b) => b.value);
-      const text = asks('ask_name') ? 'Li Lei' : asks('ask_phone') ? '13800000000' : asks('ask_occurredOn') ? 'yesterday' : asks('ask_amount') ? '300' : undefined;
-      const action = text ? undefined : (buttons.find((b) => b === 'confirm') ?? buttons[0]);
-      replies = (await r.handle({ ...message('filed', n, text ?? ''), ...(action ? { text: undefined, action } : {}) })).replies;
-    }
+    const n = await answerToSummary(r, 'filed', 1, 'My debit card was charged 300 yuan twice for one purchase yesterday');
+    expect((await r.handle(confirm('filed', n))).replies.some((x) => /C-\d{8}-\d{4}/.test(x.text))).toBe(true);
     const filed = await db.case.findFirst({ where: { conversationKey: 'test:filed' }, select: { id: true } });
     expect(filed).not.toBeNull();
     const rows = await transcript('test:filed');
     expect(rows.length).toBeGreaterThan(4);
     // Every message of the intake, the Confirm that filed it included, belongs to the case.
     expect(rows.filter((m) => m.caseId !== filed!.id)).toEqual([]);
+  });
+
+  it('files one case for a message retried after its turn failed to commit, and a new one for another message', async () => {
+    let fail = false;
+    const announced: string[] = [];
+    const r = runner({ failClose: () => fail, onCaseCreated: (c) => announced.push(c.reference) });
+    const story = 'My debit card was charged 300 yuan twice for one purchase yesterday';
+    const cases = (tag: string) => db.case.findMany({ where: { conversationKey: `test:${tag}` }, orderBy: { reference: 'asc' }, select: { id: true, reference: true } });
+
+    // The case is committed, then the turn's own commit fails: the customer is told nothing.
+    const n = await answerToSummary(r, 'retried', 1, story);
+    fail = true;
+    await expect(r.handle(confirm('retried', n))).rejects.toThrow('injected commit failure');
+    fail = false;
+    const [filed] = await cases('retried');
+    expect(filed).toBeDefined();
+    expect(await db.processedUpdate.findUnique({ where: { key: `test:retried-${n}` } })).toBeNull();
+    expect(announced).toEqual([]);
+
+    // The channel delivers the same message again: the same case, told now, announced once.
+    const retried = await r.handle(confirm('retried', n));
+    expect(retried.replies.map((x) => x.text).join('\n')).toContain(filed!.reference);
+    expect(await cases('retried')).toEqual([filed]);
+    expect(await db.caseEvent.count({ where: { caseId: filed!.id, type: 'created' } })).toBe(1);
+    expect(announced).toEqual([filed!.reference]);
+    expect((await transcript('test:retried')).filter((m) => m.caseId !== filed!.id)).toEqual([]);
+
+    // Confirm pressed again as a new message after the failed commit is a new filing.
+    const m = await answerToSummary(r, 'another', 1, story);
+    fail = true;
+    await expect(r.handle(confirm('another', m))).rejects.toThrow('injected commit failure');
+    fail = false;
+    const other = await r.handle(confirm('another', m + 1));
+    const both = await cases('another');
+    expect(both).toHaveLength(2);
+    expect(other.replies.map((x) => x.text).join('\n')).toContain(both[1]!.reference);
+    expect(both[1]!.reference).not.toBe(both[0]!.reference);
   });
 });
