@@ -145,9 +145,11 @@ export async function eraseCustomerData(
       data: { name: null, phone: null, anonymizedAt: now, surveyOptOut: true },
     });
     if (claimed.count === 0) return nothingLeft((await tx.customer.findUniqueOrThrow({ where: { id: customer.id }, select: { anonymizedAt: true } })).anonymizedAt);
+    // dedupeKey names the message that filed the case, the web page's session id included; it only
+    // matters while that message may be retried, long over by now.
     await tx.case.updateMany({
       where: { customerId: customer.id },
-      data: { description: ERASED, desiredResolution: null, customerName: null, customerPhone: null, summary: null },
+      data: { description: ERASED, desiredResolution: null, customerName: null, customerPhone: null, summary: null, dedupeKey: null },
     });
     const messages = await tx.transcriptMessage.updateMany({
       where: { OR: [{ caseId: { in: caseIds } }, { conversationKey: { in: keys } }] },

@@ -39,10 +39,11 @@ function fileCase(
   answers: Parameters<typeof createCase>[0]['answers'],
   now: Date,
   intakeChannel: 'telegram' | 'webchat' = 'telegram',
+  dedupeKey?: string,
 ) {
   const policy = loadPolicy('cn', { timeZone: 'Asia/Shanghai' });
   return createCase(
-    { answers, customerId: account.customerId, channelAccountId: account.accountId, conversationKey, intakeChannel, language: 'en', incomplete: false, humanRequested: false, now },
+    { answers, customerId: account.customerId, channelAccountId: account.accountId, conversationKey, intakeChannel, language: 'en', incomplete: false, humanRequested: false, dedupeKey, now },
     { db, classifier: createRuleClassifier(), policy },
   );
 }
@@ -158,7 +159,8 @@ describe('eraseCustomerData', () => {
     const ref = { kind: 'webpage', sessionId: session };
     const account = await touchChannelAccount(db, { intakeChannel: 'webchat', externalUserId: session, conversationKey: key, conversationRef: ref, now });
     // An earlier complaint, decided: its survey is scheduled, not sent yet.
-    const earlier = await fileCase(account, key, { description: 'the app logged me out', name: 'Qian Wu', phone: '13500005555' }, now, 'webchat');
+    // Filed by the page's message (run-turn.ts): its dedupe key holds the session id.
+    const earlier = await fileCase(account, key, { description: 'the app logged me out', name: 'Qian Wu', phone: '13500005555' }, now, 'webchat', `webchat:${session}:m-0`);
     await db.case.update({ where: { id: earlier.id }, data: { status: 'resolved', resolvedAt: now, resolution: 'fixed', rootCause: 'app bug' } });
     const survey = await scheduleSurvey({ db, caseId: earlier.id, now, delayMinutes: 60 });
     expect(survey.ok).toBe(true);
@@ -179,6 +181,7 @@ describe('eraseCustomerData', () => {
     expect(await db.transcriptMessage.count({ where: { conversationKey: key } })).toBe(0);
     expect(await db.evidence.count({ where: { conversationKey: key } })).toBe(0);
     expect(await db.case.count({ where: { conversationKey: key } })).toBe(0);
+    expect(await db.case.count({ where: { dedupeKey: { contains: session } } })).toBe(0);
 
     // The survey's job runs as scheduled: nothing goes to the customer.
     const sent: CustomerMessage[] = [];
