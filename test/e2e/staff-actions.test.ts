@@ -305,6 +305,14 @@ describe('staff actions through the JSON API', () => {
     expect((await post(`/cases/${reference}/replies`, { text: 'Still on it.' }, ENV_TOKEN)).status).toBe(201);
   });
 
+  it('does not let the person a complaint names add internal notes to it (回避)', async () => {
+    const { reference } = await fileCase('My credit card was charged a 200 dollar annual fee; the teller Wang Fang never told me about it');
+    expect(await post(`/cases/${reference}/notes`, { text: 'I told the customer about the fee.' }, people.wang.token)).toMatchObject({ status: 409, body: { error: 'conflict_of_interest' } });
+    expect((await post(`/cases/${reference}/notes`, { text: 'Checking the fee notice.' }, people.agent2.token)).status).toBe(201);
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference }, select: { notes: { select: { authorId: true } } } });
+    expect(kase.notes.map((n) => n.authorId)).toEqual([people.agent2.id]);
+  });
+
   it('shows card, ID and phone numbers with their last four digits, and the name only through a Reveal', async () => {
     const description = 'My card 6222021234567890123 was charged twice; my ID is 11010519491231002X, call 13912345678 please';
     const { reference } = await fileCase(description);
