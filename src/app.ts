@@ -41,6 +41,7 @@ import { trackResponses } from './http/graceful-close.js';
 import { mountRequestLog } from './http/request-log.js';
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
+import { scheduleStaffPurge, staffPurgeHandlers } from './cases/staff/purge-expired-access.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
 
 export interface AppOptions {
@@ -289,7 +290,10 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await telegram?.start();
 
   // Scheduler: durable jobs (surveys, reminders); one worker per instance
-  const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...telegram?.handlers, ...opts.jobHandlers };
+  const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...telegram?.handlers, ...staffPurgeHandlers(db), ...opts.jobHandlers };
+  // Expired staff sessions and device tokens are purged hourly by one instance; each instance
+  // asks for the next run at start (one job per slot), and each run schedules the following one.
+  await scheduleStaffPurge(db, clock());
   const scheduler = startScheduler({ db, handlers: jobHandlers, log: log.child({ component: 'scheduler' }), clock, pollMs: opts.schedulerPollMs ?? 2000 });
   schedulerRef.current = scheduler;
   const url = `http://127.0.0.1:${port}`;

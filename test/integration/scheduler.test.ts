@@ -7,6 +7,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startApp } from '../../src/app.js';
 import { defaultBackoffMs, scheduleJob, startScheduler, type JobHandler } from '../../src/cases/scheduler/index.js';
+import { scheduleStaffPurge, STAFF_PURGE_JOB } from '../../src/cases/staff/purge-expired-access.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/client.js';
 import { testDatabaseUrl } from '../support/db.js';
@@ -180,6 +181,44 @@ describe('durable scheduler', () => {
     expect(ran).toEqual([dead.id]);
     expect(await client.job.findUniqueOrThrow({ where: { id: dead.id } })).toMatchObject({ status: 'done', attempts: 2 });
     expect(await client.job.findUniqueOrThrow({ where: { id: alive.id } })).toMatchObject({ status: 'running', lockedBy: 'busy' });
+  });
+
+  it('purges expired staff sessions and device tokens every hour, one job per hour for all instances', async () => {
+    let now = new Date('2026-03-02T10:20:00Z');
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await urlFor('purge.sqlite'), LOG_LEVEL: 'silent' });
+    const app = await startApp(config, { clock: () => now, schedulerPollMs: 0, clockSweepMs: 0 });
+    try {
+      const { id: userId } = await app.db.staffUser.create({ data: { email: 'purge@bank.test', displayName: 'Pat Purge', role: 'agent', passwordHash: '!' } });
+      const hours = (h: number) => new Date(now.getTime() + h * 60 * 60_000);
+      await app.db.staffSession.createMany({ data: [{ id: 'expired-session', userId, expiresAt: hours(-1) }, { id: 'live-session', userId, expiresAt: hours(11) }] });
+      await app.db.staffDevice.createMany({ data: [{ id: 'expired-device', userId, expiresAt: hours(-24) }, { id: 'live-device', userId, expiresAt: hours(24 * 100) }] });
+      const jobs = () => app.db.job.findMany({ where: { type: STAFF_PURGE_JOB }, orderBy: { runAt: 'asc' }, select: { status: true, runAt: true } });
+
+      // Started, the app asked for the next hour's run; another instance starting asks for the same one.
+      expect(await jobs()).toEqual([{ status: 'pending', runAt: new Date('2026-03-02T11:00:00Z') }]);
+      expect((await scheduleStaffPurge(app.db, now)).created).toBe(false);
+      expect(await app.scheduler.runOnce()).toBe(0);
+
+      now = new Date('2026-03-02T11:00:05Z');
+      expect(await app.scheduler.runOnce()).toBe(1);
+      expect((await app.db.staffSession.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(['live-session']);
+      expect((await app.db.staffDevice.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(['live-device']);
+      expect(await jobs()).toEqual([
+        { status: 'done', runAt: new Date('2026-03-02T11:00:00Z') },
+        { status: 'pending', runAt: new Date('2026-03-02T12:00:00Z') },
+      ]);
+
+      // A day later (the instance was down): the overdue run goes once, schedules the next hour
+      // from now, and the chain's finished rows older than a day are gone.
+      now = new Date('2026-03-03T12:30:00Z');
+      expect(await app.scheduler.runOnce()).toBe(1);
+      expect(await jobs()).toEqual([
+        { status: 'done', runAt: new Date('2026-03-02T12:00:00Z') },
+        { status: 'pending', runAt: new Date('2026-03-03T13:00:00Z') },
+      ]);
+    } finally {
+      await app.stop();
+    }
   });
 
   it('marks a job of an unknown type failed at once', async () => {
