@@ -3,7 +3,8 @@
  *
  *   create-admin --email E --name N [--password-stdin]   the first (or another) admin
  *   create-user  --email E --name N --role agent|supervisor|admin [--password-stdin]
- *   create-token --email E --name "laptop"               a personal API token, printed once
+ *   create-token --email E --name "laptop" [--days 90]   a personal API token, printed once; expires
+ *                                                        after --days days (1 to 365, default 90)
  *   list-users
  *   unlock       --email E                               clears a login lock-out (the account's and its browsers')
  *
@@ -15,7 +16,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
-import { AUTOMATION_EMAIL, createStaffToken, createStaffUser, ZStaffRole } from './staff/accounts.js';
+import { AUTOMATION_EMAIL, createStaffToken, createStaffUser, TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS, ZStaffRole, ZTokenDays } from './staff/accounts.js';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -59,6 +60,7 @@ async function main(): Promise<number> {
       email: { type: 'string' },
       name: { type: 'string' },
       role: { type: 'string' },
+      days: { type: 'string' },
       'password-stdin': { type: 'boolean', default: false },
     },
     strict: true,
@@ -85,13 +87,14 @@ async function main(): Promise<number> {
       }
       case 'create-token': {
         const user = values.email ? await db.staffUser.findUnique({ where: { email: values.email.toLowerCase() } }) : null;
-        if (!user || !user.active) {
-          console.error('usage: npm run staff -- create-token --email E --name "what it is for" (E must be an active staff user)');
+        const days = values.days === undefined ? ZTokenDays.safeParse(TOKEN_DEFAULT_DAYS) : ZTokenDays.safeParse(Number(values.days));
+        if (!user || !user.active || !days.success) {
+          console.error(`usage: npm run staff -- create-token --email E --name "what it is for" [--days 1..${TOKEN_MAX_DAYS}, default ${TOKEN_DEFAULT_DAYS}] (E must be an active staff user)`);
           return 2;
         }
-        const t = await createStaffToken(db, user.id, values.name ?? 'cli', now);
+        const t = await createStaffToken(db, user.id, values.name ?? 'cli', now, days.data);
         process.stdout.write(`${t.token}\n`);
-        console.error(`Token ${t.id} for ${user.email} (${user.role}). Shown once: store it now. Use: Authorization: Bearer <token>`);
+        console.error(`Token ${t.id} for ${user.email} (${user.role}), expires ${t.expiresAt.toISOString()}. Shown once: store it now. Use: Authorization: Bearer <token>`);
         return 0;
       }
       case 'list-users': {

@@ -139,6 +139,41 @@ describe('staff access', () => {
     expect((await c.go('/staff/login', { form: { _csrf: 'forged', email: 'agent@bank.test', password: 'agent-password-123' } })).status).toBe(403);
   });
 
+  it('gives personal API tokens an expiry (90 days unless asked), refuses them after it with the reason, and lists it', async () => {
+    const b = browser();
+    await b.login('agent@bank.test', 'agent-password-123');
+    const headers = { 'x-csrf-token': b.csrfFrom((await b.go('/staff/account')).text) };
+    const made = await b.go('/api/staff/tokens', { json: { name: 'script' }, headers });
+    expect(made.status).toBe(201);
+    const { token, expiresAt } = JSON.parse(made.text) as { token: string; expiresAt: string };
+    expect((Date.parse(expiresAt) - Date.now()) / 86_400_000).toBeCloseTo(90, 2);
+    const short = JSON.parse((await b.go('/api/staff/tokens', { json: { name: 'short', expiresInDays: 7 }, headers })).text) as { expiresAt: string };
+    expect((Date.parse(short.expiresAt) - Date.now()) / 86_400_000).toBeCloseTo(7, 2);
+    expect((await b.go('/api/staff/tokens', { json: { name: 'forever', expiresInDays: 3650 }, headers })).status).toBe(400);
+    const fromForm = await b.go('/staff/account/tokens', { form: { _csrf: headers['x-csrf-token'], name: 'form', days: '30' } });
+    const formToken = /data-testid="new-token">([^<]+)</.exec(fromForm.text)![1]!;
+    const formRow = await app.db.staffToken.findUniqueOrThrow({ where: { tokenHash: createHash('sha256').update(formToken).digest('hex') } });
+    expect((formRow.expiresAt.getTime() - formRow.createdAt.getTime()) / 86_400_000).toBe(30);
+
+    const me = (bearer: string) => fetch(`${app.url}/api/staff/me`, { headers: { authorization: `Bearer ${bearer}` } });
+    expect((await me(token)).status).toBe(200);
+    const expiredAt = new Date(Date.now() - 1000);
+    await app.db.staffToken.update({ where: { tokenHash: createHash('sha256').update(token).digest('hex') }, data: { expiresAt: expiredAt } });
+    const refused = await me(token);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="token_expired"');
+    expect(await refused.json()).toMatchObject({ error: 'token_expired', message: expect.stringContaining(expiredAt.toISOString()) as string });
+    // The reports page takes bearer tokens too, and refuses an expired one the same way.
+    expect(await (await fetch(`${app.url}/staff/reports`, { headers: { authorization: `Bearer ${token}` } })).json()).toMatchObject({ error: 'token_expired' });
+    // A token that was never issued says nothing more than before.
+    expect(await (await me('cdt_never-issued')).json()).toMatchObject({ error: 'unauthorized' });
+
+    const account = await b.go('/staff/account');
+    expect(account.text).toContain('<th>Expires</th>');
+    expect(account.text.match(/data-testid="token-expires"/g)).toHaveLength(3);
+    expect(account.text).toMatch(/<td>script<\/td>.*<td data-testid="token-expires">[^<]+<\/td><td>expired<\/td>/);
+  });
+
   it('shows masked contact details until revealed, and records the reveal', async () => {
     const b = browser();
     await b.login('agent@bank.test', 'agent-password-123');

@@ -255,11 +255,21 @@ export async function principalForSession(db: PrismaClient, sessionId: string, n
   return { userId: s.user.id, role: ZStaffRole.parse(s.user.role), via: 'session', displayName: s.user.displayName };
 }
 
-/** Issues a personal API token; the token is returned once and stored only as its hash. */
-export async function createStaffToken(db: PrismaClient, userId: string, name: string, now: Date): Promise<{ id: string; token: string }> {
+/** How many days a personal API token lives when its creator does not say. */
+export const TOKEN_DEFAULT_DAYS = 90;
+/** The longest lifetime that may be asked for: a leaked token works until then, or until revoked. */
+export const TOKEN_MAX_DAYS = 365;
+export const ZTokenDays = z.number().int().min(1).max(TOKEN_MAX_DAYS);
+
+/**
+ * Issues a personal API token that expires `days` days from `now` (1 to TOKEN_MAX_DAYS; callers
+ * validate input with ZTokenDays). The token is returned once and stored only as its hash.
+ */
+export async function createStaffToken(db: PrismaClient, userId: string, name: string, now: Date, days: number = TOKEN_DEFAULT_DAYS): Promise<{ id: string; token: string; expiresAt: Date }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const row = await db.staffToken.create({ data: { userId, name: name.slice(0, 80), tokenHash: sha256(token), createdAt: now }, select: { id: true } });
-  return { id: row.id, token };
+  const expiresAt = new Date(now.getTime() + ZTokenDays.parse(days) * 24 * 60 * 60_000);
+  const row = await db.staffToken.create({ data: { userId, name: name.slice(0, 80), tokenHash: sha256(token), createdAt: now, expiresAt }, select: { id: true } });
+  return { id: row.id, token, expiresAt };
 }
 
 export async function revokeStaffToken(db: PrismaClient, tokenId: string, userId: string | null, now: Date): Promise<boolean> {
@@ -267,13 +277,21 @@ export async function revokeStaffToken(db: PrismaClient, tokenId: string, userId
   return r.count > 0;
 }
 
-/** The staff member behind a personal API token, or null. */
-export async function principalForToken(db: PrismaClient, token: string, now: Date): Promise<StaffPrincipal | null> {
-  if (!token.startsWith(TOKEN_PREFIX)) return null;
+/** Why a personal API token lets nobody in: unknown (or revoked, or its user deactivated), or expired. */
+export type TokenRefusal = { type: 'unknown' } | { type: 'expired'; expiredAt: Date };
+
+/**
+ * The staff member behind a personal API token. An expired one is told apart from an unknown
+ * one, so its owner learns to make a new token rather than suspect the request; a revoked one
+ * or a deactivated user's is not (that says nothing the holder should act on).
+ */
+export async function principalForToken(db: PrismaClient, token: string, now: Date): Promise<Result<StaffPrincipal, TokenRefusal>> {
+  if (!token.startsWith(TOKEN_PREFIX)) return err({ type: 'unknown' });
   const row = await db.staffToken.findUnique({ where: { tokenHash: sha256(token) }, include: { user: { select: { id: true, role: true, active: true, displayName: true } } } });
-  if (!row || row.revokedAt || !row.user.active) return null;
+  if (!row || row.revokedAt || !row.user.active) return err({ type: 'unknown' });
+  if (row.expiresAt <= now) return err({ type: 'expired', expiredAt: row.expiresAt });
   await db.staffToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
-  return { userId: row.user.id, role: ZStaffRole.parse(row.user.role), via: 'user_token', displayName: row.user.displayName };
+  return ok({ userId: row.user.id, role: ZStaffRole.parse(row.user.role), via: 'user_token', displayName: row.user.displayName });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TARGET_STATUSES } from '../case-lifecycle.js';
+import { TOKEN_DEFAULT_DAYS, ZTokenDays } from './accounts.js';
 import { ZBusiness, ZCause, ZChannel, ZSeverity } from '../taxonomy.js';
 
 /** Request bodies of the staff actions (one schema per boundary; the OpenAPI document reuses them). */
@@ -38,6 +39,6 @@ export const ZNewUserBody = z.strictObject({
   password: z.string().min(12).max(200),
 });
 export const ZUserUpdateBody = z.strictObject({ role: z.enum(['agent', 'supervisor', 'admin']).optional(), active: z.boolean().optional() });
-export const ZNewTokenBody = z.strictObject({ name: text(80) });
+export const ZNewTokenBody = z.strictObject({ name: text(80), expiresInDays: ZTokenDays.optional().describe(`Days until the token expires (default ${TOKEN_DEFAULT_DAYS}).`) });
 
 export type TTransitionBody = z.infer<typeof ZTransitionBody>;

@@ -66,8 +66,8 @@ export function createStaffActionsRouter(deps: StaffActionDeps): Router {
     const body = ZNewTokenBody.safeParse(req.body ?? {});
     if (!body.success) return void res.status(400).json(badRequest(body.error));
     const actor = await actorFor(db, res.locals.staff as StaffPrincipal);
-    const t = await createStaffToken(db, actor.userId, body.data.name, clock());
-    res.status(201).json({ id: t.id, token: t.token, message: 'Shown once: store it now.' });
+    const t = await createStaffToken(db, actor.userId, body.data.name, clock(), body.data.expiresInDays);
+    res.status(201).json({ id: t.id, token: t.token, expiresAt: t.expiresAt.toISOString(), message: 'Shown once: store it now.' });
   });
   router.delete('/tokens/:id', async (req, res) => {
     const actor = await actorFor(db, res.locals.staff as StaffPrincipal);

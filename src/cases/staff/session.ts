@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import type { CookieOptions, NextFunction, Request, Response } from 'express';
 import { MAX_DEVICE_TOKENS, principalForSession, principalForToken } from './accounts.js';
-import type { PrincipalResolver } from './auth.js';
+import type { PrincipalResolver, RefusingResolver } from './auth.js';
 
 /**
  * Console sessions and CSRF. The session cookie is HttpOnly, SameSite=Lax and Secure when the
@@ -68,11 +68,19 @@ export function sessionResolver(db: PrismaClient, clock: () => Date): PrincipalR
   };
 }
 
-/** Resolves a personal API token (`Authorization: Bearer cdt_…`). */
-export function userTokenResolver(db: PrismaClient, clock: () => Date): PrincipalResolver {
+/**
+ * Resolves a personal API token (`Authorization: Bearer cdt_…`); an expired one is refused with
+ * `token_expired` and its date, so its owner knows to make a new one.
+ */
+export function userTokenResolver(db: PrismaClient, clock: () => Date): RefusingResolver {
   return async (req) => {
     const bearer = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
-    return bearer ? principalForToken(db, bearer, clock()) : null;
+    if (!bearer) return null;
+    const found = await principalForToken(db, bearer, clock());
+    if (found.ok) return found.value;
+    if (found.error.type !== 'expired') return null;
+    const on = found.error.expiredAt.toISOString();
+    return { refused: { error: 'token_expired', message: `This API token expired at ${on}; make a new one at /staff/account or with npm run staff -- create-token.` } };
   };
 }
 

@@ -10,7 +10,7 @@ import { REFERENCE_PATTERN } from '../../reference.js';
 import { maskName, maskPhone, staffMasker } from '../../reveal-customer-contact.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
-import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, updateStaffUser, verifyLogin, ZStaffRole } from '../accounts.js';
+import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, TOKEN_DEFAULT_DAYS, updateStaffUser, verifyLogin, ZStaffRole, ZTokenDays } from '../accounts.js';
 import { caseToJson, readQueue, ZCaseFilter } from '../case-queries.js';
 import { countUnreadNotifications, listNotifications, markAllNotificationsRead } from '../notifications.js';
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, deviceTokensOf, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf, setDeviceCookie } from '../session.js';
@@ -305,16 +305,22 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   async function renderAccount(req: Request, res: Response, newToken?: string) {
     const viewer = viewerOf(res);
     const tokens = await db.staffToken.findMany({ where: { userId: viewer.userId }, orderBy: { createdAt: 'desc' } });
-    send(res, accountPage({ viewer, unread: await unreadCount(res), flash: flashOf(req, res), newToken, tokens, timeZone: tz }));
+    send(res, accountPage({ viewer, unread: await unreadCount(res), flash: flashOf(req, res), newToken, tokens, timeZone: tz, now: clock() }));
   }
   router.get('/account', (req, res) => renderAccount(req, res));
   router.post('/account/tokens', async (req, res) => {
-    const name = String((req.body as Record<string, string>).name ?? '').trim();
+    const body = req.body as Record<string, string>;
+    const name = String(body.name ?? '').trim();
     if (!name) {
       flash(res, 'error', 'A token needs a name.');
       return res.redirect(303, '/staff/account');
     }
-    const t = await createStaffToken(db, viewerOf(res).userId, name, clock());
+    const days = ZTokenDays.safeParse(body.days === undefined ? TOKEN_DEFAULT_DAYS : Number(body.days));
+    if (!days.success) {
+      flash(res, 'error', 'Choose when the token expires.');
+      return res.redirect(303, '/staff/account');
+    }
+    const t = await createStaffToken(db, viewerOf(res).userId, name, clock(), days.data);
     await renderAccount(req, res, t.token);
   });
   router.post('/account/tokens/:id/revoke', async (req, res) => {

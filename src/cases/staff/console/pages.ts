@@ -330,7 +330,15 @@ ${opts.items.map((n) => html`<tr${n.readAt ? '' : raw(' class="unread"')}><td>${
   });
 }
 
-export function accountPage(opts: { viewer: Viewer; unread: number; flash: { kind: 'ok' | 'error'; text: string } | null; newToken?: string; tokens: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null }[]; timeZone: string }): Html {
+export function accountPage(opts: {
+  viewer: Viewer;
+  unread: number;
+  flash: { kind: 'ok' | 'error'; text: string } | null;
+  newToken?: string;
+  tokens: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; expiresAt: Date }[];
+  timeZone: string;
+  now: Date;
+}): Html {
   const csrf = html`<input type="hidden" name="_csrf" value="${opts.viewer.csrf}">`;
   return layout({
     title: 'API tokens',
@@ -339,9 +347,12 @@ export function accountPage(opts: { viewer: Viewer; unread: number; flash: { kin
     flash: opts.flash,
     body: html`<h1>Personal API tokens</h1>
 ${opts.newToken ? html`<div class="card"><p>Your new token (shown once, store it now):</p><pre data-testid="new-token">${opts.newToken}</pre><p class="muted">Use it as <code>Authorization: Bearer …</code> on /api/staff.</p></div>` : ''}
-<form class="card" method="post" action="/staff/account/tokens">${csrf}<label>Name <input type="text" name="name" required maxlength="80"></label> <button type="submit">Create token</button></form>
-<table><thead><tr><th>Name</th><th>Created</th><th>Last used</th><th></th></tr></thead><tbody>
-${opts.tokens.map((t) => html`<tr><td>${t.name}</td><td>${fmt(t.createdAt, opts.timeZone)}</td><td>${fmt(t.lastUsedAt, opts.timeZone)}</td><td>${t.revokedAt ? 'revoked' : html`<form method="post" action="/staff/account/tokens/${t.id}/revoke">${csrf}<button class="danger" type="submit">Revoke</button></form>`}</td></tr>`)}
+<form class="card" method="post" action="/staff/account/tokens">${csrf}<label>Name <input type="text" name="name" required maxlength="80"></label> <label>Expires in <select name="days">${[30, 90, 180, 365].map((d) => html`<option value="${d}"${d === 90 ? raw(' selected') : ''}>${d} days</option>`)}</select></label> <button type="submit">Create token</button></form>
+<table><thead><tr><th>Name</th><th>Created</th><th>Last used</th><th>Expires</th><th></th></tr></thead><tbody>
+${opts.tokens.map(
+  (t) =>
+    html`<tr><td>${t.name}</td><td>${fmt(t.createdAt, opts.timeZone)}</td><td>${fmt(t.lastUsedAt, opts.timeZone)}</td><td data-testid="token-expires">${fmt(t.expiresAt, opts.timeZone)}</td><td>${t.revokedAt ? 'revoked' : t.expiresAt <= opts.now ? 'expired' : html`<form method="post" action="/staff/account/tokens/${t.id}/revoke">${csrf}<button class="danger" type="submit">Revoke</button></form>`}</td></tr>`,
+)}
 </tbody></table>`,
   });
 }
