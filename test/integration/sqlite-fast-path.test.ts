@@ -9,7 +9,7 @@ import { openSqliteWriter, type SqliteWriter } from '../../src/db/sqlite-writer.
 import { createPrismaTurnStore } from '../../src/dialogs/prisma-turn-store.js';
 import type { TurnStore } from '../../src/dialogs/turn-store.js';
 import { onPostgres, openTestDatabase } from '../support/db.js';
-import { rowsOf } from '../support/fast-path-rows.js';
+import { expectOneCasePerMessage, rowsOf } from '../support/fast-path-rows.js';
 
 // The embedded database's fast path (src/db/sqlite-*.ts) must write exactly the rows the Prisma
 // path writes: every other module reads them through Prisma. Each scenario runs through both and
@@ -123,44 +123,7 @@ describe.skipIf(onPostgres)('the SQLite fast path', () => {
 
   it('files one case per message: the same message again gets the case it filed, as filed then, another message a new one', async () => {
     for (const [name, store, cases] of paths()) {
-      const { key, identity, inbound } = conversationOf(`once-${name}`);
-      const opened = await store.open({ dedupeKey: `test:once-${name}-1`, identity, inbound, attachments: [], now });
-      if (opened.kind !== 'dialog') throw new Error('expected the dialog');
-      await store.close({ conversationKey: key, dedupeKey: `test:once-${name}-1`, ...(opened.inboundPending ? { inbound: { entry: inbound, attachments: [] } } : {}), replies: [], now });
-      const file = (dedupeKey: string, at: Date) =>
-        createCase(
-          {
-            answers: { description: 'Someone took 5000 yuan from my card', amount: 5000, currency: 'CNY', name: 'Li Lei', phone: '13800000000' },
-            customerId: opened.account.customerId,
-            channelAccountId: opened.account.accountId,
-            conversationKey: key,
-            intakeChannel: 'test',
-            language: 'en',
-            incomplete: false,
-            humanRequested: false,
-            dedupeKey,
-            now: at,
-          },
-          { db, classifier, policy, writer: cases },
-        );
-      const first = await file(`test:once-${name}-2`, now);
-      // Its turn failed to commit; the same message comes again an hour later, and its `open`
-      // stores it (the customer has a case now) before the dialog files again.
-      const later = new Date(now.getTime() + 3_600_000);
-      const retry = await store.open({ dedupeKey: `test:once-${name}-2`, identity: { ...identity, now: later }, inbound: { ...inbound, text: 'confirm', at: later }, attachments: [{ kind: 'photo', fileId: `once-${name}` }], now: later });
-      if (retry.kind !== 'dialog' || retry.inboundPending) throw new Error('expected the message stored at once');
-      const counter = await db.referenceCounter.findUniqueOrThrow({ where: { day: '20261127' } });
-      const again = await file(`test:once-${name}-2`, later);
-      // The grade and clocks told are the case's, not this later attempt's.
-      expect(again).toEqual(first);
-      expect(await db.referenceCounter.findUniqueOrThrow({ where: { day: '20261127' } })).toEqual(counter);
-      expect(await db.case.count({ where: { conversationKey: key } })).toBe(1);
-      expect(await db.caseEvent.count({ where: { caseId: first.id } })).toBe(1);
-      expect(await db.transcriptMessage.count({ where: { conversationKey: key, NOT: { caseId: first.id } } })).toBe(0);
-      expect(await db.evidence.findFirstOrThrow({ where: { fileId: `once-${name}` } })).toMatchObject({ caseId: first.id });
-      const other = await file(`test:once-${name}-3`, later);
-      expect(other.reference).not.toBe(first.reference);
-      expect(await db.case.count({ where: { conversationKey: key } })).toBe(2);
+      await expectOneCasePerMessage(db, { name, store, cases, classifier, policy }, conversationOf(`once-${name}`), now);
     }
   });
 

@@ -1,4 +1,9 @@
+import { expect } from 'vitest';
+import type { Classifier } from '../../src/cases/classification/types.js';
+import type { ComplaintPolicy } from '../../src/cases/clocks/index.js';
+import { createCase, type CaseWriter } from '../../src/cases/create-case.js';
 import type { Db } from '../../src/db/client.js';
+import type { TurnStore } from '../../src/dialogs/turn-store.js';
 
 /** A row without the given columns. */
 export const strip = <T extends Record<string, unknown>>(row: T, ...keys: string[]) => Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)));
@@ -22,4 +27,54 @@ export async function rowsOf(db: Db, key: string, caseId: string, customerId: st
     // The web chat page's copy of the conversation (sessionId: the key, in these tests), in order.
     page: (await db.webChatMessage.findMany({ where: { sessionId: key }, orderBy: { seq: 'asc' } })).map((m) => strip(m, 'seq', 'sessionId')),
   };
+}
+
+/**
+ * One case per message, on one turn store and case writer: the same message again (its turn's
+ * commit failed after filing) gets the case it filed, as filed then; another message a new one.
+ * Shared by the SQLite and PostgreSQL fast-path tests.
+ */
+export async function expectOneCasePerMessage(
+  db: Db,
+  { name, store, cases, classifier, policy }: { name: string; store: TurnStore; cases: CaseWriter; classifier: Classifier; policy: ComplaintPolicy },
+  { key, identity, inbound }: { key: string; identity: Parameters<TurnStore['open']>[0]['identity']; inbound: Parameters<TurnStore['open']>[0]['inbound'] },
+  now: Date,
+) {
+  const opened = await store.open({ dedupeKey: `test:once-${name}-1`, identity, inbound, attachments: [], now });
+  if (opened.kind !== 'dialog') throw new Error('expected the dialog');
+  await store.close({ conversationKey: key, dedupeKey: `test:once-${name}-1`, ...(opened.inboundPending ? { inbound: { entry: inbound, attachments: [] } } : {}), replies: [], now });
+  const file = (dedupeKey: string, at: Date) =>
+    createCase(
+      {
+        answers: { description: 'Someone took 5000 yuan from my card', amount: 5000, currency: 'CNY', name: 'Li Lei', phone: '13800000000' },
+        customerId: opened.account.customerId,
+        channelAccountId: opened.account.accountId,
+        conversationKey: key,
+        intakeChannel: 'test',
+        language: 'en',
+        incomplete: false,
+        humanRequested: false,
+        dedupeKey,
+        now: at,
+      },
+      { db, classifier, policy, writer: cases },
+    );
+  const first = await file(`test:once-${name}-2`, now);
+  // Its turn failed to commit; the same message comes again an hour later, and its `open`
+  // stores it (the customer has a case now) before the dialog files again.
+  const later = new Date(now.getTime() + 3_600_000);
+  const retry = await store.open({ dedupeKey: `test:once-${name}-2`, identity: { ...identity, now: later }, inbound: { ...inbound, text: 'confirm', at: later }, attachments: [{ kind: 'photo', fileId: `once-${name}` }], now: later });
+  if (retry.kind !== 'dialog' || retry.inboundPending) throw new Error('expected the message stored at once');
+  const counter = await db.referenceCounter.findUniqueOrThrow({ where: { day: '20261127' } });
+  const again = await file(`test:once-${name}-2`, later);
+  // The grade and clocks told are the case's, not this later attempt's.
+  expect(again).toEqual(first);
+  expect(await db.referenceCounter.findUniqueOrThrow({ where: { day: '20261127' } })).toEqual(counter);
+  expect(await db.case.count({ where: { conversationKey: key } })).toBe(1);
+  expect(await db.caseEvent.count({ where: { caseId: first.id } })).toBe(1);
+  expect(await db.transcriptMessage.count({ where: { conversationKey: key, NOT: { caseId: first.id } } })).toBe(0);
+  expect(await db.evidence.findFirstOrThrow({ where: { fileId: `once-${name}` } })).toMatchObject({ caseId: first.id });
+  const other = await file(`test:once-${name}-3`, later);
+  expect(other.reference).not.toBe(first.reference);
+  expect(await db.case.count({ where: { conversationKey: key } })).toBe(2);
 }
