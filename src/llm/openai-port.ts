@@ -69,8 +69,9 @@ function jsonInAnswer(content: string): unknown {
 
 /**
  * The {@link LlmPort} on the `openai` SDK: chat completions with structured output whose JSON
- * schema is built from the taxonomy enums, or JSON mode where a server refuses the schema. It returns the answer's JSON (or null without one);
- * the classifier validates it against the taxonomy and falls back to the rules on anything else.
+ * schema is built from the taxonomy enums, or JSON mode where a server refuses the schema. It
+ * returns the answer's JSON (or null without one); the classifier validates it against the
+ * taxonomy and falls back to the rules on anything else.
  */
 export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
   const client = new OpenAI({
