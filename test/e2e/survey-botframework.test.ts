@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { testDatabaseUrl } from '../support/db.js';
-import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { actionsOf, answerIntake, botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 
 const TOKEN = 'test-staff-token-survey-0123456789';
 const DAY = 86_400_000;
@@ -44,26 +44,7 @@ function customer(app: RunningApp, conversationId: string) {
  * questions; here only a confirmed case matters). Returns the new reference.
  */
 async function fileCase(app: RunningApp, conversationId: string, complaint = EN_COMPLAINT): Promise<string> {
-  const c = customer(app, conversationId);
-  const zh = /[\u4e00-\u9fff]/.test(complaint);
-  let replies = await c.say(complaint);
-  for (let turn = 0; turn < 12; turn++) {
-    const reference = replies.map((m) => m.text ?? '').join('\n').match(/C-\d{8}-\d{4}/)?.[0];
-    if (reference) return reference;
-    const last = replies.at(-1);
-    const text = last?.text ?? '';
-    const buttons = actionsOf(last);
-    let answer: string;
-    if (buttons.includes('confirm')) answer = '[confirm]';
-    else if (/When did|什么时候/.test(text)) answer = zh ? '昨天' : 'yesterday';
-    else if (/How much|金额|多少钱/.test(text)) answer = '200';
-    else if (/name\?|姓名|称呼/.test(text)) answer = zh ? '李雷' : 'Jane Doe';
-    else if (/phone|电话|手机/.test(text)) answer = zh ? '13912345678' : '+1 415 555 0100';
-    else if (buttons.length) answer = `[${buttons[0]}]`;
-    else throw new Error(`unexpected intake question: ${text}`);
-    replies = await c.say(answer);
-  }
-  throw new Error('intake did not finish in 12 turns');
+  return answerIntake(customer(app, conversationId).say, complaint);
 }
 
 async function staff(app: RunningApp, method: string, p: string, body?: unknown) {
@@ -87,7 +68,6 @@ async function resolve(app: RunningApp, reference: string) {
 
 const SOLVED_Q = /Was your problem solved\?|您的问题解决了吗/;
 const surveyMessages = (conversationId: string) => connector.messages(conversationId).filter((m) => SOLVED_Q.test(m.text ?? ''));
-const actionsOf = (m: { suggestedActions?: { actions: { value: { action: string } }[] } } | undefined) => m?.suggestedActions?.actions.map((a) => a.value.action) ?? [];
 const surveyIdOf = async (app: RunningApp, reference: string) => (await app.db.survey.findFirstOrThrow({ where: { case: { reference } } })).id;
 
 /** A customer with a filed case starts a new complaint; staff resolve the first, and its survey arrives mid-intake. */

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config.js';
 import { createStaffToken, createStaffUser } from '../../src/cases/staff/accounts.js';
 import { eraseCustomerData } from '../../src/cases/erase-customer-data.js';
 import { testDatabaseUrl } from '../support/db.js';
-import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { actionsOf, answerIntake, botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 
 const TOKEN = 'test-staff-token-lifecycle-0123456789';
 const H = 3_600_000;
@@ -27,7 +27,6 @@ afterAll(async () => {
   await connector?.close();
 });
 
-const actionsOf = (m: { suggestedActions?: { actions: { value: { action: string } }[] } } | undefined) => m?.suggestedActions?.actions.map((a) => a.value.action) ?? [];
 function customer(conv: string) {
   const c = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: conv });
   return {
@@ -40,26 +39,7 @@ function customer(conv: string) {
   };
 }
 async function fileCase(conv: string, complaint: string): Promise<string> {
-  const c = customer(conv);
-  const zh = /[\u4e00-\u9fff]/.test(complaint);
-  let replies = await c.say(complaint);
-  for (let turn = 0; turn < 12; turn++) {
-    const reference = replies.map((m) => m.text ?? '').join('\n').match(/C-\d{8}-\d{4}/)?.[0];
-    if (reference) return reference;
-    const last = replies.at(-1);
-    const text = last?.text ?? '';
-    const buttons = actionsOf(last);
-    let answer: string;
-    if (buttons.includes('confirm')) answer = '[confirm]';
-    else if (/When did|什么时候/.test(text)) answer = zh ? '昨天' : 'yesterday';
-    else if (/How much|金额|多少钱/.test(text)) answer = '200';
-    else if (/name\?|姓名|称呼/.test(text)) answer = zh ? '李雷' : 'Jane Doe';
-    else if (/phone|电话|手机/.test(text)) answer = zh ? '13912345678' : '+1 415 555 0100';
-    else if (buttons.length) answer = `[${buttons[0]}]`;
-    else throw new Error(`unexpected intake question: ${text}`);
-    replies = await c.say(answer);
-  }
-  throw new Error('intake did not finish');
+  return answerIntake(customer(conv).say, complaint);
 }
 async function staff(method: string, p: string, body?: unknown, token = supToken) {
   const res = await fetch(`${app.url}/api/staff${p}`, { method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });

@@ -140,3 +140,34 @@ export async function fileComplaint(opts: {
   if (!reference) throw new Error(`no reference after 12 turns; last: ${last()}`);
   return { reference, customer };
 }
+
+/** The values of a message's buttons (suggested actions). */
+export const actionsOf = (m: { suggestedActions?: { actions: { value: { action: string } }[] } } | undefined) => m?.suggestedActions?.actions.map((a) => a.value.action) ?? [];
+
+/**
+ * Files `complaint` through `say` (text, or `[value]` for a button press; returns the bot's
+ * messages in reply), answering whatever the intake asks in the complaint's language, Chinese or
+ * English (the intake's own tests pin its exact questions; here only a confirmed case matters).
+ * At most 12 turns. Returns the reference the customer was told.
+ */
+export async function answerIntake(say: (what: string) => Promise<RecordedActivity['activity'][]>, complaint: string): Promise<string> {
+  const zh = /[\u4e00-\u9fff]/.test(complaint);
+  let replies = await say(complaint);
+  for (let turn = 0; turn < 12; turn++) {
+    const reference = replies.map((m) => m.text ?? '').join('\n').match(/C-\d{8}-\d{4}/)?.[0];
+    if (reference) return reference;
+    const last = replies.at(-1);
+    const text = last?.text ?? '';
+    const buttons = actionsOf(last);
+    let answer: string;
+    if (buttons.includes('confirm')) answer = '[confirm]';
+    else if (/When did|什么时候/.test(text)) answer = zh ? '昨天' : 'yesterday';
+    else if (/How much|金额|多少钱/.test(text)) answer = '200';
+    else if (/name\?|姓名|称呼/.test(text)) answer = zh ? '李雷' : 'Jane Doe';
+    else if (/phone|电话|手机/.test(text)) answer = zh ? '13912345678' : '+1 415 555 0100';
+    else if (buttons.length) answer = `[${buttons[0]}]`;
+    else throw new Error(`unexpected intake question: ${text}`);
+    replies = await say(answer);
+  }
+  throw new Error('intake did not finish in 12 turns');
+}
