@@ -97,7 +97,7 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   // What collectors do and what consumers dispute with them: the debt itself, its validity, its age, court action.
   en('debt_collection', 2, String.raw`\b(?:original creditor|alleged debt|(?:this|the|a|my|that|her|his) debt|debts? (?:i|that i) do(?:es)? ?n[o']t owe|do(?:es)? ?n[o']t owe|not owed|proof (?:of|that) (?:the |this )?debt|statute of limitations?|time[- ]barred|re-?ag(?:e|ed|ing)|judg(?:e)?ments?|garnish\w*|law (?:firm|office)|attorneys? (?:office|at law)|sued|summons|placed (?:in|into|for) collections?|sent (?:it |this )?to collections?|in collections?|charged[- ]off|charge[- ]off account|medical (?:debt|bills?|accounts?)|receivables|recovery|credit management|portfolio|midland|stop (?:calling|contacting)|wrong number|keeps? calling|called (?:me )?(?:repeatedly|multiple times|every day|daily|at work)|voicemails?|cease (?:all )?(?:communication|contact)|do not (?:call|contact))\b`),
   zh('debt_collection', 3, ['催收', '暴力催收', '爆通讯录', '通讯录', '催款', '紧急联系人', '联系人', '外访', '上门', '催债', '讨债', '爆通', '骚扰', '电话轰炸', '律师函', '家访', '传票']),
-  zh('debt_collection', 2, ['轰炸', '频繁', '法务', '欠款', '威胁', '恐吓', '辱骂', '侮辱', '打电话给我家人', '家人', '亲友', '同事', '单位', '村委', '朋友', '父母', '短信轰炸', '呼死你']),
+  zh('debt_collection', 2, ['轰炸', '频繁', '法务', '欠款', '威胁', '恐吓', '辱骂', '侮辱', '打电话给我家人', '家人', '亲友', '同事', '单位', '村委', '朋友', '父母', '短信轰炸', '呼死你', '亲朋好友', '亲戚', '家里人', '强催', '逼我还', '催促']),
   // fees and pricing
   en('fees', 3, String.raw`\b(?:fees?|overdraft fees?|late fees?|annual fees?|maintenance fees?|service charges?|finance charges?|surcharge|extra charges?|charged (?:me )?(?:a|an|the)? ?(?:fee|interest)|interest (?:charged|charges|rate)|exchange rate)\b`),
   en('fees', 2, String.raw`\b(?:(?:wrong|incorrect|bad|poor|different) (?:exchange |conversion )?rate|rate (?:applied|was (?:wrong|incorrect))|conversion (?:rate|value)|currency exchange|swift|pay (?:more|extra)|had to pay|paid (?:more|extra)|extra (?:money|amount|pound|dollar|euro)s?)\b`),
@@ -115,6 +115,11 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   zh('marketing', 3, ['营销', '推销', '宣传', '虚假宣传', '诱导', '误导', '欺骗消费者', '搭售', '捆绑', '推广', '广告', '电话营销', '承诺', '号称', '说好的', '免息', '额度高', '低息', '赠送', '套路', '诱骗', '欺诈', '退保']),
   // What the seller said when selling (当时业务员说…, 专员告诉我…): the sale, not the price, is the complaint.
   en('marketing', 3, String.raw`(?:当时|办理时|推销时|办卡时|贷款时|业务员|专员|销售|经理|客服人员|工作人员)[^。！？，,]{0,10}(?:说|告诉我|承诺|保证|介绍)|接到[^。！？]{0,12}电话`),
+  // The moment of sale, then what was (or was not) said about the price: "当初办卡的时候没说有年费",
+  // "借款时跟我说不用利息". The price is what hurt, the sale is what the complaint is about.
+  en('marketing', 4, String.raw`(?:当初|当时|起初|一开始|刚开始|办理(?:的)?时候?|办卡(?:的)?时候?|申请(?:的)?时候?|借款(?:的)?时候?|贷款(?:的)?时候?|分期(?:的)?时候?|投保(?:的)?时候?|购买(?:的)?时候?|推销|来电)[^。！？]{0,24}?(?:说|告诉|承诺|保证|介绍|宣称|提及|提到|告知)`),
+  // The customer was led to believe something: "我以为是免费的", "让人误以为".
+  zh('marketing', 2, ['我以为', '本以为', '原以为', '还以为', '满以为', '误以为']),
   // Common words that also name a sales context ("办理" = to apply for anything, "活动" = any campaign).
   zh('marketing', 1, ['专员', '保证', '活动', '办理']),
   // customer service
@@ -122,6 +127,9 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   // People and contact steps appear in almost every narrative, so they only tip the balance.
   en('service', 0.5, String.raw`\b(?:representatives?|reps?|agents?|supervisor|manager|called (?:them|the bank|customer)|waited|waiting|transferred me|email(?:ed)?)\b`),
   zh('service', 1.5, ['延期', '停息', '分期还款', '个性化分期', '理赔', '未到账', '没到账', '联系不上', '找不到']),
+  // How the bank runs the customer's account after the sale: a limit cut, a record not
+  // corrected, a hardship plan or a claim refused. Not the price nor the sale.
+  zh('service', 3, ['降额', '降低额度', '降低了额度', '额度降', '额度被降', '秒降', '降了额度', '更新征信', '征信更新', '征信未更新', '征信没有更新', '消除逾期', '删除逾期', '撤销逾期', '取消逾期', '修改征信', '征信异议', '停息挂账', '拒赔', '拒绝赔付', '不予赔付', '不予理赔', '无法还款', '还不了款', '还款失败']),
   // Words every complaint uses ("I hope", "I ask", "handle", "negotiate"): they only break ties.
   zh('service', 0.5, ['协商', '希望', '解决', '不同意', '拒绝', '退回', '重复', '要求', '处理']),
   zh('service', 1.5, ['客服', '服务', '态度']),
@@ -146,7 +154,10 @@ export const CAUSE_SIGNALS: Signal<TCause>[] = [
   // procedures
   en('procedures', 2, String.raw`\b(?:clos(?:ed|ing) my account|froze|frozen|freez\w* (?:my )?(?:account|funds)|hold on my|account (?:was )?(?:restricted|closed|locked)|verification|verify my identity|procedure)\b`),
   en('procedures', 0.7, String.raw`\b(?:documents?|policy|process)\b`),
-  zh('procedures', 2, ['冻结', '限制', '流程', '手续', '规定', '证明', '无法销户', '开户难', '材料', '非柜面限额', '限额', '锁卡', '止付', '不给办理', '要求本人']),
+  zh('procedures', 2, ['冻结', '限制', '流程', '手续', '规定', '无法销户', '开户难', '非柜面限额', '限额', '锁卡', '止付', '不给办理', '要求本人']),
+  // Papers come up in any complaint (a payoff certificate, a hospital record sent with a
+  // hardship request): they only break ties.
+  zh('procedures', 0.5, ['证明', '材料']),
   // information security
   en('info_security', 3, String.raw`\b(?:data breach|leaked|privacy|shared my (?:personal )?information|my (?:personal )?information (?:was|has been) (?:exposed|leaked|shared|sold))\b`),
   zh('info_security', 3, ['信息泄露', '泄露', '个人信息被', '隐私', '信息被盗', '信息被泄露', '出卖信息']),

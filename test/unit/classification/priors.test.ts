@@ -52,3 +52,20 @@ describe('cause (zh): structure over common words', () => {
     expect(run(text).cause).toBe(expected);
   });
 });
+
+describe('cause (zh): the sale, the account after it, the collector', () => {
+  it.each([
+    // What was said at the sale outweighs the fee words that show what it cost.
+    ['办卡的时候工作人员说不收年费，结果第二年还是扣了年费。', 'marketing'],
+    ['我以为借的是现金，结果只能用来消费，还要还利息。', 'marketing'],
+    // Running the account: a limit cut, a credit record not corrected, a hardship plan refused.
+    ['一直按时还款，信用卡突然被降额，额度从两万降到五千，利息照收。', 'service'],
+    ['贷款早就结清了，征信未更新，还显示逾期，要求消除逾期记录。', 'service'],
+    ['保险公司拒赔，说我的病不在范围内，我交了三年保费。', 'service'],
+    // Papers sent with a request are not the complaint.
+    ['我提交了住院证明和收入证明申请停息挂账，银行一直不给答复。', 'service'],
+    ['逾期后他们给我家里人和亲朋好友打电话，逼我还钱。', 'debt_collection'],
+  ])('%s → %s', (text, expected) => {
+    expect(run(text).cause).toBe(expected);
+  });
+});
