@@ -51,8 +51,13 @@ export const BUSINESS_SIGNALS: Signal<TBusiness>[] = [
   zh('debit_card', 3, ['借记卡', '储蓄卡', '银行卡', '工资卡', '社保卡']),
   zh('debit_card', 1.5, ['吞卡', '卡被冻结', '密码锁', '补卡', '换卡']),
   // deposit accounts
-  en('deposit', 3, String.raw`\b(?:checking|savings|bank|deposit|joint|business|money market) accounts?\b`),
-  en('deposit', 2, String.raw`\boverdraft|\bover ?drawn\b|\bnsf\b|\binsufficient funds\b|\bcertificates? of deposit\b|\bdirect deposit\b|\bdeposit(?:ed|s)?\b|\bbank statement|\bwithdraw(?:al|als|n|ing)?\b`),
+  en('deposit', 3, String.raw`\b(?:checking|savings|deposit|joint|business|money market) accounts?\b`),
+  // "My bank account" is mostly where a loan's payments come from or a refund goes to.
+  en('deposit', 1.5, String.raw`\bbank accounts?\b`),
+  en('deposit', 2, String.raw`\boverdraft|\bover ?drawn\b|\bnsf\b|\binsufficient funds\b|\bcertificates? of deposit\b|\bdirect deposit\b|\bbank statement`),
+  // Money moving in or out says where it moved (a loan paid into or debited from the account),
+  // not which product the complaint is about.
+  en('deposit', 1, String.raw`\bdeposit(?:ed|s)?\b|\bwithdraw(?:al|als|n|ing)?\b`),
   en('deposit', 1, String.raw`\b(?:chase|wells fargo|bank of america|td bank|pnc|citibank|us bank|regions|suntrust|truist|santander)\b|\bchecks?\b|\bteller\b|\bbranch\b`),
   zh('deposit', 3, ['存款', '储蓄', '活期', '定期存', '存折', '大额存单', '开户', '销户', '账户冻结', '账户被冻结', '冻结账户', '账户被限制', '非柜面', '存单']),
   zh('deposit', 1, ['账户', '余额', '流水']),

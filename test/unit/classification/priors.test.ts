@@ -15,6 +15,17 @@ describe('business: the product named first outweighs what it led to', () => {
   });
 });
 
+describe('business: the bank account a loan moves money through is not the product', () => {
+  it.each([
+    ['The lender withdrew my payment from my bank account two days early and then withdrew it again the next week.', 'personal_loan'],
+    ['I was approved for the loan and they deposited the money in my bank account, but the deposit was short by half.', 'personal_loan'],
+    ['I opened a savings account last year and the bank withdrew money from it without telling me.', 'deposit'],
+    ['They closed my bank account and kept my deposit.', 'deposit'],
+  ])('%s → %s', (text, expected) => {
+    expect(run(text).business).toBe(expected);
+  });
+});
+
 describe('cause: specific causes over narrative words', () => {
   it.each([
     ['The agency says I owe a medical bill; I asked for validation and proof from the original creditor and they sued me anyway.', 'debt_collection'],
