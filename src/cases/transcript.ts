@@ -8,6 +8,10 @@ export interface TranscriptEntry {
   staffUserId?: string | null;
   text: string;
   meta?: Record<string, unknown>;
+  /**
+   * The channel's id of the customer's update (InboundMessage.updateId): on their message, and on
+   * the bot's replies to it, so a redelivery of that update finds them (StoredReply).
+   */
   channelMessageId?: string | null;
   at: Date;
 }

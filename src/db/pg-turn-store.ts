@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { SEEN_RESOLUTION_MS } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
 import type { ConversationLease } from '../dialogs/state-store.js';
-import type { TurnStore } from '../dialogs/turn-store.js';
+import type { StoredReply, TurnStore } from '../dialogs/turn-store.js';
 import { pgDate, queryNamed } from './pg-pool.js';
 import { newRowId } from './row-id.js';
 
@@ -187,6 +187,15 @@ SELECT EXISTS (SELECT 1 FROM st) AS "updated", EXISTS (SELECT 1 FROM ins) AS "in
 }
 
 /**
+ * The replies of the turn that handled a redelivered update ($1 conversation, $2 the update's
+ * id): a second round trip, made for duplicates only. `open`'s statement saw the update handled,
+ * and `close` committed the mark with these rows, so this later snapshot has them.
+ */
+const REPLIES_SQL = `SELECT "text", "meta" FROM "TranscriptMessage"
+WHERE "conversationKey" = $1 AND "channelMessageId" = $2 AND "direction" = 'out' AND "author" = 'bot'
+ORDER BY "createdAt", "id"`;
+
+/**
  * The conversation lease of createPrismaLease as single statements, for renewing a long turn and
  * giving back a lease `close` did not (duplicate, relayed, failed turns).
  */
@@ -238,7 +247,7 @@ export function createPgTurnStore(pool: Pool): TurnStore {
   return {
     lease,
 
-    async open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, now, lease: held }) {
+    async open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, replay = false, now, lease: held }) {
       const key = identity.conversationKey;
       // createdAt and updatedAt are the wall clock, as Prisma's defaults and @updatedAt set them.
       const wall = pgDate(new Date());
@@ -284,7 +293,12 @@ export function createPgTurnStore(pool: Pool): TurnStore {
         if ((e as { code?: string }).code !== UNIQUE_VIOLATION) throw e;
         row = (await queryNamed<OpenRow>(pool, 'cd_turn_open', OPEN_SQL, params)).rows[0]!;
       }
-      if (row.duplicate) return { kind: 'duplicate' };
+      if (row.duplicate) {
+        const updateId = inbound.channelMessageId;
+        if (!replay || !updateId) return { kind: 'duplicate' };
+        const replies = await queryNamed<StoredReply>(pool, 'cd_turn_replies', REPLIES_SQL, [key, updateId]);
+        return { kind: 'duplicate', replies: replies.rows };
+      }
       if (!row.go) return { kind: 'busy' };
       if (held) held.held = true;
       const account = { accountId: row.accountId!, customerId: row.customerId!, handoffCaseId: row.handoffCaseId };

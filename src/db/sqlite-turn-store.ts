@@ -1,6 +1,6 @@
 import { SEEN_RESOLUTION_MS, type ChannelIdentity, type KnownAccount } from '../cases/customers.js';
 import type { TranscriptEntry } from '../cases/transcript.js';
-import type { EvidenceInput, TurnStore } from '../dialogs/turn-store.js';
+import type { EvidenceInput, StoredReply, TurnStore } from '../dialogs/turn-store.js';
 import { sqlDate, type SqliteWriter } from './sqlite-writer.js';
 import { newRowId } from './row-id.js';
 
@@ -26,6 +26,11 @@ interface AccountRow {
 export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
   const q = {
     processed: db.prepare<[string], { key: string }>('SELECT "key" FROM "ProcessedUpdate" WHERE "key" = ?'),
+    // Through the conversation's index: a conversation's transcript is short, and this runs for
+    // redelivered updates only.
+    replies: db.prepare<[string, string], StoredReply>(
+      'SELECT "text", "meta" FROM "TranscriptMessage" WHERE "conversationKey" = ? AND "channelMessageId" = ? AND "direction" = \'out\' AND "author" = \'bot\' ORDER BY "createdAt", "id"',
+    ),
     markProcessed: db.prepare('INSERT OR IGNORE INTO "ProcessedUpdate" ("key", "createdAt") VALUES (?, ?)'),
     accountByKey: db.prepare<[string], AccountRow>(
       'SELECT "id", "customerId", "handoffCaseId", "conversationRef", "reachable", "lastSeenAt" FROM "ChannelAccount" WHERE "conversationKey" = ?',
@@ -107,9 +112,13 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
   }
 
   return {
-    open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, now }) {
+    open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, replay = false, now }) {
       return write(() => {
-        if (dedupeKey && q.processed.get(dedupeKey)) return { kind: 'duplicate' as const };
+        if (dedupeKey && q.processed.get(dedupeKey)) {
+          // The replies were stored in the commit that marked the update handled (close).
+          const updateId = inbound.channelMessageId;
+          return { kind: 'duplicate' as const, ...(replay && updateId ? { replies: q.replies.all(identity.conversationKey, updateId) } : {}) };
+        }
         const touched = touchAccount(identity);
         // Not relayed (a survey button): the turn runs as if nobody held the conversation.
         const account = relay ? touched : { ...touched, handoffCaseId: null };

@@ -28,8 +28,18 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
   }
 
   return {
-    async open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, now }) {
-      if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) return { kind: 'duplicate' };
+    async open({ dedupeKey, identity, inbound, attachments, answers = true, relay = true, replay = false, now }) {
+      if (dedupeKey && (await db.processedUpdate.findUnique({ where: { key: dedupeKey } }))) {
+        // The replies were committed with the mark (close's transaction): found when it is.
+        const updateId = inbound.channelMessageId;
+        if (!replay || !updateId) return { kind: 'duplicate' };
+        const replies = await db.transcriptMessage.findMany({
+          where: { conversationKey: identity.conversationKey, channelMessageId: updateId, direction: 'out', author: 'bot' },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          select: { text: true, meta: true },
+        });
+        return { kind: 'duplicate', replies };
+      }
       const touched = await touchChannelAccount(db, identity);
       // Not relayed (a survey button): the turn runs as if nobody held the conversation.
       const account = relay ? touched : { ...touched, handoffCaseId: null };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Classifier } from '../cases/classification/types.js';
 import { recordEvent } from '../cases/case-events.js';
 import { policyCountry, type ComplaintPolicy } from '../cases/clocks/index.js';
@@ -13,7 +14,7 @@ import type { AwaitingSurvey, DialogDeps, FraudSignal, SurveyPort } from './deps
 import { parseState } from './state.js';
 import { createPrismaLease } from './state-store.js';
 import { createPrismaTurnStore } from './prisma-turn-store.js';
-import type { PageCopy, TurnLease, TurnStore } from './turn-store.js';
+import type { PageCopy, StoredReply, TurnLease, TurnStore } from './turn-store.js';
 import type { InboundMessage, OutboundMessage, TurnResult } from './types.js';
 import type { ExtractedAmount } from '../cases/classification/types.js';
 // Add information to an open case
@@ -78,6 +79,8 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   const owner = `turn-${randomUUID()}`;
   const serialised = createKeyedQueue();
   const BUSY = Symbol('conversation busy');
+  /** Updates being handled in this process (dedupe key → how many deliveries of it). */
+  const inFlight = new Map<string, number>();
 
   async function withLease<T>(key: string, work: (held?: TurnLease) => Promise<T>): Promise<T> {
     const started = Date.now();
@@ -111,7 +114,13 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     }
   }
 
-  async function turn(input: InboundMessage, held?: TurnLease): Promise<TurnResult> {
+  /**
+   * `replay`: a duplicate gets the stored replies of the turn that handled it. Not when that turn
+   * ran while this delivery waited (the same update in flight in this process, or another
+   * instance's turn making `open` answer `busy` before the update was handled): that turn, alive
+   * then, sends them itself, and a delivery made twice at once is answered once.
+   */
+  async function turn(input: InboundMessage, attempt: { replay: boolean }, held?: TurnLease): Promise<TurnResult> {
     const now = clock();
     const key = input.conversationKey;
     const dedupeKey = dedupeKeyOf(input);
@@ -134,12 +143,22 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       // A survey button names its survey and answers it, also while staff hold the conversation:
       // only what the customer says goes to staff. Opening the chat says nothing to them either.
       relay: !input.opened && !input.action?.startsWith('survey:'),
+      // The web chat page answers a retry from its own copy of the turn (PageCopy).
+      replay: attempt.replay && !input.pageCopy,
       now,
     });
-    if (opened.kind === 'busy') throw BUSY;
+    if (opened.kind === 'busy') {
+      // Not handled yet at this attempt: handled by the time of a later one, it was by a live turn.
+      attempt.replay = false;
+      throw BUSY;
+    }
     if (opened.kind === 'duplicate') {
-      log.info({ conversationKey: key, updateId: input.updateId }, 'duplicate update ignored');
-      return { replies: [], duplicate: true };
+      // Handled before, but the process may have died between that turn's commit and its replies
+      // reaching the customer (the channel redelivers only what it got no answer for): they go
+      // out again. At least once: a rare repeated message beats a reference never heard.
+      const replies = (opened.replies ?? []).map(storedReply);
+      log.info({ conversationKey: key, updateId: input.updateId, replies: replies.length }, 'duplicate update: replies sent again');
+      return { replies, duplicate: true };
     }
     if (opened.kind === 'relayed') return { replies: [], relayed: true };
     const { account, state: stored } = opened;
@@ -193,7 +212,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
         }
         // Only the acknowledgement belongs to the case's transcript; the question again is the new
         // intake's, like the rest of its conversation (it joins the case that intake files).
-        const entries = replies.map((r, i) => outboundEntry(key, r, i === 0 ? filed.caseId : null, now));
+        const entries = replies.map((r, i) => outboundEntry(input, r, i === 0 ? filed.caseId : null, now));
         await store.close({ conversationKey: key, dedupeKey, replies: entries, ...pageCopy(input, replies), now, ...(held ? { lease: held } : {}) });
         log.info({ conversationKey: key, caseRef: filed.reference }, 'customer message filed on case');
         return { replies };
@@ -224,7 +243,7 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       state: { json: JSON.stringify(result.state), expectedVersion: stored.version },
       // Files sent after the intake belong to the case just filed.
       attachOrphanEvidenceTo: !result.state.intake && result.state.lastCaseRef && input.attachments?.length ? result.state.lastCaseRef : undefined,
-      replies: result.replies.map((r) => outboundEntry(key, r, caseId, now)),
+      replies: result.replies.map((r) => outboundEntry(input, r, caseId, now)),
       ...pageCopy(input, result.replies),
       now,
       ...(held ? { lease: held } : {}),
@@ -321,8 +340,19 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
   return {
     // One instance (SQLite) needs only the in-process queue; the database lease is what keeps
     // several instances (PostgreSQL) from advancing one conversation at once.
-    handle: (input) =>
-      serialised(input.conversationKey, () => (deps.sharedDatabase ? withLease(input.conversationKey, (held) => turn(input, held)) : turn(input))),
+    handle: (input) => {
+      const key = dedupeKeyOf(input);
+      const attempt = { replay: !(key && inFlight.has(key)) };
+      if (key) inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+      return serialised(input.conversationKey, () =>
+        deps.sharedDatabase ? withLease(input.conversationKey, (held) => turn(input, attempt, held)) : turn(input, attempt),
+      ).finally(() => {
+        if (!key) return;
+        const left = (inFlight.get(key) ?? 1) - 1;
+        if (left > 0) inFlight.set(key, left);
+        else inFlight.delete(key);
+      });
+    },
   };
 }
 
@@ -357,14 +387,44 @@ function pageCopy(input: InboundMessage, replies: OutboundMessage[]): { page?: P
   return { page: { sessionId: copy.sessionId, inReplyTo: copy.messageId, payloads: [copy.said, ...replies.map((r) => copy.reply(r))] } };
 }
 
-function outboundEntry(conversationKey: string, r: OutboundMessage, caseId: string | null, at: Date): TranscriptEntry {
+/**
+ * A reply in the transcript: with its buttons' labels (what staff read) and values, and the update
+ * it answers (`channelMessageId`), so a redelivery of that update can send it again as it was.
+ */
+function outboundEntry(input: InboundMessage, r: OutboundMessage, caseId: string | null, at: Date): TranscriptEntry {
   return {
-    conversationKey,
+    conversationKey: input.conversationKey,
     caseId,
     direction: 'out',
     author: 'bot',
     text: r.text,
-    meta: r.buttons ? { buttons: r.buttons.map((b) => b.label) } : {},
+    meta: {
+      ...(r.buttons ? { buttons: r.buttons.map((b) => b.label), actions: r.buttons.map((b) => b.value) } : {}),
+      ...(r.requestPhone ? { requestPhone: true } : {}),
+    },
+    channelMessageId: input.updateId ?? null,
     at,
   };
+}
+
+/** A stored reply's meta (outboundEntry); replies stored before values were kept have none. */
+const ZReplyMeta = z.object({
+  buttons: z.array(z.string()).optional(),
+  actions: z.array(z.string()).optional(),
+  requestPhone: z.boolean().optional(),
+});
+
+/** A reply read back from the transcript, for a redelivered update (StoredReply). */
+function storedReply(row: StoredReply): OutboundMessage {
+  let parsed: unknown = {};
+  try {
+    parsed = JSON.parse(row.meta);
+  } catch {
+    // Unreadable meta: the text still goes out, without buttons.
+  }
+  const meta = ZReplyMeta.safeParse(parsed);
+  const { buttons = [], actions = [], requestPhone } = meta.success ? meta.data : {};
+  // Buttons only with their values: a button whose value was not kept could not be answered.
+  const pressable = actions.length === buttons.length ? buttons.map((label, i) => ({ label, value: actions[i]! })) : [];
+  return { text: row.text, ...(pressable.length ? { buttons: pressable } : {}), ...(requestPhone ? { requestPhone } : {}) };
 }

@@ -31,6 +31,12 @@ export interface TurnOpening {
    * Default true.
    */
   relay?: boolean;
+  /**
+   * A redelivered update gets the replies of the turn that handled it (`duplicate.replies`): the
+   * process may have died after that turn committed and before its replies reached the channel.
+   * False where the channel keeps its own copy of the turn (the web chat page, PageCopy). Default false.
+   */
+  replay?: boolean;
   now: Date;
   /** Stores with a lease of their own (`TurnStore.lease`) take it in the same statement. */
   lease?: TurnLease;
@@ -56,8 +62,19 @@ export interface PendingInbound {
 }
 
 /**
+ * A reply of the turn that handled an update, as that turn's `close` stored it in the transcript:
+ * bot entries of the conversation whose `channelMessageId` is the update's id, in order.
+ */
+export interface StoredReply {
+  text: string;
+  /** The entry's meta as stored (JSON text): the buttons' labels and values (run-turn.ts). */
+  meta: string;
+}
+
+/**
  * What a turn found when it opened:
- * - `duplicate`: this update was handled before; nothing was written.
+ * - `duplicate`: this update was handled before; nothing was written. With `replay`, `replies`
+ *   are the replies that turn stored (none for a relayed message or a turn without replies).
  * - `busy`: another instance holds the conversation's lease (only with `lease`); nothing was written.
  * - `relayed`: a staff member is talking with the customer (handoff); the message was filed on
  *   that case, its timeline noted it (a case `awaiting_customer` goes back to `in_progress`), and
@@ -70,7 +87,7 @@ export interface PendingInbound {
  *   `close`, and a turn that fails stores the message through `close` before the apology.
  */
 export type TurnStart =
-  | { kind: 'duplicate' }
+  | { kind: 'duplicate'; replies?: StoredReply[] }
   | { kind: 'busy' }
   | { kind: 'relayed'; account: KnownAccount }
   | { kind: 'dialog'; account: KnownAccount; state: StoredState; inboundPending?: boolean };

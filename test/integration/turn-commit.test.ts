@@ -11,6 +11,7 @@ import { createSqliteCaseWriter } from '../../src/db/sqlite-case-writer.js';
 import { createSqliteTurnStore } from '../../src/db/sqlite-turn-store.js';
 import { openSqliteWriter, type SqliteWriter } from '../../src/db/sqlite-writer.js';
 import { createTurnRunner, type TurnRunner } from '../../src/dialogs/run-turn.js';
+import { createPrismaTurnStore } from '../../src/dialogs/prisma-turn-store.js';
 import { en } from '../../src/dialogs/locales/en.js';
 import type { InboundMessage } from '../../src/dialogs/types.js';
 import { onPostgres, openTestDatabase } from '../support/db.js';
@@ -34,8 +35,8 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-function runner(opts: { failFraudCheck?: () => boolean; failClose?: () => boolean; onCaseCreated?: (c: CreatedCase) => void } = {}) {
-  const store = createSqliteTurnStore(writer);
+function runner(opts: { failFraudCheck?: () => boolean; failClose?: () => boolean; onCaseCreated?: (c: CreatedCase) => void; prismaStore?: boolean } = {}) {
+  const store = opts.prismaStore ? createPrismaTurnStore(db) : createSqliteTurnStore(writer);
   return createTurnRunner({
     db,
     // A crash or a database error before the turn's commit: `close` writes nothing.
@@ -174,5 +175,44 @@ describe.skipIf(onPostgres)('one commit per turn on the embedded database', () =
     expect(both).toHaveLength(2);
     expect(other.replies.map((x) => x.text).join('\n')).toContain(both[1]!.reference);
     expect(both[1]!.reference).not.toBe(both[0]!.reference);
+  });
+
+  it.each([
+    ['the embedded fast path', false],
+    ['Prisma', true],
+  ])('sends a redelivered update the replies its committed turn stored, buttons included (%s)', async (_name, prismaStore) => {
+    const tag = prismaStore ? 'replay-prisma' : 'replay-sqlite';
+    const r = runner({ prismaStore });
+    // The turn commits and the process dies before its replies reach the customer: the channel
+    // delivers the update again.
+    const first = await r.handle(message(tag, 1, 'Someone used my credit card to take 5000 yuan, I did not do it'));
+    expect(first.replies.some((x) => x.buttons?.length)).toBe(true);
+    const again = await r.handle(message(tag, 1, 'Someone used my credit card to take 5000 yuan, I did not do it'));
+    expect(again).toEqual({ duplicate: true, replies: first.replies });
+    // Nothing was run or stored twice.
+    expect((await transcript(`test:${tag}`)).filter((m) => m.direction === 'in')).toHaveLength(1);
+
+    // The reference too, on the message that filed the case.
+    const n = await answerToSummary(r, tag, 2, 'Someone used my credit card to take 5000 yuan, I did not do it');
+    const filed = await r.handle(confirm(tag, n));
+    const replayed = await r.handle(confirm(tag, n));
+    expect(replayed.replies).toEqual(filed.replies);
+    expect(replayed.replies.map((x) => x.text).join('\n')).toMatch(/C-\d{8}-\d{4}/);
+  });
+
+  it('answers a message delivered twice at once once: the turn in flight sends its replies', async () => {
+    const r = runner();
+    const story = message('twice', 1, 'My debit card fee was charged twice this month');
+    const [first, second] = await Promise.all([r.handle(story), r.handle(story)]);
+    expect(first.replies.length).toBeGreaterThan(0);
+    expect(second).toEqual({ duplicate: true, replies: [] });
+  });
+
+  it('gives a retried web chat message no replay: the page keeps its own copy', async () => {
+    const r = runner();
+    const page = { sessionId: 'page-replay', messageId: 'msg-1', said: 'said', reply: (m: { text: string }) => m.text };
+    const msg = { ...message('page-replay', 1, 'My debit card fee was charged twice'), pageCopy: page };
+    expect((await r.handle(msg)).replies.length).toBeGreaterThan(0);
+    expect(await r.handle(msg)).toEqual({ duplicate: true, replies: [] });
   });
 });

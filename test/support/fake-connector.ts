@@ -10,11 +10,15 @@ export interface RecordedActivity {
 /**
  * A stand-in for the Bot Framework connector service: the bot posts its replies and proactive
  * messages to `{serviceUrl}/v3/conversations/{id}/activities[/{replyToId}]`; this records them.
- * Conversations listed in `blocked` answer 403, as a channel does for a user who left.
+ * Conversations listed in `blocked` answer 403, as a channel does for a user who left; messages
+ * to those in `hung` are never answered nor recorded (counted in `hungMessages`): the bot's
+ * process is to die waiting.
  */
 export async function startFakeConnector() {
   const received: RecordedActivity[] = [];
   const blocked = new Set<string>();
+  const hung = new Set<string>();
+  let hungMessages = 0;
   const waiters: (() => void)[] = [];
   let seq = 0;
   const server = http.createServer((req, res) => {
@@ -31,7 +35,12 @@ export async function startFakeConnector() {
         res.writeHead(403, { 'content-type': 'application/json' }).end('{"error":{"code":"BotNotInConversationRoster"}}');
         return;
       }
-      received.push({ conversationId, replyToId: m[2], activity: JSON.parse(body) });
+      const activity = JSON.parse(body) as RecordedActivity['activity'];
+      if (hung.has(conversationId) && activity.type === 'message') {
+        hungMessages += 1;
+        return;
+      }
+      received.push({ conversationId, replyToId: m[2], activity });
       waiters.splice(0).forEach((w) => w());
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `act-${++seq}` }));
     });
@@ -42,6 +51,10 @@ export async function startFakeConnector() {
     url,
     received,
     blocked,
+    hung,
+    get hungMessages() {
+      return hungMessages;
+    },
     /** Messages (not typing indicators) sent to one conversation. */
     messages(conversationId: string) {
       return received.filter((r) => r.conversationId === conversationId && r.activity.type === 'message').map((r) => r.activity);
@@ -57,7 +70,11 @@ export async function startFakeConnector() {
         });
       }
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -66,8 +66,11 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
   const files = new Map<string, FakeFile>();
   const blocked = new Set<string>();
   const flood = new Map<string, number>();
-  /** Per chat, failures still to answer sendMessage with: an HTTP status, or 'network' (socket dropped). */
-  const failures = new Map<string, { failure: number | 'network'; left: number }>();
+  /**
+   * Per chat, failures still to answer sendMessage with: an HTTP status, 'network' (socket
+   * dropped) or 'hang' (never answered: the bot's process is to die waiting).
+   */
+  const failures = new Map<string, { failure: number | 'network' | 'hang'; left: number }>();
   const listeners = new Set<() => void>();
   let nextUpdateId = 500_000 + Math.floor(Math.random() * 1000) * 1000;
   let nextMessageId = 1;
@@ -134,6 +137,7 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
         if (chatId && failing) {
           if (--failing.left <= 0) failures.delete(chatId);
           if (failing.failure === 'network') return void req.socket.destroy();
+          if (failing.failure === 'hang') return;
           return fail(res, failing.failure, failing.failure >= 500 ? 'Internal Server Error' : 'Bad Request');
         }
         const message = {
@@ -303,10 +307,11 @@ export async function startFakeTelegram(opts: { token: string; longPollMs?: numb
     },
 
     /**
-     * The next `times` sendMessage calls to this chat fail: with this HTTP status (e.g. 502), or
-     * with the connection dropped before an answer ('network'). `times` 0 clears it.
+     * The next `times` sendMessage calls to this chat fail: with this HTTP status (e.g. 502), with
+     * the connection dropped before an answer ('network'), or with no answer at all ('hang').
+     * `times` 0 clears it.
      */
-    failSends(chatId: number | string, failure: number | 'network', times = 1) {
+    failSends(chatId: number | string, failure: number | 'network' | 'hang', times = 1) {
       if (times > 0) failures.set(String(chatId), { failure, left: times });
       else failures.delete(String(chatId));
     },
