@@ -42,6 +42,8 @@ import { mountRequestLog } from './http/request-log.js';
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
 import { scheduleStaffPurge, staffPurgeHandlers } from './cases/staff/purge-expired-access.js';
+import { createMissedAnnouncementSweep, missedAnnouncementHandlers, scheduleMissedAnnouncementSweep, type MissedCase } from './cases/announce-missed-cases.js';
+import { ALERT_SEVERITIES } from './bot/telegram-alerts.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
 
 export interface AppOptions {
@@ -118,6 +120,19 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   });
 
   metrics.listen(events);
+  // A new case is announced (staff alert, metrics) by the turn that filed it, once it committed,
+  // or by the sweep below when that turn's process died first.
+  const announceCase = (c: MissedCase) =>
+    void events.emit({
+      type: 'case.created',
+      caseId: c.id,
+      reference: c.reference,
+      severity: c.severity,
+      business: c.business,
+      cause: c.cause,
+      intakeChannel: c.intakeChannel,
+      at: clock(),
+    });
   const runner = metrics.instrumentRunner(limitTurnRate(createTurnRunner({
     db,
     ...(fastWriter ? { store: createSqliteTurnStore(fastWriter), caseWriter: createSqliteCaseWriter(fastWriter) } : {}),
@@ -133,17 +148,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     extractOccurredOn,
     surveys: surveys.portFor, // survey
     caseInbox: (m) => addCustomerInformation({ db, events }, m), // add information to an open case
-    onCaseCreated: (c) =>
-      void events.emit({
-        type: 'case.created',
-        caseId: c.id,
-        reference: c.reference,
-        severity: c.severity,
-        business: c.business,
-        cause: c.cause,
-        intakeChannel: c.intakeChannel,
-        at: clock(),
-      }),
+    onCaseCreated: announceCase,
   }), { perMinute: config.TURNS_PER_MINUTE, clock }));
 
   const botframework = createBotFrameworkChannel({
@@ -290,10 +295,20 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   await telegram?.start();
 
   // Scheduler: durable jobs (surveys, reminders); one worker per instance
-  const jobHandlers: Record<string, JobHandler> = { ...surveys.handlers, ...telegram?.handlers, ...staffPurgeHandlers(db), ...opts.jobHandlers };
+  // Urgent cases whose turn died between the case's commit and its own are announced by a sweep
+  // every minute (src/cases/announce-missed-cases.ts), one instance per run like the purge.
+  const missedAnnouncements = createMissedAnnouncementSweep({ db, severities: ALERT_SEVERITIES, announce: announceCase, log: log.child({ component: 'cases' }) });
+  const jobHandlers: Record<string, JobHandler> = {
+    ...surveys.handlers,
+    ...telegram?.handlers,
+    ...staffPurgeHandlers(db),
+    ...missedAnnouncementHandlers(db, missedAnnouncements),
+    ...opts.jobHandlers,
+  };
   // Expired staff sessions and device tokens are purged hourly by one instance; each instance
   // asks for the next run at start (one job per slot), and each run schedules the following one.
   await scheduleStaffPurge(db, clock());
+  await scheduleMissedAnnouncementSweep(db, clock());
   const scheduler = startScheduler({ db, handlers: jobHandlers, log: log.child({ component: 'scheduler' }), clock, pollMs: opts.schedulerPollMs ?? 2000 });
   schedulerRef.current = scheduler;
   const url = `http://127.0.0.1:${port}`;

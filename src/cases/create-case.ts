@@ -96,6 +96,11 @@ export interface CreatedCase {
   flags: string[];
   firstResponseDueAt: Date;
   regulatoryDueAt: Date;
+  /**
+   * The message filed it before (`dedupeKey`): a retry of a turn that did not commit. Its
+   * announcement may have been made by the sweep meanwhile (src/cases/announce-missed-cases.ts).
+   */
+  filedBefore?: boolean;
 }
 
 /**
@@ -191,6 +196,7 @@ export async function createCase(input: CreateCaseInput, deps: CreateCaseDeps): 
       flags: z.array(z.string()).parse(JSON.parse(filed.flags)),
       firstResponseDueAt: filed.firstResponseDueAt,
       regulatoryDueAt: filed.regulatoryDueAt,
+      filedBefore: true,
     };
   }
   return {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { claimCaseAnnouncement } from '../cases/announce-missed-cases.js';
 import type { Classifier } from '../cases/classification/types.js';
 import { recordEvent } from '../cases/case-events.js';
 import { policyCountry, type ComplaintPolicy } from '../cases/clocks/index.js';
@@ -251,8 +252,11 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
     if (!saved) log.error({ conversationKey: key }, 'dialog state changed under a leased turn');
     // Told only once the turn committed: a case filed by a turn whose `close` failed is announced
     // (alert, metrics) by the retry of its message, which gets the same case back (createCase's
-    // dedupeKey), so it is announced once.
+    // dedupeKey), so it is announced once. A retry that comes late may find it announced by the
+    // sweep for cases whose turn never committed (src/cases/announce-missed-cases.ts): whoever
+    // claims the case's announcement first announces it.
     for (const c of created) {
+      if (c.filedBefore && !(await claimCaseAnnouncement(db, c.id, now))) continue;
       log.info({ caseRef: c.reference, severity: c.severity, business: c.business, cause: c.cause, channel: input.intakeChannel }, 'case created');
       try {
         deps.onCaseCreated?.({ ...c, intakeChannel: input.intakeChannel });

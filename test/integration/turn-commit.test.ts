@@ -12,6 +12,7 @@ import { createSqliteTurnStore } from '../../src/db/sqlite-turn-store.js';
 import { openSqliteWriter, type SqliteWriter } from '../../src/db/sqlite-writer.js';
 import { createTurnRunner, type TurnRunner } from '../../src/dialogs/run-turn.js';
 import { createPrismaTurnStore } from '../../src/dialogs/prisma-turn-store.js';
+import { createMissedAnnouncementSweep, type MissedCase } from '../../src/cases/announce-missed-cases.js';
 import { en } from '../../src/dialogs/locales/en.js';
 import type { InboundMessage } from '../../src/dialogs/types.js';
 import { onPostgres, openTestDatabase } from '../support/db.js';
@@ -214,5 +215,41 @@ describe.skipIf(onPostgres)('one commit per turn on the embedded database', () =
     const msg = { ...message('page-replay', 1, 'My debit card fee was charged twice'), pageCopy: page };
     expect((await r.handle(msg)).replies.length).toBeGreaterThan(0);
     expect(await r.handle(msg)).toEqual({ duplicate: true, replies: [] });
+  });
+
+  it('alerts staff once to an urgent case whose turn never committed, and not to one whose turn did', async () => {
+    let fail = false;
+    const announced: string[] = [];
+    const r = runner({ failClose: () => fail, onCaseCreated: (c) => announced.push(c.reference) });
+    const swept: MissedCase[] = [];
+    const sweep = createMissedAnnouncementSweep({ db, severities: ['P1', 'P2'], announce: (c) => swept.push(c), log: pino({ level: 'silent' }) });
+    const fraud = 'Someone used my debit card to take 5000 yuan yesterday, it was not me';
+    const refs = async (tag: string) => (await db.case.findMany({ where: { conversationKey: `test:${tag}` }, select: { reference: true } })).map((c) => c.reference);
+
+    // Announced with its turn: the sweep leaves it alone.
+    const n = await answerToSummary(r, 'swept-ok', 1, fraud);
+    await r.handle(confirm('swept-ok', n));
+    // The case is committed, the turn's commit is not (the process died), and the message never comes again.
+    const m = await answerToSummary(r, 'swept-lost', 1, fraud);
+    fail = true;
+    await expect(r.handle(confirm('swept-lost', m))).rejects.toThrow('injected commit failure');
+    fail = false;
+    const [lost] = await refs('swept-lost');
+    expect(announced).toEqual(await refs('swept-ok'));
+
+    // Within the first minute the turn may still be running: nothing yet.
+    expect(await sweep(new Date(now.getTime() + 30_000))).toBe(0);
+    expect(await sweep(new Date(now.getTime() + 2 * 60_000))).toBe(1);
+    expect(swept).toEqual([expect.objectContaining({ reference: lost, severity: 'P1', intakeChannel: 'test' })]);
+    // Once: later runs, and another instance's sweep (a fresh one), find it announced.
+    expect(await sweep(new Date(now.getTime() + 3 * 60_000))).toBe(0);
+    const other = createMissedAnnouncementSweep({ db, severities: ['P1', 'P2'], announce: (c) => swept.push(c), log: pino({ level: 'silent' }) });
+    expect(await other(new Date(now.getTime() + 3 * 60_000))).toBe(0);
+    expect(swept).toHaveLength(1);
+
+    // The message comes after all: the customer hears the reference, staff are not alerted twice.
+    const retried = await r.handle(confirm('swept-lost', m));
+    expect(retried.replies.map((x) => x.text).join('\n')).toContain(lost);
+    expect(announced).not.toContain(lost);
   });
 });

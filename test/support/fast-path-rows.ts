@@ -68,7 +68,7 @@ export async function expectOneCasePerMessage(
   const counter = await db.referenceCounter.findUniqueOrThrow({ where: { day: '20261127' } });
   const again = await file(`test:once-${name}-2`, later);
   // The grade and clocks told are the case's, not this later attempt's.
-  expect(again).toEqual(first);
+  expect(again).toEqual({ ...first, filedBefore: true });
   expect(await db.referenceCounter.findUniqueOrThrow({ where: { day: '20261127' } })).toEqual(counter);
   expect(await db.case.count({ where: { conversationKey: key } })).toBe(1);
   expect(await db.caseEvent.count({ where: { caseId: first.id } })).toBe(1);
