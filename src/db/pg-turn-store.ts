@@ -191,7 +191,7 @@ SELECT EXISTS (SELECT 1 FROM st) AS "updated", EXISTS (SELECT 1 FROM ins) AS "in
  * id): a second round trip, made for duplicates only. `open`'s statement saw the update handled,
  * and `close` committed the mark with these rows, so this later snapshot has them.
  */
-const REPLIES_SQL = `SELECT "text", "meta" FROM "TranscriptMessage"
+const REPLIES_SQL = `SELECT "text", "meta", "createdAt" FROM "TranscriptMessage"
 WHERE "conversationKey" = $1 AND "channelMessageId" = $2 AND "direction" = 'out' AND "author" = 'bot'
 ORDER BY "createdAt", "id"`;
 

@@ -29,7 +29,7 @@ export function createSqliteTurnStore({ db, write }: SqliteWriter): TurnStore {
     // Through the conversation's index: a conversation's transcript is short, and this runs for
     // redelivered updates only.
     replies: db.prepare<[string, string], StoredReply>(
-      'SELECT "text", "meta" FROM "TranscriptMessage" WHERE "conversationKey" = ? AND "channelMessageId" = ? AND "direction" = \'out\' AND "author" = \'bot\' ORDER BY "createdAt", "id"',
+      'SELECT "text", "meta", "createdAt" FROM "TranscriptMessage" WHERE "conversationKey" = ? AND "channelMessageId" = ? AND "direction" = \'out\' AND "author" = \'bot\' ORDER BY "createdAt", "id"',
     ),
     markProcessed: db.prepare('INSERT OR IGNORE INTO "ProcessedUpdate" ("key", "createdAt") VALUES (?, ?)'),
     accountByKey: db.prepare<[string], AccountRow>(

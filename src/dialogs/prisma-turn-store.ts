@@ -36,7 +36,7 @@ export function createPrismaTurnStore(db: PrismaClient): TurnStore {
         const replies = await db.transcriptMessage.findMany({
           where: { conversationKey: identity.conversationKey, channelMessageId: updateId, direction: 'out', author: 'bot' },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-          select: { text: true, meta: true },
+          select: { text: true, meta: true, createdAt: true },
         });
         return { kind: 'duplicate', replies };
       }

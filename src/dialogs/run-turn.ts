@@ -31,6 +31,11 @@ const OPEN_STATUSES = ['new', 'acknowledged', 'in_progress', 'awaiting_customer'
 // that (LEASE_WAIT_MS), so after a crash the customer's next message is answered, not refused.
 const LEASE_MS = 6_000;
 const LEASE_WAIT_MS = 10_000;
+// Several instances: a duplicate whose turn committed less than this long ago is the same update
+// delivered to two instances at once (the other one's live turn sends the replies); one later is
+// a channel's redelivery after getting no answer, which gets them again. Telegram and Bot
+// Framework redeliver seconds after a failed call, not within a turn's few milliseconds.
+const CONCURRENT_DELIVERY_MS = 5_000;
 
 export interface TurnRunnerDeps {
   db: PrismaClient;
@@ -157,7 +162,11 @@ export function createTurnRunner(deps: TurnRunnerDeps): TurnRunner {
       // Handled before, but the process may have died between that turn's commit and its replies
       // reaching the customer (the channel redelivers only what it got no answer for): they go
       // out again. At least once: a rare repeated message beats a reference never heard.
-      const replies = (opened.replies ?? []).map(storedReply);
+      const stored = opened.replies ?? [];
+      // The in-flight map above sees only this process's deliveries; another instance's are told
+      // apart by age (CONCURRENT_DELIVERY_MS).
+      const concurrent = deps.sharedDatabase && stored.some((r) => now.getTime() - new Date(r.createdAt).getTime() < CONCURRENT_DELIVERY_MS);
+      const replies = concurrent ? [] : stored.map(storedReply);
       log.info({ conversationKey: key, updateId: input.updateId, replies: replies.length }, 'duplicate update: replies sent again');
       return { replies, duplicate: true };
     }

@@ -69,6 +69,8 @@ export interface StoredReply {
   text: string;
   /** The entry's meta as stored (JSON text): the buttons' labels and values (run-turn.ts). */
   meta: string;
+  /** When the turn stored it (a Date, or the ISO text SQLite keeps). */
+  createdAt: Date | string;
 }
 
 /**
