@@ -301,6 +301,14 @@ async function interrupt(
     }
     case 'status':
       return { state, replies: [await statusMessage(lang, deps), ...(intake ? [await promptFor(intake, lang, deps)] : [])] };
+    case 'next_steps': {
+      // Mid-intake: how it goes on, then the question again. With nothing running, the cases
+      // filed are what "next" is about: their decision dates.
+      const replies: OutboundMessage[] = [{ text: t(lang, 'next_steps_explained') }];
+      if (intake) replies.push(await promptFor(intake, lang, deps));
+      else if (state.lastCaseRef) replies.push(await statusMessage(lang, deps));
+      return { state, replies };
+    }
     case 'human': {
       if (!intake && state.lastCaseRef && (await deps.cases.requestHuman(state.lastCaseRef))) {
         return { state, replies: [{ text: t(lang, 'human_requested_existing', { reference: state.lastCaseRef }) }] };

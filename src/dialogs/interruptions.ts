@@ -1,6 +1,6 @@
 import type { InboundMessage } from './types.js';
 
-export const INTERRUPTIONS = ['help', 'cancel', 'restart', 'human', 'language', 'status', 'start'] as const;
+export const INTERRUPTIONS = ['help', 'cancel', 'restart', 'human', 'language', 'status', 'next_steps', 'start'] as const;
 /** A slash command the bot does not have (`/foo`): answered with help, never taken as a complaint. */
 export type Interruption = (typeof INTERRUPTIONS)[number] | 'unknown_command';
 
@@ -12,6 +12,7 @@ const KEYWORDS: Record<(typeof INTERRUPTIONS)[number], RegExp> = {
   human: askForPerson(),
   language: askForLanguage(),
   status: /^(status|my cases|progress|查询进度|进度|查询|我的投诉)$/i,
+  next_steps: askWhatHappensNext(),
   start: openerOnly(),
 };
 
@@ -42,6 +43,25 @@ function askForPerson(): RegExp {
     alone;
   const zh = '(?:我要|我想|我需要|请|请帮我|帮我|给我)?(?:转|找|接|转接|联系|要)?(?:(?:人工|真人)(?:客服|服务|坐席)?|客服)|(?:我要|我想)?(?:跟|和|与)(?:人工|真人|客服|工作人员)(?:说话|聊聊?|沟通|对话)';
   return new RegExp(`^(?:(?:${en})(?: please)?|(?:${zh})(?:吧|谢谢)?)$`);
+}
+
+/**
+ * Asking how the complaint goes on, as a whole message ("what happens next?", "how long will
+ * this take?", "接下来会怎么处理？", "要多久才有结果？"). Mid-intake such a question was taken as
+ * the answer to whatever was asked: "You would like: what happens next?" in the summary, or the
+ * question as the whole description. A complaint about delays ("it has been three weeks and
+ * nothing happened") is longer and matches none of these.
+ */
+function askWhatHappensNext(): RegExp {
+  const en =
+    "(?:so |and |ok |okay |then )?(?:what (?:happens|will happen|is going to happen|do you do|do i do|should i do)(?: next| now| then| after(?: this| that)?| with (?:it|this|my complaint))?|what(?:'s| is| comes) next|what are the next steps|" +
+    "how long (?:will|does|would|is) (?:it|this|that|the process)(?: going to)? take|how long do i (?:have to |need to )?wait|" +
+    'when will (?:i|we) (?:hear back|hear from you|get (?:an answer|a reply|a response|a decision))|how does (?:this|it) work)';
+  const zh =
+    '(?:那|那么|请问)?(?:(?:接下来|然后|之后|后面)(?:呢|会?(?:怎么|如何)(?:处理|办)(?:呢)?|(?:会)?怎么样(?:呢)?)|' +
+    '(?:要|需要|大概|大概要)?多久(?:才|能|会|可以)*(?:有结果|处理好?|回复|答复|解决|有回复|有答复)(?:呢|啊)?|(?:要|需要|大概要)多久(?:呢|啊)?|' +
+    '(?:什么时候|何时)(?:能|会|可以|才)*(?:给我)?(?:答复|回复|处理|有结果|解决)(?:呢)?|处理流程(?:是什么|是怎样的?)?|(?:你们)?会怎么处理(?:我的投诉)?(?:呢)?)';
+  return new RegExp(`^(?:${en}(?: please)?|${zh})$`);
 }
 
 /** Asking for the other language in so many words: "switch to English", "Can you speak English?", "说中文", "英文". */

@@ -74,6 +74,8 @@ export const en = {
     'What happens next: our complaints team will review it and contact you here by {{firstResponseDue}}. We will tell you our decision by {{regulatoryDue}} at the latest. Type "status" at any time to see progress.',
   next_steps_urgent:
     'Because your money may be at risk, this is treated as urgent: we will contact you within 1 hour, by {{firstResponseDue}}. We will tell you our decision by {{regulatoryDue}} at the latest.',
+  next_steps_explained:
+    'What happens next: once you confirm the summary at the end, your complaint is registered at once with a reference number, and I tell you by when our complaints team will contact you here and the latest date for our decision. Money at risk is treated as urgent.',
   fraud_guidance:
     '⚠️ If money has been taken or your card or login may be in someone else\'s hands, act now:\n1. Freeze your card or account at once in the app, or call {{hotline}} (24 hours).\n2. Ask the bank to stop any pending payments and transfers.\n3. Never share verification codes, passwords or PINs with anyone — the bank will never ask for them.\n4. Keep the messages, numbers and receipts, and report it to the police.\nI will now take down the details.',
   hotline_fallback: 'the number on the back of your card',

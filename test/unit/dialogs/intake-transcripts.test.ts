@@ -649,6 +649,30 @@ describe('intake transcripts', () => {
     ]);
   });
 
+  it('answers "what happens next?" mid-intake and asks the question again, instead of taking it as the answer', async () => {
+    const h = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
+      ['what happens next?', ['reference number', 'latest date for our decision', 'What would you like us to do']],
+      ['How long will this take?', ['reference number', 'What would you like us to do']],
+    ]);
+    expect(h.state.intake).toMatchObject({ step: 'desiredResolution', failures: 0 });
+    expect(h.state.intake?.draft.desiredResolution).toBeUndefined();
+  });
+
+  it('answers 要多久才有结果 mid-intake in Chinese, and does not take "what happens next?" as the story', async () => {
+    const zh = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['要多久才有结果？', ['编号', '处理决定的日期', '您希望我们怎样处理']],
+    ]);
+    expect(zh.state.intake?.draft.desiredResolution).toBeUndefined();
+    const en = await play([
+      ['Hi', ['in your own words']],
+      ['what happens next?', ['reference number', 'in your own words']],
+    ]);
+    expect(en.state.intake).toMatchObject({ step: 'describe' });
+    expect(en.state.intake?.draft.description).toBeUndefined();
+  });
+
   it('refuses a future date and a malformed phone with the reason', async () => {
     const h = createDialogHarness();
     await h.say('The bank closed my savings account without telling me why');
