@@ -394,11 +394,17 @@ const FIELD_WORDS: Record<FieldName, readonly string[]> = {
 // What may come before a field's name: "change the amount", "I want to correct my name", "我要修改金额".
 const CORRECT_LEAD_EN = /^(?:(?:i want to|i'd like to|i would like to|please|let me|can i)\s+)*(?:change|correct|edit|fix|modify|update)?\s*(?:the\s+|my\s+)?/;
 const CORRECT_LEAD_ZH = /^(?:我要|我想|请|帮我)?(?:修改|更改|更正|改)?(?:一下)?(?:我的)?/;
+// A field said to be wrong names it as well: "the amount is wrong", "wrong date", "金额不对",
+// "电话写错了". Without these the summary answered "Please use one of the buttons".
+const WRONG_LEAD_EN = /^(?:(?:the|my)\s+)?(?:wrong|incorrect)\s+/;
+const WRONG_TAIL_EN = /\s+(?:(?:is|was|are|were|looks|seems)\s+)?(?:wrong|incorrect|not right|not correct)(?:\s+(?:there|here))?[.!]*$/;
+const WRONG_TAIL_ZH = /(?:是|也)?(?:不对|错了|有误|有错|写错了|填错了|弄错了|搞错了|不正确|错误|不准确?)(?:了|啊|呀|呢)?[。！!.]*$/;
 
 /** The field a button names, or a field named in words in either language. */
 function pickField(input: InboundMessage): FieldName | null {
   const fromButton = input.action?.startsWith('field:') ? input.action.slice(6) : undefined;
-  const typed = labelForm((input.text ?? '').trim().toLowerCase().replace(CORRECT_LEAD_EN, '').replace(CORRECT_LEAD_ZH, ''));
+  const text = (input.text ?? '').trim().toLowerCase().replace(WRONG_TAIL_EN, '').replace(WRONG_TAIL_ZH, '').replace(WRONG_LEAD_EN, '');
+  const typed = labelForm(text.replace(CORRECT_LEAD_EN, '').replace(CORRECT_LEAD_ZH, ''));
   const names = (f: FieldName) => [f, ...FIELD_WORDS[f], ...LANGS.flatMap((l) => [t(l, `summary_${f}`), ...t(l, `field_${f}`).split('/')])];
   return (
     FIELD_NAMES.find((f) => f === fromButton) ??

@@ -191,6 +191,33 @@ describe('intake transcripts', () => {
     expect(h.submitted[0]!.draft).toMatchObject({ name: '张小伟', amount: 600 });
   });
 
+  it('goes straight to the question of a field said to be wrong at the summary: "the amount is wrong", "wrong date", "金额不对", "电话写错了"', async () => {
+    const en = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
+      ['refund the duplicate', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['Please check your complaint']],
+      ['the amount is wrong', ['How much money']],
+      ['100', ['Please check your complaint']],
+      ['wrong date', ['When did it happen']],
+      ['[date:yesterday]', ['Please check your complaint', '26 November 2026']],
+      ['[confirm]', ['Reference: C-20261127-0001']],
+    ]);
+    expect(en.submitted[0]!.draft).toMatchObject({ amount: 100, occurredOn: '2026-11-26' });
+    const zh = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对']],
+      ['金额不对', ['涉及多少金额']],
+      ['600', ['请核对']],
+      ['电话写错了', ['电话号码']],
+      ['13912345678', ['请核对', '13912345678']],
+      ['确认提交', ['编号：C-20261127-0001']],
+    ]);
+    expect(zh.submitted[0]!.draft).toMatchObject({ amount: 600, phone: '13912345678' });
+  });
+
   it.each(['continue', '继续'])('continues on "%s" typed at the offer to resume, asking the question again', async (typed) => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
