@@ -30,6 +30,10 @@ const WEEK_WITHOUT_DAY = /\b(?:last|this|past|previous) week(?:end)?\b|\bthe wee
 const FUTURE_DATE = /\b(tomorrow|next (week|month|year))\b|明天|后天|下周|下个?星期|下个?月|明年/i;
 const EXPLICIT_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/;
 const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
+// "No", "nothing", 没有, 随便 as the outcome wanted: nothing in particular. Stored as that, like a
+// button's answer, instead of "You would like: no" in the summary the customer reads back.
+const NO_OUTCOME =
+  /^(?:no|nope|none|nothing|nothing (?:in )?particular|nothing really|n\/?a|not sure|no idea|(?:i )?don'?t know|whatever|没有|没|无|不要|不用|没什么|没啥|不知道|随便|都行|都可以)[.!。！]*$/i;
 
 const ZName = z
   .string()
@@ -176,14 +180,14 @@ function matchBusiness(input: InboundMessage): TBusiness | null {
 
 const answerText = (input: InboundMessage) => (input.text ?? '').trim();
 
-const buttonResolution = (r: (typeof RESOLUTIONS)[number]) => `${t('en', `resolution_${r}`)} / ${t('zh', `resolution_${r}`)}`;
+const buttonResolution = (r: (typeof RESOLUTIONS)[number] | 'none') => `${t('en', `resolution_${r}`)} / ${t('zh', `resolution_${r}`)}`;
 
 /**
  * The desired resolution as the customer should read it back: a button's answer is stored in
  * both languages for staff ("Refund / 退款"), and shown in the customer's own.
  */
 export function desiredResolutionFor(lang: Lang, stored: string): string {
-  const r = RESOLUTIONS.find((x) => buttonResolution(x) === stored);
+  const r = [...RESOLUTIONS, 'none' as const].find((x) => buttonResolution(x) === stored);
   return r ? t(lang, `resolution_${r}`) : stored;
 }
 
@@ -258,6 +262,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
       const chosen = input.action?.startsWith('resolution:') ? input.action.slice('resolution:'.length) : undefined;
       const r = RESOLUTIONS.find((x) => x === chosen);
       if (r) return { ok: true, patch: { desiredResolution: buttonResolution(r) } };
+      if (NO_OUTCOME.test(answerText(input))) return { ok: true, patch: { desiredResolution: buttonResolution('none') } };
       const parsed = ZDesiredResolution.safeParse(answerText(input));
       return parsed.success ? { ok: true, patch: { desiredResolution: parsed.data } } : { ok: false, reason: 'invalid_desiredResolution' };
     },

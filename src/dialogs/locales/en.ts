@@ -31,6 +31,7 @@ export const en = {
   resolution_fix: 'Fix the problem',
   resolution_apology: 'An apology',
   resolution_compensation: 'Compensation',
+  resolution_none: 'Nothing in particular',
   invalid_business: 'Please choose one of the buttons, or type the product name.',
   invalid_occurredOn: 'I could not read that as a date. Please type one such as "10 November", "the 10th" or "2026-11-10", or press Not sure.',
   invalid_occurredOn_future: 'That date is in the future.',

@@ -32,6 +32,7 @@ export const zh: Record<MessageKey, string> = {
   resolution_fix: '解决问题',
   resolution_apology: '道歉',
   resolution_compensation: '赔偿',
+  resolution_none: '无具体诉求',
   invalid_business: '请点击下面的按钮选择，或输入产品名称。',
   invalid_occurredOn: '没能识别这个日期。请输入如“11月10日”“10号”或“2026-11-10”，不记得可以点“不记得”。',
   invalid_occurredOn_future: '这个日期还没到。',

@@ -700,6 +700,23 @@ describe('intake transcripts', () => {
     expect(en.state.intake?.draft.description).toBeUndefined();
   });
 
+  it('takes "no" or 没有 as the outcome wanted as nothing in particular, shown so in the summary rather than as "no"', async () => {
+    const en = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
+      ['no', ['What is your name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['You would like: Nothing in particular']],
+    ]);
+    expect(en.state.intake?.draft.desiredResolution).toBe('Nothing in particular / 无具体诉求');
+    const zh = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['没有', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['诉求：无具体诉求']],
+    ]);
+    expect(zh.state.intake?.draft.desiredResolution).toBe('Nothing in particular / 无具体诉求');
+  });
+
   it('refuses a future date and a malformed phone with the reason', async () => {
     const h = createDialogHarness();
     await h.say('The bank closed my savings account without telling me why');
