@@ -161,6 +161,24 @@ export function businessButtons(lang: Lang): Button[] {
   return BUSINESSES.map((b) => ({ label: BUSINESS_LABELS[b][lang], value: `business:${b}` }));
 }
 
+/**
+ * What customers call the products when they type instead of pressing a button: an American's
+ * "checking account", 网贷 or 房贷 for a loan. Without these only the buttons' own words were read,
+ * and "checking account" was refused with "Please choose one of the buttons". Words that belong
+ * to several products ("account", 银行卡, 储蓄) are left out: the first product in the list whose
+ * word is in the answer wins.
+ */
+const BUSINESS_WORDS: Partial<Record<TBusiness, readonly string[]>> = {
+  deposit: ['checking', 'savings account', 'bank account', '存款', '存折', '定期', '活期'],
+  debit_card: ['debit', '储蓄卡', '工资卡'],
+  personal_loan: ['car loan', 'auto loan', 'student loan', '贷款', '网贷', '房贷', '车贷', '消费贷', '借款'],
+  payment: ['transfer', 'wire transfer', 'zelle', '转账', '汇款', '支付'],
+  cash: ['atm', 'cash withdrawal', '取款', '取现', '现金'],
+  personal_info: ['credit report', 'credit score', 'personal information', '征信', '个人信息'],
+  wealth: ['insurance', 'investment', 'mutual fund', '保险', '理财', '基金'],
+  forex: ['currency exchange', '外汇', '换汇'],
+};
+
 function matchBusiness(input: InboundMessage): TBusiness | null {
   const fromButton = input.action?.startsWith('business:') ? input.action.slice('business:'.length) : undefined;
   const byId = BUSINESSES.find((b) => b === fromButton);
@@ -172,7 +190,7 @@ function matchBusiness(input: InboundMessage): TBusiness | null {
   // survey's score.
   for (const b of BUSINESSES) {
     const { zh, en } = BUSINESS_LABELS[b];
-    const names = [b.replace('_', ' '), ...zh.split('/'), ...en.toLowerCase().split(/\s*[/,]\s*|\s+or\s+/)];
+    const names = [b.replace('_', ' '), ...zh.split('/'), ...en.toLowerCase().split(/\s*[/,]\s*|\s+or\s+/), ...(BUSINESS_WORDS[b] ?? [])];
     if (names.some((n) => n.length >= 2 && (typed.includes(n.toLowerCase()) || n.toLowerCase() === typed))) return b;
   }
   return null;

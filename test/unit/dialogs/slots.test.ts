@@ -126,6 +126,26 @@ describe('slot answers', () => {
     expect(SLOTS.phone.parse({ text: '(415) 555-2671' } as never, us)).toEqual({ ok: true, patch: { phone: '+14155552671' } });
   });
 
+  it.each([
+    ['checking account', 'deposit'],
+    ['my savings account', 'deposit'],
+    ['储蓄卡', 'debit_card'],
+    ['网贷', 'personal_loan'],
+    ['房贷', 'personal_loan'],
+    ['car loan', 'personal_loan'],
+    ['支付宝转账', 'payment'],
+    ['the ATM', 'cash'],
+    ['征信', 'personal_info'],
+    ['my credit report', 'personal_info'],
+    ['保险', 'wealth'],
+  ] as const)('takes the product typed in a customer\'s own words, "%s", as %s', (text, business) => {
+    expect(answer('business', text)).toEqual({ ok: true, patch: { business } });
+  });
+
+  it.each(['银行卡', 'a refund', 'debt collection'])('does not guess a product from "%s", which names none', (text) => {
+    expect(answer('business', text)).toEqual({ ok: false, reason: 'invalid_business' });
+  });
+
   it.each(['5', '1', '3'])('does not take a bare number (%s) as a product: no channel shows the products numbered', (text) => {
     expect(answer('business', text)).toEqual({ ok: false, reason: 'invalid_business' });
   });
