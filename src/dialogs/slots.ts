@@ -1,5 +1,6 @@
 import { findPhoneNumbersInText, parsePhoneNumberFromString, type PhoneNumber } from 'libphonenumber-js';
 import { z } from 'zod';
+import { parseChineseNumber } from '../cases/classification/amount.js';
 import { addCivilDays, civilDateInZone } from '../cases/clocks/zoned-time.js';
 import { BUSINESSES, BUSINESS_LABELS, type TBusiness } from '../cases/taxonomy.js';
 import type { DialogDeps } from './deps.js';
@@ -30,6 +31,9 @@ const WEEK_WITHOUT_DAY = /\b(?:last|this|past|previous) week(?:end)?\b|\bthe wee
 const FUTURE_DATE = /\b(tomorrow|next (week|month|year))\b|明天|后天|下周|下个?星期|下个?月|明年/i;
 const EXPLICIT_DATE = /(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})/;
 const RESOLUTIONS = ['refund', 'explanation', 'fix', 'apology', 'compensation'] as const;
+// A Chinese numeral as the whole answer to "how much?": 五百, 三百五, 八百多, 大概九十. In free text
+// the extractor wants 元 or a 千/万 with it (一百个理由 is no sum); as the answer it can only be one.
+const ZH_NUMERAL_ANSWER = /^(?:大概|大约|约|差不多|一共|总共)?([零〇一二两俩三四五六七八九十百千万亿]+)(?:多|来)?(?:左右|吧|的样子)?$/;
 // "No", "nothing", 没有, 随便 as the outcome wanted: nothing in particular. Stored as that, like a
 // button's answer, instead of "You would like: no" in the summary the customer reads back.
 const NO_OUTCOME =
@@ -264,7 +268,13 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
       if (SKIP_WORDS.test(text)) return { ok: true, patch: { amount: null, currency: null } };
       if (phoneNotAmount(text, deps.bank.country ?? 'CN')) return { ok: false, reason: 'invalid_amount_phone' };
       const plain = text.replace(/[,，\s]/g, '');
-      const found = /^\d+(\.\d{1,2})?$/.test(plain) ? { value: Number(plain), currency: null } : deps.extractAmount(text);
+      const numeral = ZH_NUMERAL_ANSWER.exec(plain)?.[1];
+      const spelled = numeral && /^[一二两俩三四五六七八九十]/.test(numeral) ? parseChineseNumber(numeral) : null;
+      const found = /^\d+(\.\d{1,2})?$/.test(plain)
+        ? { value: Number(plain), currency: null }
+        : spelled
+          ? { value: spelled, currency: null }
+          : deps.extractAmount(text);
       if (!found || !Number.isFinite(found.value) || found.value < 0 || found.value > 1e12) {
         return { ok: false, reason: 'invalid_amount' };
       }

@@ -146,6 +146,19 @@ describe('slot answers', () => {
     expect(answer('business', text)).toEqual({ ok: false, reason: 'invalid_business' });
   });
 
+  it.each([
+    ['五百', 500],
+    ['三百五', 350],
+    ['八百多', 800],
+    ['大概九十', 90],
+  ] as const)('takes a Chinese numeral alone, "%s", as the amount %d', (text, amount) => {
+    expect(answer('amount', text)).toEqual({ ok: true, patch: { amount, currency: null } });
+  });
+
+  it.each(['万一', '千万'])('does not take the word "%s" as an amount', (text) => {
+    expect(answer('amount', text)).toEqual({ ok: false, reason: 'invalid_amount' });
+  });
+
   it.each(['5', '1', '3'])('does not take a bare number (%s) as a product: no channel shows the products numbered', (text) => {
     expect(answer('business', text)).toEqual({ ok: false, reason: 'invalid_business' });
   });
