@@ -81,6 +81,9 @@ const ZH_VERB_BARE = new RegExp(
   String.raw`(?:转走|转了|转出|划走|划了|划扣|扣了|扣走|扣除|被扣|扣款|盗刷了?|刷了|刷走|取走|取了|骗了|骗走|损失了?|少了|被盗了?|偷了|付了|支付了|汇了|充值了?|还了|借了|贷了)(?:我|了|约|大约|近|将近|共|一共|总共|足足|整整)*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,9}(?:\.\d{1,2})?)(?![\d.,:/-]|\s*[号日月年点分秒位个次期天笔张条%岁周块元万千百十])`,
   'g',
 );
+// The symbol after the number, as much of Europe writes it and many customers type it: 50€, 200£,
+// 1,200$, 35 $. Not after a letter or a digit ("A1$" is no sum), and nothing word-like after it.
+const SYMBOL_AFTER = new RegExp(String.raw`(?<![\w.,$£€])(${NUM})\s?(k)?\s?(\$|£|€)(?![\w$£€])`, 'g');
 const BARE_K = new RegExp(String.raw`(?<![\w.,])(\d+(?:\.\d+)?)k\b`, 'g');
 
 const CURRENCY: Record<string, string> = {
@@ -95,7 +98,7 @@ const toNumber = (s: string): number => Number(s.replace(/,/g, ''));
 
 /**
  * Every sum of money in a text, in reading order. Handles 两万, 5千, 1.5万元, ¥300, 500块,
- * $1,200.50, USD 500, "5k", "200 dollars" and the CFPB redaction style `{$100.00}`.
+ * $1,200.50, USD 500, "5k", "200 dollars", 50€ / 1200$ and the CFPB redaction style `{$100.00}`.
  */
 export function extractAmounts(text: string): ExtractedAmount[] {
   const t = text.normalize('NFKC').toLowerCase();
@@ -118,6 +121,11 @@ export function extractAmounts(text: string): ExtractedAmount[] {
     if (value > 0) found.push({ at: m.index ?? 0, amount: { value, currency: CURRENCY[cur] ?? null, text: whole.trim() } });
   }
   for (const m of t.matchAll(EN_SUFFIX)) {
+    const [whole, num = '', scale, cur = ''] = m;
+    const value = toNumber(num) * (scale ? (SCALE[scale] ?? 1) : 1);
+    if (value > 0) found.push({ at: m.index ?? 0, amount: { value, currency: CURRENCY[cur] ?? null, text: whole.trim() } });
+  }
+  for (const m of t.matchAll(SYMBOL_AFTER)) {
     const [whole, num = '', scale, cur = ''] = m;
     const value = toNumber(num) * (scale ? (SCALE[scale] ?? 1) : 1);
     if (value > 0) found.push({ at: m.index ?? 0, amount: { value, currency: CURRENCY[cur] ?? null, text: whole.trim() } });

@@ -17,13 +17,17 @@ describe('extractAmount', () => {
     ['USD 500 went missing', 500, 'USD'],
     ['I lost 5k last week', 5000, null],
     ['about 200 dollars', 200, 'USD'],
+    ['they charged me 50€ twice', 50, 'EUR'],
+    ['I lost 1,200$ yesterday', 1200, 'USD'],
+    ['a fee of 35 $ every month', 35, 'USD'],
+    ['200£ went missing', 200, 'GBP'],
   ])('%s → %d', (text, value, currency) => {
     const a = extractAmount(text);
     expect(a?.value).toBe(value);
     expect(a?.currency).toBe(currency);
   });
 
-  it.each([['万一卡丢了怎么办'], ['千万不要相信'], ['我2026年3月5日去的'], ['call 13812345678'], ['the teller was rude']])(
+  it.each([['万一卡丢了怎么办'], ['千万不要相信'], ['我2026年3月5日去的'], ['call 13812345678'], ['the teller was rude'], ['error code A1$ on screen']])(
     'finds no money in %s',
     (text) => {
       expect(extractAmount(text)).toBeNull();
