@@ -303,11 +303,13 @@ async function interrupt(
       return { state, replies: [await statusMessage(lang, deps), ...(intake ? [await promptFor(intake, lang, deps)] : [])] };
     case 'next_steps': {
       // Mid-intake: how it goes on, then the question again. With nothing running, the cases
-      // filed are what "next" is about: their decision dates.
-      const replies: OutboundMessage[] = [{ text: t(lang, 'next_steps_explained') }];
-      if (intake) replies.push(await promptFor(intake, lang, deps));
-      else if (state.lastCaseRef) replies.push(await statusMessage(lang, deps));
-      return { state, replies };
+      // filed are what "next" is about: their decision dates; a customer with none yet is asking
+      // before complaining, and is greeted and asked for the story.
+      const explained: OutboundMessage = { text: t(lang, 'next_steps_explained') };
+      if (intake) return { state, replies: [explained, await promptFor(intake, lang, deps)] };
+      if (state.lastCaseRef) return { state, replies: [explained, await statusMessage(lang, deps)] };
+      const fresh = beginAfresh(state, lang, deps);
+      return { ...fresh, replies: [explained, ...fresh.replies] };
     }
     case 'human': {
       if (!intake && state.lastCaseRef && (await deps.cases.requestHuman(state.lastCaseRef))) {

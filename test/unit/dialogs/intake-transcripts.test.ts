@@ -700,6 +700,23 @@ describe('intake transcripts', () => {
     expect(en.state.intake?.draft.description).toBeUndefined();
   });
 
+  it('answers "how does this work?" before any complaint with the greeting and the request for the story, and after one with its decision date', async () => {
+    const h = await play(
+      [
+        ['how does this work?', ['reference number', 'complaints assistant of Test Bank', 'in your own words']],
+        ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
+        ['[resolution:refund]', ['name']],
+        ['Bob', ['phone']],
+        ['+44 7700 900123', ['Please check your complaint']],
+        ['[confirm]', ['Reference: C-20261127-0001']],
+        ['what happens next?', ['reference number', 'C-20261127-0001', 'decision due by']],
+      ],
+      { locale: 'en' },
+    );
+    expect(h.submitted).toHaveLength(1);
+    expect(h.state.intake).toBeUndefined();
+  });
+
   it('takes "no" or 没有 as the outcome wanted as nothing in particular, shown so in the summary rather than as "no"', async () => {
     const en = await play([
       ['My credit card was charged 50 dollars twice for the same purchase last Tuesday', ['What would you like us to do']],
