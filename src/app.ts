@@ -39,6 +39,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { rejectNul, rejectNulReviver } from './http/no-nul.js';
 import { trackResponses } from './http/graceful-close.js';
 import { mountRequestLog } from './http/request-log.js';
+import { requireBearer } from './http/require-bearer.js';
 import { startScheduler, type JobHandler, type Scheduler } from './cases/scheduler/index.js';
 import { createSurveyService } from './cases/surveys/index.js';
 import { scheduleStaffPurge, staffPurgeHandlers } from './cases/staff/purge-expired-access.js';
@@ -171,7 +172,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
 
   app.use(rejectNul);
 
-  app.get('/metrics', async (_req, res) => {
+  // METRICS_TOKEN, when set: the figures tell anyone who can read them the bank's case volume
+  // by severity and when the desk is busy; unset, the proxy in front keeps /metrics in.
+  app.get('/metrics', requireBearer(config.METRICS_TOKEN), async (_req, res) => {
     const now = clock();
     const oldestDue = await db.job.findFirst({ where: { status: 'pending', runAt: { lt: now } }, orderBy: { runAt: 'asc' }, select: { runAt: true } });
     metrics.jobLag.set(oldestDue ? (now.getTime() - oldestDue.runAt.getTime()) / 1000 : 0);

@@ -72,6 +72,8 @@ export const ZEnv = z
     // Survey: what an unhappy survey answer ("not solved" or a score of 1–2) does
     SURVEY_LOW_SCORE_ACTION: z.preprocess(emptyToUndefined, z.enum(['reopen', 'followup']).default('reopen')),
     STAFF_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    // Bearer token GET /metrics asks for when set; unset, /metrics is open (behind the proxy).
+    METRICS_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     ADMIN_EMAIL: z.preprocess(emptyToUndefined, z.email().optional()),
     // The staff password rule (src/cases/staff/accounts.ts): bcrypt reads 72 bytes at most.
     ADMIN_PASSWORD: z.preprocess(

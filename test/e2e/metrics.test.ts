@@ -34,6 +34,10 @@ describe('operations', () => {
     expect(body).toContain('complaint_desk_turn_duration_seconds_bucket');
   });
 
+  it('serves /metrics without a token when METRICS_TOKEN is not set (the proxy keeps it in)', async () => {
+    expect((await fetch(`${app.url}/metrics`)).status).toBe(200);
+  });
+
   it('keeps an idle connection open longer than a load balancer would (Node closes it after 5 s)', { timeout: 20_000 }, async () => {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const get = () =>
@@ -58,5 +62,42 @@ describe('operations', () => {
     const customer = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'metrics-flood' });
     for (let i = 0; i < 4; i++) await customer.send({ text: `message number ${i} about my account` });
     expect(connector.messages('metrics-flood').at(-1)?.text).toContain('faster than I can take them down');
+  });
+});
+
+describe('operations with METRICS_TOKEN', () => {
+  const token = 'metrics-scraper-token-0123456789';
+  let guarded: RunningApp;
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-metrics-token-'));
+    guarded = await startApp(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: `file:${dir}/db.sqlite`, LOG_LEVEL: 'silent', METRICS_TOKEN: token }));
+  });
+  afterAll(async () => {
+    await guarded?.stop();
+  });
+
+  it.each([
+    ['no Authorization header', undefined],
+    ['a wrong token', `Bearer ${token.slice(0, -1)}x`],
+    ['a prefix of the token', `Bearer ${token.slice(0, 16)}`],
+    ['the token without the Bearer scheme', token],
+    ['the token as Basic credentials', `Basic ${Buffer.from(`x:${token}`).toString('base64')}`],
+  ])('refuses /metrics with %s (401, no figures)', async (_what, authorization) => {
+    const res = await fetch(`${guarded.url}/metrics`, { headers: authorization ? { authorization } : {} });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    const body = await res.text();
+    expect(body).not.toContain('complaint_desk_');
+    expect(JSON.parse(body)).toMatchObject({ error: 'unauthorized' });
+  });
+
+  it('serves /metrics to the bearer of the token', async () => {
+    const res = await fetch(`${guarded.url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('complaint_desk_turns_total');
+  });
+
+  it('leaves /healthz open: the load balancer checks it without a token', async () => {
+    expect((await fetch(`${guarded.url}/healthz`)).status).toBe(200);
   });
 });

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
     [{ TELEGRAM_WEBHOOK_URL: 'https://bot.example/hook' }, 'TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set'],
     [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN'],
     [{ STAFF_API_TOKEN: 'short' }, 'STAFF_API_TOKEN: must be at least 16 characters'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN: must be at least 16 characters'],
     [{ ADMIN_EMAIL: 'boss@bank.example' }, 'ADMIN_PASSWORD: is required when ADMIN_EMAIL is set'],
     [{ ADMIN_EMAIL: 'boss@bank.example', ADMIN_PASSWORD: 'x'.repeat(73) }, 'ADMIN_PASSWORD: must be at most 72 bytes'],
     [{ BANK_TIMEZONE: 'Mars/Olympus' }, 'BANK_TIMEZONE: must be an IANA time zone'],
