@@ -265,7 +265,11 @@ ${c.resolution ? html`<tr><th>Decision</th><td>${c.resolution}</td></tr><tr><th>
 </div>
 <section class="card"><h2>Complaint 投诉内容</h2>${c.incomplete ? html`<p class="badge lvl-near_75">intake not completed</p>` : ''}
 <pre data-testid="description">${c.description}</pre>
-${c.desiredResolution ? html`<p><strong>Wants:</strong> ${c.desiredResolution}</p>` : ''}${c.summary ? html`<p class="muted">${c.summary}</p>` : ''}</section>
+${c.desiredResolution ? html`<p><strong>Wants:</strong> ${c.desiredResolution}</p>` : ''}${
+  // Only an LLM writes a case's summary: staff must see that it is a model's reading, which may
+  // miss or invent a fact, and not take it for the customer's words or a colleague's.
+  c.summary ? html`<p class="muted" data-testid="llm-summary"><strong>AI summary — check against the transcript · AI 摘要——请对照对话核实</strong><br>${c.summary}</p>` : ''
+}</section>
 <div class="grid">
 <section class="card transcript" data-testid="transcript"><h2>Conversation 对话记录</h2>
 ${opts.transcript.map(
