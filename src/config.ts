@@ -10,6 +10,7 @@ const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const optionalUrl = z.preprocess(emptyToUndefined, z.url().optional());
 const openAiTimeoutMessage = 'must be a number of milliseconds from 100 to 60000';
+const openAiMaxTokensMessage = 'must be a number of tokens from 256 to 32768';
 
 const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -119,6 +120,13 @@ export const ZEnv = z
     OPENAI_TIMEOUT_MS: z.preprocess(
       emptyToUndefined,
       z.coerce.number({ error: openAiTimeoutMessage }).int(openAiTimeoutMessage).min(100, openAiTimeoutMessage).max(60_000, openAiTimeoutMessage).default(8000),
+    ),
+    // The cap on an answer's length (openai-port.ts): enough for the JSON object by default; a
+    // reasoning model that writes its thinking into the answer (Qwen3, DeepSeek-R1 served
+    // without a reasoning parser) needs more, or every answer is cut and the rules decide alone.
+    OPENAI_MAX_TOKENS: z.preprocess(
+      emptyToUndefined,
+      z.coerce.number({ error: openAiMaxTokensMessage }).int(openAiMaxTokensMessage).min(256, openAiMaxTokensMessage).max(32_768, openAiMaxTokensMessage).default(1024),
     ),
   })
   .superRefine((env, ctx) => {

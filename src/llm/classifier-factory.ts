@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
  * an LLM when `OPENAI_API_KEY` is set (DESIGN.md). One function, so the two paths cannot drift.
  */
 export function createClassifierFromConfig(
-  config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL' | 'OPENAI_TIMEOUT_MS'>,
+  config: Pick<Config, 'OPENAI_API_KEY' | 'OPENAI_BASE_URL' | 'OPENAI_MODEL' | 'OPENAI_TIMEOUT_MS' | 'OPENAI_MAX_TOKENS'>,
   log?: ClassifierLog,
 ): Classifier {
   if (!config.OPENAI_API_KEY) return createRuleClassifier();
@@ -15,7 +15,7 @@ export function createClassifierFromConfig(
   // module graph (memory it would keep for nothing). With a key the import starts at once.
   const apiKey = config.OPENAI_API_KEY;
   const port = import('./openai-port.js').then(({ createOpenAiPort }) =>
-    createOpenAiPort({ apiKey, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS, maxRetries: 1 }),
+    createOpenAiPort({ apiKey, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, timeoutMs: config.OPENAI_TIMEOUT_MS, maxTokens: config.OPENAI_MAX_TOKENS, maxRetries: 1 }),
   );
   port.catch(() => undefined); // a failed import fails each call instead, and the rules answer
   const llm: LlmPort = { classify: async (request) => (await port).classify(request) };

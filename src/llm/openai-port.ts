@@ -14,6 +14,31 @@ export interface OpenAiPortOptions {
    * `Retry-After` asks for more than 2 s is not retried.
    */
   maxRetries?: number;
+  /**
+   * The most tokens an answer may have (default {@link DEFAULT_MAX_TOKENS}): the answer is a
+   * small JSON object, and a model that runs on would cost time and money for nothing.
+   * Bounded to 256–32768.
+   */
+  maxTokens?: number;
+}
+
+/**
+ * Room for the JSON object with a summary paragraph several times the usual length (a few
+ * hundred tokens). An answer cut at the cap is not JSON, and the rules answer.
+ */
+export const DEFAULT_MAX_TOKENS = 1024;
+
+/** The request parameters that cap an answer's length, in the order they are tried. */
+type TokenCap = 'max_tokens' | 'max_completion_tokens' | 'none';
+
+/**
+ * Whether a 400 refuses the given request parameter. OpenAI names it in the error's `param`
+ * (`"Unsupported parameter: 'max_tokens' is not supported with this model. Use
+ * 'max_completion_tokens' instead."`); vLLM, LiteLLM and other servers validating the request
+ * name it in the message. The two names do not contain each other, so the test is exact enough.
+ */
+function refusesParameter(error: unknown, name: string): boolean {
+  return error instanceof OpenAI.BadRequestError && (error.param === name || error.message.includes(name));
 }
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
@@ -90,7 +115,17 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
   // answer the classifier validates all the same. Once JSON mode answered where the schema was
   // refused, it is used from then on, so each call is one request again.
   let jsonMode = false;
-  const ask = async (request: LlmRequest, responseFormat: typeof schemaFormat | { type: 'json_object' }) => {
+  const maxTokens = clamp(opts.maxTokens ?? DEFAULT_MAX_TOKENS, 256, 32_768);
+  // The cap has two names. `max_tokens` is the one OpenAI-compatible servers know (vLLM, Ollama,
+  // DeepSeek, gateways; OpenAI's older models too), but OpenAI deprecated it for
+  // `max_completion_tokens`, and its reasoning and newer models (o-series, GPT-5) refuse it with a
+  // 400 naming it. So OpenAI itself gets `max_completion_tokens`, any other server `max_tokens`;
+  // a 400 naming the parameter sent moves to the other one, then to none (an answer without a
+  // cap beats no answer), and that choice is kept from then on, as JSON mode is.
+  const caps: TokenCap[] = opts.baseURL ? ['max_tokens', 'max_completion_tokens', 'none'] : ['max_completion_tokens', 'max_tokens', 'none'];
+  let tokenCap = caps[0]!;
+  const capOf = (cap: TokenCap) => (cap === 'none' ? {} : { [cap]: maxTokens });
+  const send = async (request: LlmRequest, responseFormat: typeof schemaFormat | { type: 'json_object' }, cap: TokenCap) => {
     // `create`, not the SDK's `parse`: that one reads only bare JSON, and throws on the rest.
     const completion = await client.chat.completions.create(
       {
@@ -101,11 +136,24 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
           { role: 'user', content: request.user },
         ],
         response_format: responseFormat,
+        ...capOf(cap),
       },
       { signal: request.signal },
     );
     const content = completion.choices[0]?.message.content;
     return content ? jsonInAnswer(content) : null;
+  };
+  const ask = async (request: LlmRequest, responseFormat: typeof schemaFormat | { type: 'json_object' }) => {
+    for (;;) {
+      const cap = tokenCap;
+      try {
+        return await send(request, responseFormat, cap);
+      } catch (error) {
+        if (cap === 'none' || !refusesParameter(error, cap)) throw error;
+        // Another call may have moved on meanwhile; only the one that learnt it moves the cap.
+        if (tokenCap === cap) tokenCap = caps[caps.indexOf(cap) + 1]!;
+      }
+    }
   };
   return {
     async classify(request: LlmRequest): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { classifyByRules, createLlmAssistedClassifier, type ClassifierLog } from '../../src/cases/classification/index.js';
 import { createClassifierFromConfig } from '../../src/llm/classifier-factory.js';
 import { createOpenAiPort } from '../../src/llm/openai-port.js';
@@ -266,6 +266,73 @@ describe('a server without JSON-schema output (DeepSeek and others)', () => {
   });
 });
 
+describe('the cap on the answer’s length', () => {
+  const capsOf = () => fake!.requests.map((r) => ({ max_tokens: r.body.max_tokens, max_completion_tokens: r.body.max_completion_tokens }));
+  // What OpenAI answers `max_tokens` for its reasoning and newer models (o-series, GPT-5).
+  const openAiRefusal = (param: string, instead: string): FakeReply => ({
+    kind: 'status',
+    status: 400,
+    error: { message: `Unsupported parameter: '${param}' is not supported with this model. Use '${instead}' instead.`, type: 'invalid_request_error', param, code: 'unsupported_parameter' },
+  });
+
+  it('sends max_tokens to an OpenAI-compatible server, 1024 unless told otherwise', async () => {
+    const { classifier } = await classifierFor(() => answer({ business: 'deposit', cause: 'service', severity: 'P3' }));
+    expect((await classifier.classify('the teller was rude', ctx)).source).toBe('llm');
+    expect(capsOf()).toEqual([{ max_tokens: 1024, max_completion_tokens: undefined }]);
+  });
+
+  it('moves to max_completion_tokens when the model refuses max_tokens, keeps the JSON schema, and stays there', async () => {
+    const { classifier, warnings } = await classifierFor((r) =>
+      r.body.max_tokens !== undefined ? openAiRefusal('max_tokens', 'max_completion_tokens') : answer({ business: 'deposit', cause: 'service', severity: 'P3' }),
+    );
+    const first = await classifier.classify('the teller was rude', ctx);
+    const second = await classifier.classify('the teller was rude again', ctx);
+    expect([first.source, second.source]).toEqual(['llm', 'llm']);
+    expect(capsOf()).toEqual([
+      { max_tokens: 1024, max_completion_tokens: undefined },
+      { max_tokens: undefined, max_completion_tokens: 1024 },
+      { max_tokens: undefined, max_completion_tokens: 1024 },
+    ]);
+    // A refused parameter is not a refused schema: no fall back to JSON mode for it.
+    expect(fake!.requests.map((r) => (r.body.response_format as { type?: string }).type)).toEqual(['json_schema', 'json_schema', 'json_schema']);
+    expect(warnings).toEqual([]);
+  });
+
+  it('asks without a cap when a server refuses both names, rather than not at all', async () => {
+    // vLLM-style validation: the parameter named in the message only.
+    const { classifier } = await classifierFor((r) =>
+      r.body.max_tokens !== undefined || r.body.max_completion_tokens !== undefined
+        ? { kind: 'status', status: 400, error: { message: `Extra inputs are not permitted: ${r.body.max_tokens !== undefined ? 'max_tokens' : 'max_completion_tokens'}` } }
+        : answer({ business: 'deposit', cause: 'service', severity: 'P3' }),
+    );
+    expect((await classifier.classify('the teller was rude', ctx)).source).toBe('llm');
+    await classifier.classify('the teller was rude again', ctx);
+    expect(capsOf()).toEqual([
+      { max_tokens: 1024, max_completion_tokens: undefined },
+      { max_tokens: undefined, max_completion_tokens: 1024 },
+      { max_tokens: undefined, max_completion_tokens: undefined },
+      { max_tokens: undefined, max_completion_tokens: undefined },
+    ]);
+  });
+
+  it('asks OpenAI itself with max_completion_tokens, which all its models take, and max_tokens if refused', async () => {
+    fake = await startFakeOpenAi((r) => (r.body.max_completion_tokens !== undefined ? openAiRefusal('max_completion_tokens', 'max_tokens') : answer({ business: 'deposit', cause: 'service', severity: 'P3' })));
+    // No base URL means api.openai.com; the SDK reads OPENAI_BASE_URL then, which points it here.
+    vi.stubEnv('OPENAI_BASE_URL', fake.baseURL);
+    try {
+      const llm = createOpenAiPort({ apiKey: 'test-key', model: 'gpt-5-mini', timeoutMs: 2000, maxTokens: 512, maxRetries: 0 });
+      const classifier = createLlmAssistedClassifier({ rules: classifyByRules, llm, timeoutMs: 2000 });
+      expect((await classifier.classify('the teller was rude', ctx)).source).toBe('llm');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(capsOf()).toEqual([
+      { max_tokens: undefined, max_completion_tokens: 512 },
+      { max_tokens: 512, max_completion_tokens: undefined },
+    ]);
+  });
+});
+
 describe('Retry-After from the LLM server', () => {
   it('does not keep the customer waiting for a retry the server asks to make much later', async () => {
     let calls = 0;
@@ -295,16 +362,17 @@ describe('Retry-After from the LLM server', () => {
 
 describe('createClassifierFromConfig', () => {
   it('uses the rules alone without OPENAI_API_KEY', async () => {
-    const classifier = createClassifierFromConfig({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODEL: 'x', OPENAI_TIMEOUT_MS: 1000 });
+    const classifier = createClassifierFromConfig({ OPENAI_API_KEY: undefined, OPENAI_BASE_URL: undefined, OPENAI_MODEL: 'x', OPENAI_TIMEOUT_MS: 1000, OPENAI_MAX_TOKENS: 1024 });
     const c = await classifier.classify('the teller was rude', ctx);
     expect(c.source).toBe('rules');
   });
 
   it('calls the configured OpenAI-compatible server with a key', async () => {
     fake = await startFakeOpenAi(() => answer({ business: 'deposit', cause: 'service', severity: 'P3' }));
-    const classifier = createClassifierFromConfig({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'bank-model', OPENAI_TIMEOUT_MS: 2000 });
+    const classifier = createClassifierFromConfig({ OPENAI_API_KEY: 'k', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'bank-model', OPENAI_TIMEOUT_MS: 2000, OPENAI_MAX_TOKENS: 600 });
     const c = await classifier.classify('the teller was rude', ctx);
     expect(c.severity).toBe('P3');
     expect(fake.requests[0]!.body.model).toBe('bank-model');
+    expect(fake.requests[0]!.body.max_tokens).toBe(600);
   });
 });

@@ -5,13 +5,13 @@ import type { AddressInfo } from 'node:net';
 export type FakeReply =
   | { kind: 'json'; content: unknown }
   | { kind: 'raw'; content: string }
-  | { kind: 'status'; status: number; headers?: Record<string, string> }
+  | { kind: 'status'; status: number; headers?: Record<string, string>; error?: Record<string, unknown> }
   | { kind: 'message'; message: Record<string, unknown>; finishReason?: string }
   | { kind: 'hang' };
 
 export interface RecordedRequest {
   path: string;
-  body: { model?: string; messages?: { role: string; content: string }[]; response_format?: unknown };
+  body: { model?: string; messages?: { role: string; content: string }[]; response_format?: unknown; max_tokens?: number; max_completion_tokens?: number };
 }
 
 /**
@@ -34,7 +34,7 @@ export async function startFakeOpenAi(reply: (req: RecordedRequest) => FakeReply
       const r = reply(recorded);
       if (r.kind === 'hang') return; // never answers: the client must time out
       if (r.kind === 'status') {
-        res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers }).end(JSON.stringify({ error: { message: 'fake failure' } }));
+        res.writeHead(r.status, { 'content-type': 'application/json', ...r.headers }).end(JSON.stringify({ error: r.error ?? { message: 'fake failure' } }));
         return;
       }
       // `message` replaces the whole assistant message: providers differ there (content null,

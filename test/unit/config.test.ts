@@ -33,6 +33,8 @@ describe('loadConfig', () => {
     [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '90000' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
     [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '50' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
     [{ OPENAI_API_KEY: 'k', OPENAI_TIMEOUT_MS: '8s' }, 'OPENAI_TIMEOUT_MS: must be a number of milliseconds from 100 to 60000'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_MAX_TOKENS: '100' }, 'OPENAI_MAX_TOKENS: must be a number of tokens from 256 to 32768'],
+    [{ OPENAI_API_KEY: 'k', OPENAI_MAX_TOKENS: 'lots' }, 'OPENAI_MAX_TOKENS: must be a number of tokens from 256 to 32768'],
   ])('refuses %o naming the variable', (env, message) => {
     expect(() => loadConfig(env, '/srv/desk')).toThrow(ConfigError);
     expect(() => loadConfig(env, '/srv/desk')).toThrow(message);
@@ -48,6 +50,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }, '/srv').OPENAI_MODEL).toBe('gpt-4o-mini');
     expect(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_MODEL: 'gpt-4.1' }, '/srv').OPENAI_MODEL).toBe('gpt-4.1');
     expect(loadConfig({ OPENAI_API_KEY: 'ollama', OPENAI_BASE_URL: 'http://localhost:11434/v1', OPENAI_MODEL: 'qwen2.5' }, '/srv').OPENAI_MODEL).toBe('qwen2.5');
+  });
+
+  it('caps an LLM answer at 1024 tokens unless told otherwise', () => {
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x' }, '/srv').OPENAI_MAX_TOKENS).toBe(1024);
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_MAX_TOKENS: '4096' }, '/srv').OPENAI_MAX_TOKENS).toBe(4096);
   });
 
   it('keeps evidence where DATA_DIR says, and beside the SQLite file otherwise', () => {
