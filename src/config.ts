@@ -122,8 +122,8 @@ export const ZEnv = z
       z.coerce.number({ error: openAiTimeoutMessage }).int(openAiTimeoutMessage).min(100, openAiTimeoutMessage).max(60_000, openAiTimeoutMessage).default(8000),
     ),
     // The cap on an answer's length (openai-port.ts): enough for the JSON object by default; a
-    // reasoning model that writes its thinking into the answer (Qwen3, DeepSeek-R1 served
-    // without a reasoning parser) needs more, or every answer is cut and the rules decide alone.
+    // reasoning model, whose thinking counts too (OpenAI's o-series and GPT-5; Qwen3, DeepSeek-R1
+    // served without a reasoning parser), needs more, or every answer is cut and the rules decide alone.
     OPENAI_MAX_TOKENS: z.preprocess(
       emptyToUndefined,
       z.coerce.number({ error: openAiMaxTokensMessage }).int(openAiMaxTokensMessage).min(256, openAiMaxTokensMessage).max(32_768, openAiMaxTokensMessage).default(1024),

@@ -140,7 +140,11 @@ export function createOpenAiPort(opts: OpenAiPortOptions): LlmPort {
       },
       { signal: request.signal },
     );
-    const content = completion.choices[0]?.message.content;
+    const choice = completion.choices[0];
+    // Cut at the cap: not JSON, or not all of it. Said as such in the log (the error's code), so
+    // an operator whose reasoning model thinks past OPENAI_MAX_TOKENS knows what to raise.
+    if (choice?.finish_reason === 'length') throw Object.assign(new Error('LLM answer cut at OPENAI_MAX_TOKENS'), { code: 'llm_answer_truncated' });
+    const content = choice?.message.content;
     return content ? jsonInAnswer(content) : null;
   };
   const ask = async (request: LlmRequest, responseFormat: typeof schemaFormat | { type: 'json_object' }) => {

@@ -351,6 +351,15 @@ describe('the cap on the answer’s length', () => {
     ]);
   });
 
+  it('logs an answer cut at the cap as such, so the operator knows to raise OPENAI_MAX_TOKENS', async () => {
+    fake = await startFakeOpenAi(() => ({ kind: 'message', message: { role: 'assistant', content: '<think>\nThe customer says the teller', refusal: null }, finishReason: 'length' }));
+    const logged: object[] = [];
+    const llm = createOpenAiPort({ apiKey: 'test-key', baseURL: fake.baseURL, model: 'qwen3', timeoutMs: 2000, maxRetries: 0 });
+    const classifier = createLlmAssistedClassifier({ rules: classifyByRules, llm, timeoutMs: 2000, log: { warn: (o) => logged.push(o) } });
+    expect((await classifier.classify('the teller was rude', ctx)).source).toBe('rules');
+    expect(logged).toEqual([{ code: 'llm_answer_truncated', status: undefined }]);
+  });
+
   it('asks OpenAI itself with max_completion_tokens, which all its models take, and max_tokens if refused', async () => {
     fake = await startFakeOpenAi((r) => (r.body.max_completion_tokens !== undefined ? openAiRefusal('max_completion_tokens', 'max_tokens') : answer({ business: 'deposit', cause: 'service', severity: 'P3' })));
     // No base URL means api.openai.com; the SDK reads OPENAI_BASE_URL then, which points it here.
