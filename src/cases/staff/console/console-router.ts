@@ -8,6 +8,7 @@ import type { DomainEvents } from '../../domain-events.js';
 import type { CustomerMessenger } from '../../messenger.js';
 import { REFERENCE_PATTERN } from '../../reference.js';
 import { maskName, maskPhone, staffMasker } from '../../reveal-customer-contact.js';
+import { ACTION_ERROR_STATUS } from '../action-errors.js';
 import { ZNewUserBody } from '../action-schemas.js';
 import { isStaffAction, STAFF_ACTIONS, type ActionContext } from '../action-table.js';
 import { AUTOMATION_EMAIL, createSession, createStaffToken, createStaffUser, createUnknownLoginThrottle, deleteSession, principalForSession, revokeStaffToken, TOKEN_DEFAULT_DAYS, updateStaffUser, verifyLogin, ZStaffRole, ZTokenDays } from '../accounts.js';
@@ -16,7 +17,7 @@ import { countUnreadNotifications, listNotifications, markAllNotificationsRead }
 import { cookieOptions, csrfTokenFor, CSRF_FIELD, deviceTokensOf, LOGIN_CSRF_COOKIE, newLoginCsrf, sameToken, SESSION_COOKIE, sessionIdOf, setDeviceCookie } from '../session.js';
 import { CONSOLE_CSS, CONSOLE_JS } from './assets.js';
 import type { Html } from './html.js';
-import { accountPage, casePage, errorPage, loginPage, notificationsPage, queuePage, usersPage, type Viewer } from './pages.js';
+import { accountPage, casePage, errorPage, loginPage, notificationsPage, queuePage, usersPage, type FormDraft, type Viewer } from './pages.js';
 import { rejectNul } from '../../../http/no-nul.js';
 
 export interface StaffConsoleDeps {
@@ -201,7 +202,14 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   });
 
   // case page
-  async function renderCase(req: Request, res: Response, reference: string, revealed: { name: string | null; phone: string | null } | null, status = 200) {
+  async function renderCase(
+    req: Request,
+    res: Response,
+    reference: string,
+    revealed: { name: string | null; phone: string | null } | null,
+    status = 200,
+    draft: FormDraft | null = null,
+  ) {
     const viewer = viewerOf(res);
     const c = await db.case.findUnique({
       where: { reference },
@@ -227,6 +235,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         viewer,
         unread,
         flash: flashOf(req, res),
+        draft,
         c: {
           ...c,
           description: shown(c.description),
@@ -272,18 +281,15 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     const spec = STAFF_ACTIONS[name];
     const parsed = spec.schema.safeParse(body);
     const back = `/staff/cases/${reference}`;
-    if (!parsed.success) {
-      flash(res, 'error', `Not done: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ')}`);
-      return res.redirect(303, back);
-    }
+    // A refused form is shown again as typed, with the reason, rather than redirected away:
+    // the reply or decision someone wrote for minutes must not be lost.
+    const refuse = (status: number, error: string) => renderCase(req, res, reference, null, status, { action: name, values: raw, error: `Not done: ${error}` });
+    if (!parsed.success) return refuse(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; '));
     const result = await (spec.run as (c: ActionContext, b: unknown) => Promise<ActionResult<unknown>>)(
       { deps: actionDeps, actor: { userId: viewer.userId, role: viewer.role, displayName: viewer.displayName }, reference, now: clock() },
       parsed.data,
     );
-    if (!result.ok) {
-      flash(res, 'error', `Not done: ${result.error.message}`);
-      return res.redirect(303, back);
-    }
+    if (!result.ok) return refuse(ACTION_ERROR_STATUS[result.error.type], result.error.message);
     if (name === 'reveal') return renderCase(req, res, reference, result.value as { name: string | null; phone: string | null });
     flash(res, 'ok', spec.done);
     res.redirect(303, back);

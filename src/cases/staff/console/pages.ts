@@ -211,10 +211,23 @@ export interface CaseView {
   reachable: boolean | null;
 }
 
+/**
+ * A form that was refused (bad input, a refusal of the use case, a stale form): the fields as the
+ * staff member typed them and why it was not done, so the page shows them again instead of
+ * losing a reply written for minutes.
+ */
+export interface FormDraft {
+  action: string;
+  values: Record<string, string>;
+  error: string;
+}
+
 export function casePage(opts: {
   viewer: Viewer;
   unread: number;
   flash: { kind: 'ok' | 'error'; text: string } | null;
+  /** The refused form, re-shown filled in with its error. */
+  draft?: FormDraft | null;
   c: CaseView;
   revealed: { name: string | null; phone: string | null } | null;
   evidence: { kind: string; fileName: string | null; mimeType: string | null; size: number | null; caption: string | null; createdAt: Date }[];
@@ -229,8 +242,13 @@ export function casePage(opts: {
   const names = new Map(opts.staff.map((s) => [s.id, s.displayName]));
   const who = (type: string, id: string | null) => (type === 'staff' ? (id ? (names.get(id) ?? id) : 'staff') : type);
   const csrf = html`<input type="hidden" name="_csrf" value="${viewer.csrf}">`;
+  const draft = opts.draft ?? null;
+  // What the staff member typed into `field` of the refused form `name`, to fill it in again.
+  const typed = (name: string, field: string) => (draft?.action === name ? (draft.values[field] ?? '') : '');
   const action = (name: string, body: Html, button: string, extra = '') =>
-    html`<form method="post" action="/staff/cases/${c.reference}/${name}" data-action="${name}"${extra ? raw(` data-confirm="${extra}"`) : ''}>${csrf}${body}<button type="submit">${button}</button></form>`;
+    html`<form method="post" action="/staff/cases/${c.reference}/${name}" data-action="${name}"${extra ? raw(` data-confirm="${extra}"`) : ''}>${csrf}${
+      draft?.action === name ? html`<div class="flash error" role="alert" data-testid="form-error">${draft.error}</div>` : ''
+    }${body}<button type="submit">${button}</button></form>`;
   const open = !['resolved', 'closed'].includes(c.status);
   return layout({
     title: c.reference,
@@ -280,30 +298,30 @@ ${opts.evidence.length ? html`<h2>Evidence 证据</h2><ul data-testid="evidence"
 <section class="card actions" data-testid="actions"><h2>Actions 操作</h2>
 ${c.status !== 'closed'
   ? html`
-${action('replies', html`<label>Reply to the customer in their chat 回复客户<textarea name="text" required maxlength="4000"></textarea></label>`, 'Send reply 发送')}
+${action('replies', html`<label>Reply to the customer in their chat 回复客户<textarea name="text" required maxlength="4000">${typed('replies', 'text')}</textarea></label>`, 'Send reply 发送')}
 ${!c.assigneeId || (c.assigneeId !== viewer.userId && viewer.role !== 'agent') ? action('assignment', html`<input type="hidden" name="assigneeId" value="me">`, 'Claim 认领') : ''}
-${viewer.role !== 'agent' ? action('assignment', html`<label>Assign to 分配给 <select name="assigneeId"><option value="">(unassigned)</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${s.id === c.assigneeId ? raw(' selected') : ''}>${s.displayName} (${s.role})</option>`)}</select></label> <label>Reason <input type="text" name="reason" maxlength="500"></label>`, 'Assign 分配') : ''}
+${viewer.role !== 'agent' ? action('assignment', html`<label>Assign to 分配给 <select name="assigneeId"><option value="">(unassigned)</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${s.id === c.assigneeId ? raw(' selected') : ''}>${s.displayName} (${s.role})</option>`)}</select></label> <label>Reason <input type="text" name="reason" maxlength="500" value="${typed('assignment', 'reason')}"></label>`, 'Assign 分配') : ''}
 ${action(
   'transitions',
-  html`<label>Status 状态 <select name="to">${TARGET_STATUSES.map((s) => html`<option value="${s}">${STATUS_LABELS[s]}</option>`)}</select></label>
-<label>Decision (resolution) 处理决定<textarea name="resolution" maxlength="4000"></textarea></label>
-<label>Root cause 根本原因 <input type="text" name="rootCause" maxlength="500" size="40"></label>
-<label>Note 说明 <input type="text" name="note" maxlength="2000" size="40"></label>`,
+  html`<label>Status 状态 <select name="to">${TARGET_STATUSES.map((s) => html`<option value="${s}"${typed('transitions', 'to') === s ? raw(' selected') : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
+<label>Decision (resolution) 处理决定<textarea name="resolution" maxlength="4000">${typed('transitions', 'resolution')}</textarea></label>
+<label>Root cause 根本原因 <input type="text" name="rootCause" maxlength="500" size="40" value="${typed('transitions', 'rootCause')}"></label>
+<label>Note 说明 <input type="text" name="note" maxlength="2000" size="40" value="${typed('transitions', 'note')}"></label>`,
   'Change status 变更状态',
 )}
-${open ? action('information-requests', html`<label>Ask the customer for information 请客户补充信息<textarea name="question" required maxlength="2000"></textarea></label>`, 'Ask 发送请求') : ''}
+${open ? action('information-requests', html`<label>Ask the customer for information 请客户补充信息<textarea name="question" required maxlength="2000">${typed('information-requests', 'question')}</textarea></label>`, 'Ask 发送请求') : ''}
 ${open ? (c.handoffActive ? action('handback', html``, 'Hand back to the bot 交还机器人') : action('handoff', html`<p class="muted">Take over the chat: the bot stays quiet and relays the customer.</p>`, 'Take over conversation 人工接管')) : ''}
-${action('escalations', html`<label>Escalate (${ESCALATION_LEVELS.join(' → ')}) 升级 <input type="text" name="reason" required maxlength="1000" size="40" placeholder="reason"></label>`, 'Escalate 升级')}
+${action('escalations', html`<label>Escalate (${ESCALATION_LEVELS.join(' → ')}) 升级 <input type="text" name="reason" required maxlength="1000" size="40" placeholder="reason" value="${typed('escalations', 'reason')}"></label>`, 'Escalate 升级')}
 ${action(
   'classification',
-  html`<label>Severity <select name="severity"><option value="">—</option>${options(SEVERITIES, [])}</select></label>
-<label>Business <select name="business"><option value="">—</option>${options(BUSINESSES, [])}</select></label>
-<label>Cause <select name="cause"><option value="">—</option>${options(CAUSES, [])}</select></label>
-<label>Channel <select name="channel"><option value="">—</option>${options(CHANNELS, [])}</select></label>
-<label>Reason <input type="text" name="reason" required maxlength="500" size="30"></label>`,
+  html`<label>Severity <select name="severity"><option value="">—</option>${options(SEVERITIES, [typed('classification', 'severity')])}</select></label>
+<label>Business <select name="business"><option value="">—</option>${options(BUSINESSES, [typed('classification', 'business')])}</select></label>
+<label>Cause <select name="cause"><option value="">—</option>${options(CAUSES, [typed('classification', 'cause')])}</select></label>
+<label>Channel <select name="channel"><option value="">—</option>${options(CHANNELS, [typed('classification', 'channel')])}</select></label>
+<label>Reason <input type="text" name="reason" required maxlength="500" size="30" value="${typed('classification', 'reason')}"></label>`,
   'Reclassify 重新分类',
 )}
-${open ? action('extensions', html`<label>Extend the regulatory deadline (supervisor) 延长期限 <input type="text" name="reason" required maxlength="500" size="40" placeholder="reason (told to the customer)"></label>`, 'Extend 延期', 'The customer will be sent the extension notice. Continue?') : ''}`
+${open ? action('extensions', html`<label>Extend the regulatory deadline (supervisor) 延长期限 <input type="text" name="reason" required maxlength="500" size="40" placeholder="reason (told to the customer)" value="${typed('extensions', 'reason')}"></label>`, 'Extend 延期', 'The customer will be sent the extension notice. Continue?') : ''}`
   : html`<p class="muted">Closed cases are archived.</p>`}
 </section>
 </div>
@@ -315,7 +333,7 @@ ${opts.timeline.map(
 </section>
 <section class="card" data-testid="notes"><h2>Internal notes 内部备注</h2>
 ${opts.notes.map((n) => html`<div class="event"><small>${fmt(n.at, opts.timeZone)} · ${who('staff', n.authorId)}</small><pre>${n.text}</pre></div>`)}
-${action('notes', html`<label>New note (never sent to the customer)<textarea name="text" required maxlength="4000"></textarea></label>`, 'Add note 添加备注')}
+${action('notes', html`<label>New note (never sent to the customer)<textarea name="text" required maxlength="4000">${typed('notes', 'text')}</textarea></label>`, 'Add note 添加备注')}
 </section>
 </div>`,
   });

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../../src/app.js';
+import { createStaffUser } from '../../src/cases/staff/accounts.js';
+import { loadConfig } from '../../src/config.js';
+import { botFrameworkCustomer, fileComplaint, startFakeConnector } from '../support/fake-connector.js';
+import { databaseUrlIn } from '../support/db.js';
+
+/**
+ * The console's forms as staff meet them in a working day: a form refused (bad input, the case
+ * refusing, a stale page) shows what was typed again with the reason.
+ */
+const ADMIN = { email: 'forms.admin@bank.test', password: 'forms-admin-password-1' };
+const ALICE = { email: 'alice.forms@bank.test', password: 'alice-forms-password-1' };
+let app: RunningApp;
+let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+let feeRef: string;
+let zhRef: string;
+
+beforeAll(async () => {
+  connector = await startFakeConnector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cd-staff-forms-'));
+  app = await startApp(
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: await databaseUrlIn(dir), LOG_LEVEL: 'silent', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password }),
+    { clockSweepMs: 0 },
+  );
+  await createStaffUser(app.db, { email: ALICE.email, displayName: 'Alice Agent', role: 'agent', password: ALICE.password }, new Date());
+  feeRef = (await fileComplaint({ botUrl: app.url, connector, conversationId: 'forms-fee', description: 'My credit card was charged a 200 dollar annual fee that nobody told me about' }))
+    .reference;
+  const zh = botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId: 'forms-zh' });
+  await zh.send({ text: 'ATM吞了我的银行卡，网点工作人员也不管' });
+  await zh.send({ text: '人工' });
+  zhRef = connector.messages('forms-zh').map((m) => m.text).join('\n').match(/C-\d{8}-\d{4}/)![0];
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector?.close();
+});
+
+/** A cookie jar over fetch that never follows redirects: one member of staff's browser. */
+function browser() {
+  const jar = new Map<string, string>();
+  return {
+    jar,
+    async go(p: string, form?: Record<string, string>) {
+      const res = await fetch(`${app.url}${p}`, {
+        method: form ? 'POST' : 'GET',
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        body: form ? new URLSearchParams(form).toString() : undefined,
+        redirect: 'manual',
+      });
+      for (const c of res.headers.getSetCookie()) {
+        const [k, ...v] = c.split(';')[0]!.split('=');
+        const value = v.join('=');
+        if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') jar.delete(k!);
+        else jar.set(k!, value);
+      }
+      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+    },
+    async login(who: { email: string; password: string }) {
+      const page = await this.go('/staff/login');
+      const res = await this.go('/staff/login', { _csrf: csrfFrom(page.text), email: who.email, password: who.password, next: '/staff' });
+      expect(res.status).toBe(303);
+    },
+  };
+}
+const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+/** The hidden fields of the case page's form for `action`, as the browser would send them. */
+function hiddenOf(html: string, action: string): Record<string, string> {
+  const form = new RegExp(`<form [^>]*data-action="${action}"[^>]*>([\\s\\S]*?)</form>`).exec(html)![1]!;
+  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+describe('refused forms on the case page', () => {
+  it('re-shows the decision typed when resolving without a root cause, with the reason', async () => {
+    const b = browser();
+    await b.login(ALICE);
+    const page = await b.go(`/staff/cases/${zhRef}`);
+    const decision = '已全额退还年费，并向客户致歉 <b>';
+    const res = await b.go(`/staff/cases/${zhRef}/transitions`, { ...hiddenOf(page.text, 'transitions'), to: 'resolved', resolution: decision, rootCause: '', note: '' });
+    expect(res.status).toBe(400);
+    const form = /<form [^>]*data-action="transitions"[\s\S]*?<\/form>/.exec(res.text)![0];
+    expect(form).toContain('role="alert"');
+    expect(form).toContain('Resolving a case needs a root cause.');
+    expect(form).toContain('<textarea name="resolution" maxlength="4000">已全额退还年费，并向客户致歉 &lt;b&gt;</textarea>');
+    expect(form).toContain('<option value="resolved" selected>');
+    expect(await app.db.case.findUniqueOrThrow({ where: { reference: zhRef } })).toMatchObject({ resolution: null });
+  });
+
+  it('keeps a reply the customer\'s chat refused in its box, with the reason', async () => {
+    const b = browser();
+    await b.login(ALICE);
+    const page = await b.go(`/staff/cases/${feeRef}`);
+    connector.blocked.add('forms-fee');
+    try {
+      const reply = 'We are refunding the 200 dollar fee today.\nSorry for the trouble.';
+      const res = await b.go(`/staff/cases/${feeRef}/replies`, { ...hiddenOf(page.text, 'replies'), text: reply });
+      expect(res.status).toBe(502);
+      const form = /<form [^>]*data-action="replies"[\s\S]*?<\/form>/.exec(res.text)![0];
+      expect(form).toContain('role="alert"');
+      expect(form).toContain(`<textarea name="text" required maxlength="4000">${reply}</textarea>`);
+    } finally {
+      connector.blocked.delete('forms-fee');
+    }
+  });
+});
