@@ -106,3 +106,43 @@ describe('refused forms on the case page', () => {
     }
   });
 });
+
+describe('a reply typed on a page gone stale', () => {
+  it('keeps the reply when the session ended while it was typed, and leads back to the case', async () => {
+    const b = browser();
+    await b.login(ALICE);
+    const page = await b.go(`/staff/cases/${feeRef}`);
+    // The session expires (12 hours) while the reply is being written.
+    await app.db.staffSession.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+    const before = connector.messages('forms-fee').length;
+    const reply = '您好，年费已退还，请查收。';
+    const res = await b.go(`/staff/cases/${feeRef}/replies`, { ...hiddenOf(page.text, 'replies'), text: reply });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('nothing was done');
+    expect(res.text).toContain(`>${reply}</textarea>`);
+    expect(res.text).toContain(`href="/staff/login?next=${encodeURIComponent(`/staff/cases/${feeRef}`)}"`);
+    expect(connector.messages('forms-fee')).toHaveLength(before);
+  });
+
+  it('re-shows the reply with a fresh form when the CSRF token is from before the last login', async () => {
+    const b = browser();
+    await b.login(ALICE);
+    const page = await b.go(`/staff/cases/${feeRef}`);
+    // Another tab logged out and in again: a new session, so the open page's token is stale.
+    expect((await b.go('/staff/logout', { _csrf: csrfFrom(page.text) })).status).toBe(303);
+    await b.login(ALICE);
+    const before = connector.messages('forms-fee').length;
+    const reply = 'The fee will be back on your card within 3 working days.';
+    const res = await b.go(`/staff/cases/${feeRef}/replies`, { ...hiddenOf(page.text, 'replies'), text: reply });
+    expect(res.status).toBe(403);
+    const form = /<form [^>]*data-action="replies"[\s\S]*?<\/form>/.exec(res.text)![0];
+    expect(form).toContain('out of date');
+    expect(form).toContain(`>${reply}</textarea>`);
+    expect(connector.messages('forms-fee')).toHaveLength(before);
+    // Sent again from the page it came back on, it goes through.
+    const again = await b.go(`/staff/cases/${feeRef}/replies`, { ...hiddenOf(res.text, 'replies'), text: reply });
+    expect(again.status).toBe(303);
+    await connector.waitFor(() => connector.messages('forms-fee').length > before);
+    expect(connector.messages('forms-fee').at(-1)?.text).toContain(reply);
+  });
+});

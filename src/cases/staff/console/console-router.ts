@@ -33,6 +33,19 @@ export interface StaffConsoleDeps {
   loginRateLimit?: number;
 }
 
+/** `POST /staff/cases/{reference}/{action}`: the forms of the case page. */
+const CASE_FORM_PATH = /^\/cases\/([^/]+)\/([^/]+)$/;
+
+/**
+ * The free text of a case form (a reply, a decision, a note), in the form's order; never a password
+ * or a token, which no case form has but the console's other forms do.
+ */
+function typedText(body: unknown): { field: string; text: string }[] {
+  const fields = ['text', 'question', 'resolution', 'rootCause', 'note', 'reason'];
+  const b = (body ?? {}) as Record<string, unknown>;
+  return fields.flatMap((field) => (typeof b[field] === 'string' && b[field].trim() ? [{ field, text: b[field] }] : []));
+}
+
 const OPEN = ['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened'];
 const FLASH_COOKIE = 'cd_flash';
 
@@ -132,7 +145,23 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     const p = sid ? await principalForSession(db, sid, clock()) : null;
     if (!p || !p.userId || !sid) {
       if (req.method === 'GET') return res.redirect(303, `/staff/login?next=${encodeURIComponent(req.originalUrl)}`);
-      return send(res, errorPage({ status: 401, message: 'Please log in again.' }), 401);
+      const caseForm = CASE_FORM_PATH.exec(req.path);
+      if (!caseForm) return send(res, errorPage({ status: 401, message: 'Please log in again.' }), 401);
+      // The session ended while a reply or decision was being written: nothing was done, and the
+      // text comes back to copy, since the login on the way back to the case starts a fresh form.
+      return form(req, res, () => {
+        const kept = typedText(req.body);
+        send(
+          res,
+          errorPage({
+            status: 401,
+            message: 'Your session ended, so nothing was done. Copy what you wrote, log in again and send it from the case page.',
+            kept,
+            next: `/staff/login?next=${encodeURIComponent(`/staff/cases/${caseForm[1]!}`)}`,
+          }),
+          401,
+        );
+      });
     }
     const viewer: Viewer = { userId: p.userId, displayName: p.displayName ?? p.userId, role: p.role, csrf: csrfTokenFor(sid) };
     res.locals.viewer = viewer;
@@ -140,9 +169,16 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     next();
   });
   // CSRF: every POST must carry the session's token.
-  router.post(/.*/, form, (req, res, next) => {
+  router.post(/.*/, form, async (req, res, next) => {
     const viewer = res.locals.viewer as Viewer;
     if (sameToken((req.body as Record<string, string> | undefined)?.[CSRF_FIELD], viewer.csrf)) return next();
+    // A case page opened before the last login (another tab logged out and in): its form is shown
+    // again as typed, on a page with the current token, so sending it is one more click.
+    const caseForm = CASE_FORM_PATH.exec(req.path);
+    if (caseForm && isStaffAction(caseForm[2]!) && REFERENCE_PATTERN.test(caseForm[1]!)) {
+      const values = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter((e): e is [string, string] => e[0] !== CSRF_FIELD && typeof e[1] === 'string'));
+      return renderCase(req, res, caseForm[1]!, null, 403, { action: caseForm[2]!, values, error: 'Not done: this page was out of date (opened before you last logged in). Check the form and send it again.' });
+    }
     send(res, errorPage({ viewer, status: 403, message: 'The form is out of date or did not come from the console. Reload the page and try again.' }), 403);
   });
 

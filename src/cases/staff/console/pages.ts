@@ -399,6 +399,16 @@ ${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td
   });
 }
 
-export function errorPage(opts: { viewer?: Viewer; status: number; message: string }): Html {
-  return layout({ title: `Error ${opts.status}`, viewer: opts.viewer, body: html`<div class="card"><h1>${opts.status}</h1><p>${opts.message}</p><p><a href="/staff">Back to the queue</a></p></div>` });
+/**
+ * An error page. `kept` is text the staff member had typed into the refused form, shown to copy;
+ * `next` replaces the link back to the queue (the login on the way back to the case).
+ */
+export function errorPage(opts: { viewer?: Viewer; status: number; message: string; kept?: { field: string; text: string }[]; next?: string }): Html {
+  return layout({
+    title: `Error ${opts.status}`,
+    viewer: opts.viewer,
+    body: html`<div class="card"><h1>${opts.status}</h1><p role="alert">${opts.message}</p>
+${opts.kept?.length ? html`<div data-testid="kept">${opts.kept.map((k) => html`<label>Your text (${k.field}) 您填写的内容<textarea readonly name="${k.field}">${k.text}</textarea></label>`)}</div>` : ''}
+<p>${opts.next ? html`<a href="${opts.next}">Log in again 重新登录</a>` : html`<a href="/staff">Back to the queue</a>`}</p></div>`,
+  });
 }
