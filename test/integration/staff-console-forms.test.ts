@@ -146,3 +146,24 @@ describe('a reply typed on a page gone stale', () => {
     expect(connector.messages('forms-fee').at(-1)?.text).toContain(reply);
   });
 });
+
+describe('a form sent twice', () => {
+  it('sends a double-clicked reply to the customer once', async () => {
+    const b = browser();
+    await b.login(ALICE);
+    const page = await b.go(`/staff/cases/${zhRef}`);
+    const form = { ...hiddenOf(page.text, 'replies'), text: '您好，我们已联系网点，银行卡今天可以领取。' };
+    const before = connector.messages('forms-zh').length;
+    const events = () => app.db.caseEvent.count({ where: { case: { reference: zhRef }, type: 'reply_sent' } });
+    const sentBefore = await events();
+    // Two clicks in flight at once, then the browser's resubmission after the redirect.
+    const [first, second] = await Promise.all([b.go(`/staff/cases/${zhRef}/replies`, form), b.go(`/staff/cases/${zhRef}/replies`, form)]);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const third = await b.go(`/staff/cases/${zhRef}/replies`, form);
+    expect(third.status).toBe(303);
+    expect((await b.go(`/staff/cases/${zhRef}`)).text).toContain('This form was sent twice: it was done once.');
+    await connector.waitFor(() => connector.messages('forms-zh').length > before);
+    expect(connector.messages('forms-zh').filter((m) => m.text?.includes('银行卡今天可以领取'))).toHaveLength(1);
+    expect(await events()).toBe(sentBefore + 1);
+  });
+});

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -32,6 +33,9 @@ export interface StaffConsoleDeps {
   /** Login attempts per IP per 15 minutes (express-rate-limit). */
   loginRateLimit?: number;
 }
+
+/** ProcessedUpdate keys of case forms already sent (`_submission`). */
+const CONSOLE_FORM_KEY_PREFIX = 'console-form:';
 
 /** `POST /staff/cases/{reference}/{action}`: the forms of the case page. */
 const CASE_FORM_PATH = /^\/cases\/([^/]+)\/([^/]+)$/;
@@ -272,6 +276,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         unread,
         flash: flashOf(req, res),
         draft,
+        submissionId: randomUUID,
         c: {
           ...c,
           description: shown(c.description),
@@ -312,6 +317,8 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     // Form fields arrive as strings: empty means "not given"; the API schema decides the rest.
     const raw = { ...(req.body as Record<string, string>) };
     delete raw[CSRF_FIELD];
+    const submission = raw._submission;
+    delete raw._submission;
     const body: Record<string, unknown> = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
     if (name === 'assignment') body.assigneeId = raw.assigneeId ? raw.assigneeId : null;
     const spec = STAFF_ACTIONS[name];
@@ -321,11 +328,34 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     // the reply or decision someone wrote for minutes must not be lost.
     const refuse = (status: number, error: string) => renderCase(req, res, reference, null, status, { action: name, values: raw, error: `Not done: ${error}` });
     if (!parsed.success) return refuse(400, parsed.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; '));
-    const result = await (spec.run as (c: ActionContext, b: unknown) => Promise<ActionResult<unknown>>)(
-      { deps: actionDeps, actor: { userId: viewer.userId, role: viewer.role, displayName: viewer.displayName }, reference, now: clock() },
-      parsed.data,
-    );
-    if (!result.ok) return refuse(ACTION_ERROR_STATUS[result.error.type], result.error.message);
+    // A form is done once however often it is sent (a double click, the browser's resubmission):
+    // its id is claimed like a channel update's, in the same table, forgotten after a week.
+    const claim = submission && name !== 'reveal' ? `${CONSOLE_FORM_KEY_PREFIX}${submission.slice(0, 64)}` : null;
+    if (claim) {
+      try {
+        await db.processedUpdate.create({ data: { key: claim, createdAt: clock() } });
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'P2002') throw e;
+        flash(res, 'ok', 'This form was sent twice: it was done once.');
+        return res.redirect(303, back);
+      }
+    }
+    // Not done, the form may be sent again.
+    const release = () => (claim ? db.processedUpdate.deleteMany({ where: { key: claim } }) : null);
+    let result: ActionResult<unknown>;
+    try {
+      result = await (spec.run as (c: ActionContext, b: unknown) => Promise<ActionResult<unknown>>)(
+        { deps: actionDeps, actor: { userId: viewer.userId, role: viewer.role, displayName: viewer.displayName }, reference, now: clock() },
+        parsed.data,
+      );
+    } catch (e) {
+      await release();
+      throw e;
+    }
+    if (!result.ok) {
+      await release();
+      return refuse(ACTION_ERROR_STATUS[result.error.type], result.error.message);
+    }
     if (name === 'reveal') return renderCase(req, res, reference, result.value as { name: string | null; phone: string | null });
     flash(res, 'ok', spec.done);
     res.redirect(303, back);
