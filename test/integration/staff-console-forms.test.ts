@@ -167,3 +167,32 @@ describe('a form sent twice', () => {
     expect(await events()).toBe(sentBefore + 1);
   });
 });
+
+describe('two staff on one case', () => {
+  it('refuses a form from a page older than a colleague\'s change, says what changed, and keeps what was typed', async () => {
+    const alice = browser();
+    await alice.login(ALICE);
+    const boss = browser();
+    await boss.login(ADMIN);
+    const alicePage = await alice.go(`/staff/cases/${feeRef}`);
+    const bossPage = await boss.go(`/staff/cases/${feeRef}`);
+    // The supervisor reassigns the case to himself while Alice writes the decision.
+    const me = await app.db.staffUser.findUniqueOrThrow({ where: { email: ADMIN.email } });
+    expect((await boss.go(`/staff/cases/${feeRef}/assignment`, { ...hiddenOf(bossPage.text, 'assignment'), assigneeId: me.id, reason: 'I know this customer' })).status).toBe(303);
+
+    const decision = { to: 'resolved', resolution: 'The annual fee is refunded in full.', rootCause: 'Fee not disclosed at account opening', note: '' };
+    const res = await alice.go(`/staff/cases/${feeRef}/transitions`, { ...hiddenOf(alicePage.text, 'transitions'), ...decision });
+    expect(res.status).toBe(409);
+    const form = /<form [^>]*data-action="transitions"[\s\S]*?<\/form>/.exec(res.text)![0];
+    expect(form).toMatch(/the case changed meanwhile \((assigned|status_changed) by Administrator, [^)]+\)/);
+    expect(form).toContain('>The annual fee is refunded in full.</textarea>');
+    expect(form).toContain('value="Fee not disclosed at account opening"');
+    expect(await app.db.case.findUniqueOrThrow({ where: { reference: feeRef } })).toMatchObject({ status: expect.not.stringMatching(/resolved/) as string, assigneeId: me.id });
+
+    // A note by a colleague is no such change: the supervisor's page still works after it.
+    const fresh = await boss.go(`/staff/cases/${feeRef}`);
+    expect((await alice.go(`/staff/cases/${feeRef}/notes`, { ...hiddenOf(res.text, 'notes'), text: 'Customer called again' })).status).toBe(303);
+    expect((await boss.go(`/staff/cases/${feeRef}/transitions`, { ...hiddenOf(fresh.text, 'transitions'), ...decision })).status).toBe(303);
+    expect(await app.db.case.findUniqueOrThrow({ where: { reference: feeRef } })).toMatchObject({ status: 'resolved' });
+  });
+});

@@ -4,7 +4,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { rateLimit } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import type { ActionResult } from '../../case-action.js';
-import type { ComplaintPolicy } from '../../clocks/index.js';
+import { formatStaffTime, type ComplaintPolicy } from '../../clocks/index.js';
 import type { DomainEvents } from '../../domain-events.js';
 import type { CustomerMessenger } from '../../messenger.js';
 import { REFERENCE_PATTERN } from '../../reference.js';
@@ -277,6 +277,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         flash: flashOf(req, res),
         draft,
         submissionId: randomUUID,
+        seen: (await lastChange(c.id))?.id ?? '',
         c: {
           ...c,
           description: shown(c.description),
@@ -303,6 +304,17 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     );
   }
 
+  /**
+   * The latest change to a case that a form acts on: a staff action other than a note or a
+   * reveal, or a status change by anyone (a customer's answer takes a case back to in progress).
+   */
+  const lastChange = (caseId: string) =>
+    db.caseEvent.findFirst({
+      where: { caseId, OR: [{ actorType: 'staff', type: { notIn: ['note_added', 'pii_revealed'] } }, { type: 'status_changed' }] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      select: { id: true, type: true, actorType: true, actorId: true, createdAt: true },
+    });
+
   router.get('/cases/:reference', async (req, res) => {
     const reference = String(req.params.reference);
     if (!REFERENCE_PATTERN.test(reference)) return send(res, errorPage({ viewer: viewerOf(res), status: 400, message: 'A reference looks like C-20261127-0042.' }), 400);
@@ -317,8 +329,9 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     // Form fields arrive as strings: empty means "not given"; the API schema decides the rest.
     const raw = { ...(req.body as Record<string, string>) };
     delete raw[CSRF_FIELD];
-    const submission = raw._submission;
+    const { _submission: submission, _seen: seen } = raw;
     delete raw._submission;
+    delete raw._seen;
     const body: Record<string, unknown> = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== ''));
     if (name === 'assignment') body.assigneeId = raw.assigneeId ? raw.assigneeId : null;
     const spec = STAFF_ACTIONS[name];
@@ -342,6 +355,19 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
     }
     // Not done, the form may be sent again.
     const release = () => (claim ? db.processedUpdate.deleteMany({ where: { key: claim } }) : null);
+    // Optimistic concurrency: a form from a page showing an older state of the case is refused
+    // when someone changed it meanwhile (two people resolving, reassigning or answering at once),
+    // and comes back filled in on the current page, which a second click then sends. Notes add
+    // to the case without overwriting anything, and a reveal changes nothing.
+    if (seen !== undefined && name !== 'notes' && name !== 'reveal') {
+      const kase = await db.case.findUnique({ where: { reference }, select: { id: true } });
+      const last = kase ? await lastChange(kase.id) : null;
+      if (kase && (last?.id ?? '') !== seen) {
+        await release();
+        const by = last?.actorType === 'staff' && last.actorId ? ((await db.staffUser.findUnique({ where: { id: last.actorId }, select: { displayName: true } }))?.displayName ?? 'staff') : (last?.actorType ?? 'someone');
+        return refuse(409, `the case changed meanwhile (${last?.type ?? 'a change'} by ${by}, ${formatStaffTime(last?.createdAt ?? clock(), tz)}). Check it below, then send again.`);
+      }
+    }
     let result: ActionResult<unknown>;
     try {
       result = await (spec.run as (c: ActionContext, b: unknown) => Promise<ActionResult<unknown>>)(

@@ -230,6 +230,8 @@ export function casePage(opts: {
   draft?: FormDraft | null;
   /** A fresh id for each form (`_submission`), so a form sent twice is done once. */
   submissionId: () => string;
+  /** The last change to the case the page shows (`_seen`), so a colleague's change meanwhile is not overwritten. */
+  seen: string;
   c: CaseView;
   revealed: { name: string | null; phone: string | null } | null;
   evidence: { kind: string; fileName: string | null; mimeType: string | null; size: number | null; caption: string | null; createdAt: Date }[];
@@ -248,7 +250,7 @@ export function casePage(opts: {
   // What the staff member typed into `field` of the refused form `name`, to fill it in again.
   const typed = (name: string, field: string) => (draft?.action === name ? (draft.values[field] ?? '') : '');
   const action = (name: string, body: Html, button: string, extra = '') =>
-    html`<form method="post" action="/staff/cases/${c.reference}/${name}" data-action="${name}"${extra ? raw(` data-confirm="${extra}"`) : ''}>${csrf}<input type="hidden" name="_submission" value="${opts.submissionId()}">${
+    html`<form method="post" action="/staff/cases/${c.reference}/${name}" data-action="${name}"${extra ? raw(` data-confirm="${extra}"`) : ''}>${csrf}<input type="hidden" name="_submission" value="${opts.submissionId()}"><input type="hidden" name="_seen" value="${opts.seen}">${
       draft?.action === name ? html`<div class="flash error" role="alert" data-testid="form-error">${draft.error}</div>` : ''
     }${body}<button type="submit">${button}</button></form>`;
   const open = !['resolved', 'closed'].includes(c.status);
