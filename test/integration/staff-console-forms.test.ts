@@ -196,3 +196,29 @@ describe('two staff on one case', () => {
     expect(await app.db.case.findUniqueOrThrow({ where: { reference: feeRef } })).toMatchObject({ status: 'resolved' });
   });
 });
+
+describe('a case with a long conversation', () => {
+  it('shows the latest messages, and says how many earlier ones it leaves out', async () => {
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference: zhRef } });
+    const already = await app.db.transcriptMessage.count({ where: { caseId: kase.id } });
+    const start = Date.now() + 60_000;
+    await app.db.transcriptMessage.createMany({
+      data: Array.from({ length: 2100 }, (_, i) => ({
+        caseId: kase.id,
+        conversationKey: 'forms-zh-long',
+        direction: i % 2 ? 'out' : 'in',
+        author: i % 2 ? 'bot' : 'customer',
+        text: i === 2099 ? '最后一条：卡还没拿到' : `第${i}条消息`,
+        createdAt: new Date(start + i * 1000),
+      })),
+    });
+    const b = browser();
+    await b.login(ALICE);
+    const page = await b.go(`/staff/cases/${zhRef}`);
+    expect(page.status).toBe(200);
+    const transcript = /<section class="card transcript"[\s\S]*?<\/section>/.exec(page.text)![0];
+    expect(transcript).toContain('最后一条：卡还没拿到');
+    expect(transcript).toContain(`${already + 100} earlier message(s) not shown`);
+    expect(transcript).not.toContain('>第0条消息<');
+  });
+});

@@ -34,6 +34,9 @@ export interface StaffConsoleDeps {
   loginRateLimit?: number;
 }
 
+/** At most this many transcript messages and timeline events on a case page: the latest. */
+const PAGE_ITEMS = 2000;
+
 /** ProcessedUpdate keys of case forms already sent (`_submission`). */
 const CONSOLE_FORM_KEY_PREFIX = 'console-form:';
 
@@ -260,9 +263,14 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       },
     });
     if (!c) return send(res, errorPage({ viewer, status: 404, message: `No case ${reference}.` }), 404);
-    const [transcript, timeline, staff, unread] = await Promise.all([
-      db.transcriptMessage.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' }, take: 2000 }),
-      db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: { createdAt: 'asc' }, take: 2000 }),
+    // A long case shows its latest PAGE_ITEMS messages and events (the ones being worked on),
+    // oldest first, with how many earlier ones are left out; the API has them all.
+    const latest = <T>(rows: T[]) => rows.reverse();
+    const [transcript, timeline, transcriptCount, timelineCount, staff, unread] = await Promise.all([
+      db.transcriptMessage.findMany({ where: { caseId: c.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: PAGE_ITEMS }).then(latest),
+      db.caseEvent.findMany({ where: { caseId: c.id }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: PAGE_ITEMS }).then(latest),
+      db.transcriptMessage.count({ where: { caseId: c.id } }),
+      db.caseEvent.count({ where: { caseId: c.id } }),
       staffList(),
       unreadCount(res),
     ]);
@@ -293,6 +301,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
         },
         revealed,
         evidence: c.evidence.map((e) => ({ ...e, caption: shown(e.caption) })),
+        earlier: { transcript: transcriptCount - transcript.length, timeline: timelineCount - timeline.length },
         transcript: transcript.map((m) => ({ at: m.createdAt, direction: m.direction, author: m.author, staffUserId: m.staffUserId, text: shown(m.text) })),
         timeline: timeline.map((e) => ({ at: e.createdAt, type: e.type, actorType: e.actorType, actorId: e.actorId, note: shown(e.note), data: e.data })),
         notes: c.notes.map((n) => ({ at: n.createdAt, authorId: n.authorId, text: n.text })),

@@ -235,6 +235,8 @@ export function casePage(opts: {
   c: CaseView;
   revealed: { name: string | null; phone: string | null } | null;
   evidence: { kind: string; fileName: string | null; mimeType: string | null; size: number | null; caption: string | null; createdAt: Date }[];
+  /** How many older messages and events the page leaves out (it shows the latest). */
+  earlier?: { transcript: number; timeline: number };
   transcript: { at: Date; direction: string; author: string; staffUserId: string | null; text: string }[];
   timeline: { at: Date; type: string; actorType: string; actorId: string | null; note: string | null; data: string }[];
   notes: { at: Date; authorId: string; text: string }[];
@@ -294,6 +296,7 @@ ${c.desiredResolution ? html`<p><strong>Wants:</strong> ${c.desiredResolution}</
 }</section>
 <div class="grid">
 <section class="card transcript" data-testid="transcript"><h2>Conversation 对话记录</h2>
+${opts.earlier?.transcript ? html`<p class="muted" data-testid="earlier-messages">${opts.earlier.transcript} earlier message(s) not shown 更早的消息未显示 (GET /api/staff/cases/${c.reference} has them all)</p>` : ''}
 ${opts.transcript.map(
   (m) => html`<div class="msg ${m.author === 'staff' ? 'staff' : m.direction}"><small>${m.author === 'staff' ? `staff · ${who('staff', m.staffUserId)}` : m.author} · ${fmt(m.at, opts.timeZone)}</small>${m.text}</div>`,
 )}
@@ -331,6 +334,7 @@ ${open ? action('extensions', html`<label>Extend the regulatory deadline (superv
 </div>
 <div class="grid">
 <section class="card" data-testid="timeline"><h2>Timeline 时间线</h2>
+${opts.earlier?.timeline ? html`<p class="muted">${opts.earlier.timeline} earlier event(s) not shown 更早的事件未显示</p>` : ''}
 ${opts.timeline.map(
   (e) => html`<div class="event" data-type="${e.type}"><small>${fmt(e.at, opts.timeZone)} · ${who(e.actorType, e.actorId)}</small><strong>${e.type}</strong>${e.note ? html` — ${e.note}` : ''} ${e.data !== '{}' ? html`<small class="muted">${e.data}</small>` : ''}</div>`,
 )}
