@@ -363,4 +363,21 @@
     new window.MutationObserver(limitSendBox).observe(root, { childList: true, subtree: true });
     limitSendBox();
   }
+
+  // Web Chat focuses the send box after Send or a button "without the keyboard": it marks the
+  // box read-only, focuses it and then puts back the read-only state it found. Two of those
+  // overlapping (Send or a button clicked twice quickly) make the second find the first's
+  // read-only and put it back for good: the customer could no longer type until a reload. The
+  // box is read-only on purpose only while Web Chat is disabled (its form says aria-disabled),
+  // so a read-only left behind otherwise is taken away once Web Chat's own focus has run.
+  function unlockSendBox() {
+    var boxes = root.querySelectorAll('[data-id="webchat-sendbox-input"][readonly]');
+    for (var i = 0; i < boxes.length; i++) {
+      var form = boxes[i].closest('form');
+      if (!form || form.getAttribute('aria-disabled') !== 'true') boxes[i].removeAttribute('readonly');
+    }
+  }
+  new window.MutationObserver(function () {
+    setTimeout(unlockSendBox, 100);
+  }).observe(root, { attributes: true, attributeFilter: ['readonly'], subtree: true });
 })();

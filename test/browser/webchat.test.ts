@@ -131,6 +131,25 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('sends a double-clicked message once and the customer can type on', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const sessionId = await sessionOf(page);
+    await sendBox(page).fill('My credit card was charged a 200 dollar annual fee that nobody told me about');
+    await page.getByRole('button', { name: 'Send', exact: true }).dblclick();
+    await expectShown(page, /When did it happen/);
+
+    // Web Chat's two overlapping "focus without the keyboard" left the box read-only for good.
+    await expect.poll(() => sendBox(page).evaluate((box) => box.hasAttribute('readonly')), { timeout: 5_000 }).toBe(false);
+    await sendBox(page).fill('yesterday', { timeout: 5_000 });
+    await sendBox(page).press('Enter');
+    await expectShown(page, /What would you like us to do/);
+    const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'in' } });
+    expect(inbound).toBe(2);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('runs a message whose answer was lost once: Retry shows the first attempt, and no second turn', async () => {
     browser = await launchBrowser();
     const { page } = await openChat(browser);
