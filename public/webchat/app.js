@@ -143,6 +143,9 @@
   var cursor = Number.parseInt(storedCursor || '0', 10) || 0;
   var events = null;
   var ended = false;
+  // When a button of the bot's was pressed and its answer is still on the way (0: none).
+  var buttonPressedAt = 0;
+  var BUTTON_PRESS_HOLD_MS = 35000;
 
   function setStatus(s) {
     if (status.value !== s && !ended) status.next(s);
@@ -309,6 +312,7 @@
 
         send(body).then(
           function (result) {
+            if (action) buttonPressedAt = 0;
             observer.next(id);
             observer.complete();
             (result.replies || []).forEach(function (m) {
@@ -316,6 +320,8 @@
             });
           },
           function (err) {
+            // "Send failed": the customer may press Retry, or another button.
+            if (action) buttonPressedAt = 0;
             observer.error(err);
           },
         );
@@ -363,6 +369,27 @@
     new window.MutationObserver(limitSendBox).observe(root, { childList: true, subtree: true });
     limitSendBox();
   }
+
+  // A question's buttons answer it once. Web Chat keeps them pressable until the answer's reply
+  // arrives, so a double click (or Enter pressed twice on one) answered twice: the survey got
+  // two ratings, the next question a stray "Refund". While a pressed button's answer is on the
+  // way, further presses are stopped before Web Chat sees them (window, capture phase: first of
+  // all listeners); a send that fails frees them, and so does the time Web Chat waits at most.
+  window.addEventListener(
+    'click',
+    function (e) {
+      var target = e.target;
+      var button = target && target.closest ? target.closest('.webchat__suggested-action') : null;
+      if (!button || !root.contains(button)) return;
+      if (buttonPressedAt && Date.now() - buttonPressedAt < BUTTON_PRESS_HOLD_MS) {
+        e.preventDefault();
+        e.stopPropagation();
+        return;
+      }
+      buttonPressedAt = Date.now();
+    },
+    true,
+  );
 
   // Web Chat focuses the send box after Send or a button "without the keyboard": it marks the
   // box read-only, focuses it and then puts back the read-only state it found. Two of those

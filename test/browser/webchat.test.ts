@@ -150,6 +150,36 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('takes a double-clicked button as one answer', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const sessionId = await sessionOf(page);
+    await say(page, 'My credit card was charged a 200 dollar annual fee that nobody told me about');
+    await expectShown(page, /When did it happen/);
+    // On a slow connection the buttons stay up a while after the first press.
+    await page.route('**/api/webchat/messages', async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await route.continue();
+    });
+    await suggested(page, 'Yesterday').dblclick();
+    await expectShown(page, /What would you like us to do/);
+    await suggested(page, 'Refund').waitFor({ state: 'visible' });
+    // A second answer would have been a second "Yesterday", taken for the next question.
+    await page.waitForTimeout(1_000);
+    expect(await bubbles(page, 'user').allInnerTexts()).toEqual([
+      'My credit card was charged a 200 dollar annual fee that nobody told me about',
+      'Yesterday',
+    ]);
+    const inbound = await app.db.transcriptMessage.count({ where: { conversationKey: `web:${sessionId}`, direction: 'in' } });
+    expect(inbound).toBe(2);
+
+    // The next question's buttons work at once.
+    await press(page, 'Refund');
+    await expectShown(page, /What is your name/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('runs a message whose answer was lost once: Retry shows the first attempt, and no second turn', async () => {
     browser = await launchBrowser();
     const { page } = await openChat(browser);
