@@ -391,6 +391,42 @@
     true,
   );
 
+  // Chinese is typed through an input method: Enter picks the highlighted candidate. Web Chat
+  // sends on Enter whatever the IME is doing, and some browsers (macOS, Safari) let that Enter
+  // through, so the half-typed pinyin went out as the message. An Enter while a composition is
+  // open, or the one that closes it (Safari sends its keydown, keyCode 229, just after
+  // compositionend), stays with the IME: Web Chat never sees it, and the form is not submitted.
+  var composing = false;
+  function isSendBox(node) {
+    return !!(node && node.getAttribute && node.getAttribute('data-id') === 'webchat-sendbox-input' && root.contains(node));
+  }
+  window.addEventListener(
+    'compositionstart',
+    function (e) {
+      if (isSendBox(e.target)) composing = true;
+    },
+    true,
+  );
+  window.addEventListener(
+    'compositionend',
+    function (e) {
+      if (isSendBox(e.target))
+        setTimeout(function () {
+          composing = false;
+        }, 0);
+    },
+    true,
+  );
+  function keepEnterForIme(e) {
+    if (e.key !== 'Enter' && e.keyCode !== 13 && e.keyCode !== 229) return;
+    if (!isSendBox(e.target) || !(composing || e.isComposing || e.keyCode === 229)) return;
+    e.stopPropagation();
+    // keypress is what submits the form; keydown's default is the IME's own (picking the word).
+    if (e.type === 'keypress') e.preventDefault();
+  }
+  window.addEventListener('keydown', keepEnterForIme, true);
+  window.addEventListener('keypress', keepEnterForIme, true);
+
   // Web Chat focuses the send box after Send or a button "without the keyboard": it marks the
   // box read-only, focuses it and then puts back the read-only state it found. Two of those
   // overlapping (Send or a button clicked twice quickly) make the second find the first's

@@ -180,6 +180,33 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('leaves the Enter that picks a Chinese input method candidate to the IME, and sends on the next', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/webchat/messages')) posted.push(String(JSON.parse(r.postData() ?? '{}').text));
+    });
+    // Chromium's own IME path (DevTools protocol): pinyin being composed, then Enter.
+    const cdp = await page.context().newCDPSession(page);
+    await sendBox(page).focus();
+    await cdp.send('Input.imeSetComposition', { text: '我的信用卡', selectionStart: 5, selectionEnd: 5 });
+    await page.keyboard.press('Enter');
+    await page.waitForTimeout(1_500);
+    expect(posted).toEqual([]);
+    expect(await sendBox(page).inputValue()).toBe('我的信用卡');
+
+    // The candidate taken, the customer writes on and sends with Enter as usual.
+    await cdp.send('Input.insertText', { text: '我的信用卡' });
+    await page.keyboard.insertText('被多收了200元年费，没人告诉我');
+    await page.waitForTimeout(100);
+    await page.keyboard.press('Enter');
+    await expectShown(page, /这是什么时候发生的/);
+    expect(posted).toEqual(['我的信用卡被多收了200元年费，没人告诉我']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('runs a message whose answer was lost once: Retry shows the first attempt, and no second turn', async () => {
     browser = await launchBrowser();
     const { page } = await openChat(browser);
