@@ -195,7 +195,10 @@
     }
     if (seen.has(m.seq)) return;
     seen.add(m.seq);
-    if (m.from !== 'customer') activities.next(botActivity(m));
+    if (m.from !== 'customer') {
+      followLanguage(m.text);
+      activities.next(botActivity(m));
+    }
     // This page shows what it sent already (its echo).
     else if (CLIENT_ID_PATTERN.test(m.clientMessageId || '') && !sentHere.has(m.clientMessageId)) activities.next(customerActivity(m));
   }
@@ -338,24 +341,52 @@
 
   window.complaintDeskChat = { sessionId: sessionId };
 
-  window.WebChat.renderWebChat(
-    {
-      directLine: directLine,
-      userID: sessionId,
-      username: 'You',
-      locale: window.navigator.language || 'en-US',
-      styleOptions: {
-        accent: '#0b4f94',
-        hideUploadButton: true,
-        suggestedActionLayout: 'flow',
-        botAvatarInitials: '',
-        userAvatarInitials: '',
-        rootHeight: '100%',
-        sendTimeout: 30000,
+  var locale = window.navigator.language || 'en-US';
+  var renderedLocale = null;
+  function render() {
+    if (renderedLocale === locale) return;
+    renderedLocale = locale;
+    // Rendering again into the same element updates Web Chat in place (React), keeping the
+    // transcript, the send box's text and the focus.
+    window.WebChat.renderWebChat(
+      {
+        directLine: directLine,
+        userID: sessionId,
+        username: 'You',
+        locale: locale,
+        styleOptions: styleOptions,
       },
-    },
-    root,
-  );
+      root,
+    );
+  }
+
+  // The page is bilingual until the bot has spoken; then it follows the bot's language, which
+  // the customer's words or their "中文" / "English" chose. A screen reader reads the replies
+  // with the voice of the page's `lang` (Chinese read by an English voice is letters and
+  // silence), and Web Chat's own words ("Bot said", the send box, Send, Retry) follow its locale.
+  // The bot's language is told by its text: Chinese characters against Latin letters, so a
+  // bank's name in the other script does not tip it.
+  function followLanguage(text) {
+    var s = String(text || '');
+    var han = (s.match(/[\u3400-\u9fff\uf900-\ufaff]/g) || []).length;
+    var latin = (s.match(/[A-Za-z]/g) || []).length;
+    if (!han && !latin) return;
+    var chinese = han * 3 >= latin;
+    document.documentElement.lang = chinese ? 'zh-Hans' : 'en';
+    locale = chinese ? 'zh-CN' : 'en-US';
+    if (renderedLocale !== null) render();
+  }
+
+  var styleOptions = {
+    accent: '#0b4f94',
+    hideUploadButton: true,
+    suggestedActionLayout: 'flow',
+    botAvatarInitials: '',
+    userAvatarInitials: '',
+    rootHeight: '100%',
+    sendTimeout: 30000,
+  };
+  render();
 
   // The send box stops at what the server accepts (data-max-text, twice a complaint's limit):
   // a longer paste is cut there, and anything over the complaint's limit is answered in the

@@ -207,6 +207,22 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it("follows the conversation's language in the page's lang and Web Chat's own words, for screen readers", async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const lang = () => page.evaluate(() => document.documentElement.lang);
+    await say(page, '我的信用卡被多收了200元年费，没人告诉我');
+    await expectShown(page, /这是什么时候发生的/);
+    await expect.poll(lang).toBe('zh-Hans');
+    // The send box is named in Chinese too, and still takes the customer's words.
+    await expect.poll(() => sendBox(page).getAttribute('aria-label')).not.toBe('Message input box');
+    await say(page, 'English');
+    await expect.poll(lang, { timeout: 45_000 }).toBe('en');
+    await expect.poll(() => sendBox(page).getAttribute('aria-label')).toBe('Message input box');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('runs a message whose answer was lost once: Retry shows the first attempt, and no second turn', async () => {
     browser = await launchBrowser();
     const { page } = await openChat(browser);
