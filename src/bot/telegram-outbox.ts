@@ -28,8 +28,12 @@ export const TELEGRAM_DELIVERY_MAX_ATTEMPTS = 8;
 /** The first retry after a failure that came with no wait of its own (5xx, network). */
 export const TELEGRAM_RETRY_FIRST_MS = 5_000;
 
-/** One message waiting; `messageId` is set once it was sent but its buttons could not be added yet. */
-export type QueuedOutgoing = TelegramOutgoing & { messageId?: number };
+/**
+ * One message waiting; `messageId` is set once it was sent but its buttons could not be added yet;
+ * `threadId` is the topic of a private chat with topics it goes to (kept per message: the queue
+ * is per chat, and the customer may have written in another topic since).
+ */
+export type QueuedOutgoing = TelegramOutgoing & { messageId?: number; threadId?: number };
 
 /** How one attempt to send a queued message ended; the channel classifies Telegram's errors. */
 export type SendAttempt =
@@ -52,6 +56,7 @@ const ZQueuedOutgoing = z.object({
   reply_markup: z.custom<NonNullable<TelegramOutgoing['reply_markup']>>(isObject).optional(),
   inlineAfterSend: z.custom<InlineKeyboard>(isObject).optional(),
   messageId: z.number().int().optional(),
+  threadId: z.number().int().optional(),
 });
 const ZQueue = z.object({ chatId: z.union([z.number().int(), z.string()]), items: z.array(ZQueuedOutgoing) });
 type TQueue = z.infer<typeof ZQueue>;

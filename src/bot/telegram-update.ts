@@ -26,7 +26,8 @@ const ZMessage = z.object({
   message_id: z.number().int(),
   chat: ZChat,
   from: ZUser.optional(),
-  // The forum topic a group message was written in (with is_topic_message; otherwise it names a reply thread).
+  // The forum topic a group message was written in (with is_topic_message; otherwise it names a
+  // reply thread), or the topic of a private chat with topics (Bot API 9.x; there it names nothing else).
   message_thread_id: z.number().int().optional(),
   is_topic_message: z.boolean().optional(),
   text: z.string().optional(),
@@ -59,7 +60,7 @@ export const ZTelegramUpdate = z.object({
     .object({
       id: z.string(),
       from: ZUser,
-      message: z.object({ message_id: z.number().int(), chat: ZChat }).optional(),
+      message: z.object({ message_id: z.number().int(), chat: ZChat, message_thread_id: z.number().int().optional() }).optional(),
       data: z.string().optional(),
     })
     .optional(),
@@ -70,8 +71,16 @@ export const ZTelegramUpdate = z.object({
 export type TTelegramUpdate = z.infer<typeof ZTelegramUpdate>;
 type TMessage = z.infer<typeof ZMessage>;
 
-/** Where a proactive message goes: stored as the ChannelAccount's conversationRef. */
-export const ZTelegramRef = z.object({ kind: z.literal(TELEGRAM_REF_KIND), chatId: z.union([z.number().int(), z.string()]) });
+/**
+ * Where a proactive message goes: stored as the ChannelAccount's conversationRef. `threadId` is
+ * the topic of a private chat with topics the customer last wrote in: staff replies and surveys
+ * go there, where the customer reads the conversation, not to the chat's General view.
+ */
+export const ZTelegramRef = z.object({
+  kind: z.literal(TELEGRAM_REF_KIND),
+  chatId: z.union([z.number().int(), z.string()]),
+  threadId: z.number().int().optional(),
+});
 export type TTelegramRef = z.infer<typeof ZTelegramRef>;
 
 /** What the channel should do with one update. */
@@ -79,6 +88,8 @@ export type TelegramAction =
   | {
       kind: 'turn';
       chatId: number;
+      /** The topic of a private chat with topics the message came from: the replies go there. */
+      threadId?: number;
       input: InboundMessage;
       /** A button press: the query to answer and the message whose buttons were pressed. */
       callback?: { id: string; messageId?: number };
@@ -123,13 +134,15 @@ export function translateUpdate(raw: unknown, receivedAt: Date, me?: TelegramBot
     const chat = q.message?.chat;
     if (!chat || q.data === undefined) return { kind: 'ignore', callbackId: q.id };
     if (chat.type !== 'private') return { kind: 'group', chatId: chat.id, locale: q.from.language_code, callbackId: q.id, messageId: q.message?.message_id };
+    const threadId = q.message?.message_thread_id;
     return {
       kind: 'turn',
       chatId: chat.id,
+      ...(threadId === undefined ? {} : { threadId }),
       callback: { id: q.id, messageId: q.message?.message_id },
       edited: false,
       input: {
-        ...identity(chat.id, q.from, updateId, receivedAt),
+        ...identity(chat.id, q.from, updateId, receivedAt, threadId),
         action: q.data,
       },
     };
@@ -154,6 +167,10 @@ export function translateUpdate(raw: unknown, receivedAt: Date, me?: TelegramBot
     };
   }
   const from: z.infer<typeof ZUser> = message.from ?? { id: chat.id };
+  // A private chat has no reply threads: a thread id there is the topic the customer wrote in,
+  // and an answer sent without it lands outside that topic, where the customer is not reading.
+  const threadId = message.message_thread_id;
+  const inThread = threadId === undefined ? {} : { threadId };
   const contact = message.contact;
   // A contact is a phone number the channel vouches for only when it is the sender's own.
   const ownPhone = contact && contact.user_id === from.id ? contact.phone_number : undefined;
@@ -165,14 +182,15 @@ export function translateUpdate(raw: unknown, receivedAt: Date, me?: TelegramBot
     // A sticker or a location gets an answer; an edit of one (a live location moving) does not.
     const unsupported = edited ? undefined : UNREADABLE.find((k) => message[k] !== undefined);
     if (!unsupported) return { kind: 'ignore' };
-    return { kind: 'turn', chatId: chat.id, edited, input: { ...identity(chat.id, from, updateId, receivedAt), unsupported } };
+    return { kind: 'turn', chatId: chat.id, ...inThread, edited, input: { ...identity(chat.id, from, updateId, receivedAt, threadId), unsupported } };
   }
   return {
     kind: 'turn',
     chatId: chat.id,
+    ...inThread,
     edited,
     input: {
-      ...identity(chat.id, from, updateId, receivedAt),
+      ...identity(chat.id, from, updateId, receivedAt, threadId),
       text,
       sharedPhone: ownPhone,
       attachments: attachments.length ? attachments : undefined,
@@ -192,7 +210,7 @@ function addressedToBot(m: TMessage, me: TelegramBotIdentity | undefined): boole
   return (m.entities ?? m.caption_entities ?? []).some((e) => e.type === 'mention' && text.slice(e.offset, e.offset + e.length).toLowerCase() === mention);
 }
 
-function identity(chatId: number, from: z.infer<typeof ZUser>, updateId: string, receivedAt: Date) {
+function identity(chatId: number, from: z.infer<typeof ZUser>, updateId: string, receivedAt: Date, threadId?: number) {
   const displayName = [from.first_name, from.last_name].filter(Boolean).join(' ') || undefined;
   return {
     conversationKey: telegramConversationKey(chatId),
@@ -200,7 +218,7 @@ function identity(chatId: number, from: z.infer<typeof ZUser>, updateId: string,
     externalUserId: String(from.id),
     displayName,
     locale: from.language_code,
-    conversationRef: { kind: TELEGRAM_REF_KIND, chatId } satisfies TTelegramRef,
+    conversationRef: { kind: TELEGRAM_REF_KIND, chatId, ...(threadId === undefined ? {} : { threadId }) } satisfies TTelegramRef,
     updateId,
     receivedAt,
   };

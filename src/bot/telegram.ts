@@ -150,7 +150,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   async function turn(action: Extract<TelegramAction, { kind: 'turn' }>): Promise<void> {
-    const { chatId, input } = action;
+    const { chatId, threadId, input } = action;
     // Handed to the runner before anything is awaited, so updates of one chat reach its
     // per-conversation queue in the order Telegram sent them.
     const handling = runner.handle(input);
@@ -159,7 +159,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
       // The pressed keyboard goes away: a second press of an old button would only confuse.
       if (action.callback.messageId) void tg.editMessageReplyMarkup(chatId, action.callback.messageId, undefined, undefined).catch(() => undefined);
     }
-    const stopTyping = typing(chatId);
+    const stopTyping = typing(chatId, threadId);
     // Replies go out in turn order too: a later turn of this chat, finished while this one's
     // replies are still being sent, waits for them.
     await inChatOrder(String(chatId), async () => {
@@ -168,12 +168,12 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
         result = await handling;
       } catch (e) {
         log_.error({ conversationKey: input.conversationKey, updateId: input.updateId, err: errInfo(e) }, 'telegram turn failed');
-        await deliver(chatId, [{ text: t(turnLang(input.text, input.locale), 'error_apology') }]);
+        await deliver(chatId, [{ text: t(turnLang(input.text, input.locale), 'error_apology') }], { threadId });
         return;
       } finally {
         stopTyping();
       }
-      if (result.replies.length) await deliver(chatId, result.replies, { contactReceived: input.sharedPhone !== undefined });
+      if (result.replies.length) await deliver(chatId, result.replies, { contactReceived: input.sharedPhone !== undefined, threadId });
       if (!result.duplicate) startDownloads(input);
     });
   }
@@ -214,9 +214,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     return tg.answerCbQuery(id).catch(() => undefined);
   }
 
-  /** "typing…" until the turn is done (Telegram shows it for about five seconds per call). */
-  function typing(chatId: number): () => void {
-    const send = () => void tg.sendChatAction(chatId, 'typing').catch(() => undefined);
+  /** "typing…" until the turn is done (Telegram shows it for about five seconds per call), in the customer's topic. */
+  function typing(chatId: number, threadId: number | undefined): () => void {
+    const send = () => void tg.sendChatAction(chatId, 'typing', { message_thread_id: threadId }).catch(() => undefined);
     send();
     const timer = setInterval(send, TYPING_REPEAT_MS);
     return () => clearInterval(timer);
@@ -227,15 +227,17 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
    * wait too; what Telegram cannot take now (flood control with a wait over five seconds, a 5xx,
    * a network error) is queued durably and sent by the scheduler (telegram-outbox.ts), and counts
    * as delivered. A user who blocked the bot (403) or a chat that no longer exists is marked
-   * unreachable; nothing is thrown.
+   * unreachable; nothing is thrown. `threadId`: the topic of a private chat with topics they go to.
    */
-  async function deliver(chatId: number | string, messages: CustomerMessage[], o: { contactReceived?: boolean } = {}): Promise<DeliveryResult> {
+  async function deliver(chatId: number | string, messages: CustomerMessage[], o: { contactReceived?: boolean; threadId?: number } = {}): Promise<DeliveryResult> {
     const key = String(chatId);
     const conversationKey = telegramConversationKey(chatId);
-    const { outgoing, showsPhoneKeyboard } = renderMessages(messages, {
+    const rendered = renderMessages(messages, {
       removePhoneKeyboard: phoneKeyboard.has(key) || o.contactReceived === true,
       onDroppedButton: (value) => log_.warn({ bytes: Buffer.byteLength(value) }, 'button value too long for callback_data, dropped'),
     });
+    const { showsPhoneKeyboard } = rendered;
+    const outgoing: QueuedOutgoing[] = o.threadId === undefined ? rendered.outgoing : rendered.outgoing.map((m) => ({ ...m, threadId: o.threadId }));
     const delivered = (): DeliveryResult => {
       if (showsPhoneKeyboard) phoneKeyboard.add(key);
       else phoneKeyboard.delete(key);
@@ -276,7 +278,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     let messageId = m.messageId;
     try {
       if (messageId === undefined) {
-        const send = () => tg.sendMessage(chatId, m.text, { reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
+        const send = () => tg.sendMessage(chatId, m.text, { message_thread_id: m.threadId, reply_markup: m.reply_markup, link_preview_options: { is_disabled: true } });
         const sent = await send().catch(async (e: unknown) => {
           const wait = floodWait(e);
           if (!o.waitOutShortFlood || wait === undefined || wait > MAX_FLOOD_WAIT_S) throw e;
@@ -327,11 +329,11 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     async send(ref, messages) {
       const parsed = ZTelegramRef.safeParse(ref);
       if (!parsed.success) return { ok: false, unreachable: true, reason: 'incomplete telegram conversation reference' };
-      const { chatId } = parsed.data;
+      const { chatId, threadId } = parsed.data;
       // In line with this process's turns for the chat, so a staff reply neither overtakes a
       // turn's replies nor slips past one that is being queued. (No turn sends proactively to
-      // its own chat, so this cannot wait on itself.)
-      return inChatOrder(String(chatId), () => deliver(chatId, messages));
+      // its own chat, so this cannot wait on itself.) In the topic the customer last wrote in.
+      return inChatOrder(String(chatId), () => deliver(chatId, messages, { threadId }));
     },
   };
 

@@ -281,6 +281,34 @@ describe('Telegram channel (long polling against a fake Bot API server)', () => 
     expect(note?.body).toMatchObject({ text: 'For your privacy, please message me privately to file a complaint.', message_thread_id: 77, reply_parameters: { message_id: asked.message_id } });
   });
 
+  it('answers a private chat with topics in the topic the customer wrote in, and sends later messages there too', async () => {
+    const u = telegramUser(fake, newUser('en'));
+    const inTopic = (update: { message: Record<string, unknown> }) => ({ message: { ...update.message, message_thread_id: 12, is_topic_message: true } });
+    const threadsOf = (calls: { method: string; body: Record<string, unknown> }[], method: string) =>
+      calls.filter((c) => c.method === method && String(c.body.chat_id) === String(u.user.id)).map((c) => c.body.message_thread_id);
+
+    let calls = await fake.process(inTopic(tgUpdate.text(u.user, 'I was charged a 50 dollar fee on my credit card that I never agreed to')));
+    expect(threadsOf(calls, 'sendMessage').length).toBeGreaterThan(0);
+    expect(new Set(threadsOf(calls, 'sendMessage'))).toEqual(new Set([12]));
+    expect(new Set(threadsOf(calls, 'sendChatAction'))).toEqual(new Set([12]));
+
+    // A button pressed on a message in the topic is answered in the topic.
+    const withButtons = [...u.sent()].reverse().find((m) => m.reply_markup?.inline_keyboard?.length);
+    const value = withButtons!.reply_markup!.inline_keyboard![0]![0]!.callback_data;
+    const press = tgUpdate.press(u.user, value, withButtons!.message_id);
+    calls = await fake.process({ callback_query: { ...press.callback_query, message: { ...press.callback_query.message, message_thread_id: 12, is_topic_message: true } } });
+    expect(threadsOf(calls, 'sendMessage').length).toBeGreaterThan(0);
+    expect(new Set(threadsOf(calls, 'sendMessage'))).toEqual(new Set([12]));
+
+    // A staff reply (or a survey) goes to the conversation's stored reference: the same topic.
+    const account = await app.db.channelAccount.findFirstOrThrow({ where: { conversationKey: `telegram:${u.user.id}` } });
+    const ref: unknown = JSON.parse(account.conversationRef);
+    expect(ref).toEqual({ kind: 'telegram', chatId: u.user.id, threadId: 12 });
+    const before = fake.callsOf('sendMessage', u.user.id).length;
+    expect(await app.messenger.send(ref, [{ text: 'Our reply to your complaint' }])).toEqual({ ok: true });
+    expect(fake.callsOf('sendMessage', u.user.id).slice(before).map((c) => c.body)).toEqual([expect.objectContaining({ text: 'Our reply to your complaint', message_thread_id: 12 })]);
+  });
+
   it('says nothing in the staff alerts chat when a staff member replies to an alert or sends it a command', async () => {
     const staffer = newUser('en');
     const staffChat = { id: Number(STAFF_CHAT), type: 'supergroup' };
