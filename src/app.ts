@@ -158,7 +158,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     appType: config.MicrosoftAppType,
     tenantId: config.MicrosoftAppTenantId,
     runner,
+    db,
     log,
+    evidence: { dataDir: config.dataDir, maxBytes: config.EVIDENCE_MAX_BYTES },
   });
   messenger.register(botframework.sender);
 
@@ -195,7 +197,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const perIp = config.REQUESTS_PER_IP_PER_MINUTE
     ? [rateLimit({ windowMs: 60_000, limit: config.REQUESTS_PER_IP_PER_MINUTE, standardHeaders: 'draft-7', legacyHeaders: false, message: { error: 'rate_limited', message: 'Too many requests; slow down.' } })]
     : [];
-  app.post('/api/messages', ...perIp, express.json({ limit: '256kb', reviver: rejectNulReviver }), (req, res) => botframework.handle(req, res));
+  // Room for a file sent inside the activity as a `data:` URI (base64: 4 characters per 3 bytes)
+  // up to twice the evidence limit, so one somewhat over the limit is answered with the limit
+  // rather than refused unread; at least the 256 kB a text message needs.
+  const activityBodyLimit = Math.max(256 * 1024, Math.ceil((2 * config.EVIDENCE_MAX_BYTES) / 3) * 4 + 64 * 1024);
+  app.post('/api/messages', ...perIp, express.json({ limit: activityBodyLimit, reviver: rejectNulReviver }), (req, res) => botframework.handle(req, res));
 
   // Reports: summary API and the /staff/reports page, behind the staff auth; mounted
   // before the console so its catch-all 404 does not take /staff/reports

@@ -40,7 +40,13 @@ export const ZInboundActivity = z.looseObject({
     .array(
       z.looseObject({
         contentType: z.string().max(256),
-        contentUrl: z.string().max(4096).optional(),
+        // A link is short; a file sent inside the activity (a `data:` URI) is as long as the
+        // route's body limit lets it be, and the channel answers one over the evidence limit
+        // with that limit (botframework-evidence.ts) instead of a 400 the customer never hears of.
+        contentUrl: z
+          .string()
+          .refine((u) => u.length <= 4096 || /^data:/i.test(u), 'is longer than 4096 characters and not a data: URI')
+          .optional(),
         name: z.string().max(512).optional(),
       }),
     )

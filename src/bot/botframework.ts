@@ -12,13 +12,16 @@ import {
   type ChannelAccount,
   type ConversationReference,
 } from 'botbuilder';
+import type { PrismaClient } from '@prisma/client';
 import type { Logger } from 'pino';
 import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/messenger.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { ZInboundActivity } from './botframework-activity.js';
+import { keepCarriedFile, readAttachments, type BotFrameworkFile } from './botframework-evidence.js';
 import { BotFrameworkHttpAdapter } from './botframework-process.js';
 import { reuseConnectorClients } from './reuse-connector-clients.js';
+import { recordEvidenceLocalPath } from './telegram-store.js';
 import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
 
 export const BOTFRAMEWORK_REF_KIND = 'botframework';
@@ -29,7 +32,10 @@ export interface BotFrameworkOptions {
   appType?: string;
   tenantId?: string;
   runner: TurnRunner;
+  db: PrismaClient;
   log: Logger;
+  /** Where evidence files are kept (`<dataDir>/evidence/`) and the largest kept (EVIDENCE_MAX_BYTES). */
+  evidence: { dataDir: string; maxBytes: number };
 }
 
 export interface BotFrameworkChannel {
@@ -70,19 +76,46 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
     if (activity.type === ActivityTypes.ConversationUpdate) return welcome(context);
     const edited = isEdit(activity);
     if (activity.type !== ActivityTypes.Message && !edited) return;
-    const input = toInbound(activity, edited);
-    if (!input) return;
     // A group chat or a Teams channel is read by everyone in it, and its members would share
     // one conversation's intake: a complaint is taken in a personal chat only. An edit there
     // was answered already, if it was addressed to the bot.
     if (activity.conversation?.isGroup) {
-      if (edited) return;
+      if (edited || (!toInbound(activity, edited, []) && !activity.attachments?.length)) return;
       await context.sendActivity(t(detectLanguage(activity.text, activity.locale), 'group_chat'));
+      return;
+    }
+    // An edit re-sends the words only: a button is not edited, and its files were kept the first time.
+    const { files, tooLarge } = edited ? { files: [], tooLarge: [] } : await readAttachments(activity.attachments ?? [], opts.evidence.maxBytes);
+    const input = toInbound(activity, edited, files);
+    // A file refused for its size is answered with the limit, before the dialog's own answer
+    // (which ends with its question); refused silently, the customer would think it kept.
+    const lang = detectLanguage(input?.text, activity.locale);
+    const refusals = tooLarge.map((name) => ({ type: ActivityTypes.Message, text: t(lang, 'file_too_large', { name, limit: megabytes(opts.evidence.maxBytes) }) }));
+    if (!input) {
+      if (refusals.length) await context.sendActivities(refusals);
       return;
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
     const result = await runner.handle(input);
-    if (result.replies.length) await context.sendActivities(result.replies.map((r) => toActivity(r, activity.channelId)));
+    const replies = [...refusals, ...result.replies.map((r) => toActivity(r, activity.channelId))];
+    if (replies.length) await context.sendActivities(replies);
+    if (!result.duplicate) await keepFiles(input.conversationKey, files);
+  }
+
+  /**
+   * Keeps the files a message carried (`data:` URIs) on disk, and records where on their
+   * Evidence rows, which the turn wrote. A disk failure costs the copy, never the turn.
+   */
+  async function keepFiles(conversationKey: string, files: BotFrameworkFile[]): Promise<void> {
+    for (const f of files) {
+      if (!('bytes' in f.source)) continue;
+      try {
+        const relative = await keepCarriedFile(opts.evidence, conversationKey, { attachment: f.attachment, bytes: f.source.bytes });
+        if (relative) await recordEvidenceLocalPath(opts.db, { conversationKey, fileId: f.attachment.fileId }, relative);
+      } catch (e) {
+        log.warn({ conversationKey, kind: f.attachment.kind, err: { message: (e as Error).message } }, 'evidence file not kept');
+      }
+    }
   }
 
   /**
@@ -205,20 +238,13 @@ function updateIdOf(activity: Activity, edited: boolean, text: string | undefine
   return `${activity.id}:edit:${which}`;
 }
 
-function toInbound(activity: Activity, edited = false): InboundMessage | null {
+function toInbound(activity: Activity, edited: boolean, files: BotFrameworkFile[]): InboundMessage | null {
   const conversationId = activity.conversation?.id;
   if (!conversationId) return null;
   const value = activity.value as { action?: unknown } | undefined;
-  // An edit re-sends the words only: a button is not edited, and its files were kept the first time.
+  // An edit re-sends the words only: a button is not edited.
   const action = typeof value?.action === 'string' && !edited ? value.action : undefined;
-  const attachments: InboundAttachment[] = (edited ? [] : (activity.attachments ?? []))
-    .filter((a) => a.contentUrl)
-    .map((a) => ({
-      kind: a.contentType?.startsWith('image/') ? 'photo' : 'document',
-      fileId: a.contentUrl!,
-      fileName: a.name,
-      mimeType: a.contentType,
-    }));
+  const attachments: InboundAttachment[] = files.map((f) => f.attachment);
   const raw = activity.text ? TurnContext.removeRecipientMention(activity) : undefined;
   const text = (raw && (activity.channelId === 'msteams' || activity.textFormat === 'xml') ? htmlToText(raw) : raw)?.trim() || undefined;
   if (!text && !action && attachments.length === 0) return null;
@@ -237,6 +263,12 @@ function toInbound(activity: Activity, edited = false): InboundMessage | null {
     updateId: updateIdOf(activity, edited, text),
     receivedAt: new Date(),
   };
+}
+
+/** A byte limit as customers read it: "10 MB", "1.5 MB", "100 KB". */
+function megabytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
 /**

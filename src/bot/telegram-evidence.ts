@@ -43,39 +43,51 @@ async function downloadOne(deps: EvidenceDownloadDeps, conversationKey: string, 
   const file = await deps.getFile(a.fileId);
   if (!file.file_path) return null;
   if (file.file_size !== undefined && file.file_size > deps.maxBytes) return null;
-  const ext = (path.extname(file.file_path) || extFor(a.mimeType)).replace(/[^.\w]/g, '').slice(0, 10);
-  // The name is derived from the file id: a redelivered file lands on the same name.
-  const name = `${createHash('sha256').update(a.fileId).digest('hex').slice(0, 32)}${ext}`;
+  const ext = path.extname(file.file_path) || extFor(a.mimeType);
+  if (path.isAbsolute(file.file_path)) {
+    // A self-hosted Bot API server in --local mode answers with a path on its own disk.
+    if (fs.statSync(file.file_path).size > deps.maxBytes) return null;
+    return writeEvidenceFile(deps, conversationKey, a.fileId, ext, fs.createReadStream(file.file_path));
+  }
+  const res = await fetch(`${deps.fileBaseUrl}${file.file_path}`, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
+  if (!res.ok || !res.body) throw new Error(`file download answered ${res.status}`);
+  // The size Telegram reported is not trusted: writeEvidenceFile stops as soon as the limit is passed.
+  return writeEvidenceFile(deps, conversationKey, a.fileId, ext, res.body);
+}
+
+/**
+ * Keeps one evidence file: `body` is written to `<dataDir>/evidence/<conversation>/<name>` through
+ * a temporary file, and the path relative to dataDir is returned; null, with nothing kept, once
+ * more than `maxBytes` came (a size the channel reported is not trusted). The name is derived
+ * from the file id, so a redelivered file lands on the same name. Used by every channel.
+ */
+export async function writeEvidenceFile(
+  deps: { dataDir: string; maxBytes: number },
+  conversationKey: string,
+  fileId: string,
+  ext: string,
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<string | null> {
+  const name = `${createHash('sha256').update(fileId).digest('hex').slice(0, 32)}${ext.replace(/[^.\w]/g, '').slice(0, 10)}`;
   const folder = conversationKey.replace(/[^\w-]/g, '-');
   const relative = path.posix.join('evidence', folder, name);
   const target = path.join(deps.dataDir, 'evidence', folder, name);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.part`;
   try {
-    if (path.isAbsolute(file.file_path)) {
-      // A self-hosted Bot API server in --local mode answers with a path on its own disk.
-      const size = fs.statSync(file.file_path).size;
-      if (size > deps.maxBytes) return null;
-      fs.copyFileSync(file.file_path, tmp);
-    } else {
-      const res = await fetch(`${deps.fileBaseUrl}${file.file_path}`, { signal: AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS) });
-      if (!res.ok || !res.body) throw new Error(`file download answered ${res.status}`);
-      // The size Telegram reported is not trusted: stop as soon as the limit is passed.
-      let total = 0;
-      const out = fs.createWriteStream(tmp);
-      try {
-        for await (const chunk of res.body) {
-          total += chunk.byteLength;
-          if (total > deps.maxBytes) {
-            out.destroy();
-            fs.rmSync(tmp, { force: true });
-            return null;
-          }
-          if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    let total = 0;
+    const out = fs.createWriteStream(tmp);
+    try {
+      for await (const chunk of body) {
+        total += chunk.byteLength;
+        if (total > deps.maxBytes) {
+          out.destroy();
+          return null;
         }
-      } finally {
-        await new Promise<void>((resolve, reject) => (out.destroyed ? resolve() : out.end((e?: Error | null) => (e ? reject(e) : resolve()))));
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
       }
+    } finally {
+      await new Promise<void>((resolve, reject) => (out.destroyed ? resolve() : out.end((e?: Error | null) => (e ? reject(e) : resolve()))));
     }
     fs.renameSync(tmp, target);
     return relative;
@@ -84,7 +96,8 @@ async function downloadOne(deps: EvidenceDownloadDeps, conversationKey: string, 
   }
 }
 
-function extFor(mime: string | undefined): string {
+/** A file name extension for a media type, when the channel gave no file name. */
+export function extFor(mime: string | undefined): string {
   if (!mime) return '';
   if (mime === 'image/jpeg') return '.jpg';
   if (mime === 'image/png') return '.png';

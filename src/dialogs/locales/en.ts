@@ -111,6 +111,7 @@ export const en = {
   status_closed: 'closed',
   after_case: 'Thank you for contacting us. If there is anything else, just describe the problem here, or type "status" to see your cases.',
   attachment_received: 'Thank you, I have kept the file as evidence.',
+  file_too_large: 'Sorry, I could not keep "{{name}}": files can be at most {{limit}}. Please send a smaller file, or describe it in words.',
   unsupported_message: 'Sorry, I can only read text. Photos and documents you send are kept as evidence for your complaint.',
   group_chat: 'For your privacy, please message me privately to file a complaint.',
   error_apology: 'Sorry, something went wrong on our side and we could not answer your last message. What you told us before is kept; please send it again in a moment.',

@@ -109,6 +109,7 @@ export const zh: Record<MessageKey, string> = {
   status_closed: '已归档',
   after_case: '感谢您的联系。如还有其他问题，直接在这里描述即可；输入“查询进度”可查看您的投诉。',
   attachment_received: '谢谢，文件已作为证据保存。',
+  file_too_large: '抱歉，文件“{{name}}”未能保存：文件最大 {{limit}}。请发送较小的文件，或用文字描述。',
   unsupported_message: '抱歉，我只能读取文字。您发送的照片和文件会作为投诉证据保存。',
   group_chat: '为保护您的隐私，请私聊我提交投诉。',
   error_apology: '抱歉，我们这边出了点问题，未能处理您刚才的消息。此前告诉我们的内容都已保存，请稍后重新发送。',
