@@ -58,6 +58,8 @@ export interface AppOptions {
   schedulerPollMs?: number;
   /** How often near-breach/breach of the case clocks is swept (default 60000 ms; 0 = never). */
   clockSweepMs?: number;
+  /** Bot Framework file downloads may reach 127.0.0.1 and private addresses (tests' fake connector only). */
+  allowPrivateFileHosts?: boolean;
 }
 
 /** Everything a running instance holds; tests use it to reach the parts. */
@@ -161,6 +163,8 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     db,
     log,
     evidence: { dataDir: config.dataDir, maxBytes: config.EVIDENCE_MAX_BYTES },
+    allowPrivateFileHosts: opts.allowPrivateFileHosts,
+    clock,
   });
   messenger.register(botframework.sender);
 
@@ -310,6 +314,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
   const jobHandlers: Record<string, JobHandler> = {
     ...surveys.handlers,
     ...telegram?.handlers,
+    ...botframework.handlers,
     ...staffPurgeHandlers(db),
     ...missedAnnouncementHandlers(db, missedAnnouncements),
     ...opts.jobHandlers,

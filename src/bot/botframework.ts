@@ -13,16 +13,30 @@ import {
   type ConversationReference,
 } from 'botbuilder';
 import type { PrismaClient } from '@prisma/client';
+import { AppCredentials, AuthenticationConstants } from 'botframework-connector';
 import type { Logger } from 'pino';
 import type { ChannelSender, CustomerMessage, DeliveryResult } from '../cases/messenger.js';
+import { scheduleJob, type JobContext, type JobHandler } from '../cases/scheduler/index.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
 import { ZInboundActivity } from './botframework-activity.js';
-import { keepCarriedFile, readAttachments, type BotFrameworkFile } from './botframework-evidence.js';
+import {
+  BOTFRAMEWORK_EVIDENCE_JOB,
+  FileRefused,
+  ZEvidenceJob,
+  extensionOf,
+  fetchFile,
+  keepCarriedFile,
+  readAttachments,
+  tokenAllowedFor,
+  type BotFrameworkFile,
+  type TEvidenceJob,
+} from './botframework-evidence.js';
+import { writeEvidenceFile } from './telegram-evidence.js';
 import { BotFrameworkHttpAdapter } from './botframework-process.js';
 import { reuseConnectorClients } from './reuse-connector-clients.js';
 import { recordEvidenceLocalPath } from './telegram-store.js';
-import type { InboundAttachment, InboundMessage } from '../dialogs/types.js';
+import type { InboundAttachment, InboundMessage, Lang } from '../dialogs/types.js';
 
 export const BOTFRAMEWORK_REF_KIND = 'botframework';
 
@@ -36,12 +50,20 @@ export interface BotFrameworkOptions {
   log: Logger;
   /** Where evidence files are kept (`<dataDir>/evidence/`) and the largest kept (EVIDENCE_MAX_BYTES). */
   evidence: { dataDir: string; maxBytes: number };
+  /**
+   * Lets file downloads reach private and loopback addresses, over http too. Tests only, where
+   * the fake connector serving the files listens on 127.0.0.1; never from configuration.
+   */
+  allowPrivateFileHosts?: boolean;
+  clock?: () => Date;
 }
 
 export interface BotFrameworkChannel {
   /** Express handler for `POST /api/messages`. */
   handle(req: Request, res: Response): Promise<void>;
   sender: ChannelSender;
+  /** Scheduler job handlers: `botframework.evidence` downloads a file a customer sent as a link. */
+  handlers: Record<string, JobHandler>;
 }
 
 /**
@@ -51,6 +73,7 @@ export interface BotFrameworkChannel {
  */
 export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFrameworkChannel {
   const { runner, log } = opts;
+  const clock = opts.clock ?? (() => new Date());
   const settings = {
     MicrosoftAppId: opts.appId ?? '',
     MicrosoftAppPassword: opts.appPassword ?? '',
@@ -97,9 +120,82 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
     }
     await context.sendActivity({ type: ActivityTypes.Typing });
     const result = await runner.handle(input);
-    const replies = [...refusals, ...result.replies.map((r) => toActivity(r, activity.channelId))];
+    // A redelivered activity was answered the first time, its refusals with it.
+    const replies = [...(result.duplicate ? [] : refusals), ...result.replies.map((r) => toActivity(r, activity.channelId))];
     if (replies.length) await context.sendActivities(replies);
-    if (!result.duplicate) await keepFiles(input.conversationKey, files);
+    if (!result.duplicate) {
+      await keepFiles(input.conversationKey, files);
+      await scheduleDownloads(input, files, lang, storedReference(activity));
+    }
+  }
+
+  /**
+   * Files sent as links (Teams images and files, Direct Line uploads) are downloaded by a
+   * scheduler job, not in the turn: a large or slow file would hold the channel's request past
+   * its timeout, and a job survives a restart and is retried when the host fails. Teams' links
+   * stay valid for about an hour, which the retries fit in.
+   */
+  async function scheduleDownloads(input: InboundMessage, files: BotFrameworkFile[], lang: Lang, reference: Partial<ConversationReference>): Promise<void> {
+    if (opts.evidence.maxBytes <= 0) return;
+    const { conversationKey } = input;
+    for (const f of files) {
+      if (!('url' in f.source)) continue;
+      const a = f.attachment;
+      const payload: TEvidenceJob = { conversationKey, fileId: a.fileId, url: f.source.url, fileName: a.fileName, mimeType: a.mimeType, lang, reference: { ...reference } };
+      // Once per message and file: the same file sent again later gets its own download.
+      const dedupeKey = `bf:evidence:${createHash('sha256').update(`${conversationKey}\n${input.updateId ?? ''}\n${a.fileId}`).digest('hex').slice(0, 32)}`;
+      await scheduleJob(opts.db, { type: BOTFRAMEWORK_EVIDENCE_JOB, payload, runAt: clock(), dedupeKey, maxAttempts: 5 }).catch((e: unknown) =>
+        log.error({ conversationKey, err: { message: (e as Error).message } }, 'evidence download not scheduled'),
+      );
+    }
+  }
+
+  /** The bot's token, for a URL on a Bot Framework or Teams host only (tokenAllowedFor). */
+  async function botToken(url: URL): Promise<string | undefined> {
+    if (!settings.MicrosoftAppId || !tokenAllowedFor(url)) return undefined;
+    const c = await credentials.createCredentials(settings.MicrosoftAppId, AuthenticationConstants.ToChannelFromBotOAuthScope, AuthenticationConstants.ToChannelFromBotLoginUrl, true);
+    return c instanceof AppCredentials ? c.getToken() : undefined;
+  }
+
+  /**
+   * Downloads one linked file into the evidence folder, with Telegram's limit (EVIDENCE_MAX_BYTES):
+   * a larger one is not kept and the customer is told, with the limit. A link the bot must not
+   * follow (a private address, not https) or a file the host refuses (4xx) is logged and left a
+   * link; a network error or a 5xx is retried by the scheduler.
+   */
+  async function downloadJob(job: JobContext): Promise<void> {
+    const parsed = ZEvidenceJob.safeParse(job.payload);
+    if (!parsed.success) throw Object.assign(new Error('evidence job payload is not valid'), { permanent: true });
+    const p = parsed.data;
+    const { conversationKey } = p;
+    let file;
+    try {
+      file = await fetchFile(p.url, { allowPrivate: opts.allowPrivateFileHosts === true, token: botToken });
+    } catch (e) {
+      if (!(e instanceof FileRefused)) throw e;
+      log.warn({ conversationKey, reason: e.message }, 'evidence link not followed');
+      return;
+    }
+    if (file.status !== 200) {
+      file.discard();
+      if (file.status >= 400 && file.status < 500) {
+        log.warn({ conversationKey, status: file.status }, 'evidence download refused by its host');
+        return;
+      }
+      throw new Error(`file download answered ${file.status}`);
+    }
+    const max = opts.evidence.maxBytes;
+    const declaredTooLarge = file.contentLength !== undefined && file.contentLength > max;
+    if (declaredTooLarge) file.discard();
+    const relative = declaredTooLarge ? null : await writeEvidenceFile(opts.evidence, conversationKey, p.fileId, extensionOf(p.fileName, p.mimeType ?? file.contentType), file.body);
+    if (relative) {
+      await recordEvidenceLocalPath(opts.db, { conversationKey, fileId: p.fileId }, relative);
+      return;
+    }
+    log.info({ conversationKey, maxBytes: max }, 'evidence file over the size limit, not kept');
+    const text = t(p.lang, 'file_too_large', { name: p.fileName ?? p.mimeType ?? file.contentType ?? 'file', limit: megabytes(max) });
+    const sent = await sender.send({ kind: BOTFRAMEWORK_REF_KIND, reference: p.reference }, [{ text }]);
+    if (!sent.ok) log.warn({ conversationKey, reason: sent.reason }, 'file size note not delivered');
   }
 
   /**
@@ -171,6 +267,7 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
 
   return {
     sender,
+    handlers: { [BOTFRAMEWORK_EVIDENCE_JOB]: downloadJob },
     async handle(req, res) {
       const parsed = ZInboundActivity.safeParse(req.body);
       if (!parsed.success) {

@@ -18,6 +18,8 @@ beforeAll(async () => {
   dir = db.dir;
   app = await startApp(
     loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, DATA_DIR: dir, LOG_LEVEL: 'silent', BANK_HOTLINE: '95555', EVIDENCE_MAX_BYTES: String(MAX_BYTES) }),
+    // The fake connector serving the files listens on 127.0.0.1, which downloads otherwise refuse.
+    { allowPrivateFileHosts: true, schedulerPollMs: 50 },
   );
 });
 afterAll(async () => {
@@ -25,7 +27,7 @@ afterAll(async () => {
   await connector?.close();
 });
 
-const customer = (conversationId: string) => botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, locale: 'en-US' });
+const customer = (conversationId: string, channelId?: string) => botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, locale: 'en-US', channelId });
 const texts = (conversationId: string) => connector.messages(conversationId).map((m) => m.text ?? '');
 const dataUri = (bytes: Buffer, type = 'image/png') => `data:${type};base64,${bytes.toString('base64')}`;
 
@@ -67,5 +69,66 @@ describe('files sent inside a Direct Line / Web Chat activity (data: URIs)', () 
     });
     expect(status).toBe(200);
     expect(texts('bf-data-only-big')).toEqual(['Sorry, I could not keep "image/jpeg": files can be at most 98 KB. Please send a smaller file, or describe it in words.']);
+  });
+});
+
+/** The conversation's Evidence row once its file was downloaded. */
+async function downloaded(conversationKey: string) {
+  for (let i = 0; i < 100; i++) {
+    const row = await app.db.evidence.findFirst({ where: { conversationKey, localPath: { not: null } } });
+    if (row) return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the file was not downloaded');
+}
+
+describe('files sent as links on Teams (downloaded by a scheduler job)', () => {
+  it('downloads a Teams image from the connector into the evidence folder', async () => {
+    const bytes = randomBytes(20_000);
+    connector.files.set('/v3/attachments/img-1/views/original', { bytes, contentType: 'image/png' });
+    const status = await customer('teams-image', 'msteams').send({
+      text: '<p>The ATM kept my debit card yesterday, here is a photo</p>',
+      activity: { attachments: [{ contentType: 'image/png', contentUrl: `${connector.url}/v3/attachments/img-1/views/original` }] },
+    });
+    expect(status).toBe(200);
+    const row = await downloaded('bf:msteams:teams-image');
+    expect(row).toMatchObject({ kind: 'photo', mimeType: 'image/png' });
+    expect(fs.readFileSync(path.join(dir, row.localPath!))).toEqual(bytes);
+    // No app id: no token to send (tokenAllowedFor decides where one would go).
+    expect(connector.fileRequests.find((r) => r.path.includes('img-1'))?.authorization).toBeUndefined();
+  });
+
+  it('downloads a Teams file from its download link, keeping the SharePoint link as its id', async () => {
+    const bytes = randomBytes(30_000);
+    connector.files.set('/files/statement.pdf', { bytes, contentType: 'application/octet-stream' });
+    const page = 'https://contoso-my.sharepoint.com/personal/jane/Documents/Microsoft%20Teams%20Chat%20Files/statement.pdf';
+    await customer('teams-file', 'msteams').send({
+      text: '<p>I was charged a fee I never agreed to, the statement is attached</p>',
+      activity: {
+        attachments: [
+          { contentType: 'application/vnd.microsoft.teams.file.download.info', contentUrl: page, name: 'statement.pdf', content: { downloadUrl: `${connector.url}/files/statement.pdf`, uniqueId: 'u-1', fileType: 'pdf' } },
+        ],
+      },
+    });
+    const row = await downloaded('bf:msteams:teams-file');
+    expect(row).toMatchObject({ kind: 'document', fileId: page, fileName: 'statement.pdf', mimeType: 'application/pdf' });
+    expect(row.localPath).toMatch(/\.pdf$/);
+    expect(fs.readFileSync(path.join(dir, row.localPath!))).toEqual(bytes);
+  });
+
+  it('tells the customer the limit when a linked file turns out larger than it', async () => {
+    connector.files.set('/files/video.mp4', { bytes: randomBytes(MAX_BYTES + 1), contentType: 'video/mp4' });
+    await customer('teams-big', 'msteams').send({
+      text: '<p>The ATM kept my debit card yesterday</p>',
+      activity: {
+        attachments: [
+          { contentType: 'application/vnd.microsoft.teams.file.download.info', contentUrl: 'https://contoso-my.sharepoint.com/personal/jane/video.mp4', name: 'video.mp4', content: { downloadUrl: `${connector.url}/files/video.mp4`, fileType: 'mp4' } },
+        ],
+      },
+    });
+    const note = 'Sorry, I could not keep "video.mp4": files can be at most 98 KB. Please send a smaller file, or describe it in words.';
+    await connector.waitFor(() => texts('teams-big').includes(note));
+    const row = await app.db.evidence.findFirstOrThrow({ where: { conversationKey: 'bf:msteams:teams-big' } });
+    expect(row.localPath).toBeNull();
   });
 });

@@ -12,7 +12,8 @@ export interface RecordedActivity {
  * messages to `{serviceUrl}/v3/conversations/{id}/activities[/{replyToId}]`; this records them.
  * Conversations listed in `blocked` answer 403, as a channel does for a user who left; messages
  * to those in `hung` are never answered nor recorded (counted in `hungMessages`): the bot's
- * process is to die waiting.
+ * process is to die waiting. Files put in `files` are served at `GET {url}{path}` (as Teams
+ * serves attachments and download links), each request recorded in `fileRequests`.
  */
 export async function startFakeConnector() {
   const received: RecordedActivity[] = [];
@@ -20,8 +21,16 @@ export async function startFakeConnector() {
   const hung = new Set<string>();
   let hungMessages = 0;
   const waiters: (() => void)[] = [];
+  const files = new Map<string, { bytes: Buffer; contentType: string }>();
+  const fileRequests: { path: string; authorization?: string }[] = [];
   let seq = 0;
   const server = http.createServer((req, res) => {
+    const file = req.method === 'GET' ? files.get(req.url ?? '') : undefined;
+    if (file) {
+      fileRequests.push({ path: req.url ?? '', authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': file.contentType, 'content-length': file.bytes.length }).end(file.bytes);
+      return;
+    }
     const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
     let body = '';
     req.on('data', (c) => (body += c));
@@ -55,6 +64,8 @@ export async function startFakeConnector() {
     get hungMessages() {
       return hungMessages;
     },
+    files,
+    fileRequests,
     /** Messages (not typing indicators) sent to one conversation. */
     messages(conversationId: string) {
       return received.filter((r) => r.conversationId === conversationId && r.activity.type === 'message').map((r) => r.activity);
