@@ -47,6 +47,9 @@ import { createMissedAnnouncementSweep, missedAnnouncementHandlers, scheduleMiss
 import { ALERT_SEVERITIES } from './bot/telegram-alerts.js';
 import { createReportsApiRouter, createReportsPageRouter, dialectOf, requireStaffPage } from './cases/reports/index.js';
 
+/** The largest file a Bot Framework activity may carry inside itself as a `data:` URI. */
+const CARRIED_FILE_MAX_BYTES = 1024 * 1024;
+
 export interface AppOptions {
   log?: Logger;
   clock?: () => Date;
@@ -154,6 +157,9 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     onCaseCreated: announceCase,
   }), { perMinute: config.TURNS_PER_MINUTE, clock }));
 
+  // Files a Bot Framework client sends inside the activity (`data:` URIs) are small by nature
+  // (larger ones are uploaded and sent as links, downloaded after the turn).
+  const carriedFileMaxBytes = Math.min(config.EVIDENCE_MAX_BYTES, CARRIED_FILE_MAX_BYTES);
   const botframework = createBotFrameworkChannel({
     appId: config.MicrosoftAppId,
     appPassword: config.MicrosoftAppPassword,
@@ -162,7 +168,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     runner,
     db,
     log,
-    evidence: { dataDir: config.dataDir, maxBytes: config.EVIDENCE_MAX_BYTES },
+    evidence: { dataDir: config.dataDir, maxBytes: config.EVIDENCE_MAX_BYTES, carriedMaxBytes: carriedFileMaxBytes },
     allowPrivateFileHosts: opts.allowPrivateFileHosts,
     clock,
   });
@@ -202,9 +208,11 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     ? [rateLimit({ windowMs: 60_000, limit: config.REQUESTS_PER_IP_PER_MINUTE, standardHeaders: 'draft-7', legacyHeaders: false, message: { error: 'rate_limited', message: 'Too many requests; slow down.' } })]
     : [];
   // Room for a file sent inside the activity as a `data:` URI (base64: 4 characters per 3 bytes)
-  // up to twice the evidence limit, so one somewhat over the limit is answered with the limit
-  // rather than refused unread; at least the 256 kB a text message needs.
-  const activityBodyLimit = Math.max(256 * 1024, Math.ceil((2 * config.EVIDENCE_MAX_BYTES) / 3) * 4 + 64 * 1024);
+  // up to twice its limit, so one somewhat over the limit is answered with the limit rather than
+  // refused unread; at least the 256 kB a text message needs. Such a file is held to 1 MB
+  // (CARRIED_FILE_MAX_BYTES), not EVIDENCE_MAX_BYTES: this body is parsed before the channel's
+  // token is checked, so its size is what anyone on the internet can make the server hold.
+  const activityBodyLimit = Math.max(256 * 1024, Math.ceil((2 * carriedFileMaxBytes) / 3) * 4 + 64 * 1024);
   app.post('/api/messages', ...perIp, express.json({ limit: activityBodyLimit, reviver: rejectNulReviver }), (req, res) => botframework.handle(req, res));
 
   // Reports: summary API and the /staff/reports page, behind the staff auth; mounted

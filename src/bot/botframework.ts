@@ -49,7 +49,11 @@ export interface BotFrameworkOptions {
   db: PrismaClient;
   log: Logger;
   /** Where evidence files are kept (`<dataDir>/evidence/`) and the largest kept (EVIDENCE_MAX_BYTES). */
-  evidence: { dataDir: string; maxBytes: number };
+  /**
+   * `maxBytes`: the largest file kept (downloaded links); `carriedMaxBytes`: the largest carried
+   * inside the activity as a `data:` URI (default `maxBytes`).
+   */
+  evidence: { dataDir: string; maxBytes: number; carriedMaxBytes?: number };
   /**
    * Lets file downloads reach private and loopback addresses, over http too. Tests only, where
    * the fake connector serving the files listens on 127.0.0.1; never from configuration.
@@ -108,12 +112,13 @@ export function createBotFrameworkChannel(opts: BotFrameworkOptions): BotFramewo
       return;
     }
     // An edit re-sends the words only: a button is not edited, and its files were kept the first time.
-    const { files, tooLarge } = edited ? { files: [], tooLarge: [] } : await readAttachments(activity.attachments ?? [], opts.evidence.maxBytes);
+    const carriedMax = opts.evidence.carriedMaxBytes ?? opts.evidence.maxBytes;
+    const { files, tooLarge } = edited ? { files: [], tooLarge: [] } : await readAttachments(activity.attachments ?? [], carriedMax);
     const input = toInbound(activity, edited, files);
     // A file refused for its size is answered with the limit, before the dialog's own answer
     // (which ends with its question); refused silently, the customer would think it kept.
     const lang = detectLanguage(input?.text, activity.locale);
-    const refusals = tooLarge.map((name) => ({ type: ActivityTypes.Message, text: t(lang, 'file_too_large', { name, limit: megabytes(opts.evidence.maxBytes) }) }));
+    const refusals = tooLarge.map((name) => ({ type: ActivityTypes.Message, text: t(lang, 'file_too_large', { name, limit: megabytes(carriedMax) }) }));
     if (!input) {
       if (refusals.length) await context.sendActivities(refusals);
       return;

@@ -121,10 +121,23 @@ describe('a complaint over the Bot Framework protocol', () => {
     const post = (body: string) => fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect((await post('{not json')).status).toBe(400);
     expect((await post(JSON.stringify({ type: 'message' }))).status).toBeLessThan(500);
-    // The body may hold a file as a data: URI up to twice EVIDENCE_MAX_BYTES (10 MB) in base64;
-    // a longer text is refused by the activity's schema, a longer body before it is read.
+    // The body may hold a file as a data: URI up to twice its 1 MB limit in base64 (not the
+    // 10 MB EVIDENCE_MAX_BYTES: the body is parsed before any token is checked); a longer text
+    // is refused by the activity's schema, a longer body before it is read.
     expect((await post(JSON.stringify({ text: 'x'.repeat(300_000) }))).status).toBe(400);
-    expect((await post(JSON.stringify({ text: 'x'.repeat(28_100_000) }))).status).toBe(413);
+    expect((await post(JSON.stringify({ text: 'x'.repeat(2_900_000) }))).status).toBe(413);
+  });
+
+  it('holds a file carried inside the activity to 1 MB, whatever EVIDENCE_MAX_BYTES allows', async () => {
+    const conversationId = 'bf-carried-1mb';
+    const uri = `data:application/pdf;base64,${Buffer.alloc(1_200_000, 7).toString('base64')}`;
+    const status = await botFrameworkCustomer({ botUrl: app.url, serviceUrl: connector.url, conversationId, locale: 'en-US' }).send({
+      activity: { text: undefined, attachments: [{ contentType: 'application/pdf', contentUrl: uri, name: 'statement.pdf' }] },
+    });
+    expect(status).toBe(200);
+    expect(connector.messages(conversationId).map((m) => m.text)).toEqual([
+      'Sorry, I could not keep "statement.pdf": files can be at most 1 MB. Please send a smaller file, or describe it in words.',
+    ]);
   });
 
   it('answers an expectReplies activity with the turn\'s replies in the response', async () => {
