@@ -78,6 +78,20 @@ const EN_FRAUD: Cue[] = [
   cue(String.raw`\bsomeone (?:else )?(?:has|had|got|knows) (?:my|access)\b`, 'strong'),
   // The customer fell for a scam (first person), as opposed to calling a practice a scam.
   cue(String.raw`\b(?:i|we) (?:was|were|got|have been|had been|'?ve been|am being|are being) ${ADV}(?:scammed|defrauded|conned|swindled|duped|tricked|robbed|hacked)\b|\b(?:fell|fallen) (?:victim|for (?:a|the|this) (?:scam|fraud))\b|\bvictim of (?:a |an )?(?:\w+ )?(?:scam|fraud|theft|crime|hack)\b|\bfake (?:of )?(?:a |an |the )?(?:\w+ )?(?:ticket|website|seller|buyer|check|cheque|job|company|person|account|invoice|merchant|representative|rep|agent|bank|employee|caller|email|text|landlord|listing)s?\b|\b(?:romance|investment|crypto|phone|text|phishing|impostor|imposter|job|rental|lottery) scam\b|\bscammers? (?:who )?(?:got|told|convinced|tricked|called|texted|took|asked|pretend\w*|posing)\b`, 'strong'),
+  // Advance-fee scams: the victim is told to pay a fee, a deposit or a tax first to receive a
+  // payment, a loan, a prize or a refund ("send 400 first to receive his payment"), and never
+  // gets it. A real lender's fee is paid before a loan too, so the demand alone is not enough:
+  // it takes what happened next (nothing came, more was asked for, they vanished). A prize, an
+  // inheritance or winnings held back for a fee or a tax is a scam on its own.
+  cue(String.raw`\b(?:pay|paid|send|sent|transfer\w*|wire|wired|deposit|deposited|buy|bought|purchase|purchased)\b[^.!?]{0,50}?\b(?:first|upfront|up front|up-front|in advance|beforehand|before)\b[^.!?]{0,40}?\b(?:receive|get|release|unlock|claim|collect|access|withdraw|unfreeze|be paid)\w*\b[^.!?]{0,30}?\b(?:payments?|loans?|funds|money|prize|winnings|refund|grant|inheritance|reward|profits?|earnings|commission|package|parcel|cheque|check)\b(?=[\s\S]{0,300}?\b(?:never (?:got|received|heard|saw|sent|paid|came)|did ?n[o']t (?:get|receive)|didn'?t (?:get|receive)|not (?:received|gotten) (?:anything|a (?:cent|penny|dime)|any)|(?:stopped|stop) (?:answering|responding|replying)|blocked me|disappeared|vanished|(?:another|more|a second|an additional) (?:fee|payment|deposit|tax)|asked for more|wanted more|no longer (?:answer|respond|reply)))`, 'strong'),
+  cue(String.raw`\b(?:fees?|tax(?:es)?|customs|duty|duties|charges?|deposit)\b[^.!?]{0,40}\b(?:release|receive|claim|collect|unlock|get|transfer)\w*\b[^.!?]{0,20}\b(?:prize|winnings|lottery|sweepstakes|inheritance|jackpot)\b|\b(?:prize|winnings|lottery|sweepstakes|inheritance|jackpot)\b[^.!?]{0,60}\b(?:pay|paid|send|sent)\b[^.!?]{0,30}\b(?:fees?|tax(?:es)?|customs|duty|duties|charges?)\b`, 'strong'),
+  // The "upgrade your account to receive my payment" script of payment-app scams.
+  cue(String.raw`\b(?:account|zelle|cash ?app|venmo|paypal)\b[^.!?]{0,20}\b(?:had|has|needed|needs|need|must|would have) (?:to be|be) upgraded\b[^.!?]{0,120}\b(?:pay|send|sent|paid)\b`, 'strong'),
+  // "Move your money to a safe account": the bank never asks that.
+  cue(String.raw`\b(?:move|moved|moving|transfer\w*|send|sent|put|wire\w*|deposit\w*)\b[^.!?]{0,40}\b(?:to|into|in) (?:a |the |another |new |their |this |his |her )?(?:new )?(?:safe|safety|secured?|protected|holding) (?:bank )?account\b`, 'strong'),
+  // Romance and investment scams: someone met online, then money sent or invested.
+  cue(String.raw`\b(?:i|we) (?:met|had met|have met|was talking to|was dating|chatted with|started talking to|got to know) (?:\w+ ){0,3}(?:online|on (?:\w+ ){0,2}(?:app|site|website|facebook|instagram|whatsapp|telegram|tinder|hinge|bumble|linkedin|wechat|snapchat|dating \w+))\b[\s\S]{0,250}?\b(?:i|we) (?:\w+ )?(?:sent|transferred|wired|invested|lent|loaned|paid|gave)\b`, 'strong'),
+  cue(String.raw`\b(?:investment|trading|crypto\w*|forex|bitcoin) (?:platform|site|website|app|account)\b[^.!?]{0,120}\b(?:can'?t|cannot|could ?n[o']t|unable to|won'?t let me|not allowed to) withdraw\b|\b(?:can'?t|cannot|could ?n[o']t|unable to) withdraw\b[^.!?]{0,80}\b(?:unless|until) (?:i|we) (?:pay|paid|send|deposit)\b`, 'strong'),
   // How phone and text scams work: someone poses as the bank, the police or a relative, and
   // the victim gives away a one-time code, a PIN or a password, often through a link.
   cue(String.raw`\b(?:pretend(?:ed|ing|s)? to be|claim(?:ed|ing|s)? to be|pos(?:ed|ing|es?) as|purport(?:ed|ing)? to be|masquerad\w* as|introduc\w* (?:himself|herself|themselves) as) ${TRUSTED}`, 'strong'),
@@ -132,6 +146,15 @@ const ZH_FRAUD: Cue[] = [
   // scammer asks for (a code, a password, a link, a "safe account", screen sharing).
   cue(String.raw`(?:自称|冒称|假装)(?:是)?[^。！？]{0,16}(?:银行|客服|工作人员|警察|公安|民警|检察院|银保监|金融监管)[^。！？]{0,40}(?:验证码|动态码|密码|链接|安全账户|屏幕共享|共享屏幕|远程|转账到|转入)`, 'strong'),
   cue(String.raw`安全账户`, 'strong'),
+  // Advance-fee scams: a fee, a deposit or an "unfreezing fee" to be paid first before a loan is
+  // paid out or money can be withdrawn (先交解冻费才能放款, 交认证金才能提现), and the scripts
+  // that lead to it: a card number "entered wrong" that froze the loan, turnover to be "brushed".
+  cue(String.raw`先(?:交|缴|付|转|充|打|存|垫)(?![^。！？]{0,6}(?:首付|首期|材料|资料|证明))(?=[^。！？]{0,24}?(?:\d|费|金|钱|税|元|块|万|千|百|%))[^。！？]{0,24}?(?:才能|才可以|才会|才给|才|就能|就可以|方可)[^。！？]{0,8}?(?:放款|下款|出款|到账|提现|解冻|返还|退还|领取|拿到|借到|收到(?:钱|货款|款))`, 'strong'),
+  cue(String.raw`(?:解冻费|解冻金|认证金|认证费|流水金|验资费|激活费|会员费|保证金|押金|手续费|服务费|税费|个税|工本费)[^。！？]{0,20}?(?:才能|才可以|才会|才给|才|就能|方可)[^。！？]{0,8}?(?:放款|下款|出款|提现|解冻|到账)|(?:放款|下款|出款|提现)[^。！？]{0,16}?(?:先交|先缴|先付|需要交|需交|要交|要缴|得交)[^。！？]{0,12}?(?:解冻费|解冻金|认证金|认证费|流水|验资|激活费|会员费|保证金|押金|税)`, 'strong'),
+  cue(String.raw`(?:卡号|账号|银行卡号?|收款账户|信息)(?:填|输入?|写|绑定?|弄)错[^。！？]{0,40}?(?:冻结|解冻|认证金|保证金|无法放款|放不了款|不能放款)|刷流水|验资`, 'strong'),
+  // Investment and romance scams: a platform that will not let the money out, a partner met online.
+  cue(String.raw`(?:投资|理财|炒股|炒币|博彩|数字货币|虚拟币|交易)(?:平台|网站|app|软件)[^。！？]{0,40}?(?:无法|不能|不让|提不了|取不出)(?:提现|出金|取出|取钱)|(?:网恋|网友|网上认识|网上结识|交友软件|婚恋网站|相亲网站|游戏里认识)[^。！？]{0,60}?(?:转账|转了|充值|打钱|汇了|借给)`, 'strong'),
+
   cue(String.raw`(?:账户|账号|卡|余额|存款|积蓄)(?:里|内|上)?(?:的(?:钱|余额|存款|资金))?(?:被)?(?:清空|掏空|取光|转光|刷光|划光|扣光)|(?:钱|余额|存款|资金)(?:全|都|全部)没了`, 'loss'),
   cue(String.raw`(?:卡里|卡上|卡内|账户里|账户上|账户内|账上|余额)(?:的钱)?(?:莫名(?:其妙)?|突然|无故)?(?:地)?少了`, 'loss'),
   // Not "我从未在XX消费金融借款" (a lender's name) or "没有消费积分" (loyalty points).
