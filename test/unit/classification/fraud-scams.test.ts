@@ -41,3 +41,20 @@ describe('fraud detector: advance-fee, safe-account, investment and romance scam
     expect(classifyByRules(text, ctx).severity).not.toBe('P1');
   });
 });
+
+describe('fraud detector: 丢失, 遗失 and 假冒 name a loss only with what was lost', () => {
+  it.each([['我的银行卡丢失了'], ['钱包遗失，里面有两张信用卡'], ['昨天丢失了手机和身份证'], ['有人假冒银行给我打电话要验证码'], ['对方是假冒的客服']])(
+    '%s → fraud (P1)',
+    (text) => {
+      expect(detectFraud(text).fraud).toBe(true);
+      expect(classifyByRules(text, ctx).severity).toBe('P1');
+    },
+  );
+
+  it.each([['催收打电话到单位，害得我工作丢失'], ['银行说我的申请资料遗失了，要重新提交'], ['网点卖的理财赠品是假冒伪劣产品']])(
+    '%s → not fraud',
+    (text) => {
+      expect(detectFraud(text).fraud).toBe(false);
+    },
+  );
+});
