@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaClient } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { overTimeSql, timeBuckets } from '../../src/cases/reports/report-tables.js';
+import { loadReportData, overTimeSql, timeBuckets } from '../../src/cases/reports/report-tables.js';
 import { onPostgres, testDatabaseUrl } from '../support/db.js';
 
 const TOKEN = 'test-staff-token-report-queries-0123456789';
@@ -89,6 +91,32 @@ describe.skipIf(onPostgres)('report queries on SQLite', () => {
       expect(plan('SELECT COUNT(*) FROM "Case" WHERE ("receivedAt" >= ? AND "receivedAt" <= ?) AND "parentCaseId" IS NULL', ['a', 'b'])).toMatch(/USING INDEX Case_receivedAt_idx/);
     } finally {
       sqlite.close();
+    }
+  });
+});
+
+describe.skipIf(onPostgres)('the queries of the whole page on SQLite', () => {
+  it('each reads the range through an index, never a whole table (a group-by walked a queue index for its order)', async () => {
+    const file = url.slice('file:'.length);
+    // A client of its own that reports every SQL statement it sends, with its parameters.
+    const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }), log: [{ emit: 'event', level: 'query' }] });
+    const sent: { sql: string; params: unknown[] }[] = [];
+    db.$on('query', (e) => sent.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
+    const sqlite = new Database(file, { readonly: true });
+    try {
+      const range = { from: new Date('2026-10-31T04:00:00Z'), to: new Date('2026-11-30T04:59:59.999Z') };
+      await loadReportData({ db, dialect: 'sqlite', timeZone: 'America/New_York' }, range, NOW);
+      const statements = sent.filter((s) => /^\s*(WITH|SELECT)\b/i.test(s.sql));
+      expect(statements.length).toBeGreaterThan(0);
+      for (const { sql, params } of statements) {
+        const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);
+        // `SCAN <table>` reads all of it (`USING INDEX` walks a whole index); a CTE or subquery
+        // scanned is the range's rows already read.
+        expect({ sql, full: plan.filter((d) => /^SCAN (main\.)?(Case|CaseEvent|c|e)\b/.test(d)) }).toEqual({ sql, full: [] });
+      }
+    } finally {
+      sqlite.close();
+      await db.$disconnect();
     }
   });
 });

@@ -5,13 +5,15 @@ import { createCase } from '../../src/cases/create-case.js';
 import { touchChannelAccount } from '../../src/cases/customers.js';
 import { createDomainEvents } from '../../src/cases/domain-events.js';
 import { repeatComplainants } from '../../src/cases/reports/report-tables.js';
+import { dialectOf } from '../../src/cases/reports/summary.js';
 import { requestReview } from '../../src/cases/surveys/request-review.js';
 import type { Db } from '../../src/db/client.js';
 import { openTestDatabase } from '../support/db.js';
 
 let db: Db;
+let url: string;
 beforeAll(async () => {
-  ({ db } = await openTestDatabase('cd-review-'));
+  ({ db, url } = await openTestDatabase('cd-review-'));
 });
 afterAll(async () => db?.$disconnect());
 
@@ -44,6 +46,6 @@ describe('a review (核查)', () => {
     const alert = await db.staffNotification.findFirstOrThrow({ where: { type: 'review_requested', caseId: review!.caseId } });
     expect(alert.message).toContain('due 2026-12-29.');
     // One complaint and its review: no repeat complainant.
-    expect(await repeatComplainants(db, { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') })).toEqual([]);
+    expect(await repeatComplainants({ db, dialect: dialectOf(url) }, { from: new Date('2026-11-01T00:00:00Z'), to: new Date('2026-12-01T00:00:00Z') })).toEqual([]);
   });
 });
