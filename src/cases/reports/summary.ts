@@ -165,26 +165,33 @@ export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date
  * the denominator of `average` and `distribution`. `responseRate` is responses of `sent`;
  * `solvedRate` is "yes" of `responses`.
  */
-export async function csatSummary(db: PrismaClient, range: ReportRange) {
+export async function csatSummary(deps: ReportDeps, range: ReportRange) {
+  const { db, dialect } = deps;
   const sentWhere: Prisma.SurveyWhereInput = { sentAt: { gte: range.from, lte: range.to } };
-  // The score is asked after "solved?", so an answered survey always has `solved`; a score alone
-  // counts too, so that a survey answered some other way is not lost.
-  const answered: Prisma.SurveyWhereInput = { OR: [{ solved: { not: null } }, { score: { not: null } }] };
-  const [sent, scored, byScore, solvedYes, solvedAny, responses] = await Promise.all([
-    db.survey.count({ where: sentWhere }),
-    db.survey.aggregate({ where: { ...sentWhere, score: { not: null } }, _count: { score: true }, _avg: { score: true } }),
+  const at = dialect === 'sqlite' ? ['?', '?'] : ['$1::timestamp', '$2::timestamp'];
+  // One pass over the range's surveys (through the sentAt index) for every count but the
+  // distribution. The score is asked after "solved?", so an answered survey always has `solved`;
+  // a score alone counts too, so that a survey answered some other way is not lost. Fixed SQL;
+  // the range comes in as parameters, compared with `sentAt` as stored (see rangeParams).
+  const sql = `SELECT COUNT(*) AS sent, COUNT("score") AS scored, AVG("score") AS average,
+      COALESCE(SUM(CASE WHEN "solved" = 'yes' THEN 1 ELSE 0 END), 0) AS "solvedYes", COUNT("solved") AS "solvedAny",
+      COALESCE(SUM(CASE WHEN "solved" IS NOT NULL OR "score" IS NOT NULL THEN 1 ELSE 0 END), 0) AS responses
+    FROM "Survey" WHERE "sentAt" >= ${at[0]} AND "sentAt" <= ${at[1]}`;
+  type Row = Record<'sent' | 'scored' | 'solvedYes' | 'solvedAny' | 'responses', number | bigint | string> & { average: number | string | null };
+  const [[row], byScore] = await Promise.all([
+    db.$queryRawUnsafe<Row[]>(sql, ...rangeParams(dialect, range)),
     db.survey.groupBy({ by: ['score'], where: { ...sentWhere, score: { not: null } }, _count: { _all: true } }),
-    db.survey.count({ where: { ...sentWhere, solved: 'yes' } }),
-    db.survey.count({ where: { ...sentWhere, solved: { not: null } } }),
-    db.survey.count({ where: { AND: [sentWhere, answered] } }),
   ]);
+  const n = (k: Exclude<keyof Row, 'average'>) => Number(row?.[k] ?? 0);
+  const [sent, scored, solvedYes, solvedAny, responses] = [n('sent'), n('scored'), n('solvedYes'), n('solvedAny'), n('responses')];
+  const average = row?.average === null || row?.average === undefined ? null : Number(row.average);
   const distribution = zeros(['1', '2', '3', '4', '5']);
   for (const r of byScore) if (r.score !== null) distribution[String(r.score)] = r._count._all;
   return {
     sent,
     responses,
-    scored: scored._count.score,
-    average: scored._avg.score === null ? null : Math.round(scored._avg.score * 100) / 100,
+    scored,
+    average: average === null ? null : Math.round(average * 100) / 100,
     solvedRate: pct(solvedYes, solvedAny),
     /** Of `solvedRate`: surveys with an answer to "solved?". */
     solvedAnswered: solvedAny,
@@ -231,11 +238,10 @@ export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'fi
  * SQL aggregate.
  */
 export async function getReportSummary(deps: ReportDeps, range: ReportRange, now: Date) {
-  const { db } = deps;
   const [counts, sla, csat, medFirst, medDecision] = await Promise.all([
     rangeCounts(deps, range, [['severity'], ['business'], ['cause'], ['channel'], ['intakeChannel'], ['status']]),
     slaSummary(deps, range, now),
-    csatSummary(db, range),
+    csatSummary(deps, range),
     medianHours(deps, range, 'firstResponse'),
     medianHours(deps, range, 'firstDecision'),
   ]);
