@@ -4,7 +4,7 @@ import { PrismaClient } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { loadReportData, overTimeSql, timeBuckets } from '../../src/cases/reports/report-tables.js';
+import { complaintsOverTime, loadReportData, overTimeSql, timeBuckets } from '../../src/cases/reports/report-tables.js';
 import { onPostgres, testDatabaseUrl } from '../support/db.js';
 
 const TOKEN = 'test-staff-token-report-queries-0123456789';
@@ -95,18 +95,41 @@ describe.skipIf(onPostgres)('report queries on SQLite', () => {
   });
 });
 
+/** A client of its own on the test database that records every SQL statement it sends, with its parameters. */
+function loggingClient() {
+  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }), log: [{ emit: 'event', level: 'query' }] });
+  const sent: { sql: string; params: unknown[] }[] = [];
+  db.$on('query', (e) => sent.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
+  const queries = () => sent.filter((s) => /^\s*(WITH|SELECT)\b/i.test(s.sql));
+  return { db, queries };
+}
+
 describe.skipIf(onPostgres)('the queries of the whole page on SQLite', () => {
-  it('each reads the range through an index, never a whole table (a group-by walked a queue index for its order)', async () => {
-    const file = url.slice('file:'.length);
-    // A client of its own that reports every SQL statement it sends, with its parameters.
-    const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}` }), log: [{ emit: 'event', level: 'query' }] });
-    const sent: { sql: string; params: unknown[] }[] = [];
-    db.$on('query', (e) => sent.push({ sql: e.query, params: JSON.parse(e.params) as unknown[] }));
-    const sqlite = new Database(file, { readonly: true });
+  const range = { from: new Date('2026-10-31T04:00:00Z'), to: new Date('2026-11-30T04:59:59.999Z') };
+
+  it('count the four dimensions over time in one query, as each alone counts them', async () => {
+    const { db, queries } = loggingClient();
     try {
-      const range = { from: new Date('2026-10-31T04:00:00Z'), to: new Date('2026-11-30T04:59:59.999Z') };
+      const deps = { db, dialect: 'sqlite' as const };
+      const buckets = timeBuckets(range, 'America/New_York');
+      const all = await complaintsOverTime(deps, buckets);
+      expect(queries()).toHaveLength(1);
+      for (const d of ['severity', 'business', 'cause', 'channel'] as const) {
+        const alone = await complaintsOverTime(deps, buckets, [d]);
+        expect(all.map((b) => b.counts[d])).toEqual(alone.map((b) => b.counts[d]));
+      }
+      expect(all.reduce((sum, b) => sum + Object.values(b.counts.severity).reduce((a, n) => a + n, 0), 0)).toBe(RECEIVED.length);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it('each reads the range through an index, never a whole table (a group-by walked a queue index for its order)', async () => {
+    const { db, queries } = loggingClient();
+    const sqlite = new Database(url.slice('file:'.length), { readonly: true });
+    try {
       await loadReportData({ db, dialect: 'sqlite', timeZone: 'America/New_York' }, range, NOW);
-      const statements = sent.filter((s) => /^\s*(WITH|SELECT)\b/i.test(s.sql));
+      const statements = queries();
       expect(statements.length).toBeGreaterThan(0);
       for (const { sql, params } of statements) {
         const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail);

@@ -68,28 +68,30 @@ export function timeBuckets(range: ReportRange, timeZone: string): Bucket[] {
 }
 
 /**
- * Complaints (not reviews) per bucket and per value of each of `dimensions`: one grouped query
- * per dimension for all the buckets, which SQL tells apart by comparing `receivedAt` with their
- * boundaries. The boundaries are instants worked out in the bank's zone by {@link timeBuckets},
- * so a bucket is still the bank's day (or week, month) across a DST change.
+ * Complaints (not reviews) per bucket and per value of each of `dimensions`, in one grouped query
+ * for all the buckets and dimensions, which SQL tells apart by comparing `receivedAt` with the
+ * buckets' boundaries. The boundaries are instants worked out in the bank's zone by
+ * {@link timeBuckets}, so a bucket is still the bank's day (or week, month) across a DST change.
  */
 export async function complaintsOverTime(deps: ReportDeps, buckets: Bucket[], dimensions: readonly TimeDimension[] = TIME_DIMENSIONS) {
   const counts = buckets.map(() => Object.fromEntries(TIME_DIMENSIONS.map((d) => [d, {} as Record<string, number>])) as Record<TimeDimension, Record<string, number>>);
-  if (buckets.length > 0) {
-    await Promise.all(
-      dimensions.map(async (d) => {
-        for (const r of await countByBucket(deps, buckets, d)) counts[Number(r.b)]![d][r.k] = Number(r.n);
-      }),
-    );
+  if (buckets.length > 0 && dimensions.length > 0) {
+    const { sql, params } = overTimeSql(deps.dialect, buckets, dimensions);
+    const rows = await deps.db.$queryRawUnsafe<{ d: TimeDimension; b: number | bigint; k: string; n: number | bigint }[]>(sql, ...params);
+    for (const r of rows) counts[Number(r.b)]![r.d][r.k] = Number(r.n);
   }
   return buckets.map((bucket, i) => ({ bucket, counts: counts[i]! }));
 }
 
 /**
- * The SQL of {@link complaintsOverTime} for one dimension: `(b, k, n)` = (bucket index, value of
- * `dimension`, count) of the complaints received in `buckets` (contiguous, in order, at least one).
+ * The SQL of {@link complaintsOverTime}: `(d, b, k, n)` = (dimension, bucket index, value of the
+ * dimension, count) of the complaints received in `buckets` (contiguous, in order, at least one),
+ * for each of `dimensions` (one or several). The range's complaints are read once, through the
+ * receivedAt index, into a materialized CTE that each dimension's group-by reads (it was a query,
+ * and a pass over them, per dimension).
  */
-export function overTimeSql(dialect: SqlDialect, buckets: Bucket[], dimension: TimeDimension): { sql: string; params: string[] } {
+export function overTimeSql(dialect: SqlDialect, buckets: Bucket[], dimensions: TimeDimension | readonly TimeDimension[]): { sql: string; params: string[] } {
+  const dims: readonly TimeDimension[] = typeof dimensions === 'string' ? [dimensions] : dimensions;
   const params: string[] = [];
   // Compared as stored: SQLite holds Prisma's ISO text, PostgreSQL a UTC timestamp, so the
   // `receivedAt` index serves the range.
@@ -102,15 +104,11 @@ export function overTimeSql(dialect: SqlDialect, buckets: Bucket[], dimension: T
   const bucketExpr = whens.length ? `CASE ${whens.join(' ')} ELSE ${buckets.length - 1} END` : '0';
   const from = param(buckets[0]!.from);
   const to = param(buckets.at(-1)!.to);
-  // `dimension` is one of TIME_DIMENSIONS, a fixed column name; instants come in as parameters.
-  const sql = `SELECT ${bucketExpr} AS b, "${dimension}" AS k, COUNT(*) AS n FROM "Case"
-    WHERE "receivedAt" >= ${from} AND "receivedAt" < ${to} AND "parentCaseId" IS NULL GROUP BY 1, 2`;
+  // Each dimension is one of TIME_DIMENSIONS, a fixed column name; instants come in as parameters.
+  const sql = `WITH r AS MATERIALIZED (SELECT ${bucketExpr} AS b${dims.map((d) => `, "${d}"`).join('')} FROM "Case"
+      WHERE "receivedAt" >= ${from} AND "receivedAt" < ${to} AND "parentCaseId" IS NULL)
+    ${dims.map((d) => `SELECT '${d}' AS d, b, "${d}" AS k, COUNT(*) AS n FROM r GROUP BY b, "${d}"`).join('\n    UNION ALL ')}`;
   return { sql, params };
-}
-
-async function countByBucket(deps: ReportDeps, buckets: Bucket[], dimension: TimeDimension) {
-  const { sql, params } = overTimeSql(deps.dialect, buckets, dimension);
-  return deps.db.$queryRawUnsafe<{ b: number | bigint; k: string; n: number | bigint }[]>(sql, ...params);
 }
 
 export async function topRootCauses(db: PrismaClient, range: ReportRange) {
