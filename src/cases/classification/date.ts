@@ -93,6 +93,13 @@ const CJK_DATE_SPACE = /(?<=\d)\s+(?=[年月日号])|(?<=[年月])\s+(?=\d)/g;
 // 一直到, which may be "from Monday until", stay Monday.) The 一 becomes a space, so the text
 // keeps its length and the week names no day.
 const WEEK_ALL_ALONG = /(?<=周|星期|礼拜)一(?=直(?![接到]))/g;
+// A weekday's character that belongs to a larger word names no day: 每周一次 and 一周三次 are
+// counts ("once a week"), 上周日均余额 is last week's daily average, 周日常 daily, and
+// "借款周日是54期" a mistyped 周期 (the loan's term) — read as last Sunday before. 每周日 and
+// "every Monday" are a standing date, like 每月10号. Blanked the same way, keeping the length.
+const ZH_NOT_A_WEEKDAY =
+  /(?<=(?:周|星期|礼拜))[一二三四五六日天](?=[次遍趟回均常息期利]|\s*[是为]\s*(?:\d+|[一二两三四五六七八九十百]+)\s*(?:期|个月|年))|(?<=(?:每个?|逢)(?:周|星期|礼拜))[一二三四五六日天]/g;
+const EN_EVERY_WEEKDAY = /\b(every|each) ((?:sun|mon|tues|wednes|thurs|fri|satur)day)\b/gi;
 
 /** Options of {@link extractOccurredOn}. */
 export interface OccurredOnOptions {
@@ -123,7 +130,10 @@ export function extractOccurredOn(
   options: OccurredOnOptions = {},
 ): string | null {
   // "2023 年 4 月 23 日" as some keyboards space it: chrono and the patterns read it without.
-  const head = text.normalize('NFKC').replace(CJK_DATE_SPACE, '').replace(WEEK_ALL_ALONG, ' ');
+  const head = text.normalize('NFKC').replace(CJK_DATE_SPACE, '')
+    .replace(WEEK_ALL_ALONG, ' ')
+    .replace(ZH_NOT_A_WEEKDAY, ' ')
+    .replace(EN_EVERY_WEEKDAY, (_, every: string, day: string) => `${every} ${' '.repeat(day.length)}`);
   // Windows around the first few date-like tokens, merged when they overlap.
   const windows: { from: number; text: string }[] = [];
   let lastEnd = -1;

@@ -186,6 +186,27 @@ describe('extractOccurredOn', () => {
   });
 
   it.each([
+    ['借款周日是54期，每期多扣了200元'], // a mistyped 周期, the loan's term
+    ['每周一次自动扣款，这个月扣错了'],
+    ['一周三次扣了手续费'],
+    ['上周日均余额不够被扣了管理费'], // 日均: last week's daily average
+    ['每周日都扣我的款'],
+    ['每个星期天扣一次款'],
+    ['they charge me a fee every Monday'],
+    ['the fee comes out of my account each Sunday'],
+  ])('names no day for a weekday inside a larger word, or a standing one: %s', (text) => {
+    expect(extractOccurredOn(text, ctx)).toBeNull();
+  });
+
+  it.each([
+    ['卡周日被吞了', '2026-11-22'],
+    ['周日是我生日，那天卡被盗刷', '2026-11-22'],
+    ['my card was swallowed on Sunday', '2026-11-22'],
+  ])('still reads a weekday said as the day it happened: %s → %s', (text, iso) => {
+    expect(extractOccurredOn(text, ctx)).toBe(iso);
+  });
+
+  it.each([
     // Friday 2026-11-27: last week ran from Monday 16 to Sunday 22, as 上周 does.
     ['Tuesday last week my card was charged twice', '2026-11-17'],
     ['last week on Tuesday my card was charged twice', '2026-11-17'],

@@ -814,6 +814,13 @@ describe('intake transcripts', () => {
     expect(unsure.state.intake?.draft.occurredOn).toBeNull();
   });
 
+  it('does not take a weekday inside a larger word (借款周日是54期, a mistyped 周期) or a standing one ("every Monday") as the date', async () => {
+    const zh = await play([['我的借款周日是54期，每期都多扣了200元利息', ['什么时候发生']]]);
+    expect(zh.state.intake?.draft.occurredOn).toBeUndefined();
+    const en = await play([['My savings account is charged a 5 dollar fee every Monday that I never agreed to', ['When did it happen']]]);
+    expect(en.state.intake?.draft.occurredOn).toBeUndefined();
+  });
+
   it('takes 上周日 as the Sunday that ended last week, as "Sunday last week" is, also when said on a Sunday', async () => {
     // Friday 2026-11-27 and Sunday 2026-11-29: last week ran from Monday 16 to Sunday 22.
     for (const now of [new Date('2026-11-27T02:00:00Z'), new Date('2026-11-29T02:00:00Z')]) {
