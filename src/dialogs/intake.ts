@@ -337,6 +337,19 @@ export async function continueIntake(state: ConversationState, input: InboundMes
     }
   }
 
+  // "Sorry, the amount was actually $350" at the date question, "金额其实是300元" at the summary:
+  // an earlier answer corrected in passing is taken, and the question pending is asked again.
+  const fix = text && !input.action && intake.step !== 'describe' ? namedCorrection(text, intake, input, deps) : null;
+  if (fix) {
+    Object.assign(intake.draft, fix.patch);
+    // The customer's own answer now: a corrected description must not replace it (takeDescription).
+    intake.draft.extracted = intake.draft.extracted.filter((k) => k !== fix.field);
+    if (intake.step === 'choose_correction') intake.step = 'confirm';
+    const taken = t(lang, 'correction_taken', { field: t(lang, `field_${fix.field}`), value: fieldValue(intake.draft, fix.field, lang) });
+    const prompt = await promptFor(intake, lang, deps);
+    return { state, replies: [{ ...prompt, text: `${taken}\n${prompt.text}` }] };
+  }
+
   switch (intake.step) {
     case 'describe': {
       const problem = storyProblem(text, deps);
@@ -371,6 +384,57 @@ export async function continueIntake(state: ConversationState, input: InboundMes
       return { state, replies: [await advance(intake, lang, deps)] };
     }
   }
+}
+
+/** The fields an answer to a later question may correct in passing: those with a value to read. */
+const CORRECTABLE = ['occurredOn', 'amount', 'phone'] as const;
+type Correctable = (typeof CORRECTABLE)[number];
+const CORRECTABLE_WORDS: Record<Correctable, string> = {
+  occurredOn: 'date|day|time|日期|时间|发生时间|发生日期',
+  amount: 'amount|sum|金额|钱数|数额',
+  phone: 'phone number|phone|mobile number|mobile|number|telephone|电话号码|电话|手机号码|手机号|手机|号码',
+};
+// "sorry, the amount was actually $350", "actually the date should be 5 March", "change the amount
+// to 300": a field named, then its new value.
+const CORRECTION_EN = (words: string) =>
+  new RegExp(
+    `^(?:(?:sorry|oops|actually|correction|wait|oh|no)[,.!:\\s]+)*(?:(?:please\\s+)?(?:change|correct|update|make)\\s+)?(?:the\\s+|my\\s+)?(?:${words})\\s+(?:(?:was|is|should be|should have been|should read)\\s+|to\\s+)(?:actually\\s+|really\\s+|in fact\\s+)?(.+?)[.!]*$`,
+    'i',
+  );
+// "金额其实是300元", "日期应该是3月5号", "不好意思，电话写错了，应该是…", "把金额改成300".
+const CORRECTION_ZH = (words: string) =>
+  new RegExp(
+    `^(?:(?:不好意思|抱歉|对不起|更正一下|更正|纠正一下|哦|啊|另外|还有)[，,。\\s]*)*(?:刚才说错了[，,]?)?(?:其实)?把?(?:${words})(?:写错了|说错了|不对)?[，,]?(?:其实|实际上|实际|应该|应当|要)?(?:是|为|改成|改为|写成)\\s*(.+?)[。！!.]*$`,
+  );
+
+const CORRECTIONS = Object.fromEntries(CORRECTABLE.map((f) => [f, { en: CORRECTION_EN(CORRECTABLE_WORDS[f]), zh: CORRECTION_ZH(CORRECTABLE_WORDS[f]) }])) as Record<
+  Correctable,
+  { en: RegExp; zh: RegExp }
+>;
+
+/**
+ * A correction of another field given in passing ("sorry, the amount was actually $350" at the
+ * date question, "日期应该是3月5号" at the summary): the field named and the draft fields its new
+ * value sets, read by that field's own question. Null when no field is named, when it is the
+ * question being asked (its own answer reads it), or when the value does not read.
+ */
+function namedCorrection(text: string, intake: Intake, input: InboundMessage, deps: DialogDeps): { field: Correctable; patch: Partial<Draft> } | null {
+  for (const field of CORRECTABLE) {
+    if (field === intake.step) continue;
+    const { en, zh } = CORRECTIONS[field];
+    const value = (en.exec(text) ?? zh.exec(text))?.[1]?.trim();
+    if (!value) continue;
+    const answer = SLOTS[field].parse({ ...input, text: value }, deps, { failures: 0 });
+    if (answer.ok) return { field, patch: answer.patch };
+  }
+  return null;
+}
+
+/** A field's value as the summary shows it. */
+function fieldValue(draft: Draft, field: Correctable, lang: Lang): string {
+  if (field === 'occurredOn') return draft.occurredOn ? formatDay(lang, draft.occurredOn) : t(lang, 'summary_unknown');
+  if (field === 'amount') return draft.amount != null ? formatMoney(lang, draft.amount, draft.currency) : t(lang, 'summary_none');
+  return draft.phone ?? '';
 }
 
 /** Asks the question of `field` again, to return to the summary after the answer. */

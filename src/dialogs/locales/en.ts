@@ -61,6 +61,7 @@ export const en = {
   summary_unknown: 'not known',
   summary_none: 'none given',
   summary_question: 'Is this correct?',
+  correction_taken: 'Thank you, I have corrected it. {{field}}: {{value}}.',
   which_field: 'What would you like to correct?',
   field_description: 'What happened',
   field_business: 'Product',

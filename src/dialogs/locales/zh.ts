@@ -62,6 +62,7 @@ export const zh: Record<MessageKey, string> = {
   summary_unknown: '不详',
   summary_none: '未提供',
   summary_question: '以上信息是否正确？',
+  correction_taken: '好的，已为您更正。{{field}}：{{value}}。',
   which_field: '您想修改哪一项？',
   field_description: '事情经过',
   field_business: '产品/业务',

@@ -218,6 +218,38 @@ describe('intake transcripts', () => {
     expect(zh.submitted[0]!.draft).toMatchObject({ amount: 600, phone: '13912345678' });
   });
 
+  it('takes an earlier answer corrected at a later question or at the summary, says so, and asks the pending question again', async () => {
+    const en = await play([
+      ['My credit card was charged 50 dollars twice for the same purchase', ['When did it happen']],
+      ['sorry, the amount was actually $350', ['I have corrected it. Amount: US$350', 'When did it happen']],
+      ['yesterday', ['What would you like us to do']],
+      ['refund the duplicate', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['Please check your complaint', 'Amount: US$350']],
+      ['actually the amount was $300', ['I have corrected it. Amount: US$300', 'Please check your complaint', 'Amount: US$300']],
+      ['the date should be 20 November', ['When: 20 November 2026', 'Please check your complaint']],
+      ['[correct]', ['What would you like to correct?']],
+      ['my number is actually +44 7700 900456', ['Phone: +447700900456', 'Please check your complaint']],
+      ['[confirm]', ['Reference: C-20261127-0001']],
+    ]);
+    expect(en.submitted[0]!.draft).toMatchObject({ amount: 300, currency: 'USD', occurredOn: '2026-11-20', phone: '+447700900456' });
+    // The customer's own answer now: a corrected description does not replace it.
+    expect(en.submitted[0]!.draft.extracted).not.toContain('amount');
+    const zh = await play([
+      ['我的信用卡同一笔消费被扣了两次50元', ['什么时候发生']],
+      ['不好意思，金额其实是350元', ['已为您更正。涉及金额：¥350', '什么时候发生']],
+      ['昨天', ['您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对', '¥350']],
+      ['金额其实是300元', ['已为您更正。涉及金额：¥300', '请核对']],
+      ['日期应该是3月5号', ['发生时间：2026年3月5日', '请核对']],
+      ['电话写错了，应该是13912345678', ['电话：13912345678', '请核对']],
+      ['确认提交', ['编号：C-20261127-0001']],
+    ]);
+    expect(zh.submitted[0]!.draft).toMatchObject({ amount: 300, occurredOn: '2026-03-05', phone: '13912345678' });
+  });
+
   it.each(['continue', '继续'])('continues on "%s" typed at the offer to resume, asking the question again', async (typed) => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
