@@ -371,7 +371,9 @@ export async function continueIntake(state: ConversationState, input: InboundMes
       }
       // A field named at the summary ("the amount", "我要修改金额") goes straight to its question.
       const named = input.action ? null : pickField(input);
-      return named ? correctField(state, intake, named, lang, deps) : refuse(state, intake, 'invalid_choice', lang, deps);
+      if (named) return correctField(state, intake, named, lang, deps);
+      const added = input.action ? null : await addToComplaint(intake, text, lang, deps);
+      return added ? { state, replies: added } : refuse(state, intake, 'invalid_choice', lang, deps);
     }
     case 'choose_correction': {
       const field = pickField(input);
@@ -435,6 +437,43 @@ function fieldValue(draft: Draft, field: Correctable, lang: Lang): string {
   if (field === 'occurredOn') return draft.occurredOn ? formatDay(lang, draft.occurredOn) : t(lang, 'summary_unknown');
   if (field === 'amount') return draft.amount != null ? formatMoney(lang, draft.amount, draft.currency) : t(lang, 'summary_none');
   return draft.phone ?? '';
+}
+
+// Sounds, not words: "嗯嗯嗯嗯", "hmmm", "ok ok".
+const FILLER = /^(?:[嗯啊哦呃额唉噢喔哎呀哈吧呢了\s\p{P}]|h+m+|u+[hm]+|ok(?:ay)?|ha+)+$/iu;
+
+/**
+ * More told at the summary ("also, they charged me again today 1200 yuan", more after the fraud
+ * guidance): the customer means it for the complaint, so it joins the description (once: the
+ * fraud check above may have joined it already), fills the amount and the date when they were
+ * still missing (skipped, not remembered), and the summary is shown again with it. Null for what
+ * is no story (too short, "thanks", a question, too long to join): the summary's buttons then.
+ */
+async function addToComplaint(intake: Intake, text: string, lang: Lang, deps: DialogDeps): Promise<StepResult['replies'] | null> {
+  if (/[?？]\s*$/.test(text) || FILLER.test(text) || storyProblem(text, deps)) return null;
+  const draft = intake.draft;
+  const current = draft.description ?? '';
+  if (!current.includes(text)) {
+    const joined = ZDescription.safeParse(current ? `${current}\n${text}` : text);
+    if (!joined.success) return null;
+    draft.description = joined.data;
+  }
+  const ctx = { now: deps.now, timeZone: deps.bank.timeZone };
+  const fill = (key: 'amount' | 'occurredOn') => {
+    if (draft[key] != null) return false;
+    draft.extracted = [...new Set([...draft.extracted, key])];
+    return true;
+  };
+  const amount = deps.extractAmount(text);
+  if (amount && fill('amount')) {
+    draft.amount = amount.value;
+    draft.currency = amount.currency;
+  }
+  const day = deps.extractOccurredOn(text, ctx);
+  if (day && fill('occurredOn')) draft.occurredOn = day;
+  intake.failures = 0;
+  const prompt = await promptFor(intake, lang, deps);
+  return [{ ...prompt, text: `${t(lang, 'added_to_complaint')}\n${prompt.text}` }];
 }
 
 /** Asks the question of `field` again, to return to the summary after the answer. */

@@ -62,6 +62,7 @@ export const en = {
   summary_none: 'none given',
   summary_question: 'Is this correct?',
   correction_taken: 'Thank you, I have corrected it. {{field}}: {{value}}.',
+  added_to_complaint: 'Added to your complaint.',
   which_field: 'What would you like to correct?',
   field_description: 'What happened',
   field_business: 'Product',

@@ -63,6 +63,7 @@ export const zh: Record<MessageKey, string> = {
   summary_none: '未提供',
   summary_question: '以上信息是否正确？',
   correction_taken: '好的，已为您更正。{{field}}：{{value}}。',
+  added_to_complaint: '已补充到您的投诉中。',
   which_field: '您想修改哪一项？',
   field_description: '事情经过',
   field_business: '产品/业务',

@@ -250,6 +250,52 @@ describe('intake transcripts', () => {
     expect(zh.submitted[0]!.draft).toMatchObject({ amount: 300, occurredOn: '2026-03-05', phone: '13912345678' });
   });
 
+  it('adds more told at the summary to the complaint, takes the amount and date it gives when they were missing, and shows the summary again', async () => {
+    const en = await play([
+      ['The branch refused to reverse a charge on my savings account', ['When did it happen']],
+      ['[date:unknown]', ['How much money']],
+      ['[skip]', ['What would you like us to do']],
+      ['refund the charge', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', ['Please check your complaint', 'When: not known', 'Amount: none given']],
+      ['also, they charged me again today 1200 yuan', ['Added to your complaint.', 'Please check your complaint', 'they charged me again today', 'When: 27 November 2026', 'Amount: CN¥1,200']],
+      ['hmm ok', ['Please use one of the buttons']],
+      ['[confirm]', ['Reference: C-20261127-0001']],
+    ]);
+    expect(en.submitted[0]!.draft).toMatchObject({
+      description: 'The branch refused to reverse a charge on my savings account\nalso, they charged me again today 1200 yuan',
+      amount: 1200,
+      currency: 'CNY',
+      occurredOn: '2026-11-27',
+    });
+    const zh = await play([
+      ['我的信用卡昨天被多扣了500元年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', ['请核对']],
+      ['另外今天又扣了我1200元', ['已补充到您的投诉中。', '请核对', '另外今天又扣了我1200元', '¥500']],
+      ['嗯嗯嗯嗯', ['请点击下面的按钮']],
+      ['确认提交', ['编号：C-20261127-0001']],
+    ]);
+    // The amount the customer already gave stays: only a missing one is taken.
+    expect(zh.submitted[0]!.draft).toMatchObject({ amount: 500, occurredOn: '2026-11-26' });
+    expect(zh.submitted[0]!.draft.description).toContain('另外今天又扣了我1200元');
+  });
+
+  it('adds more told at the summary after the fraud guidance to the complaint, instead of "Please use one of the buttons"', async () => {
+    const h = await play([
+      ['Someone stole my credit card and used it at a shop yesterday, 300 dollars', ['Freeze your card or account']],
+    ]);
+    for (const say of ['[business:credit_card]', 'refund me', 'Bob', '13812345678']) await h.say(say);
+    expect(h.state.intake?.step).toBe('confirm');
+    const replies = textOf(await h.say('they also took another 200 dollars from my account this morning'));
+    expect(replies).toContain('Added to your complaint.');
+    expect(replies).toContain('Please check your complaint');
+    expect(replies).not.toContain('Please use one of the buttons');
+    expect(replies).not.toContain('Freeze your card or account');
+    expect(h.state.intake?.draft.description?.match(/another 200 dollars/g)).toHaveLength(1);
+  });
+
   it.each(['continue', '继续'])('continues on "%s" typed at the offer to resume, asking the question again', async (typed) => {
     const h = createDialogHarness();
     await h.say('My mortgage payment was taken twice this month');
