@@ -1,7 +1,7 @@
 import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy.js';
 import type { CaseReceipt, DialogDeps } from './deps.js';
 import { formatDateTime, formatDay, formatMoney, isLabel, labelForm, t, type MessageKey } from './i18n.js';
-import { descriptionProblem, desiredResolutionFor, SLOTS, ZDescription } from './slots.js';
+import { amountApproxIn, descriptionProblem, desiredResolutionFor, SLOTS, ZDescription } from './slots.js';
 import { isClosingRemark } from './interruptions.js';
 import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
 import { LANGS, type Button, type InboundMessage, type Lang, type OutboundMessage } from './types.js';
@@ -120,7 +120,7 @@ async function summary(draft: Draft, lang: Lang, deps: DialogDeps): Promise<Outb
   if (draft.channel && draft.channel !== 'other') lines.push(line('summary_channel', CHANNEL_LABELS[draft.channel][lang]));
   lines.push(
     line('summary_occurredOn', draft.occurredOn ? formatDay(lang, draft.occurredOn) : t(lang, 'summary_unknown')),
-    line('summary_amount', draft.amount != null ? formatMoney(lang, draft.amount, draft.currency) : t(lang, 'summary_none')),
+    line('summary_amount', amountShown(draft, lang)),
     line('summary_desiredResolution', desiredResolutionFor(lang, draft.desiredResolution ?? '')),
     line('summary_name', draft.name ?? ''),
     line('summary_phone', draft.phone ?? ''),
@@ -131,6 +131,13 @@ async function summary(draft: Draft, lang: Lang, deps: DialogDeps): Promise<Outb
     text: lines.join('\n'),
     buttons: SUMMARY_ACTIONS.map((a) => ({ label: t(lang, a === 'confirm' ? 'btn_confirm' : 'btn_correct'), value: a })),
   };
+}
+
+/** The amount as the customer gave it: "over CN¥2,000" for 两千多, never a bare 2,000 they did not say. */
+function amountShown(draft: Draft, lang: Lang): string {
+  if (draft.amount == null) return t(lang, 'summary_none');
+  const amount = formatMoney(lang, draft.amount, draft.currency);
+  return draft.amountApprox ? t(lang, `amount_${draft.amountApprox}`, { amount }) : amount;
 }
 
 /**
@@ -184,7 +191,10 @@ async function takeDescription(intake: Intake, text: string, lang: Lang, deps: D
   const corrected = opts.corrected ?? false;
   if (corrected) {
     for (const key of EXTRACTED_FIELDS) if (draft.extracted.includes(key)) draft[key] = undefined;
-    if (draft.extracted.includes('amount')) draft.currency = undefined;
+    if (draft.extracted.includes('amount')) {
+      draft.currency = undefined;
+      draft.amountApprox = undefined;
+    }
     draft.extracted = [];
   }
   draft.description = text;
@@ -203,7 +213,10 @@ async function takeDescription(intake: Intake, text: string, lang: Lang, deps: D
   };
   if (c.business !== 'other' && c.confidence.business >= BUSINESS_CONFIDENCE_TO_SKIP) fill('business', c.business);
   if (c.channel !== 'other') fill('channel', c.channel);
-  if (c.amount && fill('amount', c.amount.value)) draft.currency = c.amount.currency;
+  if (c.amount && fill('amount', c.amount.value)) {
+    draft.currency = c.amount.currency;
+    draft.amountApprox = amountApproxIn(text, c.amount.text);
+  }
   if (c.occurredOn) fill('occurredOn', c.occurredOn);
   // Back to the summary only when nothing is missing; otherwise the missing questions first.
   if (corrected && SLOT_NAMES.some((s) => draft[s] === undefined)) intake.correcting = false;
@@ -435,7 +448,7 @@ function namedCorrection(text: string, intake: Intake, input: InboundMessage, de
 /** A field's value as the summary shows it. */
 function fieldValue(draft: Draft, field: Correctable, lang: Lang): string {
   if (field === 'occurredOn') return draft.occurredOn ? formatDay(lang, draft.occurredOn) : t(lang, 'summary_unknown');
-  if (field === 'amount') return draft.amount != null ? formatMoney(lang, draft.amount, draft.currency) : t(lang, 'summary_none');
+  if (field === 'amount') return amountShown(draft, lang);
   return draft.phone ?? '';
 }
 
@@ -468,6 +481,7 @@ async function addToComplaint(intake: Intake, text: string, lang: Lang, deps: Di
   if (amount && fill('amount')) {
     draft.amount = amount.value;
     draft.currency = amount.currency;
+    draft.amountApprox = amountApproxIn(text, amount.text);
   }
   const day = deps.extractOccurredOn(text, ctx);
   if (day && fill('occurredOn')) draft.occurredOn = day;

@@ -69,6 +69,31 @@ export function descriptionProblem(text: string): { reason: MessageKey; vars?: R
   return ZDescription.safeParse(trimmed).success ? null : { reason: 'invalid_description' };
 }
 
+// Words that make an amount approximate, just before it ("over $2,000", 大概300元) or just after it
+// (两千多, 三百来块, "500 or so").
+const OVER_BEFORE = /(?:over|more than|at least|upwards of|超过|多于|不止)\s*$/;
+const ABOUT_BEFORE = /(?:about|around|roughly|approximately|approx\.?|nearly|almost|~|大概|大约|约|差不多|将近|近)\s*$/;
+const OVER_AFTER = /^\s*(?:多|余|\+|plus\b)/;
+const ABOUT_AFTER = /^\s*(?:来|左右|上下|or so\b|ish\b)/;
+
+/**
+ * Whether the customer gave an amount as more than it (两千多, "1千多", "over $2,000") or about it
+ * (三百来块, "around 500"), from the words around `amountText` (the extractor's reading of it) in
+ * `text`; undefined when it reads as exact or cannot be found.
+ */
+export function amountApproxIn(text: string, amountText: string): 'over' | 'about' | undefined {
+  const s = text.normalize('NFKC').toLowerCase();
+  const inner = amountText.normalize('NFKC').toLowerCase();
+  const at = s.indexOf(inner);
+  if (at < 0) return undefined;
+  const before = s.slice(Math.max(0, at - 16), at);
+  // The extractor's reading may hold the 多 itself (两千多元).
+  const after = (/[多余]/.test(inner) ? '多' : '') + s.slice(at + inner.length, at + inner.length + 8);
+  if (OVER_BEFORE.test(before) || OVER_AFTER.test(after)) return 'over';
+  if (ABOUT_BEFORE.test(before) || ABOUT_AFTER.test(after)) return 'about';
+  return undefined;
+}
+
 /** Countries whose numbers customers may give without a country code: the bank's own (deps.ts). */
 export type PhoneCountry = 'CN' | 'GB' | 'US';
 
@@ -271,14 +296,15 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
       const numeral = ZH_NUMERAL_ANSWER.exec(plain)?.[1];
       const spelled = numeral && /^[一二两俩三四五六七八九十]/.test(numeral) ? parseChineseNumber(numeral) : null;
       const found = /^\d+(\.\d{1,2})?$/.test(plain)
-        ? { value: Number(plain), currency: null }
+        ? { value: Number(plain), currency: null, text: plain }
         : spelled
-          ? { value: spelled, currency: null }
+          ? { value: spelled, currency: null, text: numeral ?? '' }
           : deps.extractAmount(text);
       if (!found || !Number.isFinite(found.value) || found.value < 0 || found.value > 1e12) {
         return { ok: false, reason: 'invalid_amount' };
       }
-      return { ok: true, patch: { amount: found.value === 0 ? null : found.value, currency: found.currency } };
+      const approx = found.value === 0 ? undefined : amountApproxIn(text, found.text);
+      return { ok: true, patch: { amount: found.value === 0 ? null : found.value, currency: found.currency, amountApprox: approx } };
     },
   },
   desiredResolution: {

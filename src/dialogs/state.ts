@@ -22,6 +22,12 @@ export const ZDraft = z.object({
   occurredOn: z.string().nullable().optional(),
   amount: z.number().nullable().optional(),
   currency: z.string().nullable().optional(),
+  /**
+   * The amount as the customer gave it: "more than" it (两千多, "over $2,000") or "about" it
+   * (三百来块, "around 500"). Shown so in the summary; `amount` keeps the number, for severity.
+   * Absent in state saved before it existed: an exact amount.
+   */
+  amountApprox: z.enum(['over', 'about']).optional(),
   desiredResolution: z.string().optional(),
   name: z.string().optional(),
   phone: z.string().optional(),

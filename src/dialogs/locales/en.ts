@@ -58,6 +58,8 @@ export const en = {
   summary_desiredResolution: 'You would like',
   summary_name: 'Name',
   summary_phone: 'Phone',
+  amount_over: 'over {{amount}}',
+  amount_about: 'about {{amount}}',
   summary_unknown: 'not known',
   summary_none: 'none given',
   summary_question: 'Is this correct?',

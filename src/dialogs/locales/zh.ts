@@ -59,6 +59,8 @@ export const zh: Record<MessageKey, string> = {
   summary_desiredResolution: '诉求',
   summary_name: '姓名',
   summary_phone: '电话',
+  amount_over: '{{amount}}多',
+  amount_about: '约{{amount}}',
   summary_unknown: '不详',
   summary_none: '未提供',
   summary_question: '以上信息是否正确？',

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SurveyPort } from '../../../src/dialogs/deps.js';
+import { step } from '../../../src/dialogs/conversation.js';
+import { parseState } from '../../../src/dialogs/state.js';
 import { buttonsOf, createDialogHarness, textOf } from '../../support/dialog-harness.js';
 
 type Line = [say: string, botSays: (string | RegExp)[]];
@@ -294,6 +296,53 @@ describe('intake transcripts', () => {
     expect(replies).not.toContain('Please use one of the buttons');
     expect(replies).not.toContain('Freeze your card or account');
     expect(h.state.intake?.draft.description?.match(/another 200 dollars/g)).toHaveLength(1);
+  });
+
+  it('shows a vague amount as the customer said it (两千多, 1千多, "over $2,000"), keeping the number for severity', async () => {
+    const zh = await play([
+      ['我的信用卡昨天被多扣了两千多块钱年费，我从来没有同意过', ['您希望我们怎样处理']],
+      ['[resolution:refund]', ['请问您怎么称呼']],
+      ['张伟', ['电话号码']],
+      ['13812345678', [/涉及金额：¥2,000(\.00)?多/]],
+      ['金额不对', ['涉及多少金额']],
+      ['1千多', [/涉及金额：1,000多/]],
+      ['确认提交', ['编号：C-20261127-0001']],
+    ]);
+    expect(zh.submitted[0]!.draft).toMatchObject({ amount: 1000, amountApprox: 'over' });
+    const en = await play([
+      ['My credit card was charged over $2,000 in fees yesterday that I never agreed to', ['What would you like us to do']],
+      ['refund the fees', ['name']],
+      ['Bob', ['phone']],
+      ['+44 7700 900123', [/Amount: over US\$2,000/]],
+      ['the amount is wrong', ['How much money']],
+      ['about 500 dollars', [/Amount: about US\$500/]],
+      ['the amount is wrong', ['How much money']],
+      ['500', [/Amount: 500\n/]],
+    ]);
+    expect(en.state.intake?.draft.amount).toBe(500);
+    expect(en.state.intake?.draft.amountApprox).toBeUndefined();
+  });
+
+  it('still shows the summary of an intake saved before amounts could be vague', async () => {
+    const h = createDialogHarness();
+    const saved = {
+      v: 1,
+      lang: 'zh',
+      updatedAt: '2026-11-27T01:50:00.000Z',
+      intake: {
+        startedAt: '2026-11-27T01:40:00.000Z',
+        step: 'amount',
+        draft: { description: '信用卡被多扣了年费', business: 'credit_card', occurredOn: '2026-11-26', extracted: ['business'] },
+        failures: 0,
+        correcting: false,
+        fraudWarned: false,
+      },
+    };
+    const { state, reset } = parseState(JSON.stringify(saved));
+    expect(reset).toBe(false);
+    const result = await step(state, { conversationKey: 'test:1', intakeChannel: 'test', externalUserId: 'u1', conversationRef: {}, receivedAt: new Date(), text: '两千多' }, h.deps());
+    expect(textOf(result.replies)).toContain('您希望我们怎样处理');
+    expect(result.state.intake?.draft).toMatchObject({ amount: 2000, amountApprox: 'over' });
   });
 
   it.each(['continue', '继续'])('continues on "%s" typed at the offer to resume, asking the question again', async (typed) => {

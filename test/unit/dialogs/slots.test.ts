@@ -147,12 +147,12 @@ describe('slot answers', () => {
   });
 
   it.each([
-    ['五百', 500],
-    ['三百五', 350],
-    ['八百多', 800],
-    ['大概九十', 90],
-  ] as const)('takes a Chinese numeral alone, "%s", as the amount %d', (text, amount) => {
-    expect(answer('amount', text)).toEqual({ ok: true, patch: { amount, currency: null } });
+    ['五百', 500, undefined],
+    ['三百五', 350, undefined],
+    ['八百多', 800, 'over'],
+    ['大概九十', 90, 'about'],
+  ] as const)('takes a Chinese numeral alone, "%s", as the amount %d (%s)', (text, amount, amountApprox) => {
+    expect(answer('amount', text)).toEqual({ ok: true, patch: { amount, currency: null, amountApprox } });
   });
 
   it.each(['万一', '千万'])('does not take the word "%s" as an amount', (text) => {
