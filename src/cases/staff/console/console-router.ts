@@ -448,7 +448,7 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       select: { id: true, email: true, displayName: true, role: true, active: true, lockedUntil: true },
       orderBy: { createdAt: 'asc' },
     });
-    send(res, usersPage({ viewer: viewerOf(res), unread: await unreadCount(res), flash: flashOf(req, res), users }));
+    send(res, usersPage({ viewer: viewerOf(res), unread: await unreadCount(res), flash: flashOf(req, res), users, now: clock(), timeZone: tz }));
   });
   router.post('/users', async (req, res) => {
     const b = req.body as Record<string, string>;

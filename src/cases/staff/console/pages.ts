@@ -44,7 +44,11 @@ const ESCALATION_LABELS: Record<string, string> = { frontline: 'Frontline 一线
 
 const fmt = (d: Date | string | null | undefined, timeZone: string) => (d ? formatStaffTime(new Date(d), timeZone) : '—');
 
-export function layout(opts: { title: string; viewer?: Viewer; unread?: number; flash?: { kind: 'ok' | 'error'; text: string } | null; body: Html }): Html {
+/**
+ * A console page. `timeZone`, on a page showing times, names the bank's zone once at the top: the
+ * times are shown in it without repeating the zone on each.
+ */
+export function layout(opts: { title: string; viewer?: Viewer; unread?: number; flash?: { kind: 'ok' | 'error'; text: string } | null; timeZone?: string; body: Html }): Html {
   const v = opts.viewer;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -62,6 +66,7 @@ ${v
 </header>
 <main>
 ${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="status">${opts.flash.text}</div>` : ''}
+${opts.timeZone ? html`<p class="muted zone" data-testid="time-zone">Times in ${opts.timeZone} · 时间均为 ${opts.timeZone} 时区</p>` : ''}
 ${opts.body}
 </main>
 <script src="/staff/assets/console.js"></script>
@@ -387,7 +392,14 @@ ${opts.tokens.map(
   });
 }
 
-export function usersPage(opts: { viewer: Viewer; unread: number; flash: { kind: 'ok' | 'error'; text: string } | null; users: (StaffOption & { email: string; lockedUntil: Date | null })[] }): Html {
+export function usersPage(opts: {
+  viewer: Viewer;
+  unread: number;
+  flash: { kind: 'ok' | 'error'; text: string } | null;
+  users: (StaffOption & { email: string; lockedUntil: Date | null })[];
+  now: Date;
+  timeZone: string;
+}): Html {
   const csrf = html`<input type="hidden" name="_csrf" value="${opts.viewer.csrf}">`;
   const roles = ['agent', 'supervisor', 'admin'];
   return layout({
@@ -395,13 +407,18 @@ export function usersPage(opts: { viewer: Viewer; unread: number; flash: { kind:
     viewer: opts.viewer,
     unread: opts.unread,
     flash: opts.flash,
+    timeZone: opts.timeZone,
     body: html`<h1>Staff users 员工账号</h1>
 <form class="card filters" method="post" action="/staff/users">${csrf}
 <label>Email<input type="email" name="email" required></label><label>Name<input type="text" name="displayName" required maxlength="80"></label>
 <label>Role<select name="role">${options(roles, ['agent'])}</select></label><label>Password (12+)<input type="password" name="password" required minlength="12"></label>
 <button type="submit">Create user</button></form>
 <table><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th></th></tr></thead><tbody>
-${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td>${u.role}</td><td>${u.active ? 'active' : 'inactive'}${u.lockedUntil && u.lockedUntil > new Date(0) ? html` <small class="muted">locked until ${u.lockedUntil.toISOString()}</small>` : ''}</td>
+${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td>${u.role}</td><td>${u.active ? 'active' : 'inactive'}${
+  // A lock-out that has run out stays stored until a login clears it; only one still running
+  // keeps anyone out, so only that one is shown.
+  u.lockedUntil && u.lockedUntil > opts.now ? html` <small class="muted" data-testid="locked">locked until ${fmt(u.lockedUntil, opts.timeZone)} 已锁定</small>` : ''
+}</td>
 <td><form method="post" action="/staff/users/${u.id}">${csrf}<select name="role">${options(roles, [u.role])}</select> <select name="active"><option value="true"${u.active ? raw(' selected') : ''}>active</option><option value="false"${u.active ? '' : raw(' selected')}>inactive</option></select> <button type="submit" class="secondary">Save</button></form></td></tr>`)}
 </tbody></table>`,
   });
