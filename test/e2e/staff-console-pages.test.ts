@@ -12,6 +12,9 @@ import { databaseUrlIn } from '../support/db.js';
  * and what they say once that time has passed.
  */
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const CASES = 320;
+const SEEDED_STATUSES = ['new', 'in_progress', 'awaiting_customer', 'resolved'] as const;
 // 09:00 in Shanghai (the `cn` policy's zone).
 const T0 = new Date('2026-03-10T01:00:00Z');
 let now = T0;
@@ -26,6 +29,27 @@ beforeAll(async () => {
     { clock: () => now, clockSweepMs: 0 },
   );
   await createStaffUser(app.db, { email: LOCKED.email, displayName: 'Lock Ed', role: 'agent', password: LOCKED.password }, T0);
+  // A queue of a few hundred cases, a quarter of each status below.
+  const customer = await app.db.customer.create({ data: {} });
+  await app.db.case.createMany({
+    data: Array.from({ length: CASES }, (_, i) => ({
+      reference: `C-20260309-${String(i + 1).padStart(4, '0')}`,
+      status: SEEDED_STATUSES[i % SEEDED_STATUSES.length]!,
+      receivedAt: new Date(T0.getTime() - DAY),
+      customerId: customer.id,
+      intakeChannel: 'webchat',
+      language: 'en',
+      severity: 'P3',
+      business: 'deposit',
+      cause: 'fees',
+      channel: 'branch',
+      description: 'seeded',
+      firstResponseDueAt: new Date(T0.getTime() + i * MINUTE),
+      regulatoryProfile: 'cn',
+      regulatoryDueAt: new Date(T0.getTime() + 14 * DAY),
+      nextDueAt: new Date(T0.getTime() + i * MINUTE),
+    })),
+  });
 });
 afterAll(async () => {
   await app?.stop();
@@ -57,6 +81,25 @@ function browser() {
   };
 }
 const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+/**
+ * The query the queue's filter form sends when Filter is pressed, as a browser builds it: ticked
+ * checkboxes, each select's chosen option, the text fields.
+ */
+function filterQuery(html: string): string {
+  const form = /<form class="filters card"[\s\S]*?<\/form>/.exec(html)![0];
+  const fields: [string, string][] = [];
+  for (const m of form.matchAll(/<input type="(checkbox|text)" name="([^"]+)"([^>]*)>/g)) {
+    const value = /value="([^"]*)"/.exec(m[3]!)?.[1] ?? '';
+    if (m[1] === 'text' || / checked/.test(m[3]!)) fields.push([m[2]!, value]);
+  }
+  for (const m of form.matchAll(/<select name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    fields.push([m[1]!, /<option value="([^"]*)"[^>]* selected/.exec(m[2]!)?.[1] ?? /<option value="([^"]*)"/.exec(m[2]!)![1]!]);
+  }
+  return new URLSearchParams(fields).toString();
+}
+const ticked = (html: string) => [...html.matchAll(/<input type="checkbox" name="status" value="([^"]+)" checked>/g)].map((m) => m[1]);
+const totalOf = (html: string) => /data-testid="total">(\d+)/.exec(html)![1];
+
 /** The users page's row of `email`. */
 const rowOf = (html: string, email: string) => new RegExp(`<tr><td>[^<]*</td><td>${email.replace(/\./g, '\\.')}</td>[\\s\\S]*?</tr>`).exec(html)![0];
 
@@ -80,5 +123,38 @@ describe('the users page', () => {
     expect(rowOf(expired.text, LOCKED.email)).not.toContain('locked');
     // The lock has indeed run out: the right password logs in.
     expect((await browser().login(LOCKED)).status).toBe(303);
+  });
+});
+
+describe('the queue filter', () => {
+  it('keeps several statuses when Filter is pressed again, and in the pager', async () => {
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    const first = await b.go('/staff?status=new,in_progress');
+    expect(ticked(first.text)).toEqual(['new', 'in_progress']);
+    expect(totalOf(first.text)).toBe(String(CASES / 2));
+
+    const again = await b.go(`/staff?${filterQuery(first.text)}`);
+    expect(again.status).toBe(200);
+    expect(ticked(again.text)).toEqual(['new', 'in_progress']);
+    expect(totalOf(again.text)).toBe(String(CASES / 2));
+    const next = /<a href="([^"]+)" rel="next">/.exec(again.text)![1]!.replace(/&amp;/g, '&');
+    expect(new URLSearchParams(next.split('?')[1]).get('status')).toBe('new,in_progress');
+    const page2 = await b.go(next);
+    expect(ticked(page2.text)).toEqual(['new', 'in_progress']);
+    expect(page2.text).toContain('page 2 of');
+  });
+
+  it('ticks the open statuses when none is asked for, and every one for all', async () => {
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    const open = await b.go('/staff');
+    expect(ticked(open.text)).toEqual(['new', 'acknowledged', 'in_progress', 'awaiting_customer', 'reopened']);
+    expect(totalOf(open.text)).toBe(String((CASES * 3) / 4));
+    expect(totalOf((await b.go(`/staff?${filterQuery(open.text)}`)).text)).toBe(String((CASES * 3) / 4));
+    const all = await b.go('/staff?status=all');
+    expect(ticked(all.text)).toHaveLength(7);
+    expect(totalOf(all.text)).toBe(String(CASES));
+    expect(totalOf((await b.go(`/staff?${filterQuery(all.text)}`)).text)).toBe(String(CASES));
   });
 });

@@ -14,6 +14,8 @@ th{background:#eef1f6;font-weight:600}tr:hover td{background:#f8fafc}
 .card{background:#fff;border:1px solid #dde3ec;border-radius:6px;padding:.8rem 1rem;margin-bottom:1rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;font-size:.8rem}
+.filters fieldset{display:flex;flex-wrap:wrap;gap:.1rem .7rem;margin:0;padding:.1rem .5rem .3rem;border:1px solid #dde3ec;border-radius:4px}.filters legend{font-size:.8rem;padding:0 .2rem}
+.filters fieldset label{flex-direction:row;align-items:center;gap:.25rem}
 label{font-size:.85rem}input,select,textarea,button{font:inherit}textarea{width:100%;min-height:4rem}
 input[type=text],input[type=email],input[type=password]{padding:.3rem}
 button,.button{background:#1f5fa8;color:#fff;border:0;border-radius:4px;padding:.35rem .8rem;cursor:pointer;text-decoration:none;display:inline-block}

@@ -218,8 +218,16 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
   // queue
   router.get('/', async (req, res) => {
     const viewer = viewerOf(res);
-    const q = Object.fromEntries(Object.entries(req.query).filter(([, v]) => typeof v === 'string' && v !== '')) as Record<string, string>;
-    const statusAll = q.status === 'all';
+    // A filter ticked more than once (the status checkboxes: `status=new&status=in_progress`)
+    // becomes the API's comma-separated list, which the pager's links carry on.
+    const q = Object.fromEntries(
+      Object.entries(req.query).flatMap(([k, v]) => {
+        const value = Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '').join(',') : typeof v === 'string' ? v : '';
+        return value ? [[k, value]] : [];
+      }),
+    ) as Record<string, string>;
+    const statusAll = q.status?.split(',').includes('all') ?? false;
+    if (statusAll) q.status = 'all';
     const parsed = ZCaseFilter.safeParse({
       ...q,
       status: statusAll ? undefined : (q.status ?? OPEN.join(',')),

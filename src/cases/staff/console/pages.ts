@@ -1,4 +1,5 @@
 import { clockState, formatStaffTime, type TStaffRole } from '../../clocks/index.js';
+import { OPEN_STATUSES } from '../../case-action.js';
 import { TARGET_STATUSES } from '../../case-lifecycle.js';
 import {
   BUSINESSES,
@@ -138,6 +139,8 @@ export function queuePage(opts: {
 }): Html {
   const f = opts.filter;
   const sel = (k: string) => (f[k] ? f[k]!.split(',') : undefined);
+  // The statuses shown, ticked: the open ones when none is asked for, every one for `all`.
+  const statuses = f.status === 'all' ? CASE_STATUSES : (sel('status') ?? [...OPEN_STATUSES]);
   const names = new Map(opts.staff.map((s) => [s.id, s.displayName]));
   const pages = Math.max(1, Math.ceil(opts.total / opts.pageSize));
   return layout({
@@ -147,7 +150,9 @@ export function queuePage(opts: {
     flash: opts.flash,
     body: html`<h1>Queue 投诉队列</h1>
 <form class="filters card" method="get" action="/staff" data-testid="filters">
-<label>Status 状态<select name="status"><option value="">open 未结</option><option value="all"${f.status === 'all' ? raw(' selected') : ''}>all 全部</option>${options(CASE_STATUSES, sel('status'), (v) => STATUS_LABELS[v] ?? v)}</select></label>
+<fieldset class="statuses"><legend>Status 状态 <small class="muted">(none ticked: open 未结)</small></legend>${CASE_STATUSES.map(
+  (v) => html`<label><input type="checkbox" name="status" value="${v}"${statuses.includes(v) ? raw(' checked') : ''}> ${STATUS_LABELS[v] ?? v}</label>`,
+)}</fieldset>
 <label>Severity 严重度<select name="severity"><option value="">any</option>${options(SEVERITIES, sel('severity'), (v) => `${v} ${SEVERITY_LABELS[v as 'P1'].en}`)}</select></label>
 <label>Business 业务<select name="business"><option value="">any</option>${options(BUSINESSES, sel('business'), (v) => BUSINESS_LABELS[v as 'other'].en)}</select></label>
 <label>Cause 原因<select name="cause"><option value="">any</option>${options(CAUSES, sel('cause'), (v) => CAUSE_LABELS[v as 'other'].en)}</select></label>
