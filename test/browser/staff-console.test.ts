@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
+import { formatStaffTime } from '../../src/cases/clocks/index.js';
 import { loadConfig } from '../../src/config.js';
+import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser.js';
 import { botFrameworkCustomer, fileComplaint, startFakeConnector } from '../support/fake-connector.js';
 
@@ -37,6 +39,15 @@ afterAll(async () => {
   await app?.stop();
   await connector?.close();
 });
+
+/** Opens the queue, logging in first unless this browser already holds a session. */
+async function openQueue(page: Page) {
+  await page.goto(`${app.url}/staff`);
+  if (!page.url().includes('/staff/login')) return;
+  await page.fill('input[name=email]', ADMIN.email);
+  await page.fill('input[name=password]', ADMIN.password);
+  await Promise.all([page.waitForURL(`${app.url}/staff`), page.click('button[type=submit]')]);
+}
 
 describe('the staff console in Chromium', () => {
   it('logs in, filters the queue, opens a case, replies and resolves it with a root cause', async () => {
@@ -107,5 +118,27 @@ describe('the staff console in Chromium', () => {
 
     const c = await app.db.case.findUniqueOrThrow({ where: { reference: feeRef } });
     expect(c).toMatchObject({ status: 'resolved', rootCause: 'Fee not disclosed at account opening' });
+  });
+
+  it('shows each deadline as text in the bank’s time zone, named once, beside the time left the script counts', async () => {
+    const page = await browser.newPage();
+    await openQueue(page);
+    const c = await app.db.case.findUniqueOrThrow({ where: { reference: rudeRef } });
+    const zone = app.policy.timeZone;
+    await expect.poll(() => page.locator('[data-testid=time-zone]').textContent()).toContain(`Times in ${zone}`);
+    const badges = page.locator(`tr[data-ref="${rudeRef}"] [data-due]`);
+    // The script has run: the time left is counted in the page...
+    await expect.poll(() => badges.first().locator('.left').textContent()).toMatch(/left$/);
+    // ...and the due times are still there, in what a screen reader reads, each clock named.
+    const row = await page.locator(`tr[data-ref="${rudeRef}"]`).ariaSnapshot();
+    expect(row).toContain(`Bank target 服务目标: due ${formatStaffTime(c.firstResponseDueAt, zone)} ·`);
+    expect(row).toContain(`Regulator deadline 监管时限: due ${formatStaffTime(c.regulatoryDueAt, zone)} ·`);
+    expect(await badges.first().getAttribute('title')).toBeNull();
+
+    await Promise.all([page.waitForURL(`${app.url}/staff/cases/${rudeRef}`), page.click(`a[href="/staff/cases/${rudeRef}"]`)]);
+    const summary = await page.locator('[data-testid=summary]').ariaSnapshot();
+    expect(summary).toContain(`Bank target 服务目标: due ${formatStaffTime(c.firstResponseDueAt, zone)} ·`);
+    expect(summary).toContain(`Regulator deadline 监管时限: due ${formatStaffTime(c.regulatoryDueAt, zone)} ·`);
+    expect(await page.locator('[data-testid=time-zone]').count()).toBe(1);
   });
 });

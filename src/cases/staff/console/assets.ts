@@ -21,6 +21,7 @@ input[type=text],input[type=email],input[type=password]{padding:.3rem}
 button,.button{background:#1f5fa8;color:#fff;border:0;border-radius:4px;padding:.35rem .8rem;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#5b6778}button.danger{background:#b3261e}
 .badge{display:inline-block;border-radius:10px;padding:0 .5rem;font-size:.8rem;background:#e3e7ee;white-space:nowrap}
+.badge.clock{white-space:normal}
 .lvl-ok{background:#dff3e4;color:#135c2a}.lvl-near_75{background:#fff3cd;color:#7a5a00}.lvl-near_90{background:#ffd8a8;color:#8a3b00}.lvl-breached{background:#b3261e;color:#fff}.lvl-done{background:#e3e7ee;color:#444}
 .sev{font-weight:700}.sev-P1{color:#b3261e}.sev-P2{color:#c25e00}.sev-P3{color:#1f5fa8}.sev-P4{color:#5b6778}
 .flash{padding:.6rem 1rem;border-radius:4px;margin-bottom:1rem}.flash.ok{background:#dff3e4}.flash.error{background:#fde2e1}

@@ -89,11 +89,31 @@ ${opts.error ? html`<div class="flash error" role="alert">${opts.error}</div>` :
   });
 }
 
-/** A countdown badge; the script keeps it current. `done` means the clock has stopped. */
-export function clockBadge(label: string, startAt: Date, dueAt: Date, now: Date, timeZone: string, done?: Date | null): Html {
-  if (done) return html`<span class="badge lvl-done" title="${label} met ${fmt(done, timeZone)}">${label}: done</span>`;
+/** The two clocks of a case, named so that the bank's own target is not taken for the regulator's. */
+const CLOCK_LABELS = { response: 'Bank target 服务目标', regulatory: 'Regulator deadline 监管时限' } as const;
+
+/**
+ * What is left before a deadline (`ms` from now; negative once passed), as the page script
+ * writes it, so the page says the same before the script runs or without it.
+ */
+function timeLeft(ms: number): string {
+  const m = Math.floor(Math.abs(ms) / 60_000);
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const s = d > 0 ? `${d}d ${h}h` : h > 0 ? `${h}h ${m % 60}m` : `${m % 60}m`;
+  return ms < 0 ? `overdue ${s}` : `${s} left`;
+}
+
+/**
+ * A countdown badge; the script keeps the time left current. The due time (in the bank's zone,
+ * which the page names once) is text, not a tooltip: keyboard and screen-reader users never see
+ * a `title`. `done` means the clock has stopped.
+ */
+export function clockBadge(clock: keyof typeof CLOCK_LABELS, startAt: Date, dueAt: Date, now: Date, timeZone: string, done?: Date | null): Html {
+  const label = CLOCK_LABELS[clock];
+  if (done) return html`<span class="badge clock lvl-done">${label}: met <time datetime="${done.toISOString()}">${fmt(done, timeZone)}</time></span>`;
   const s = clockState({ startAt, dueAt, now });
-  return html`<span class="badge lvl-${s.level}" data-due="${dueAt.toISOString()}" data-start="${startAt.toISOString()}" title="${label} due ${fmt(dueAt, timeZone)}">${label}: <span class="left">${fmt(dueAt, timeZone)}</span></span>`;
+  return html`<span class="badge clock lvl-${s.level}" data-due="${dueAt.toISOString()}" data-start="${startAt.toISOString()}">${label}: due <time datetime="${dueAt.toISOString()}">${fmt(dueAt, timeZone)}</time> · <span class="left">${timeLeft(dueAt.getTime() - now.getTime())}</span></span>`;
 }
 
 function options(values: readonly string[], selected: readonly string[] | undefined, label: (v: string) => string = (v) => v): Html {
@@ -148,6 +168,7 @@ export function queuePage(opts: {
     viewer: opts.viewer,
     unread: opts.unread,
     flash: opts.flash,
+    timeZone: opts.timeZone,
     body: html`<h1>Queue 投诉队列</h1>
 <form class="filters card" method="get" action="/staff" data-testid="filters">
 <fieldset class="statuses"><legend>Status 状态 <small class="muted">(none ticked: open 未结)</small></legend>${CASE_STATUSES.map(
@@ -176,7 +197,7 @@ ${opts.rows.map(
 <td>${r.amount === null ? '' : `${r.amount}${r.currency ? ` ${r.currency}` : ''}`}</td>
 <td>${r.intakeChannel}</td>
 <td>${r.assigneeId ? (names.get(r.assigneeId) ?? r.assigneeId) : html`<span class="muted">—</span>`}</td>
-<td>${['resolved', 'closed'].includes(r.status) ? html`<span class="badge lvl-done">${r.status}</span>` : html`${clockBadge('Response', r.receivedAt, r.firstResponseDueAt, opts.now, opts.timeZone, r.firstResponseAt)}<br>${clockBadge('Regulatory', r.receivedAt, r.regulatoryDueAt, opts.now, opts.timeZone)}`}</td>
+<td>${['resolved', 'closed'].includes(r.status) ? html`<span class="badge lvl-done">${r.status}</span>` : html`${clockBadge('response', r.receivedAt, r.firstResponseDueAt, opts.now, opts.timeZone, r.firstResponseAt)}<br>${clockBadge('regulatory', r.receivedAt, r.regulatoryDueAt, opts.now, opts.timeZone)}`}</td>
 </tr>`,
 )}
 </tbody></table>
@@ -271,6 +292,7 @@ export function casePage(opts: {
     viewer,
     unread: opts.unread,
     flash: opts.flash,
+    timeZone: opts.timeZone,
     body: html`<h1>${c.reference} <span class="sev sev-${c.severity}">${c.severity}</span> · <span data-testid="status">${STATUS_LABELS[c.status] ?? c.status}</span></h1>
 <div class="grid">
 <section class="card" data-testid="summary"><h2>Summary 概要</h2>
@@ -278,8 +300,8 @@ export function casePage(opts: {
 <tr><th>Received</th><td>${fmt(c.receivedAt, opts.timeZone)} via ${c.intakeChannel} (${c.language})</td></tr>
 <tr><th>Escalation</th><td>${ESCALATION_LABELS[c.escalationLevel] ?? c.escalationLevel}</td></tr>
 <tr><th>Assignee</th><td data-testid="assignee">${c.assigneeId ? (names.get(c.assigneeId) ?? c.assigneeId) : '—'}</td></tr>
-<tr><th>First response</th><td>${clockBadge('Response', c.receivedAt, c.firstResponseDueAt, opts.now, opts.timeZone, c.firstResponseAt)} due ${fmt(c.firstResponseDueAt, opts.timeZone)}</td></tr>
-<tr><th>Regulatory (${c.regulatoryProfile})</th><td>${open ? clockBadge('Regulatory', c.receivedAt, c.regulatoryDueAt, opts.now, opts.timeZone) : ''} due ${fmt(c.regulatoryDueAt, opts.timeZone)}${c.extensionCount ? html` · extended ${c.extensionCount}×` : ''}</td></tr>
+<tr><th>First response</th><td>${clockBadge('response', c.receivedAt, c.firstResponseDueAt, opts.now, opts.timeZone, c.firstResponseAt)}${c.firstResponseAt ? html` (was due ${fmt(c.firstResponseDueAt, opts.timeZone)})` : ''}</td></tr>
+<tr><th>Regulatory (${c.regulatoryProfile})</th><td>${open ? clockBadge('regulatory', c.receivedAt, c.regulatoryDueAt, opts.now, opts.timeZone) : html`due ${fmt(c.regulatoryDueAt, opts.timeZone)}`}${c.extensionCount ? html` · extended ${c.extensionCount}×` : ''}</td></tr>
 <tr><th>Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${opts.revealed.name ?? '—'}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${c.customerName ?? '—'} · ${c.customerPhone ?? '—'}`}
 ${!opts.revealed && (c.customerName || c.customerPhone) ? action('reveal', html``, 'Reveal 显示') : ''}
 ${c.reachable === false ? html`<br><span class="badge lvl-breached">unreachable in chat</span>` : ''}${c.handoffActive ? html`<br><span class="badge lvl-near_75">staff hold the conversation</span>` : ''}${c.humanRequested ? html`<br><span class="badge">asked for a person</span>` : ''}</td></tr>
