@@ -157,4 +157,26 @@ describe('the queue filter', () => {
     expect(totalOf(all.text)).toBe(String(CASES));
     expect(totalOf((await b.go(`/staff?${filterQuery(all.text)}`)).text)).toBe(String(CASES));
   });
+
+  it('reaches the last page of a few hundred cases in one click, keeping the filters', async () => {
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    const link = (html: string, testid: string) => new RegExp(`<a href="([^"]+)" data-testid="${testid}"`).exec(html)![1]!.replace(/&amp;/g, '&');
+    const first = await b.go('/staff?status=all&severity=P3');
+    const pages = Math.ceil(CASES / 25);
+    expect(first.text).toContain(`page 1 of ${pages}`);
+    expect(first.text).toMatch(/<nav class="pager" aria-label="[^"]+">/);
+    const last = await b.go(link(first.text, 'last-page'));
+    expect(last.text).toContain(`page ${pages} of ${pages}`);
+    expect(totalOf(last.text)).toBe(String(CASES));
+    // The least urgent case, and the filters still set.
+    expect(last.text).toContain(`data-ref="C-20260309-${String(CASES).padStart(4, '0')}"`);
+    expect(ticked(last.text)).toHaveLength(7);
+    expect(last.text).toMatch(/<option value="P3" selected>/);
+    expect(last.text).not.toContain('data-testid="last-page"');
+    expect(last.text).not.toContain('rel="next"');
+    const back = await b.go(link(last.text, 'first-page'));
+    expect(back.text).toContain(`page 1 of ${pages}`);
+    expect(ticked(back.text)).toHaveLength(7);
+  });
 });

@@ -202,7 +202,13 @@ ${opts.rows.map(
 )}
 </tbody></table>
 ${opts.rows.length === 0 ? html`<p class="muted">No cases match.</p>` : ''}
-<div class="pager">${opts.page > 1 ? html`<a href="${opts.query(opts.page - 1)}" rel="prev">← previous</a>` : ''}<span>page ${opts.page} of ${pages}</span>${opts.page < pages ? html`<a href="${opts.query(opts.page + 1)}" rel="next">next →</a>` : ''}</div>`,
+<nav class="pager" aria-label="Pages 分页">${opts.page > 1 ? html`<a href="${opts.query(1)}" data-testid="first-page">« first</a><a href="${opts.query(opts.page - 1)}" rel="prev">← previous</a>` : ''}<span>page ${opts.page} of ${pages}${opts.totalExact ? '' : '+'}</span>${
+  opts.page < pages ? html`<a href="${opts.query(opts.page + 1)}" rel="next">next →</a>` : ''
+}${
+  // The last page (the least urgent cases) is one click away, not a dozen. When the count
+  // stopped at its cap the last page is not known, and "next" goes on past it.
+  opts.page < pages && opts.totalExact ? html`<a href="${opts.query(pages)}" data-testid="last-page">last (${pages}) »</a>` : ''
+}</nav>`,
   });
 }
 
