@@ -141,4 +141,24 @@ describe('the staff console in Chromium', () => {
     expect(summary).toContain(`Regulator deadline 监管时限: due ${formatStaffTime(c.regulatoryDueAt, zone)} ·`);
     expect(await page.locator('[data-testid=time-zone]').count()).toBe(1);
   });
+
+  it('names every form control and keeps the landmarks on the queue, case and users pages', async () => {
+    const page = await browser.newPage();
+    await openQueue(page);
+    // What a screen reader announces for a control: its <label>, or its aria-label.
+    const unnamed = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input:not([type=hidden]), select, textarea')]
+          .filter((e) => !e.labels?.length && !e.getAttribute('aria-label'))
+          .map((e) => `${e.tagName.toLowerCase()}[name=${e.name}]`),
+      );
+    for (const path of ['/staff', `/staff/cases/${rudeRef}`, '/staff/users']) {
+      await page.goto(`${app.url}${path}`);
+      expect(await unnamed(), path).toEqual([]);
+      expect(await page.locator('header').count(), path).toBe(1);
+      expect(await page.locator('main').count(), path).toBe(1);
+      expect(await page.getByRole('navigation', { name: 'Console 控制台' }).count(), path).toBe(1);
+    }
+    expect(await page.getByRole('combobox', { name: /^Role of / }).count()).toBeGreaterThan(0);
+  });
 });

@@ -5,7 +5,7 @@
 export const CONSOLE_CSS = `
 *{box-sizing:border-box}body{font:14px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2330;background:#f4f6f9}
 header{background:#1f3a5f;color:#fff;display:flex;gap:1rem;align-items:center;padding:.5rem 1rem;flex-wrap:wrap}
-header a{color:#fff;text-decoration:none}header .grow{flex:1}header form{display:inline}
+header a{color:#fff;text-decoration:none}header nav{display:flex;gap:1rem;flex-wrap:wrap}header .grow{flex:1}header form{display:inline}
 header button{background:none;border:1px solid #fff8;color:#fff;border-radius:4px;padding:.2rem .6rem;cursor:pointer}
 main{padding:1rem;max-width:1300px;margin:0 auto}
 h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:0 0 .5rem}

@@ -57,10 +57,10 @@ export function layout(opts: { title: string; viewer?: Viewer; unread?: number; 
 <body>
 <header><a href="/staff"><strong>Complaint Desk</strong> · staff 投诉处理</a><span class="grow"></span>
 ${v
-  ? html`<a href="/staff">Queue 队列</a>
+  ? html`<nav aria-label="Console 控制台"><a href="/staff">Queue 队列</a>
 <a href="/staff/notifications">Alerts 提醒${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread >= UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP - 1}+` : opts.unread}</span>` : ''}</a>
 <a href="/staff/reports">Reports 报表</a>
-<a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">Users 用户</a>` : ''}
+<a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">Users 用户</a>` : ''}</nav>
 <span>${v.displayName} (${v.role})</span>
 <form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">Log out</button></form>`
   : ''}
@@ -452,7 +452,7 @@ ${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td
   // keeps anyone out, so only that one is shown.
   u.lockedUntil && u.lockedUntil > opts.now ? html` <small class="muted" data-testid="locked">locked until ${fmt(u.lockedUntil, opts.timeZone)} 已锁定</small>` : ''
 }</td>
-<td><form method="post" action="/staff/users/${u.id}">${csrf}<select name="role">${options(roles, [u.role])}</select> <select name="active"><option value="true"${u.active ? raw(' selected') : ''}>active</option><option value="false"${u.active ? '' : raw(' selected')}>inactive</option></select> <button type="submit" class="secondary">Save</button></form></td></tr>`)}
+<td><form method="post" action="/staff/users/${u.id}">${csrf}<select name="role" aria-label="Role of ${u.displayName}">${options(roles, [u.role])}</select> <select name="active" aria-label="Status of ${u.displayName}"><option value="true"${u.active ? raw(' selected') : ''}>active</option><option value="false"${u.active ? '' : raw(' selected')}>inactive</option></select> <button type="submit" class="secondary">Save</button></form></td></tr>`)}
 </tbody></table>`,
   });
 }
