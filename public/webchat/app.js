@@ -385,6 +385,10 @@
     userAvatarInitials: '',
     rootHeight: '100%',
     sendTimeout: 30000,
+    // A complaint is often several paragraphs: the send box is a text area (Enter sends,
+    // Shift+Enter starts a new line) that grows with the text to about five lines, then scrolls.
+    sendBoxTextWrap: true,
+    sendBoxMaxHeight: 120,
   };
   render();
 

@@ -207,6 +207,46 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('writes several lines with Shift+Enter and sends them with Enter, the box growing a few lines then scrolling', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/webchat/messages')) posted.push(String(JSON.parse(r.postData() ?? '{}').text));
+    });
+    const height = () => sendBox(page).evaluate((box) => box.getBoundingClientRect().height);
+    await sendBox(page).focus();
+    const oneLine = await height();
+    await page.keyboard.type('My credit card was charged a 200 dollar annual fee.');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('Nobody told me about it.');
+    await page.keyboard.press('Shift+Enter');
+    await page.keyboard.type('I want it back.');
+    await page.waitForTimeout(500);
+    expect(posted).toEqual([]);
+    expect(await sendBox(page).inputValue()).toBe('My credit card was charged a 200 dollar annual fee.\nNobody told me about it.\nI want it back.');
+    const threeLines = await height();
+    expect(threeLines).toBeGreaterThan(oneLine * 2);
+
+    // A long story stops growing at a few lines and scrolls inside the box.
+    await sendBox(page).fill(Array.from({ length: 30 }, (_, i) => `Line ${i + 1} of what happened`).join('\n'));
+    const tall = await height();
+    expect(tall).toBeLessThan(oneLine * 8);
+    expect(await sendBox(page).evaluate((box) => box.scrollHeight > box.clientHeight + 1)).toBe(true);
+
+    await sendBox(page).fill('My credit card was charged a 200 dollar annual fee.\nNobody told me about it.');
+    await page.keyboard.press('Enter');
+    await expectShown(page, /When did it happen/);
+    expect(posted).toEqual(['My credit card was charged a 200 dollar annual fee.\nNobody told me about it.']);
+    // Web Chat shows each line of a plain text as its own paragraph.
+    expect(await bubbles(page, 'user').locator('.webchat__text-content').allInnerTexts()).toEqual([
+      'My credit card was charged a 200 dollar annual fee.',
+      'Nobody told me about it.',
+    ]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("follows the conversation's language in the page's lang and Web Chat's own words, for screen readers", async () => {
     browser = await launchBrowser();
     const { page, problems } = await openChat(browser);
