@@ -354,6 +354,7 @@
         userID: sessionId,
         username: 'You',
         locale: locale,
+        store: webChatStore,
         styleOptions: styleOptions,
       },
       root,
@@ -375,7 +376,64 @@
     document.documentElement.lang = chinese ? 'zh-Hans' : 'en';
     locale = chinese ? 'zh-CN' : 'en-US';
     if (renderedLocale !== null) render();
+    showLength();
   }
+
+  // The longest message the bot takes (a complaint's limit, told in the intro). Near it a
+  // counter under the chat says how much is left; over it Send and Enter send nothing and say
+  // why, and the text stays in the box for the customer to shorten. Nothing is cut (a maximum
+  // length on the box cut a long paste silently) or sent only for the bot to refuse it.
+  var maxLength = Number(root.getAttribute('data-max-length')) || 0;
+  var lengthNote = document.getElementById('webchat-length');
+  var COUNT_FROM = 0.9;
+  // The length of a text just refused, shown until the customer changes it (0: none).
+  var notSentLength = 0;
+  var sendBoxText = '';
+
+  /** One of the counter's texts (index.html has them from the locales) in the chat's language. */
+  function lengthText(name, vars) {
+    var lang = /^zh/i.test(locale) ? 'zh' : 'en';
+    var template = (lengthNote && lengthNote.getAttribute('data-' + name + '-' + lang)) || '';
+    return template.replace(/\{\{(\w+)\}\}/g, function (_, v) {
+      return String(vars[v]);
+    });
+  }
+  function showLength() {
+    if (!lengthNote || !maxLength) return;
+    // Counted as the bot counts: trimmed, in UTF-16 units.
+    var length = sendBoxText.trim().length;
+    var text = '';
+    if (notSentLength) text = lengthText('not-sent', { length: notSentLength, max: maxLength });
+    else if (length > maxLength) text = lengthText('over', { over: length - maxLength, max: maxLength });
+    else if (length >= maxLength * COUNT_FROM) text = lengthText('left', { left: maxLength - length, max: maxLength });
+    lengthNote.hidden = !text;
+    lengthNote.classList.toggle('chat__length--over', length > maxLength);
+    if (lengthNote.textContent !== text) lengthNote.textContent = text;
+  }
+  // Web Chat keeps the box's text in its store: every change (typing, a paste, the box emptied
+  // after a send) passes here, and so does every submit (Enter, Send), before Web Chat acts.
+  var webChatStore = window.WebChat.createStore({}, function (api) {
+    return function (next) {
+      return function (action) {
+        if (action.type === 'WEB_CHAT/SUBMIT_SEND_BOX' && maxLength) {
+          var length = String(api.getState().sendBoxValue || '').trim().length;
+          if (length > maxLength) {
+            notSentLength = length;
+            showLength();
+            return undefined;
+          }
+        }
+        var result = next(action);
+        if (action.type === 'WEB_CHAT/SET_SEND_BOX') {
+          var text = String(api.getState().sendBoxValue || '');
+          if (text !== sendBoxText) notSentLength = 0;
+          sendBoxText = text;
+          showLength();
+        }
+        return result;
+      };
+    };
+  });
 
   var styleOptions = {
     accent: '#0b4f94',
@@ -391,19 +449,6 @@
     sendBoxMaxHeight: 120,
   };
   render();
-
-  // The send box stops at what the server accepts (data-max-text, twice a complaint's limit):
-  // a longer paste is cut there, and anything over the complaint's limit is answered in the
-  // chat with how long it may be. Web Chat renders the box itself, so each new one is limited.
-  var maxText = Number(root.getAttribute('data-max-text')) || 0;
-  function limitSendBox() {
-    var boxes = root.querySelectorAll('[data-id="webchat-sendbox-input"]');
-    for (var i = 0; i < boxes.length; i++) if (boxes[i].maxLength !== maxText) boxes[i].maxLength = maxText;
-  }
-  if (maxText > 0) {
-    new window.MutationObserver(limitSendBox).observe(root, { childList: true, subtree: true });
-    limitSendBox();
-  }
 
   // A question's buttons answer it once. Web Chat keeps them pressable until the answer's reply
   // arrives, so a double click (or Enter pressed twice on one) answered twice: the survey got

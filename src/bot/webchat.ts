@@ -10,6 +10,8 @@ import { z } from 'zod';
 import type { ChannelSender } from '../cases/messenger.js';
 import { detectLanguage, t } from '../dialogs/i18n.js';
 import { createKeyedQueue } from '../dialogs/keyed-queue.js';
+import { en } from '../dialogs/locales/en.js';
+import { zh } from '../dialogs/locales/zh.js';
 import { MAX_DESCRIPTION_CHARS } from '../dialogs/slots.js';
 import { rejectNulReviver } from '../http/no-nul.js';
 import type { TurnRunner } from '../dialogs/run-turn.js';
@@ -40,7 +42,8 @@ export const ZWebChatSessionId = z
 /**
  * The longest text the page may post: twice what the dialog takes as a complaint, so that a
  * text over the dialog's limit reaches it and the customer is told in the chat why it was not
- * taken, rather than seeing "Send failed". The page's send box stops at this length.
+ * taken, rather than seeing "Send failed". The page itself counts against the dialog's limit
+ * and sends nothing longer; this bound is for other clients (and pages of an older version).
  */
 export const MAX_WEBCHAT_TEXT = 2 * MAX_DESCRIPTION_CHARS;
 
@@ -115,6 +118,18 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/**
+ * A text of the locales for the page (`%text:en:key%` in index.html), HTML-escaped, with its
+ * `{{placeholders}}` left for the page to fill: its length counter changes with every key press.
+ * An unknown key stops the server at start-up rather than showing the customer a placeholder.
+ */
+function pageText(lang: string, key: string): string {
+  const texts: Record<string, string> = lang === 'zh' ? zh : en;
+  const text = Object.hasOwn(texts, key) ? texts[key] : undefined;
+  if (text === undefined) throw new Error(`public/webchat/index.html names ${lang}:${key}, which the locales do not have`);
+  return escapeHtml(text);
+}
+
 function webChatBundlePath(): string {
   // The package exports only its entry points; its dist bundle sits next to lib/.
   const entry = createRequire(import.meta.url).resolve('botframework-webchat');
@@ -157,7 +172,7 @@ export function mountWebChat(app: Express, opts: WebChatOptions): WebChatChannel
   const page = pageTemplate
     .replaceAll('%BANK_NAME%', bankName)
     .replaceAll('%MAX_DESCRIPTION_CHARS%', String(MAX_DESCRIPTION_CHARS))
-    .replaceAll('%MAX_WEBCHAT_TEXT%', String(MAX_WEBCHAT_TEXT));
+    .replace(/%text:(en|zh):(\w+)%/g, (_, lang: string, key: string) => pageText(lang, key));
 
   function notify(sessionId: string) {
     for (const s of streams.get(sessionId) ?? []) s.flush();

@@ -247,6 +247,56 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('counts near the length limit and keeps a longer text in the box, unsent and uncut, in the page language', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    const posted: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/webchat/messages')) posted.push(String(JSON.parse(r.postData() ?? '{}').text));
+    });
+    const counter = page.locator('#webchat-length');
+    const story = (n: number) => 'My card was charged twice. '.repeat(Math.ceil(n / 27)).slice(0, n - 1) + '.';
+
+    await sendBox(page).fill(story(300));
+    await expect.poll(() => counter.isVisible()).toBe(false);
+    await sendBox(page).fill(story(7600));
+    await expect.poll(() => counter.innerText()).toMatch(/400 characters left of 8000/);
+
+    // A paste of 20 000 stays whole: the customer decides what to cut.
+    await sendBox(page).fill('');
+    await sendBox(page).focus();
+    await page.keyboard.insertText(story(20_000));
+    expect((await sendBox(page).inputValue()).length).toBe(20_000);
+    await expect.poll(() => counter.innerText()).toMatch(/12000 characters over the 8000 limit/);
+    await sendBox(page).press('Enter');
+    await expect.poll(() => counter.innerText()).toMatch(/Not sent: this message has 20000 characters and may have 8000 at most/);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await page.waitForTimeout(1_000);
+    expect(posted).toEqual([]);
+    expect((await sendBox(page).inputValue()).length).toBe(20_000);
+    expect(await bubbles(page, 'user').count()).toBe(0);
+
+    // Once the bot speaks Chinese, so does the counter.
+    await say(page, '我的信用卡被多收了200元年费，没人告诉我');
+    await expectShown(page, /这是什么时候发生的/);
+    await expect.poll(() => counter.isVisible()).toBe(false);
+    await sendBox(page).fill('年费'.repeat(4500));
+    await expect.poll(() => counter.innerText()).toMatch(/超出 1000 个字符（最多 8000 个）/);
+    await sendBox(page).press('Enter');
+    await expect.poll(() => counter.innerText()).toMatch(/未发送：这条消息共 9000 个字符，最多 8000 个/);
+    await page.waitForTimeout(1_000);
+    expect(posted).toHaveLength(1);
+
+    // Shortened to the limit, it goes.
+    await sendBox(page).fill('年费'.repeat(4000));
+    await sendBox(page).press('Enter');
+    await expect.poll(() => posted.length).toBe(2);
+    expect(posted[1]).toHaveLength(8000);
+    await expect.poll(() => counter.isVisible()).toBe(false);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("follows the conversation's language in the page's lang and Web Chat's own words, for screen readers", async () => {
     browser = await launchBrowser();
     const { page, problems } = await openChat(browser);

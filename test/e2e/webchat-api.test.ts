@@ -160,10 +160,13 @@ describe('POST /api/webchat/messages', () => {
     expect(refusedTexts).toContain('请用您自己的话');
   });
 
-  it('shows the page with the limit of a message, and the send box stops at what the server takes', async () => {
+  it("shows the page with the limit of a message, and its counter's texts in both languages", async () => {
     const page = await (await fetch(`${app.url}/`)).text();
     expect(page).toContain('in up to 8000 characters');
-    expect(page).toContain('data-max-text="16000"');
+    expect(page).toContain('data-max-length="8000"');
+    expect(page).toContain('data-left-en="{{left}} characters left of {{max}}"');
+    expect(page).toContain('data-not-sent-zh="未发送：');
+    expect(page).not.toMatch(/%\w+(:\w+)*%/);
   });
 
   it('handles a retried client message id once and answers the retry with the same replies', async () => {

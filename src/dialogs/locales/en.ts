@@ -45,6 +45,10 @@ export const en = {
   invalid_phone_length: 'That does not look like a complete phone number. Please check the digits, for example {{example}}; a number from another country starts with + and its country code.',
   invalid_description: 'Please describe what happened in a sentence or two.',
   description_too_long: 'That is too long for one message: {{length}} characters, and I can take {{max}} at most. Please shorten it and send it again.',
+  // The web chat page's counter under its send box, and why it did not send a longer text.
+  webchat_chars_left: '{{left}} characters left of {{max}}',
+  webchat_chars_over: '{{over}} characters over the {{max}} limit: please shorten it before sending.',
+  webchat_too_long_not_sent: 'Not sent: this message has {{length}} characters and may have {{max}} at most. Please shorten it; your text is still here.',
   invalid_choice: 'Please use one of the buttons.',
   stale_button: 'That button belongs to an earlier question.',
   three_failures: 'Sorry, I am not understanding this. Would you like to talk to a person instead?',

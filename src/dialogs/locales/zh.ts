@@ -46,6 +46,10 @@ export const zh: Record<MessageKey, string> = {
   invalid_phone_length: '这看起来不是完整的电话号码，请核对位数，例如 {{example}}；其他国家或地区的号码请以 + 和国家或地区代码开头。',
   invalid_description: '请用一两句话描述发生了什么。',
   description_too_long: '这条消息太长了：共 {{length}} 个字符，一条最多 {{max}} 个字符。请精简后重新发送。',
+  // 网页对话输入框下方的字数提示，以及超长未发送的说明。
+  webchat_chars_left: '还可输入 {{left}} 个字符（最多 {{max}} 个）',
+  webchat_chars_over: '超出 {{over}} 个字符（最多 {{max}} 个），请精简后再发送。',
+  webchat_too_long_not_sent: '未发送：这条消息共 {{length}} 个字符，最多 {{max}} 个。请精简后再发送，您写的内容仍保留在输入框中。',
   invalid_choice: '请点击下面的按钮。',
   stale_button: '这个按钮属于之前的问题。',
   three_failures: '抱歉，我没能理解。需要为您转接人工服务吗？',
