@@ -297,6 +297,41 @@ describe('the web chat page', () => {
     await page.close();
   });
 
+  it('wraps a long unbroken word in both bubbles at a 360 px phone width, with no sideways scrolling', async () => {
+    browser = await launchBrowser();
+    const { page, problems } = await openChat(browser);
+    await page.setViewportSize({ width: 360, height: 740 });
+    const sessionId = await sessionOf(page);
+    const cardLike = '622202123456789012346222021234567890123462220212345678901234';
+    const url = 'https://statements.harbour-bank.example/cards/2026/11/transactions/annual-fee-charge-details?ref=AF20261128XQ77';
+    await say(page, `The annual fee ${cardLike} was charged twice`);
+    await expectShown(page, /complaints assistant of Harbour & Co Bank/);
+    await app.messenger.send({ kind: 'webpage', sessionId }, [{ text: `Complaints team: the fee is listed at ${url}` }]);
+    await expectShown(page, /the fee is listed at/);
+
+    // The same words typed into the send box wrap there too.
+    await sendBox(page).fill(`See ${url} and ${cardLike}`);
+    const overflow = await page.evaluate(() => {
+      const wider = (e: Element) => e.scrollWidth > e.clientWidth + 1;
+      const scrollers = [
+        document.documentElement,
+        ...document.querySelectorAll('.webchat__basic-transcript__scrollable, .webchat__send-box-text-box, [data-id="webchat-sendbox-input"]'),
+      ];
+      const bubbles = [...document.querySelectorAll('.webchat__bubble')];
+      return {
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        scrollers: scrollers.filter(wider).length,
+        bubbles: bubbles.filter((b) => b.getBoundingClientRect().right > window.innerWidth || wider(b.querySelector('.webchat__bubble__content') ?? b)).length,
+      };
+    });
+    expect(overflow).toEqual({ page: 0, scrollers: 0, bubbles: 0 });
+    // Wrapped, not cut: the words are all there.
+    expect(await bubbles(page, 'user').innerText()).toContain(cardLike);
+    expect(await bubbles(page, 'bot').filter({ hasText: 'the fee is listed at' }).innerText()).toContain(url);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it("follows the conversation's language in the page's lang and Web Chat's own words, for screen readers", async () => {
     browser = await launchBrowser();
     const { page, problems } = await openChat(browser);
