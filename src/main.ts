@@ -1,6 +1,13 @@
 import { ConfigError, loadConfig } from './config.js';
 import { startApp } from './app.js';
 
+/**
+ * The last resort when stopping hangs. Past the 15 s that turns in flight may take
+ * (src/http/graceful-close.ts) with room for closing the database after them: at 10 s it cut
+ * such a turn short, and its customer got no answer.
+ */
+const FORCED_EXIT_MS = 25_000;
+
 /** `npm start`: configuration from the environment, then serve until SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   let config;
@@ -16,7 +23,7 @@ async function main(): Promise<void> {
   const app = await startApp(config);
   const shutdown = (signal: string) => {
     app.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), FORCED_EXIT_MS);
     force.unref();
     void app.stop().then(() => process.exit(0));
   };
