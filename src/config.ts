@@ -92,7 +92,12 @@ export const ZEnv = z
       z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1–256 characters of A-Z, a-z, 0-9, _ and -').optional(),
     ),
     TELEGRAM_API_ROOT: optionalUrl,
-    STAFF_TELEGRAM_CHAT_ID: optionalString,
+    // A chat id as Telegram gives it (a group's is -100…): the bot also compares it with the chat
+    // of each update to stay silent there, so a name or a stray character would post alerts nowhere.
+    STAFF_TELEGRAM_CHAT_ID: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^-?\d{1,20}$/, "must be a Telegram chat id, a number such as -1001234567890 (a group's)").optional(),
+    ),
     EVIDENCE_MAX_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(10 * 1024 * 1024)),
     TURNS_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_000).default(30)),
     REQUESTS_PER_IP_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1_000_000).default(1200)),
