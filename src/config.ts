@@ -39,7 +39,12 @@ export const ZEnv = z
   .object({
     PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a port number from 0 to 65535' }).int().min(0).max(65535).default(3978)),
     HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
-    PUBLIC_URL: optionalUrl,
+    // Staff alerts link to it and the console's cookies are Secure when it is https://; a bare
+    // host ("complaints.bank.example:443" parses as a URL) or ftp:// would give links nobody can open.
+    PUBLIC_URL: z.preprocess(
+      emptyToUndefined,
+      z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, such as https://complaints.bank.example' }).optional(),
+    ),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z

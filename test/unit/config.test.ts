@@ -12,6 +12,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'abc' }, 'PORT: must be a port number'],
+    [{ PUBLIC_URL: 'ftp://complaints.bank.example' }, 'PUBLIC_URL: must be an http:// or https:// URL'],
+    [{ PUBLIC_URL: 'complaints.bank.example:443' }, 'PUBLIC_URL: must be an http:// or https:// URL'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must start with file:'],
     [{ TELEGRAM_WEBHOOK_URL: 'https://bot.example/hook' }, 'TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set'],
     [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN'],
