@@ -143,6 +143,13 @@ export const ZEnv = z
     if (env.TELEGRAM_WEBHOOK_URL && !env.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['TELEGRAM_WEBHOOK_SECRET'], message: 'is required when TELEGRAM_WEBHOOK_URL is set' });
     }
+    // Telegram is off without its token: a webhook, a staff chat or an API root set alone would
+    // be ignored without a word (staff expecting alerts would get none).
+    for (const name of ['TELEGRAM_WEBHOOK_URL', 'TELEGRAM_WEBHOOK_SECRET', 'STAFF_TELEGRAM_CHAT_ID', 'TELEGRAM_API_ROOT'] as const) {
+      if (env[name] !== undefined && !env.TELEGRAM_BOT_TOKEN) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'needs TELEGRAM_BOT_TOKEN: Telegram is off without it' });
+      }
+    }
     if (env.MicrosoftAppId && !env.MicrosoftAppPassword && env.MicrosoftAppType !== 'UserAssignedMSI') {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
     }

@@ -17,6 +17,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL: must start with file:'],
     [{ TELEGRAM_WEBHOOK_URL: 'https://bot.example/hook' }, 'TELEGRAM_WEBHOOK_SECRET: is required when TELEGRAM_WEBHOOK_URL is set'],
     [{ TELEGRAM_BOT_TOKEN: 'not-a-token' }, 'TELEGRAM_BOT_TOKEN'],
+    [{ STAFF_TELEGRAM_CHAT_ID: '-1001234567890' }, 'STAFF_TELEGRAM_CHAT_ID: needs TELEGRAM_BOT_TOKEN'],
+    [{ TELEGRAM_WEBHOOK_URL: 'https://bot.example/hook', TELEGRAM_WEBHOOK_SECRET: 'a-secret-of-some-length' }, 'TELEGRAM_WEBHOOK_URL: needs TELEGRAM_BOT_TOKEN'],
     [{ STAFF_TELEGRAM_CHAT_ID: 'complaints-staff' }, 'STAFF_TELEGRAM_CHAT_ID: must be a Telegram chat id'],
     [{ STAFF_TELEGRAM_CHAT_ID: '-100 1234567890' }, 'STAFF_TELEGRAM_CHAT_ID: must be a Telegram chat id'],
     [{ STAFF_API_TOKEN: 'short' }, 'STAFF_API_TOKEN: must be at least 16 characters'],
