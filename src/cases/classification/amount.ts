@@ -1,3 +1,4 @@
+import { toSimplified } from './hant.js';
 import type { ExtractedAmount } from './types.js';
 
 const ZH_DIGITS: Record<string, number> = {
@@ -101,7 +102,8 @@ const toNumber = (s: string): number => Number(s.replace(/,/g, ''));
  * $1,200.50, USD 500, "5k", "200 dollars", 50€ / 1200$ and the CFPB redaction style `{$100.00}`.
  */
 export function extractAmounts(text: string): ExtractedAmount[] {
-  const t = text.normalize('NFKC').toLowerCase();
+  // Traditional numerals and currencies (兩萬, 五千塊, 港幣) read as the Simplified the patterns know.
+  const t = toSimplified(text.normalize('NFKC').toLowerCase());
   const found: { at: number; amount: ExtractedAmount }[] = [];
   for (const m of t.matchAll(ZH_AMOUNT)) {
     const [whole, pre, num = '', , suf] = m;

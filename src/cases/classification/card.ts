@@ -1,3 +1,5 @@
+import { toSimplified } from './hant.js';
+
 /**
  * Card and account tails. Only the last four digits are ever returned or stored.
  */
@@ -12,7 +14,7 @@ const CN_ID = /^[1-9]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])
  * 1234", "XXXX-XXXX-XXXX-1234", or a full card number), or null. Chinese ID numbers are not cards.
  */
 export function extractCardTail(text: string): string | null {
-  const t = text.normalize('NFKC').toLowerCase();
+  const t = toSimplified(text.normalize('NFKC').toLowerCase()); // 尾號, 後四位
   const named = TAIL_WORDS.exec(t);
   if (named?.[1]) return named[1];
   const masked = MASKED_NUMBER.exec(t);

@@ -4,6 +4,7 @@ import * as chronoEn from 'chrono-node/en';
 import * as chronoZh from 'chrono-node/zh';
 import { addCivilDays, civilWeekday, isCivilDate } from '../clocks/zoned-time.js';
 import { parseChineseNumber } from './amount.js';
+import { toSimplified } from './hant.js';
 import type { ClassifyContext } from './types.js';
 
 // Building an Intl.DateTimeFormat costs more than classifying a short message, and a batch
@@ -130,7 +131,9 @@ export function extractOccurredOn(
   options: OccurredOnOptions = {},
 ): string | null {
   // "2023 年 4 月 23 日" as some keyboards space it: chrono and the patterns read it without.
-  const head = text.normalize('NFKC').replace(CJK_DATE_SPACE, '')
+  // Traditional Chinese (上個禮拜三, 10號, 兩天前) is read as the Simplified the patterns know.
+  const head = toSimplified(text.normalize('NFKC'))
+    .replace(CJK_DATE_SPACE, '')
     .replace(WEEK_ALL_ALONG, ' ')
     .replace(ZH_NOT_A_WEEKDAY, ' ')
     .replace(EN_EVERY_WEEKDAY, (_, every: string, day: string) => `${every} ${' '.repeat(day.length)}`);

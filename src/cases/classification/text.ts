@@ -1,11 +1,16 @@
+import { toSimplified } from './hant.js';
+
 /**
  * Text helpers shared by the rule classifier. Everything here is pure and allocation-light:
  * the `classify` command must handle thousands of complaints per second.
  */
 
-/** Full-width → half-width, lower case, one space for any run of whitespace. */
+/**
+ * Full-width → half-width, Traditional Chinese → Simplified (the lexicons are Simplified), lower
+ * case, one space for any run of whitespace.
+ */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ');
+  return toSimplified(text.normalize('NFKC').toLowerCase()).replace(/\s+/g, ' ');
 }
 
 /** Escapes a literal for use inside a RegExp. */
