@@ -1,4 +1,5 @@
 import { createInstance, type i18n as I18n } from 'i18next';
+import { toSimplified } from '../cases/classification/hant.js';
 import { en, type MessageKey } from './locales/en.js';
 import { zh } from './locales/zh.js';
 import { LANGS, type Lang } from './types.js';
@@ -30,9 +31,12 @@ export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | nu
   return text;
 }
 
-/** A typed text as it is compared with a label: case, spaces and punctuation do not count. */
+/**
+ * A typed text as it is compared with a label: case, spaces and punctuation do not count, nor
+ * Traditional characters (確認提交 is the 确认提交 button typed with a Traditional input method).
+ */
 export function labelForm(text: string): string {
-  return text.toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '');
+  return toSimplified(text.toLowerCase()).replace(/[\s\p{P}\p{S}]+/gu, '');
 }
 
 /**
