@@ -31,6 +31,25 @@ export function t(lang: Lang, key: MessageKey, vars?: Record<string, string | nu
   return text;
 }
 
+// Hong Kong's written Cantonese where it answers a question: 冇 (没有), 唔 (不) before a word, 係
+// (是; not the 係 of 關係, which reads 关系), 咗 (了), 唔該 (thanks), 唔使 (no need). Each is
+// replaced character for character, so the text keeps its length.
+const CANTONESE = /唔該|唔该|唔使|唔駛|唔(?=\p{Script=Han})|冇|咗|(?<![關关聯联維维])係/gu;
+const MANDARIN: Readonly<Record<string, string>> = { 唔該: '謝謝', 唔该: '谢谢', 唔使: '不用', 唔駛: '不用', 唔: '不', 冇: '没', 咗: '了', 係: '是' };
+
+/**
+ * A customer's text as the dialog's word lists read it (commands, yes / no, "nothing", "not
+ * sure", the fields named at the summary, an opener): the lists are written in Simplified, so
+ * Traditional characters are read as Simplified (轉人工 is 转人工, 沒有 is 没有) and Hong Kong's
+ * written Cantonese as Mandarin (冇 is 没, 唔知 is 不知, 係 is 是). For matching only: what is
+ * stored and shown stays as the customer wrote it. The result has the length of `text`, character
+ * for character, so a word found in it is cut from the text at the same index. Matching the same
+ * message again costs nothing: `toSimplified` keeps the last text it read.
+ */
+export function wordForm(text: string): string {
+  return toSimplified(text.replace(CANTONESE, (w) => MANDARIN[w] ?? w));
+}
+
 /**
  * A typed text as it is compared with a label: case, spaces and punctuation do not count, nor
  * Traditional characters (確認提交 is the 确认提交 button typed with a Traditional input method).

@@ -1,8 +1,8 @@
 import { BUSINESS_LABELS, CAUSE_LABELS, CHANNEL_LABELS } from '../cases/taxonomy.js';
 import type { CaseReceipt, DialogDeps } from './deps.js';
-import { formatDateTime, formatDay, formatMoney, isLabel, labelForm, t, type MessageKey } from './i18n.js';
+import { formatDateTime, formatDay, formatMoney, isLabel, labelForm, t, wordForm, type MessageKey } from './i18n.js';
 import { amountApproxIn, descriptionProblem, desiredResolutionFor, SLOTS, ZDescription } from './slots.js';
-import { isClosingRemark } from './interruptions.js';
+import { isClosingRemark, keywordForm } from './interruptions.js';
 import { FIELD_NAMES, SLOT_NAMES, type ConversationState, type Draft, type FieldName, type Intake } from './state.js';
 import { LANGS, type Button, type InboundMessage, type Lang, type OutboundMessage } from './types.js';
 
@@ -65,13 +65,7 @@ export function yesNoAnswer(input: InboundMessage, question: YesNoQuestion): 'ye
   if (input.action) return null;
   const whole = normaliseYesNo(input.text ?? '');
   if (whole) return whole;
-  const s = (input.text ?? '')
-    .trim()
-    .toLowerCase()
-    .replace(/[’‘`]/g, "'")
-    .replace(/[!！。.？?,，、~～…:：;；]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const s = keywordForm(input.text ?? '');
   if (!s || s.length > 40) return null;
   const words = QUESTION_WORDS[question];
   if (new RegExp(`${NEGATION} ?(?:${words})`).test(s) || DECLINE.test(s)) return 'no';
@@ -434,10 +428,12 @@ const CORRECTIONS = Object.fromEntries(CORRECTABLE.map((f) => [f, { en: CORRECTI
  * question being asked (its own answer reads it), or when the value does not read.
  */
 function namedCorrection(text: string, intake: Intake, input: InboundMessage, deps: DialogDeps): { field: Correctable; patch: Partial<Draft> } | null {
+  // 金額其實是300元 names the amount as 金额其实是 does; the value, read by its question, means the same in either form.
+  const words = wordForm(text);
   for (const field of CORRECTABLE) {
     if (field === intake.step) continue;
     const { en, zh } = CORRECTIONS[field];
-    const value = (en.exec(text) ?? zh.exec(text))?.[1]?.trim();
+    const value = (en.exec(words) ?? zh.exec(words))?.[1]?.trim();
     if (!value) continue;
     const answer = SLOTS[field].parse({ ...input, text: value }, deps, { failures: 0 });
     if (answer.ok) return { field, patch: answer.patch };
@@ -463,7 +459,7 @@ const FILLER = /^(?:[嗯啊哦呃额唉噢喔哎呀哈吧呢了\s\p{P}]|h+m+|u+[
  * is no story (too short, "thanks", a question, too long to join): the summary's buttons then.
  */
 async function addToComplaint(intake: Intake, text: string, lang: Lang, deps: DialogDeps): Promise<StepResult['replies'] | null> {
-  if (/[?？]\s*$/.test(text) || FILLER.test(text) || storyProblem(text, deps)) return null;
+  if (/[?？]\s*$/.test(text) || FILLER.test(wordForm(text)) || storyProblem(text, deps)) return null;
   const draft = intake.draft;
   const current = draft.description ?? '';
   if (!current.includes(text)) {
@@ -520,7 +516,7 @@ const WRONG_TAIL_ZH = /(?:是|也)?(?:不对|错了|有误|有错|写错了|填�
 /** The field a button names, or a field named in words in either language. */
 function pickField(input: InboundMessage): FieldName | null {
   const fromButton = input.action?.startsWith('field:') ? input.action.slice(6) : undefined;
-  const text = (input.text ?? '').trim().toLowerCase().replace(WRONG_TAIL_EN, '').replace(WRONG_TAIL_ZH, '').replace(WRONG_LEAD_EN, '');
+  const text = wordForm((input.text ?? '').trim().toLowerCase()).replace(WRONG_TAIL_EN, '').replace(WRONG_TAIL_ZH, '').replace(WRONG_LEAD_EN, '');
   const typed = labelForm(text.replace(CORRECT_LEAD_EN, '').replace(CORRECT_LEAD_ZH, ''));
   const names = (f: FieldName) => [f, ...FIELD_WORDS[f], ...LANGS.flatMap((l) => [t(l, `summary_${f}`), ...t(l, `field_${f}`).split('/')])];
   return (
@@ -530,7 +526,7 @@ function pickField(input: InboundMessage): FieldName | null {
   );
 }
 
-const yesNoForm = (text: string) => text.trim().toLowerCase().replace(/[!！。.]+$/, '');
+const yesNoForm = (text: string) => wordForm(text.trim().toLowerCase()).replace(/[!！。.]+$/, '');
 // A "no" that says something is wrong: it answers "Is this correct?", not "Talk to a person?".
 const WRONG = /^(wrong|not right|incorrect|不对|错了|不正确)$/;
 

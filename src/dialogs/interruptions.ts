@@ -1,3 +1,4 @@
+import { wordForm } from './i18n.js';
 import type { InboundMessage } from './types.js';
 
 export const INTERRUPTIONS = ['help', 'cancel', 'restart', 'human', 'language', 'status', 'next_steps', 'start'] as const;
@@ -91,10 +92,13 @@ function openerOnly(): RegExp {
   return new RegExp(`^(?:(?:${greeting}|${opener}) ?)+$`);
 }
 
-/** Lower case, with punctuation anywhere read as a space: "Hi, there!" reads as "hi there". */
-function keywordForm(text: string): string {
-  return text
-    .toLowerCase()
+/**
+ * Lower case, with punctuation anywhere read as a space ("Hi, there!" reads as "hi there"), and
+ * Traditional Chinese or written Cantonese as the Simplified the keywords are written in
+ * ({@link wordForm}: 轉人工, 查詢進度, 謝謝).
+ */
+export function keywordForm(text: string): string {
+  return wordForm(text.toLowerCase())
     .replace(/[’‘`]/g, "'")
     .replace(/[!！。.？?,，、~～…:：;；]+/g, ' ')
     .replace(/\s+/g, ' ')
@@ -142,7 +146,7 @@ export function isClosingRemark(input: Pick<InboundMessage, 'text'>): boolean {
 
 /** The language a switch request asks for, when it names one. */
 export function requestedLanguage(input: InboundMessage): 'zh' | 'en' | null {
-  const text = (input.text ?? '').trim().toLowerCase();
+  const text = wordForm((input.text ?? '').trim().toLowerCase());
   if (/english|英文|英语/.test(text)) return 'en';
   if (/chinese|mandarin|中文|汉语|普通话/.test(text)) return 'zh';
   return null;

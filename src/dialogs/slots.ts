@@ -4,7 +4,7 @@ import { parseChineseNumber } from '../cases/classification/amount.js';
 import { addCivilDays, civilDateInZone } from '../cases/clocks/zoned-time.js';
 import { BUSINESSES, BUSINESS_LABELS, type TBusiness } from '../cases/taxonomy.js';
 import type { DialogDeps } from './deps.js';
-import { t, type MessageKey } from './i18n.js';
+import { t, wordForm, type MessageKey } from './i18n.js';
 import type { Draft, FieldName } from './state.js';
 import type { Button, InboundMessage, Lang, OutboundMessage } from './types.js';
 
@@ -19,10 +19,10 @@ interface SlotSpec {
 
 // An amount answer that means "none" or "I don't know": both leave the amount empty.
 const SKIP_WORDS =
-  /^(skip|none|no|nothing|n\/a|na|0|no money( was)? lost|no loss|nothing lost|not sure|unsure|(i )?don'?t know|(i )?do not know|no idea|unknown|跳过|没有|无|不涉及|没钱|0元|没有损失|没损失|不知道|不清楚|不确定|说不清)[.!。！]*$/i;
+  /^(skip|none|no|nothing|n\/a|na|0|no money( was)? lost|no loss|nothing lost|not sure|unsure|(i )?don'?t know|(i )?do not know|no idea|unknown|跳过|没有|无|不涉及|没|没钱|0元|没有损失|没损失|不知道?|不清楚|不确定|说不清)[.!。！]*$/i;
 // Short answers only: in a longer one "not sure" may be about something else.
 const UNKNOWN_DATE =
-  /^.{0,20}(not sure|unsure|don'?t know|do not know|no idea|unknown|can'?t remember|cannot remember|don'?t remember|do not remember|forgot|不记得|不太记得|记不得|不确定|不知道|忘了|忘记了|记不清|想不起来).{0,20}$/i;
+  /^.{0,20}(not sure|unsure|don'?t know|do not know|no idea|unknown|can'?t remember|cannot remember|don'?t remember|do not remember|forgot|不记得|不太记得|记不得|不确定|不知道?|忘了|忘记了|记不清|想不起来).{0,20}$/i;
 // Time words in an answer that names no day or month: "a few weeks ago", 半个月前, "recently".
 const VAGUE_DATE =
   /\b(ago|recent(ly)?|while|sometime|some time|few|couple|several|days?|weeks?|months?|years?|earlier|last|past|previous(ly)?|before|ages|around|about)\b|前|最近|以前|之前|那阵|一阵|时间|好久|很久|不久|几天|几周|几个|半个月|个月|月初|月中|月底|[上中下]旬|周|星期|礼拜|年|早些/i;
@@ -37,7 +37,7 @@ const ZH_NUMERAL_ANSWER = /^(?:大概|大约|约|差不多|一共|总共)?([零�
 // "No", "nothing", 没有, 随便 as the outcome wanted: nothing in particular. Stored as that, like a
 // button's answer, instead of "You would like: no" in the summary the customer reads back.
 const NO_OUTCOME =
-  /^(?:no|nope|none|nothing|nothing (?:in )?particular|nothing really|n\/?a|not sure|no idea|(?:i )?don'?t know|whatever|没有|没|无|不要|不用|没什么|没啥|不知道|随便|都行|都可以)[.!。！]*$/i;
+  /^(?:no|nope|none|nothing|nothing (?:in )?particular|nothing really|n\/?a|not sure|no idea|(?:i )?don'?t know|whatever|没有|没|无|不要|不用|没什么|没啥|不知道?|随便|都行|都可以)[.!。！]*$/i;
 
 const ZName = z
   .string()
@@ -82,8 +82,9 @@ const ABOUT_AFTER = /^\s*(?:来|左右|上下|or so\b|ish\b)/;
  * `text`; undefined when it reads as exact or cannot be found.
  */
 export function amountApproxIn(text: string, amountText: string): 'over' | 'about' | undefined {
-  const s = text.normalize('NFKC').toLowerCase();
-  const inner = amountText.normalize('NFKC').toLowerCase();
+  // Both as Simplified: the extractor's reading is of the Simplified form (兩千多 is found as 两千多).
+  const s = wordForm(text.normalize('NFKC').toLowerCase());
+  const inner = wordForm(amountText.normalize('NFKC').toLowerCase());
   const at = s.indexOf(inner);
   if (at < 0) return undefined;
   const before = s.slice(Math.max(0, at - 16), at);
@@ -119,7 +120,7 @@ const CN_LANDLINE = /^(?:(?:10|2\d)\d{8}|[3-9]\d{9,10})$/;
  * issued number must not be refused by an old copy of it.
  */
 export function readPhone(raw: string, country: PhoneCountry = 'CN'): PhoneReading {
-  const text = raw.normalize('NFKC').replace(EXTENSION_WORDS, ' ext ');
+  const text = wordForm(raw.normalize('NFKC')).replace(EXTENSION_WORDS, ' ext '); // 轉23 too
   // The search finds a number among other digits ("after 6pm at 13800138000"): first one that
   // fits the numbering plan, then one of a possible length (`extended`), so a range newer than
   // the plan is found in a sentence too ("07700 900123 after 5pm"); the parse takes the first
@@ -212,7 +213,7 @@ function matchBusiness(input: InboundMessage): TBusiness | null {
   const fromButton = input.action?.startsWith('business:') ? input.action.slice('business:'.length) : undefined;
   const byId = BUSINESSES.find((b) => b === fromButton);
   if (byId) return byId;
-  const typed = (input.text ?? input.action ?? '').trim().toLowerCase();
+  const typed = wordForm((input.text ?? input.action ?? '').trim().toLowerCase()); // 儲蓄卡, 網貸
   if (!typed) return null;
   // A bare number is no product: no channel shows the buttons numbered (the terminal chat turns
   // its own numbers into presses), and "5" typed here is an answer to something else, such as a
@@ -226,6 +227,8 @@ function matchBusiness(input: InboundMessage): TBusiness | null {
 }
 
 const answerText = (input: InboundMessage) => (input.text ?? '').trim();
+/** The answer as the word lists read it (不記得, 沒有, 唔知: {@link wordForm}); the same length as {@link answerText}. */
+const answerWords = (input: InboundMessage) => wordForm(answerText(input));
 
 const buttonResolution = (r: (typeof RESOLUTIONS)[number] | 'none') => `${t('en', `resolution_${r}`)} / ${t('zh', `resolution_${r}`)}`;
 
@@ -257,10 +260,11 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     }),
     parse: (input, deps, ctx) => {
       const text = answerText(input);
+      const words = answerWords(input);
       const today = civilDateInZone(deps.now, deps.bank.timeZone);
       if (input.action === 'date:today') return { ok: true, patch: { occurredOn: today } };
       if (input.action === 'date:yesterday') return { ok: true, patch: { occurredOn: addCivilDays(today, -1) } };
-      if (input.action === 'date:unknown' || UNKNOWN_DATE.test(text)) return { ok: true, patch: { occurredOn: null } };
+      if (input.action === 'date:unknown' || UNKNOWN_DATE.test(words)) return { ok: true, patch: { occurredOn: null } };
       // The extractor reads only past dates; an explicit date after today deserves its own reason.
       const explicit = EXPLICIT_DATE.exec(text);
       if (explicit) {
@@ -271,14 +275,14 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
       // what the customer knew, not a 1st of the month they never said.
       const day = deps.extractOccurredOn(text, { now: deps.now, timeZone: deps.bank.timeZone }, { answer: true, months: true });
       if (!day) {
-        if (FUTURE_DATE.test(text)) return { ok: false, reason: 'invalid_occurredOn_future' };
-        if (!VAGUE_DATE.test(text)) return { ok: false, reason: 'invalid_occurredOn' };
+        if (FUTURE_DATE.test(words)) return { ok: false, reason: 'invalid_occurredOn_future' };
+        if (!VAGUE_DATE.test(words)) return { ok: false, reason: 'invalid_occurredOn' };
         // "A few weeks ago" again after being asked once more: that is all the customer knows.
         // Not asked a third time; their words stay in the conversation staff read.
         if ((ctx?.failures ?? 0) > 0) return { ok: true, patch: { occurredOn: null } };
         // A week is too long to stand for the day (the bank looks for a transaction on it), and
         // has no form of its own the way a month has: the customer is asked which day.
-        return { ok: false, reason: WEEK_WITHOUT_DAY.test(text) ? 'invalid_occurredOn_week' : 'invalid_occurredOn_vague' };
+        return { ok: false, reason: WEEK_WITHOUT_DAY.test(words) ? 'invalid_occurredOn_week' : 'invalid_occurredOn_vague' };
       }
       // "2026-12" > "2026-11-27", while this month's "2026-11" sorts before today.
       if (day > today) return { ok: false, reason: 'invalid_occurredOn_future' };
@@ -290,9 +294,11 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     parse: (input, deps) => {
       if (input.action === 'skip') return { ok: true, patch: { amount: null, currency: null } };
       const text = answerText(input);
-      if (SKIP_WORDS.test(text)) return { ok: true, patch: { amount: null, currency: null } };
+      const words = answerWords(input);
+      if (SKIP_WORDS.test(words)) return { ok: true, patch: { amount: null, currency: null } };
       if (phoneNotAmount(text, deps.bank.country ?? 'CN')) return { ok: false, reason: 'invalid_amount_phone' };
-      const plain = text.replace(/[,，\s]/g, '');
+      // 兩百 is 两百: the numerals are read in Simplified.
+      const plain = words.replace(/[,，\s]/g, '');
       const numeral = ZH_NUMERAL_ANSWER.exec(plain)?.[1];
       const spelled = numeral && /^[一二两俩三四五六七八九十]/.test(numeral) ? parseChineseNumber(numeral) : null;
       const found = /^\d+(\.\d{1,2})?$/.test(plain)
@@ -316,7 +322,7 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
       const chosen = input.action?.startsWith('resolution:') ? input.action.slice('resolution:'.length) : undefined;
       const r = RESOLUTIONS.find((x) => x === chosen);
       if (r) return { ok: true, patch: { desiredResolution: buttonResolution(r) } };
-      if (NO_OUTCOME.test(answerText(input))) return { ok: true, patch: { desiredResolution: buttonResolution('none') } };
+      if (NO_OUTCOME.test(answerWords(input))) return { ok: true, patch: { desiredResolution: buttonResolution('none') } };
       const parsed = ZDesiredResolution.safeParse(answerText(input));
       return parsed.success ? { ok: true, patch: { desiredResolution: parsed.data } } : { ok: false, reason: 'invalid_desiredResolution' };
     },
@@ -325,9 +331,14 @@ export const SLOTS: Record<Exclude<FieldName, 'description'>, SlotSpec> = {
     prompt: (lang) => ({ text: t(lang, 'ask_name') }),
     parse: (input) => {
       const text = answerText(input);
+      const words = answerWords(input);
       // A question or a request ("why do you need my name?", "I want to talk to a person") is not a name.
-      if (NOT_A_NAME.test(text)) return { ok: false, reason: 'invalid_name' };
-      const cleaned = text.replace(NAME_LEAD, '').replace(/(就行|就可以|就好|吧)?[.。!！]*$/, '');
+      if (NOT_A_NAME.test(words)) return { ok: false, reason: 'invalid_name' };
+      // The lead and the tail are found in the words (我係陳大文 as 我是陈大文) and cut from the
+      // name as written, at the same indices: 陳大文 stays 陳大文.
+      const lead = NAME_LEAD.exec(words)?.[0].length ?? 0;
+      const end = /(?:就行|就可以|就好|吧)?[.。!！]*$/.exec(words.slice(lead))!.index;
+      const cleaned = text.slice(lead, lead + end);
       const parsed = ZName.safeParse(cleaned);
       return parsed.success ? { ok: true, patch: { name: parsed.data } } : { ok: false, reason: 'invalid_name' };
     },
