@@ -199,8 +199,10 @@ describe('durable scheduler', () => {
       expect((await scheduleStaffPurge(app.db, now)).created).toBe(false);
       expect(await app.scheduler.runOnce()).toBe(0);
 
+      // Other per-slot jobs (the minute's sweep of missed announcements) run beside it: the purge
+      // chain's own rows say what it did.
       now = new Date('2026-03-02T11:00:05Z');
-      expect(await app.scheduler.runOnce()).toBe(1);
+      expect(await app.scheduler.runOnce()).toBeGreaterThanOrEqual(1);
       expect((await app.db.staffSession.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(['live-session']);
       expect((await app.db.staffDevice.findMany({ select: { id: true } })).map((r) => r.id)).toEqual(['live-device']);
       expect(await jobs()).toEqual([
@@ -211,7 +213,7 @@ describe('durable scheduler', () => {
       // A day later (the instance was down): the overdue run goes once, schedules the next hour
       // from now, and the chain's finished rows older than a day are gone.
       now = new Date('2026-03-03T12:30:00Z');
-      expect(await app.scheduler.runOnce()).toBe(1);
+      expect(await app.scheduler.runOnce()).toBeGreaterThanOrEqual(1);
       expect(await jobs()).toEqual([
         { status: 'done', runAt: new Date('2026-03-02T12:00:00Z') },
         { status: 'pending', runAt: new Date('2026-03-03T13:00:00Z') },
