@@ -48,7 +48,12 @@ async function staff(method: string, p: string, body?: unknown, token = supToken
 }
 const at = (iso: string) => (now = new Date(iso));
 const plus = (base: string, ms: number) => (now = new Date(Date.parse(base) + ms));
-const resolve = async (ref: string) => expect((await staff('POST', `/cases/${ref}/transitions`, { to: 'resolved', resolution: 'We refunded the fee.', rootCause: 'fee not disclosed' })).status).toBe(200);
+// A decision wakes the scheduler for its survey (SURVEY_DELAY_MINUTES 0) without waiting for it:
+// waiting here keeps the next step (a reopening, the clock moved) from overtaking the send.
+const resolve = async (ref: string) => {
+  expect((await staff('POST', `/cases/${ref}/transitions`, { to: 'resolved', resolution: 'We refunded the fee.', rootCause: 'fee not disclosed' })).status).toBe(200);
+  await app.scheduler.runOnce();
+};
 const reply = async (ref: string) => expect((await staff('POST', `/cases/${ref}/replies`, { text: 'We are looking into it.' })).status).toBe(201);
 const runJobs = () => app.scheduler.runOnce();
 const surveyButtons = (conv: string) => actionsOf(connector.messages(conv).at(-1));
@@ -196,14 +201,14 @@ it('reports a hand-counted November of cases worked through the real code paths'
     medianHoursToDecision: 120,
   });
   // Surveys sent in November: A (yes, 5), B (no, then silent), D (silent), E (partly, 2), K (yes, 4),
-  // M (silent); L was reopened before its survey went out. B's "no" is a response: it answered,
-  // and reopened its case; only A, E and K went on to a score.
-  expect(body.csat).toEqual({ sent: 6, responses: 4, scored: 3, average: 3.67, solvedRate: 50, solvedAnswered: 4, responseRate: 66.7, distribution: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 } });
+  // L and M (silent: each went out with its decision, before staff reopened the case). B's "no" is
+  // a response: it answered, and reopened its case; only A, E and K went on to a score.
+  expect(body.csat).toEqual({ sent: 7, responses: 4, scored: 3, average: 3.67, solvedRate: 50, solvedAnswered: 4, responseRate: 57.1, distribution: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 } });
   // The misses apart, on the page and in its CSV: L decided late; C, J and F open past the deadline.
   const page = await (await fetch(`${app.url}/staff/reports?from=2026-11-01&to=2026-11-30&lang=en`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
   expect(page).toContain('data-kpi="regulatoryDecidedLate">Decided late<b>1</b>');
   expect(page).toContain('data-kpi="regulatoryOpenPastDue">Open past deadline<b>3</b>');
-  expect(page).toContain('data-kpi="responseRate">Survey response rate % (of 6 sent)<b>66.7</b>');
+  expect(page).toContain('data-kpi="responseRate">Survey response rate % (of 7 sent)<b>57.1</b>');
   expect(page).toContain('data-kpi="csatAverage">CSAT average (of 3 scored)<b>3.67</b>');
   const slaCsv = await fetch(`${app.url}/staff/reports/export.csv?from=2026-11-01&to=2026-11-30&table=sla`, { headers: { authorization: `Bearer ${TOKEN}` } });
   expect((await slaCsv.text()).replace(/^\uFEFF/, '')).toBe(
