@@ -35,7 +35,7 @@ const LEASE_WAIT_MS = 10_000;
 // delivered to two instances at once (the other one's live turn sends the replies); one later is
 // a channel's redelivery after getting no answer, which gets them again. Telegram and Bot
 // Framework redeliver seconds after a failed call, not within a turn's few milliseconds.
-const CONCURRENT_DELIVERY_MS = 5_000;
+export const CONCURRENT_DELIVERY_MS = 5_000;
 
 export interface TurnRunnerDeps {
   db: PrismaClient;

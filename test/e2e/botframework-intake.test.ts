@@ -3,6 +3,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { testDatabaseUrl } from '../support/db.js';
 import { botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
+import { waitForRedelivery } from '../support/redelivery.js';
 
 const TOKEN = 'test-staff-token-0123456789';
 let app: RunningApp;
@@ -93,6 +94,7 @@ describe('a complaint over the Bot Framework protocol', () => {
     await customer.send({ text: 'The ATM at my branch kept my card', id: 'same-id' });
     const first = connector.messages('conv-dup');
     // Retried because the bot's answer never came: its replies may never have left either.
+    await waitForRedelivery();
     await customer.send({ text: 'The ATM at my branch kept my card', id: 'same-id' });
     const again = connector.messages('conv-dup').slice(first.length);
     expect(again.map((m) => [m.text, m.suggestedActions])).toEqual(first.map((m) => [m.text, m.suggestedActions]));
@@ -256,6 +258,7 @@ describe('a complaint over the Bot Framework protocol', () => {
       const answered = connector.messages(conversationId).length;
       expect(answered).toBeGreaterThan(greeted);
       // The same edit delivered again is handled once: its replies are sent again, nothing runs.
+      await waitForRedelivery();
       expect(await edit(customer, 'msg-1', 'The ATM at my branch kept my card', '2026-11-27T02:00:05.000Z')).toBe(200);
       expect(connector.messages(conversationId)).toHaveLength(answered + (answered - greeted));
       // A second edit of the same message is a message of its own.

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { actionsOf, botFrameworkCustomer, startFakeConnector } from '../support/fake-connector.js';
 import { startFakeTelegram, tgUpdate, type FakeTelegram } from '../support/fake-telegram.js';
-import { databaseUrlIn, onPostgres } from '../support/db.js';
+import { databaseUrlIn } from '../support/db.js';
+import { waitForRedelivery } from '../support/redelivery.js';
 import { freePort, startServerProcess } from '../support/server-process.js';
 import { REFERENCE, STAFF_TOKEN, TOKEN, tempDir, texts } from './telegram-support.js';
 
@@ -73,10 +74,7 @@ describe('replies of a turn committed just before a crash', () => {
       fake.failSends(chat, 'hang', 0);
       connector.hung.delete(conversationId);
       server = await start();
-      // On PostgreSQL (several instances) a duplicate within 5 s of its turn is taken for the same
-      // update delivered to two instances at once (run-turn.ts CONCURRENT_DELIVERY_MS); channels
-      // redeliver later than that.
-      if (onPostgres) await new Promise((r) => setTimeout(r, Math.max(0, 5_200 - (Date.now() - killedAt))));
+      await waitForRedelivery(killedAt);
       const tgBeforeRetry = tgSent().length;
       const bfBeforeRetry = connector.messages(conversationId).length;
       expect(await fake.deliverWebhook(update)).toBe(200);

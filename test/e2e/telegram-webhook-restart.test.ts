@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/app.js';
 import { startFakeTelegram, tgUpdate, type FakeTelegram } from '../support/fake-telegram.js';
+import { waitForRedelivery } from '../support/redelivery.js';
 import { REFERENCE, TOKEN, completeIntake, staffCase, startTelegramApp, telegramUser, tempDir, texts } from './telegram-support.js';
 
 const SECRET = 'webhook-secret_0123456789';
@@ -58,6 +59,7 @@ describe('Telegram webhook mode', () => {
     expect(texts(replies)).toContain('您好');
     // Telegram delivers again only what got no 200: the replies may never have left (a crash
     // after the turn's commit), so they are sent again, from the transcript; nothing runs twice.
+    await waitForRedelivery();
     expect(await fake.deliverWebhook(update)).toBe(200);
     const again = fake.sent.filter((m) => m.chat_id === String(user.id)).slice(replies.length);
     expect(again.map((m) => [m.text, m.reply_markup])).toEqual(replies.map((m) => [m.text, m.reply_markup]));
