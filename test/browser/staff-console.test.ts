@@ -161,4 +161,32 @@ describe('the staff console in Chromium', () => {
     }
     expect(await page.getByRole('combobox', { name: /^Role of / }).count()).toBeGreaterThan(0);
   });
+
+  it('marks the Chinese of every label and of the customer’s Chinese words, so a screen reader reads it with a Chinese voice', async () => {
+    const c = await app.db.case.findUniqueOrThrow({ where: { reference: rudeRef } });
+    const words = '柜员态度很差，我在柜台等了40分钟';
+    await app.db.transcriptMessage.create({ data: { caseId: c.id, conversationKey: 'console-rude-zh', direction: 'in', author: 'customer', text: words } });
+    const page = await browser.newPage();
+    await openQueue(page);
+    // Chinese text whose nearest language is not Chinese: the page's English voice reads it. An
+    // <option> (and an attribute) cannot hold the markup, so options are left out.
+    const englishVoiced = () =>
+      page.evaluate(() => {
+        const out: string[] = [];
+        const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+          const el = n.parentElement!;
+          if (el.closest('option') || !/\p{Script=Han}/u.test(n.textContent ?? '')) continue;
+          if (!el.closest('[lang]')!.getAttribute('lang')!.startsWith('zh')) out.push(n.textContent!.trim());
+        }
+        return out;
+      });
+    for (const path of ['/staff', `/staff/cases/${rudeRef}`, '/staff/users', '/staff/notifications']) {
+      await page.goto(`${app.url}${path}`);
+      expect(await englishVoiced(), path).toEqual([]);
+    }
+    // The customer's Chinese message is Chinese as a whole, its minutes too.
+    expect(await page.goto(`${app.url}/staff/cases/${rudeRef}`).then(() => page.locator('[data-testid=transcript] [lang=zh-Hans]').allTextContents())).toContain(words);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  });
 });

@@ -102,7 +102,7 @@ describe('staff access', () => {
     expect(queue.status).toBe(200);
     expect(queue.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(queue.text).toContain(reference);
-    expect(queue.text).toMatch(/<header>[\s\S]*<a href="\/staff\/reports">Reports 报表<\/a>[\s\S]*<\/header>/);
+    expect(queue.text).toMatch(/<header>[\s\S]*<a href="\/staff\/reports">Reports <span lang="zh-Hans">报表<\/span><\/a>[\s\S]*<\/header>/);
     // The reports page is a console page too: never framed, no script but our own.
     const reports = await b.go('/staff/reports');
     expect(reports.status).toBe(200);

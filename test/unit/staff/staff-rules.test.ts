@@ -4,7 +4,7 @@ import { TRANSITIONS, transitionRefusal } from '../../../src/cases/case-lifecycl
 import { extensionNoticeText } from '../../../src/cases/extend-case-deadline.js';
 import { maskForStaff, maskName, maskPhone } from '../../../src/cases/reveal-customer-contact.js';
 import { createUnknownLoginThrottle, LOCK_MS } from '../../../src/cases/staff/accounts.js';
-import { html, raw } from '../../../src/cases/staff/console/html.js';
+import { html, markChinese, markLanguage, raw } from '../../../src/cases/staff/console/html.js';
 import { csrfTokenFor, sameToken } from '../../../src/cases/staff/session.js';
 import { CASE_STATUSES } from '../../../src/cases/taxonomy.js';
 
@@ -97,6 +97,20 @@ describe('console HTML', () => {
     expect(html`<div>${html`<b>${evil}</b>`}</div>`.value).toContain('<b>&lt;script&gt;');
     expect(html`<ul>${['<a>', raw('<li>ok</li>')]}</ul>`.value).toBe('<ul>&lt;a&gt;<li>ok</li></ul>');
     expect(html`${null}${undefined}${false}${0}`.value).toBe('0');
+  });
+
+  it('marks the Chinese of a bilingual label, punctuation and digits inside it included, and escapes the rest', () => {
+    expect(markChinese('Bank target 服务目标').value).toBe('Bank target <span lang="zh-Hans">服务目标</span>');
+    expect(markChinese('Wait 15 minutes. 登录尝试过多，请15分钟后再试。').value).toBe('Wait 15 minutes. <span lang="zh-Hans">登录尝试过多，请15分钟后再试。</span>');
+    expect(markChinese('AI summary · AI 摘要——请对照对话核实').value).toBe('AI summary · AI <span lang="zh-Hans">摘要——请对照对话核实</span>');
+    expect(markChinese('<b> & 未结').value).toBe('&lt;b&gt; &amp; <span lang="zh-Hans">未结</span>');
+    expect(markChinese('Log out').value).toBe('Log out');
+  });
+
+  it('marks a customer’s mostly Chinese text as Chinese as a whole, and only the Chinese words of an English one', () => {
+    expect(markLanguage('我的card被盗刷了5000元').value).toBe('<span lang="zh-Hans">我的card被盗刷了5000元</span>');
+    expect(markLanguage('I was charged twice at 星巴克 on Monday').value).toBe('I was charged twice at <span lang="zh-Hans">星巴克</span> on Monday');
+    expect(markLanguage('My card <b>was</b> charged').value).toBe('My card &lt;b&gt;was&lt;/b&gt; charged');
   });
 });
 

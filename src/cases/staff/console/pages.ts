@@ -13,7 +13,7 @@ import {
   SEVERITIES,
   SEVERITY_LABELS,
 } from '../../taxonomy.js';
-import { html, raw, type Html } from './html.js';
+import { html, markChinese, markLanguage, raw, type Html } from './html.js';
 import { UNREAD_COUNT_CAP } from '../notifications.js';
 
 /** Page templates of the staff console: plain functions from data to escaped HTML. */
@@ -55,19 +55,19 @@ export function layout(opts: { title: string; viewer?: Viewer; unread?: number; 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${opts.title} · Complaint Desk staff</title><link rel="stylesheet" href="/staff/assets/console.css"></head>
 <body>
-<header><a href="/staff"><strong>Complaint Desk</strong> · staff 投诉处理</a><span class="grow"></span>
+<header><a href="/staff"><strong>Complaint Desk</strong> · staff ${markChinese('投诉处理')}</a><span class="grow"></span>
 ${v
-  ? html`<nav aria-label="Console 控制台"><a href="/staff">Queue 队列</a>
-<a href="/staff/notifications">Alerts 提醒${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread >= UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP - 1}+` : opts.unread}</span>` : ''}</a>
-<a href="/staff/reports">Reports 报表</a>
-<a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">Users 用户</a>` : ''}</nav>
+  ? html`<nav aria-label="Console 控制台"><a href="/staff">${markChinese('Queue 队列')}</a>
+<a href="/staff/notifications">${markChinese('Alerts 提醒')}${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread >= UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP - 1}+` : opts.unread}</span>` : ''}</a>
+<a href="/staff/reports">${markChinese('Reports 报表')}</a>
+<a href="/staff/account">Tokens</a>${v.role === 'admin' ? html` <a href="/staff/users">${markChinese('Users 用户')}</a>` : ''}</nav>
 <span>${v.displayName} (${v.role})</span>
 <form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">Log out</button></form>`
   : ''}
 </header>
 <main>
-${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="status">${opts.flash.text}</div>` : ''}
-${opts.timeZone ? html`<p class="muted zone" data-testid="time-zone">Times in ${opts.timeZone} · 时间均为 ${opts.timeZone} 时区</p>` : ''}
+${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="status">${markChinese(opts.flash.text)}</div>` : ''}
+${opts.timeZone ? html`<p class="muted zone" data-testid="time-zone">Times in ${opts.timeZone} · <span lang="zh-Hans">时间均为 ${opts.timeZone} 时区</span></p>` : ''}
 ${opts.body}
 </main>
 <script src="/staff/assets/console.js"></script>
@@ -77,14 +77,14 @@ ${opts.body}
 export function loginPage(opts: { csrf: string; error?: string; email?: string; next?: string }): Html {
   return layout({
     title: 'Log in',
-    body: html`<div class="card login"><h1>Staff login 员工登录</h1>
-${opts.error ? html`<div class="flash error" role="alert">${opts.error}</div>` : ''}
+    body: html`<div class="card login"><h1>${markChinese('Staff login 员工登录')}</h1>
+${opts.error ? html`<div class="flash error" role="alert">${markChinese(opts.error)}</div>` : ''}
 <form method="post" action="/staff/login">
 <input type="hidden" name="_csrf" value="${opts.csrf}">
 <input type="hidden" name="next" value="${opts.next ?? '/staff'}">
-<label>Email 邮箱<input type="email" name="email" autocomplete="username" required value="${opts.email ?? ''}"></label>
-<label>Password 密码<input type="password" name="password" autocomplete="current-password" required></label>
-<button type="submit">Log in 登录</button>
+<label>${markChinese('Email 邮箱')}<input type="email" name="email" autocomplete="username" required value="${opts.email ?? ''}"></label>
+<label>${markChinese('Password 密码')}<input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">${markChinese('Log in 登录')}</button>
 </form></div>`,
   });
 }
@@ -111,9 +111,9 @@ function timeLeft(ms: number): string {
  */
 export function clockBadge(clock: keyof typeof CLOCK_LABELS, startAt: Date, dueAt: Date, now: Date, timeZone: string, done?: Date | null): Html {
   const label = CLOCK_LABELS[clock];
-  if (done) return html`<span class="badge clock lvl-done">${label}: met <time datetime="${done.toISOString()}">${fmt(done, timeZone)}</time></span>`;
+  if (done) return html`<span class="badge clock lvl-done">${markChinese(label)}: met <time datetime="${done.toISOString()}">${fmt(done, timeZone)}</time></span>`;
   const s = clockState({ startAt, dueAt, now });
-  return html`<span class="badge clock lvl-${s.level}" data-due="${dueAt.toISOString()}" data-start="${startAt.toISOString()}">${label}: due <time datetime="${dueAt.toISOString()}">${fmt(dueAt, timeZone)}</time> · <span class="left">${timeLeft(dueAt.getTime() - now.getTime())}</span></span>`;
+  return html`<span class="badge clock lvl-${s.level}" data-due="${dueAt.toISOString()}" data-start="${startAt.toISOString()}">${markChinese(label)}: due <time datetime="${dueAt.toISOString()}">${fmt(dueAt, timeZone)}</time> · <span class="left">${timeLeft(dueAt.getTime() - now.getTime())}</span></span>`;
 }
 
 function options(values: readonly string[], selected: readonly string[] | undefined, label: (v: string) => string = (v) => v): Html {
@@ -169,21 +169,21 @@ export function queuePage(opts: {
     unread: opts.unread,
     flash: opts.flash,
     timeZone: opts.timeZone,
-    body: html`<h1>Queue 投诉队列</h1>
+    body: html`<h1>${markChinese('Queue 投诉队列')}</h1>
 <form class="filters card" method="get" action="/staff" data-testid="filters">
-<fieldset class="statuses"><legend>Status 状态 <small class="muted">(none ticked: open 未结)</small></legend>${CASE_STATUSES.map(
-  (v) => html`<label><input type="checkbox" name="status" value="${v}"${statuses.includes(v) ? raw(' checked') : ''}> ${STATUS_LABELS[v] ?? v}</label>`,
+<fieldset class="statuses"><legend>${markChinese('Status 状态')} <small class="muted">${markChinese('(none ticked: open 未结)')}</small></legend>${CASE_STATUSES.map(
+  (v) => html`<label><input type="checkbox" name="status" value="${v}"${statuses.includes(v) ? raw(' checked') : ''}> ${markChinese(STATUS_LABELS[v] ?? v)}</label>`,
 )}</fieldset>
-<label>Severity 严重度<select name="severity"><option value="">any</option>${options(SEVERITIES, sel('severity'), (v) => `${v} ${SEVERITY_LABELS[v as 'P1'].en}`)}</select></label>
-<label>Business 业务<select name="business"><option value="">any</option>${options(BUSINESSES, sel('business'), (v) => BUSINESS_LABELS[v as 'other'].en)}</select></label>
-<label>Cause 原因<select name="cause"><option value="">any</option>${options(CAUSES, sel('cause'), (v) => CAUSE_LABELS[v as 'other'].en)}</select></label>
-<label>Channel 渠道<select name="channel"><option value="">any</option>${options(CHANNELS, sel('channel'), (v) => CHANNEL_LABELS[v as 'other'].en)}</select></label>
-<label>Escalation 升级<select name="escalationLevel"><option value="">any</option>${options(ESCALATION_LEVELS, sel('escalationLevel'), (v) => ESCALATION_LABELS[v] ?? v)}</select></label>
-<label>Intake channel 来源<input type="text" name="intakeChannel" size="10" value="${f.intakeChannel ?? ''}" placeholder="telegram…"></label>
-<label>Assignee 处理人<select name="assignee"><option value="">anyone</option><option value="me"${f.assignee === 'me' ? raw(' selected') : ''}>me 我</option><option value="none"${f.assignee === 'none' ? raw(' selected') : ''}>unassigned 未分配</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${f.assignee === s.id ? raw(' selected') : ''}>${s.displayName}</option>`)}</select></label>
-<label>Reference 编号<input type="text" name="q" size="14" value="${f.q ?? ''}"></label>
-<label><span><input type="checkbox" name="overdue" value="true"${f.overdue === 'true' ? raw(' checked') : ''}> overdue 已超时</span></label>
-<button type="submit">Filter 筛选</button> <a href="/staff">reset</a>
+<label>${markChinese('Severity 严重度')}<select name="severity"><option value="">any</option>${options(SEVERITIES, sel('severity'), (v) => `${v} ${SEVERITY_LABELS[v as 'P1'].en}`)}</select></label>
+<label>${markChinese('Business 业务')}<select name="business"><option value="">any</option>${options(BUSINESSES, sel('business'), (v) => BUSINESS_LABELS[v as 'other'].en)}</select></label>
+<label>${markChinese('Cause 原因')}<select name="cause"><option value="">any</option>${options(CAUSES, sel('cause'), (v) => CAUSE_LABELS[v as 'other'].en)}</select></label>
+<label>${markChinese('Channel 渠道')}<select name="channel"><option value="">any</option>${options(CHANNELS, sel('channel'), (v) => CHANNEL_LABELS[v as 'other'].en)}</select></label>
+<label>${markChinese('Escalation 升级')}<select name="escalationLevel"><option value="">any</option>${options(ESCALATION_LEVELS, sel('escalationLevel'), (v) => ESCALATION_LABELS[v] ?? v)}</select></label>
+<label>${markChinese('Intake channel 来源')}<input type="text" name="intakeChannel" size="10" value="${f.intakeChannel ?? ''}" placeholder="telegram…"></label>
+<label>${markChinese('Assignee 处理人')}<select name="assignee"><option value="">anyone</option><option value="me"${f.assignee === 'me' ? raw(' selected') : ''}>me 我</option><option value="none"${f.assignee === 'none' ? raw(' selected') : ''}>unassigned 未分配</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${f.assignee === s.id ? raw(' selected') : ''}>${s.displayName}</option>`)}</select></label>
+<label>${markChinese('Reference 编号')}<input type="text" name="q" size="14" value="${f.q ?? ''}"></label>
+<label><span><input type="checkbox" name="overdue" value="true"${f.overdue === 'true' ? raw(' checked') : ''}> ${markChinese('overdue 已超时')}</span></label>
+<button type="submit">${markChinese('Filter 筛选')}</button> <a href="/staff">reset</a>
 </form>
 <p class="muted" data-testid="total">${opts.total}${opts.totalExact ? '' : '+'} case(s)</p>
 <table data-testid="queue"><thead><tr><th>Reference</th><th>Sev.</th><th>Status</th><th>Business / cause</th><th>Flags</th><th>Amount</th><th>Intake</th><th>Assignee</th><th>Deadlines</th></tr></thead><tbody>
@@ -191,7 +191,7 @@ ${opts.rows.map(
   (r) => html`<tr data-ref="${r.reference}">
 <td><a href="/staff/cases/${r.reference}">${r.reference}</a>${r.humanRequested ? html` <span class="badge" title="customer asked for a person">human</span>` : ''}</td>
 <td class="sev sev-${r.severity}">${r.severity}</td>
-<td>${STATUS_LABELS[r.status] ?? r.status}${r.escalationLevel !== 'frontline' ? html`<br><small>${ESCALATION_LABELS[r.escalationLevel]}</small>` : ''}</td>
+<td>${markChinese(STATUS_LABELS[r.status] ?? r.status)}${r.escalationLevel !== 'frontline' ? html`<br><small>${markChinese(ESCALATION_LABELS[r.escalationLevel] ?? r.escalationLevel)}</small>` : ''}</td>
 <td>${BUSINESS_LABELS[r.business as 'other']?.en ?? r.business}<br><small class="muted">${CAUSE_LABELS[r.cause as 'other']?.en ?? r.cause}</small></td>
 <td>${r.flags.join(', ')}</td>
 <td>${r.amount === null ? '' : `${r.amount}${r.currency ? ` ${r.currency}` : ''}`}</td>
@@ -291,7 +291,7 @@ export function casePage(opts: {
   const action = (name: string, body: Html, button: string, extra = '') =>
     html`<form method="post" action="/staff/cases/${c.reference}/${name}" data-action="${name}"${extra ? raw(` data-confirm="${extra}"`) : ''}>${csrf}<input type="hidden" name="_submission" value="${opts.submissionId()}"><input type="hidden" name="_seen" value="${opts.seen}">${
       draft?.action === name ? html`<div class="flash error" role="alert" data-testid="form-error">${draft.error}</div>` : ''
-    }${body}<button type="submit">${button}</button></form>`;
+    }${body}<button type="submit">${markChinese(button)}</button></form>`;
   const open = !['resolved', 'closed'].includes(c.status);
   return layout({
     title: c.reference,
@@ -299,21 +299,21 @@ export function casePage(opts: {
     unread: opts.unread,
     flash: opts.flash,
     timeZone: opts.timeZone,
-    body: html`<h1>${c.reference} <span class="sev sev-${c.severity}">${c.severity}</span> · <span data-testid="status">${STATUS_LABELS[c.status] ?? c.status}</span></h1>
+    body: html`<h1>${c.reference} <span class="sev sev-${c.severity}">${c.severity}</span> · <span data-testid="status">${markChinese(STATUS_LABELS[c.status] ?? c.status)}</span></h1>
 <div class="grid">
-<section class="card" data-testid="summary"><h2>Summary 概要</h2>
+<section class="card" data-testid="summary"><h2>${markChinese('Summary 概要')}</h2>
 <table>
 <tr><th>Received</th><td>${fmt(c.receivedAt, opts.timeZone)} via ${c.intakeChannel} (${c.language})</td></tr>
-<tr><th>Escalation</th><td>${ESCALATION_LABELS[c.escalationLevel] ?? c.escalationLevel}</td></tr>
+<tr><th>Escalation</th><td>${markChinese(ESCALATION_LABELS[c.escalationLevel] ?? c.escalationLevel)}</td></tr>
 <tr><th>Assignee</th><td data-testid="assignee">${c.assigneeId ? (names.get(c.assigneeId) ?? c.assigneeId) : '—'}</td></tr>
 <tr><th>First response</th><td>${clockBadge('response', c.receivedAt, c.firstResponseDueAt, opts.now, opts.timeZone, c.firstResponseAt)}${c.firstResponseAt ? html` (was due ${fmt(c.firstResponseDueAt, opts.timeZone)})` : ''}</td></tr>
 <tr><th>Regulatory (${c.regulatoryProfile})</th><td>${open ? clockBadge('regulatory', c.receivedAt, c.regulatoryDueAt, opts.now, opts.timeZone) : html`due ${fmt(c.regulatoryDueAt, opts.timeZone)}`}${c.extensionCount ? html` · extended ${c.extensionCount}×` : ''}</td></tr>
-<tr><th>Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${opts.revealed.name ?? '—'}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${c.customerName ?? '—'} · ${c.customerPhone ?? '—'}`}
+<tr><th>Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${markLanguage(opts.revealed.name ?? '—')}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${markLanguage(c.customerName ?? '—')} · ${c.customerPhone ?? '—'}`}
 ${!opts.revealed && (c.customerName || c.customerPhone) ? action('reveal', html``, 'Reveal 显示') : ''}
 ${c.reachable === false ? html`<br><span class="badge lvl-breached">unreachable in chat</span>` : ''}${c.handoffActive ? html`<br><span class="badge lvl-near_75">staff hold the conversation</span>` : ''}${c.humanRequested ? html`<br><span class="badge">asked for a person</span>` : ''}</td></tr>
 ${c.resolution ? html`<tr><th>Decision</th><td>${c.resolution}</td></tr><tr><th>Root cause</th><td>${c.rootCause ?? ''}</td></tr>` : ''}
 </table></section>
-<section class="card" data-testid="classification"><h2>Classification 分类</h2>
+<section class="card" data-testid="classification"><h2>${markChinese('Classification 分类')}</h2>
 <table>
 <tr><th>Business</th><td>${BUSINESS_LABELS[c.business as 'other']?.en ?? c.business} (${c.business})</td></tr>
 <tr><th>Cause</th><td>${CAUSE_LABELS[c.cause as 'other']?.en ?? c.cause} (${c.cause})</td></tr>
@@ -323,40 +323,40 @@ ${c.resolution ? html`<tr><th>Decision</th><td>${c.resolution}</td></tr><tr><th>
 <tr><th>Occurred</th><td>${c.occurredOn ?? '—'}</td></tr>
 <tr><th>Source</th><td>${c.classificationSource}</td></tr>
 </table>
-<h2>Reasons 依据</h2><ul>${c.reasons.map((r) => html`<li>${r}</li>`)}</ul></section>
+<h2>${markChinese('Reasons 依据')}</h2><ul>${c.reasons.map((r) => html`<li>${markLanguage(r)}</li>`)}</ul></section>
 </div>
-<section class="card"><h2>Complaint 投诉内容</h2>${c.incomplete ? html`<p class="badge lvl-near_75">intake not completed</p>` : ''}
-<pre data-testid="description">${c.description}</pre>
-${c.desiredResolution ? html`<p><strong>Wants:</strong> ${c.desiredResolution}</p>` : ''}${
+<section class="card"><h2>${markChinese('Complaint 投诉内容')}</h2>${c.incomplete ? html`<p class="badge lvl-near_75">intake not completed</p>` : ''}
+<pre data-testid="description">${markLanguage(c.description)}</pre>
+${c.desiredResolution ? html`<p><strong>Wants:</strong> ${markLanguage(c.desiredResolution)}</p>` : ''}${
   // Only an LLM writes a case's summary: staff must see that it is a model's reading, which may
   // miss or invent a fact, and not take it for the customer's words or a colleague's.
-  c.summary ? html`<p class="muted" data-testid="llm-summary"><strong>AI summary — check against the transcript · AI 摘要——请对照对话核实</strong><br>${c.summary}</p>` : ''
+  c.summary ? html`<p class="muted" data-testid="llm-summary"><strong>${markChinese('AI summary — check against the transcript · AI 摘要——请对照对话核实')}</strong><br>${markLanguage(c.summary)}</p>` : ''
 }</section>
 <div class="grid">
-<section class="card transcript" data-testid="transcript"><h2>Conversation 对话记录</h2>
-${opts.earlier?.transcript ? html`<p class="muted" data-testid="earlier-messages">${opts.earlier.transcript} earlier message(s) not shown 更早的消息未显示 (GET /api/staff/cases/${c.reference} has them all)</p>` : ''}
+<section class="card transcript" data-testid="transcript"><h2>${markChinese('Conversation 对话记录')}</h2>
+${opts.earlier?.transcript ? html`<p class="muted" data-testid="earlier-messages">${opts.earlier.transcript} earlier message(s) not shown ${markChinese('更早的消息未显示')} (GET /api/staff/cases/${c.reference} has them all)</p>` : ''}
 ${opts.transcript.map(
-  (m) => html`<div class="msg ${m.author === 'staff' ? 'staff' : m.direction}"><small>${m.author === 'staff' ? `staff · ${who('staff', m.staffUserId)}` : m.author} · ${fmt(m.at, opts.timeZone)}</small>${m.text}</div>`,
+  (m) => html`<div class="msg ${m.author === 'staff' ? 'staff' : m.direction}"><small>${m.author === 'staff' ? `staff · ${who('staff', m.staffUserId)}` : m.author} · ${fmt(m.at, opts.timeZone)}</small>${markLanguage(m.text)}</div>`,
 )}
-${opts.evidence.length ? html`<h2>Evidence 证据</h2><ul data-testid="evidence">${opts.evidence.map((e) => html`<li>${e.kind}: ${e.fileName ?? '(unnamed)'} ${e.mimeType ?? ''} ${e.size ? `${Math.round(e.size / 1024)} KB` : ''} ${e.caption ?? ''} <small class="muted">${fmt(e.createdAt, opts.timeZone)}</small></li>`)}</ul>` : ''}
+${opts.evidence.length ? html`<h2>${markChinese('Evidence 证据')}</h2><ul data-testid="evidence">${opts.evidence.map((e) => html`<li>${e.kind}: ${e.fileName ?? '(unnamed)'} ${e.mimeType ?? ''} ${e.size ? `${Math.round(e.size / 1024)} KB` : ''} ${markLanguage(e.caption ?? '')} <small class="muted">${fmt(e.createdAt, opts.timeZone)}</small></li>`)}</ul>` : ''}
 </section>
-<section class="card actions" data-testid="actions"><h2>Actions 操作</h2>
+<section class="card actions" data-testid="actions"><h2>${markChinese('Actions 操作')}</h2>
 ${c.status !== 'closed'
   ? html`
-${action('replies', html`<label>Reply to the customer in their chat 回复客户<textarea name="text" required maxlength="4000">${typed('replies', 'text')}</textarea></label>`, 'Send reply 发送')}
+${action('replies', html`<label>${markChinese('Reply to the customer in their chat 回复客户')}<textarea name="text" required maxlength="4000">${typed('replies', 'text')}</textarea></label>`, 'Send reply 发送')}
 ${!c.assigneeId || (c.assigneeId !== viewer.userId && viewer.role !== 'agent') ? action('assignment', html`<input type="hidden" name="assigneeId" value="me">`, 'Claim 认领') : ''}
-${viewer.role !== 'agent' ? action('assignment', html`<label>Assign to 分配给 <select name="assigneeId"><option value="">(unassigned)</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${s.id === c.assigneeId ? raw(' selected') : ''}>${s.displayName} (${s.role})</option>`)}</select></label> <label>Reason <input type="text" name="reason" maxlength="500" value="${typed('assignment', 'reason')}"></label>`, 'Assign 分配') : ''}
+${viewer.role !== 'agent' ? action('assignment', html`<label>${markChinese('Assign to 分配给')} <select name="assigneeId"><option value="">(unassigned)</option>${opts.staff.filter((s) => s.active).map((s) => html`<option value="${s.id}"${s.id === c.assigneeId ? raw(' selected') : ''}>${s.displayName} (${s.role})</option>`)}</select></label> <label>Reason <input type="text" name="reason" maxlength="500" value="${typed('assignment', 'reason')}"></label>`, 'Assign 分配') : ''}
 ${action(
   'transitions',
-  html`<label>Status 状态 <select name="to">${TARGET_STATUSES.map((s) => html`<option value="${s}"${typed('transitions', 'to') === s ? raw(' selected') : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
-<label>Decision (resolution) 处理决定<textarea name="resolution" maxlength="4000">${typed('transitions', 'resolution')}</textarea></label>
-<label>Root cause 根本原因 <input type="text" name="rootCause" maxlength="500" size="40" value="${typed('transitions', 'rootCause')}"></label>
-<label>Note 说明 <input type="text" name="note" maxlength="2000" size="40" value="${typed('transitions', 'note')}"></label>`,
+  html`<label>${markChinese('Status 状态')} <select name="to">${TARGET_STATUSES.map((s) => html`<option value="${s}"${typed('transitions', 'to') === s ? raw(' selected') : ''}>${STATUS_LABELS[s]}</option>`)}</select></label>
+<label>${markChinese('Decision (resolution) 处理决定')}<textarea name="resolution" maxlength="4000">${typed('transitions', 'resolution')}</textarea></label>
+<label>${markChinese('Root cause 根本原因')} <input type="text" name="rootCause" maxlength="500" size="40" value="${typed('transitions', 'rootCause')}"></label>
+<label>${markChinese('Note 说明')} <input type="text" name="note" maxlength="2000" size="40" value="${typed('transitions', 'note')}"></label>`,
   'Change status 变更状态',
 )}
-${open ? action('information-requests', html`<label>Ask the customer for information 请客户补充信息<textarea name="question" required maxlength="2000">${typed('information-requests', 'question')}</textarea></label>`, 'Ask 发送请求') : ''}
+${open ? action('information-requests', html`<label>${markChinese('Ask the customer for information 请客户补充信息')}<textarea name="question" required maxlength="2000">${typed('information-requests', 'question')}</textarea></label>`, 'Ask 发送请求') : ''}
 ${open ? (c.handoffActive ? action('handback', html``, 'Hand back to the bot 交还机器人') : action('handoff', html`<p class="muted">Take over the chat: the bot stays quiet and relays the customer.</p>`, 'Take over conversation 人工接管')) : ''}
-${action('escalations', html`<label>Escalate (${ESCALATION_LEVELS.join(' → ')}) 升级 <input type="text" name="reason" required maxlength="1000" size="40" placeholder="reason" value="${typed('escalations', 'reason')}"></label>`, 'Escalate 升级')}
+${action('escalations', html`<label>Escalate (${ESCALATION_LEVELS.join(' → ')}) ${markChinese('升级')} <input type="text" name="reason" required maxlength="1000" size="40" placeholder="reason" value="${typed('escalations', 'reason')}"></label>`, 'Escalate 升级')}
 ${action(
   'classification',
   html`<label>Severity <select name="severity"><option value="">—</option>${options(SEVERITIES, [typed('classification', 'severity')])}</select></label>
@@ -366,19 +366,19 @@ ${action(
 <label>Reason <input type="text" name="reason" required maxlength="500" size="30" value="${typed('classification', 'reason')}"></label>`,
   'Reclassify 重新分类',
 )}
-${open ? action('extensions', html`<label>Extend the regulatory deadline (supervisor) 延长期限 <input type="text" name="reason" required maxlength="500" size="40" placeholder="reason (told to the customer)" value="${typed('extensions', 'reason')}"></label>`, 'Extend 延期', 'The customer will be sent the extension notice. Continue?') : ''}`
+${open ? action('extensions', html`<label>${markChinese('Extend the regulatory deadline (supervisor) 延长期限')} <input type="text" name="reason" required maxlength="500" size="40" placeholder="reason (told to the customer)" value="${typed('extensions', 'reason')}"></label>`, 'Extend 延期', 'The customer will be sent the extension notice. Continue?') : ''}`
   : html`<p class="muted">Closed cases are archived.</p>`}
 </section>
 </div>
 <div class="grid">
-<section class="card" data-testid="timeline"><h2>Timeline 时间线</h2>
-${opts.earlier?.timeline ? html`<p class="muted">${opts.earlier.timeline} earlier event(s) not shown 更早的事件未显示</p>` : ''}
+<section class="card" data-testid="timeline"><h2>${markChinese('Timeline 时间线')}</h2>
+${opts.earlier?.timeline ? html`<p class="muted">${opts.earlier.timeline} earlier event(s) not shown ${markChinese('更早的事件未显示')}</p>` : ''}
 ${opts.timeline.map(
-  (e) => html`<div class="event" data-type="${e.type}"><small>${fmt(e.at, opts.timeZone)} · ${who(e.actorType, e.actorId)}</small><strong>${e.type}</strong>${e.note ? html` — ${e.note}` : ''} ${e.data !== '{}' ? html`<small class="muted">${e.data}</small>` : ''}</div>`,
+  (e) => html`<div class="event" data-type="${e.type}"><small>${fmt(e.at, opts.timeZone)} · ${who(e.actorType, e.actorId)}</small><strong>${e.type}</strong>${e.note ? html` — ${markLanguage(e.note)}` : ''} ${e.data !== '{}' ? html`<small class="muted">${e.data}</small>` : ''}</div>`,
 )}
 </section>
-<section class="card" data-testid="notes"><h2>Internal notes 内部备注</h2>
-${opts.notes.map((n) => html`<div class="event"><small>${fmt(n.at, opts.timeZone)} · ${who('staff', n.authorId)}</small><pre>${n.text}</pre></div>`)}
+<section class="card" data-testid="notes"><h2>${markChinese('Internal notes 内部备注')}</h2>
+${opts.notes.map((n) => html`<div class="event"><small>${fmt(n.at, opts.timeZone)} · ${who('staff', n.authorId)}</small><pre>${markLanguage(n.text)}</pre></div>`)}
 ${action('notes', html`<label>New note (never sent to the customer)<textarea name="text" required maxlength="4000">${typed('notes', 'text')}</textarea></label>`, 'Add note 添加备注')}
 </section>
 </div>`,
@@ -390,8 +390,8 @@ export function notificationsPage(opts: { viewer: Viewer; unread: number; items:
     title: 'Alerts',
     viewer: opts.viewer,
     unread: opts.unread,
-    body: html`<h1>Alerts 提醒</h1>
-<form method="post" action="/staff/notifications/read"><input type="hidden" name="_csrf" value="${opts.viewer.csrf}"><button type="submit" class="secondary">Mark all read 全部已读</button></form>
+    body: html`<h1>${markChinese('Alerts 提醒')}</h1>
+<form method="post" action="/staff/notifications/read"><input type="hidden" name="_csrf" value="${opts.viewer.csrf}"><button type="submit" class="secondary">${markChinese('Mark all read 全部已读')}</button></form>
 <table><thead><tr><th>When</th><th>Type</th><th>Case</th><th>Message</th></tr></thead><tbody>
 ${opts.items.map((n) => html`<tr${n.readAt ? '' : raw(' class="unread"')}><td>${fmt(n.createdAt, opts.timeZone)}</td><td>${n.type}</td><td>${n.reference ? html`<a href="/staff/cases/${n.reference}">${n.reference}</a>` : ''}</td><td>${n.message}</td></tr>`)}
 </tbody></table>`,
@@ -441,7 +441,7 @@ export function usersPage(opts: {
     unread: opts.unread,
     flash: opts.flash,
     timeZone: opts.timeZone,
-    body: html`<h1>Staff users 员工账号</h1>
+    body: html`<h1>${markChinese('Staff users 员工账号')}</h1>
 <form class="card filters" method="post" action="/staff/users">${csrf}
 <label>Email<input type="email" name="email" required></label><label>Name<input type="text" name="displayName" required maxlength="80"></label>
 <label>Role<select name="role">${options(roles, ['agent'])}</select></label><label>Password (12+)<input type="password" name="password" required minlength="12"></label>
@@ -450,7 +450,7 @@ export function usersPage(opts: {
 ${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td>${u.role}</td><td>${u.active ? 'active' : 'inactive'}${
   // A lock-out that has run out stays stored until a login clears it; only one still running
   // keeps anyone out, so only that one is shown.
-  u.lockedUntil && u.lockedUntil > opts.now ? html` <small class="muted" data-testid="locked">locked until ${fmt(u.lockedUntil, opts.timeZone)} 已锁定</small>` : ''
+  u.lockedUntil && u.lockedUntil > opts.now ? html` <small class="muted" data-testid="locked">locked until ${fmt(u.lockedUntil, opts.timeZone)} ${markChinese('已锁定')}</small>` : ''
 }</td>
 <td><form method="post" action="/staff/users/${u.id}">${csrf}<select name="role" aria-label="Role of ${u.displayName}">${options(roles, [u.role])}</select> <select name="active" aria-label="Status of ${u.displayName}"><option value="true"${u.active ? raw(' selected') : ''}>active</option><option value="false"${u.active ? '' : raw(' selected')}>inactive</option></select> <button type="submit" class="secondary">Save</button></form></td></tr>`)}
 </tbody></table>`,
@@ -466,7 +466,7 @@ export function errorPage(opts: { viewer?: Viewer; status: number; message: stri
     title: `Error ${opts.status}`,
     viewer: opts.viewer,
     body: html`<div class="card"><h1>${opts.status}</h1><p role="alert">${opts.message}</p>
-${opts.kept?.length ? html`<div data-testid="kept">${opts.kept.map((k) => html`<label>Your text (${k.field}) 您填写的内容<textarea readonly name="${k.field}">${k.text}</textarea></label>`)}</div>` : ''}
-<p>${opts.next ? html`<a href="${opts.next}">Log in again 重新登录</a>` : html`<a href="/staff">Back to the queue</a>`}</p></div>`,
+${opts.kept?.length ? html`<div data-testid="kept">${opts.kept.map((k) => html`<label>Your text (${k.field}) ${markChinese('您填写的内容')}<textarea readonly name="${k.field}">${k.text}</textarea></label>`)}</div>` : ''}
+<p>${opts.next ? html`<a href="${opts.next}">${markChinese('Log in again 重新登录')}</a>` : html`<a href="/staff">Back to the queue</a>`}</p></div>`,
   });
 }
