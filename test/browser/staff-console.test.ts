@@ -189,4 +189,25 @@ describe('the staff console in Chromium', () => {
     expect(await page.goto(`${app.url}/staff/cases/${rudeRef}`).then(() => page.locator('[data-testid=transcript] [lang=zh-Hans]').allTextContents())).toContain(words);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
   });
+
+  it('takes the keyboard past the header with a skip link, the first Tab stop, shown only while focused', async () => {
+    const page = await browser.newPage();
+    await openQueue(page);
+    const focused = () => page.evaluate(() => ({ tag: document.activeElement?.tagName, inMain: !!document.activeElement?.closest('main'), text: document.activeElement?.textContent }));
+    for (const path of ['/staff', `/staff/cases/${rudeRef}`]) {
+      await page.goto(`${app.url}${path}`);
+      const skip = page.locator('a[href="#main"]');
+      const box = async () => (await skip.boundingBox())!;
+      expect((await box()).y + (await box()).height, path).toBeLessThanOrEqual(0);
+      await page.keyboard.press('Tab');
+      expect(await focused(), path).toMatchObject({ tag: 'A', text: 'Skip to content 跳到正文' });
+      expect((await box()).y, path).toBeGreaterThanOrEqual(0);
+      await page.keyboard.press('Enter');
+      await expect.poll(focused).toMatchObject({ tag: 'MAIN' });
+      // The next Tab goes on inside the content, not back through the header.
+      await page.keyboard.press('Tab');
+      expect(await focused(), path).toMatchObject({ inMain: true });
+      expect((await box()).y + (await box()).height, path).toBeLessThanOrEqual(0);
+    }
+  });
 });

@@ -47,7 +47,10 @@ const fmt = (d: Date | string | null | undefined, timeZone: string) => (d ? form
 
 /**
  * A console page. `timeZone`, on a page showing times, names the bank's zone once at the top: the
- * times are shown in it without repeating the zone on each.
+ * times are shown in it without repeating the zone on each. The first thing a Tab reaches is a link
+ * past the header to the page's content, shown only while focused, so keyboard users do not tab
+ * through the whole header on every page; `<main>` takes the focus (`tabindex="-1"`) so the next
+ * Tab goes on from there.
  */
 export function layout(opts: { title: string; viewer?: Viewer; unread?: number; flash?: { kind: 'ok' | 'error'; text: string } | null; timeZone?: string; body: Html }): Html {
   const v = opts.viewer;
@@ -55,6 +58,7 @@ export function layout(opts: { title: string; viewer?: Viewer; unread?: number; 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${opts.title} · Complaint Desk staff</title><link rel="stylesheet" href="/staff/assets/console.css"></head>
 <body>
+<a class="skip-link" href="#main">Skip to content ${markChinese('跳到正文')}</a>
 <header><a href="/staff"><strong>Complaint Desk</strong> · staff ${markChinese('投诉处理')}</a><span class="grow"></span>
 ${v
   ? html`<nav aria-label="Console 控制台"><a href="/staff">${markChinese('Queue 队列')}</a>
@@ -65,7 +69,7 @@ ${v
 <form method="post" action="/staff/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">Log out</button></form>`
   : ''}
 </header>
-<main>
+<main id="main" tabindex="-1">
 ${opts.flash ? html`<div class="flash ${opts.flash.kind}" role="status">${markChinese(opts.flash.text)}</div>` : ''}
 ${opts.timeZone ? html`<p class="muted zone" data-testid="time-zone">Times in ${opts.timeZone} · <span lang="zh-Hans">时间均为 ${opts.timeZone} 时区</span></p>` : ''}
 ${opts.body}
