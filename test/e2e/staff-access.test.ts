@@ -169,9 +169,9 @@ describe('staff access', () => {
     expect(await (await me('cdt_never-issued')).json()).toMatchObject({ error: 'unauthorized' });
 
     const account = await b.go('/staff/account');
-    expect(account.text).toContain('<th>Expires</th>');
+    expect(account.text).toContain('<th scope="col">Expires</th>');
     expect(account.text.match(/data-testid="token-expires"/g)).toHaveLength(3);
-    expect(account.text).toMatch(/<td>script<\/td>.*<td data-testid="token-expires">[^<]+<\/td><td>expired<\/td>/);
+    expect(account.text).toMatch(/<th scope="row">script<\/th>.*<td data-testid="token-expires">[^<]+<\/td><td>expired<\/td>/);
   });
 
   it('shows masked contact details until revealed, and records the reveal', async () => {

@@ -101,7 +101,7 @@ const ticked = (html: string) => [...html.matchAll(/<input type="checkbox" name=
 const totalOf = (html: string) => /data-testid="total">(\d+)/.exec(html)![1];
 
 /** The users page's row of `email`. */
-const rowOf = (html: string, email: string) => new RegExp(`<tr><td>[^<]*</td><td>${email.replace(/\./g, '\\.')}</td>[\\s\\S]*?</tr>`).exec(html)![0];
+const rowOf = (html: string, email: string) => new RegExp(`<tr><th scope="row">[^<]*</th><td>${email.replace(/\./g, '\\.')}</td>[\\s\\S]*?</tr>`).exec(html)![0];
 
 describe('the users page', () => {
   it('shows a lock-out in the bank’s time zone while it runs, and not once it has run out', async () => {
@@ -123,6 +123,27 @@ describe('the users page', () => {
     expect(rowOf(expired.text, LOCKED.email)).not.toContain('locked');
     // The lock has indeed run out: the right password logs in.
     expect((await browser().login(LOCKED)).status).toBe(303);
+  });
+});
+
+describe('the tables', () => {
+  it('each have a caption, and each header cell says whether it heads a column or a row', async () => {
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    for (const path of ['/staff?status=all', '/staff/cases/C-20260309-0001', '/staff/users', '/staff/notifications', '/staff/account']) {
+      const page = await b.go(path);
+      expect(page.status, path).toBe(200);
+      const tables = [...page.text.matchAll(/<table[^>]*>([\s\S]*?)<\/table>/g)].map((m) => m[1]!);
+      expect(tables.length, path).toBeGreaterThan(0);
+      for (const t of tables) {
+        // A caption names the table for a screen reader's list of tables.
+        expect(t, path).toMatch(/^<caption[^>]*>[^<]*\S/);
+        expect(t.match(/<th(?=[\s>])(?![^>]*scope="(col|row)")[^>]*>/g) ?? [], path).toEqual([]);
+      }
+    }
+    const queue = await b.go('/staff?status=all');
+    // A row is announced by its case.
+    expect(queue.text).toMatch(/<tr data-ref="C-20260309-0001">\s*<th scope="row"><a href="\/staff\/cases\/C-20260309-0001">/);
   });
 });
 

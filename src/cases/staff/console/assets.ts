@@ -11,7 +11,8 @@ main{padding:1rem;max-width:1300px;margin:0 auto}main:focus{outline:none}
 .skip-link{position:absolute;left:.5rem;top:-10rem;z-index:10;background:#fff;color:#1f3a5f;padding:.4rem .8rem;border-radius:4px;font-weight:600}.skip-link:focus{top:.5rem;outline:3px solid #f0b400}
 h1{font-size:1.3rem;margin:.2rem 0 1rem}h2{font-size:1.05rem;margin:0 0 .5rem}
 table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e7ee;vertical-align:top}
-th{background:#eef1f6;font-weight:600}tr:hover td{background:#f8fafc}
+th{background:#eef1f6;font-weight:600}tbody th[scope=row]{background:none;font-weight:normal}tr:hover td,tr:hover th[scope=row]{background:#f8fafc}
+.visually-hidden{position:absolute;width:1px;height:1px;margin:-1px;padding:0;border:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 .card{background:#fff;border:1px solid #dde3ec;border-radius:6px;padding:.8rem 1rem;margin-bottom:1rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:1rem}
 .filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin-bottom:1rem}.filters label{display:flex;flex-direction:column;font-size:.8rem}

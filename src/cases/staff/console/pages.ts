@@ -190,10 +190,10 @@ export function queuePage(opts: {
 <button type="submit">${markChinese('Filter 筛选')}</button> <a href="/staff">reset</a>
 </form>
 <p class="muted" data-testid="total">${opts.total}${opts.totalExact ? '' : '+'} case(s)</p>
-<table data-testid="queue"><thead><tr><th>Reference</th><th>Sev.</th><th>Status</th><th>Business / cause</th><th>Flags</th><th>Amount</th><th>Intake</th><th>Assignee</th><th>Deadlines</th></tr></thead><tbody>
+<table data-testid="queue"><caption class="visually-hidden">${markChinese('Cases, most urgent first 投诉案件，最紧急的在前')}</caption><thead><tr><th scope="col">Reference</th><th scope="col">Sev.</th><th scope="col">Status</th><th scope="col">Business / cause</th><th scope="col">Flags</th><th scope="col">Amount</th><th scope="col">Intake</th><th scope="col">Assignee</th><th scope="col">Deadlines</th></tr></thead><tbody>
 ${opts.rows.map(
   (r) => html`<tr data-ref="${r.reference}">
-<td><a href="/staff/cases/${r.reference}">${r.reference}</a>${r.humanRequested ? html` <span class="badge" title="customer asked for a person">human</span>` : ''}</td>
+<th scope="row"><a href="/staff/cases/${r.reference}">${r.reference}</a>${r.humanRequested ? html` <span class="badge" title="customer asked for a person">human</span>` : ''}</th>
 <td class="sev sev-${r.severity}">${r.severity}</td>
 <td>${markChinese(STATUS_LABELS[r.status] ?? r.status)}${r.escalationLevel !== 'frontline' ? html`<br><small>${markChinese(ESCALATION_LABELS[r.escalationLevel] ?? r.escalationLevel)}</small>` : ''}</td>
 <td>${BUSINESS_LABELS[r.business as 'other']?.en ?? r.business}<br><small class="muted">${CAUSE_LABELS[r.cause as 'other']?.en ?? r.cause}</small></td>
@@ -306,26 +306,26 @@ export function casePage(opts: {
     body: html`<h1>${c.reference} <span class="sev sev-${c.severity}">${c.severity}</span> · <span data-testid="status">${markChinese(STATUS_LABELS[c.status] ?? c.status)}</span></h1>
 <div class="grid">
 <section class="card" data-testid="summary"><h2>${markChinese('Summary 概要')}</h2>
-<table>
-<tr><th>Received</th><td>${fmt(c.receivedAt, opts.timeZone)} via ${c.intakeChannel} (${c.language})</td></tr>
-<tr><th>Escalation</th><td>${markChinese(ESCALATION_LABELS[c.escalationLevel] ?? c.escalationLevel)}</td></tr>
-<tr><th>Assignee</th><td data-testid="assignee">${c.assigneeId ? (names.get(c.assigneeId) ?? c.assigneeId) : '—'}</td></tr>
-<tr><th>First response</th><td>${clockBadge('response', c.receivedAt, c.firstResponseDueAt, opts.now, opts.timeZone, c.firstResponseAt)}${c.firstResponseAt ? html` (was due ${fmt(c.firstResponseDueAt, opts.timeZone)})` : ''}</td></tr>
-<tr><th>Regulatory (${c.regulatoryProfile})</th><td>${open ? clockBadge('regulatory', c.receivedAt, c.regulatoryDueAt, opts.now, opts.timeZone) : html`due ${fmt(c.regulatoryDueAt, opts.timeZone)}`}${c.extensionCount ? html` · extended ${c.extensionCount}×` : ''}</td></tr>
-<tr><th>Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${markLanguage(opts.revealed.name ?? '—')}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${markLanguage(c.customerName ?? '—')} · ${c.customerPhone ?? '—'}`}
+<table><caption class="visually-hidden">${markChinese('Case summary 案件概要')}</caption>
+<tr><th scope="row">Received</th><td>${fmt(c.receivedAt, opts.timeZone)} via ${c.intakeChannel} (${c.language})</td></tr>
+<tr><th scope="row">Escalation</th><td>${markChinese(ESCALATION_LABELS[c.escalationLevel] ?? c.escalationLevel)}</td></tr>
+<tr><th scope="row">Assignee</th><td data-testid="assignee">${c.assigneeId ? (names.get(c.assigneeId) ?? c.assigneeId) : '—'}</td></tr>
+<tr><th scope="row">First response</th><td>${clockBadge('response', c.receivedAt, c.firstResponseDueAt, opts.now, opts.timeZone, c.firstResponseAt)}${c.firstResponseAt ? html` (was due ${fmt(c.firstResponseDueAt, opts.timeZone)})` : ''}</td></tr>
+<tr><th scope="row">Regulatory (${c.regulatoryProfile})</th><td>${open ? clockBadge('regulatory', c.receivedAt, c.regulatoryDueAt, opts.now, opts.timeZone) : html`due ${fmt(c.regulatoryDueAt, opts.timeZone)}`}${c.extensionCount ? html` · extended ${c.extensionCount}×` : ''}</td></tr>
+<tr><th scope="row">Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${markLanguage(opts.revealed.name ?? '—')}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${markLanguage(c.customerName ?? '—')} · ${c.customerPhone ?? '—'}`}
 ${!opts.revealed && (c.customerName || c.customerPhone) ? action('reveal', html``, 'Reveal 显示') : ''}
 ${c.reachable === false ? html`<br><span class="badge lvl-breached">unreachable in chat</span>` : ''}${c.handoffActive ? html`<br><span class="badge lvl-near_75">staff hold the conversation</span>` : ''}${c.humanRequested ? html`<br><span class="badge">asked for a person</span>` : ''}</td></tr>
-${c.resolution ? html`<tr><th>Decision</th><td>${c.resolution}</td></tr><tr><th>Root cause</th><td>${c.rootCause ?? ''}</td></tr>` : ''}
+${c.resolution ? html`<tr><th scope="row">Decision</th><td>${c.resolution}</td></tr><tr><th scope="row">Root cause</th><td>${c.rootCause ?? ''}</td></tr>` : ''}
 </table></section>
 <section class="card" data-testid="classification"><h2>${markChinese('Classification 分类')}</h2>
-<table>
-<tr><th>Business</th><td>${BUSINESS_LABELS[c.business as 'other']?.en ?? c.business} (${c.business})</td></tr>
-<tr><th>Cause</th><td>${CAUSE_LABELS[c.cause as 'other']?.en ?? c.cause} (${c.cause})</td></tr>
-<tr><th>Channel</th><td>${CHANNEL_LABELS[c.channel as 'other']?.en ?? c.channel} (${c.channel})</td></tr>
-<tr><th>Flags</th><td>${c.flags.length ? c.flags.map((f) => html`<span class="badge">${f}</span> `) : '—'}</td></tr>
-<tr><th>Amount</th><td>${c.amount === null ? '—' : `${c.amount}${c.currency ? ` ${c.currency}` : ''}`}</td></tr>
-<tr><th>Occurred</th><td>${c.occurredOn ?? '—'}</td></tr>
-<tr><th>Source</th><td>${c.classificationSource}</td></tr>
+<table><caption class="visually-hidden">${markChinese('Classification 分类')}</caption>
+<tr><th scope="row">Business</th><td>${BUSINESS_LABELS[c.business as 'other']?.en ?? c.business} (${c.business})</td></tr>
+<tr><th scope="row">Cause</th><td>${CAUSE_LABELS[c.cause as 'other']?.en ?? c.cause} (${c.cause})</td></tr>
+<tr><th scope="row">Channel</th><td>${CHANNEL_LABELS[c.channel as 'other']?.en ?? c.channel} (${c.channel})</td></tr>
+<tr><th scope="row">Flags</th><td>${c.flags.length ? c.flags.map((f) => html`<span class="badge">${f}</span> `) : '—'}</td></tr>
+<tr><th scope="row">Amount</th><td>${c.amount === null ? '—' : `${c.amount}${c.currency ? ` ${c.currency}` : ''}`}</td></tr>
+<tr><th scope="row">Occurred</th><td>${c.occurredOn ?? '—'}</td></tr>
+<tr><th scope="row">Source</th><td>${c.classificationSource}</td></tr>
 </table>
 <h2>${markChinese('Reasons 依据')}</h2><ul>${c.reasons.map((r) => html`<li>${markLanguage(r)}</li>`)}</ul></section>
 </div>
@@ -396,7 +396,7 @@ export function notificationsPage(opts: { viewer: Viewer; unread: number; items:
     unread: opts.unread,
     body: html`<h1>${markChinese('Alerts 提醒')}</h1>
 <form method="post" action="/staff/notifications/read"><input type="hidden" name="_csrf" value="${opts.viewer.csrf}"><button type="submit" class="secondary">${markChinese('Mark all read 全部已读')}</button></form>
-<table><thead><tr><th>When</th><th>Type</th><th>Case</th><th>Message</th></tr></thead><tbody>
+<table><caption class="visually-hidden">${markChinese('Alerts, newest first 提醒，最新的在前')}</caption><thead><tr><th scope="col">When</th><th scope="col">Type</th><th scope="col">Case</th><th scope="col">Message</th></tr></thead><tbody>
 ${opts.items.map((n) => html`<tr${n.readAt ? '' : raw(' class="unread"')}><td>${fmt(n.createdAt, opts.timeZone)}</td><td>${n.type}</td><td>${n.reference ? html`<a href="/staff/cases/${n.reference}">${n.reference}</a>` : ''}</td><td>${n.message}</td></tr>`)}
 </tbody></table>`,
   });
@@ -420,10 +420,10 @@ export function accountPage(opts: {
     body: html`<h1>Personal API tokens</h1>
 ${opts.newToken ? html`<div class="card"><p>Your new token (shown once, store it now):</p><pre data-testid="new-token">${opts.newToken}</pre><p class="muted">Use it as <code>Authorization: Bearer …</code> on /api/staff.</p></div>` : ''}
 <form class="card" method="post" action="/staff/account/tokens">${csrf}<label>Name <input type="text" name="name" required maxlength="80"></label> <label>Expires in <select name="days">${[30, 90, 180, 365].map((d) => html`<option value="${d}"${d === 90 ? raw(' selected') : ''}>${d} days</option>`)}</select></label> <button type="submit">Create token</button></form>
-<table><thead><tr><th>Name</th><th>Created</th><th>Last used</th><th>Expires</th><th></th></tr></thead><tbody>
+<table><caption class="visually-hidden">Your API tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">Expires</th><th scope="col"><span class="visually-hidden">Revoke</span></th></tr></thead><tbody>
 ${opts.tokens.map(
   (t) =>
-    html`<tr><td>${t.name}</td><td>${fmt(t.createdAt, opts.timeZone)}</td><td>${fmt(t.lastUsedAt, opts.timeZone)}</td><td data-testid="token-expires">${fmt(t.expiresAt, opts.timeZone)}</td><td>${t.revokedAt ? 'revoked' : t.expiresAt <= opts.now ? 'expired' : html`<form method="post" action="/staff/account/tokens/${t.id}/revoke">${csrf}<button class="danger" type="submit">Revoke</button></form>`}</td></tr>`,
+    html`<tr><th scope="row">${t.name}</th><td>${fmt(t.createdAt, opts.timeZone)}</td><td>${fmt(t.lastUsedAt, opts.timeZone)}</td><td data-testid="token-expires">${fmt(t.expiresAt, opts.timeZone)}</td><td>${t.revokedAt ? 'revoked' : t.expiresAt <= opts.now ? 'expired' : html`<form method="post" action="/staff/account/tokens/${t.id}/revoke">${csrf}<button class="danger" type="submit">Revoke</button></form>`}</td></tr>`,
 )}
 </tbody></table>`,
   });
@@ -450,8 +450,8 @@ export function usersPage(opts: {
 <label>Email<input type="email" name="email" required></label><label>Name<input type="text" name="displayName" required maxlength="80"></label>
 <label>Role<select name="role">${options(roles, ['agent'])}</select></label><label>Password (12+)<input type="password" name="password" required minlength="12"></label>
 <button type="submit">Create user</button></form>
-<table><thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Status</th><th></th></tr></thead><tbody>
-${opts.users.map((u) => html`<tr><td>${u.displayName}</td><td>${u.email}</td><td>${u.role}</td><td>${u.active ? 'active' : 'inactive'}${
+<table><caption class="visually-hidden">${markChinese('Staff users 员工账号')}</caption><thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead><tbody>
+${opts.users.map((u) => html`<tr><th scope="row">${u.displayName}</th><td>${u.email}</td><td>${u.role}</td><td>${u.active ? 'active' : 'inactive'}${
   // A lock-out that has run out stays stored until a login clears it; only one still running
   // keeps anyone out, so only that one is shown.
   u.lockedUntil && u.lockedUntil > opts.now ? html` <small class="muted" data-testid="locked">locked until ${fmt(u.lockedUntil, opts.timeZone)} ${markChinese('已锁定')}</small>` : ''
