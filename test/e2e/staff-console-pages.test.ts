@@ -200,4 +200,40 @@ describe('the queue filter', () => {
     expect(back.text).toContain(`page 1 of ${pages}`);
     expect(ticked(back.text)).toHaveLength(7);
   });
+
+  it('says a page past the end is past it, with the last page one click away, keeping the filters', async () => {
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    const link = (html: string, testid: string) => new RegExp(`<a href="([^"]+)" data-testid="${testid}"`).exec(html)![1]!.replace(/&amp;/g, '&');
+    const pages = Math.ceil(CASES / 25);
+    const past = await b.go('/staff?status=all&severity=P3&page=99');
+    expect(past.status).toBe(200);
+    expect(past.text).toContain(`page 99 of ${pages}`);
+    expect(past.text).toContain(`Page 99 is past the end: there are ${pages} pages.`);
+    expect(past.text).not.toContain('No cases match');
+    // Previous (98) would be past the end too; next there is none.
+    expect(past.text).not.toContain('rel="prev"');
+    expect(past.text).not.toContain('rel="next"');
+    const last = await b.go(link(past.text, 'last-page'));
+    expect(last.text).toContain(`page ${pages} of ${pages}`);
+    expect(last.text).toContain(`data-ref="C-20260309-${String(CASES).padStart(4, '0')}"`);
+    expect(ticked(last.text)).toHaveLength(7);
+    expect(last.text).toMatch(/<option value="P3" selected>/);
+    expect(last.text).not.toContain('past the end');
+    expect((await b.go(link(past.text, 'first-page'))).text).toContain(`page 1 of ${pages}`);
+  });
+
+  it.each([
+    ['abc', 'page "abc": not a whole number'],
+    ['-1', 'page "-1": Too small'],
+    ['0', 'page "0": Too small'],
+    ['2.5', 'page "2.5": not a whole number'],
+  ])('refuses page=%s with the reason, as the API does', async (page, reason) => {
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    const res = await b.go(`/staff?page=${page}`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain(`Bad filter: ${reason.replace(/"/g, '&quot;')}`);
+    expect((await b.go(`/api/staff/cases?page=${page}`)).status).toBe(400);
+  });
 });

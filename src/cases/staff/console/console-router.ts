@@ -234,7 +234,17 @@ export function createStaffConsole(deps: StaffConsoleDeps): Router {
       assignee: q.assignee === 'me' ? viewer.userId : q.assignee,
       pageSize: q.pageSize ?? '25',
     });
-    if (!parsed.success) return send(res, errorPage({ viewer, status: 400, message: `Bad filter: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}` }), 400);
+    // Refused as the API refuses it (400), saying which value is wrong and why: a page that is no
+    // whole number from 1 ("abc", "-1") is no typo to guess at. Every filter arrives as text, so
+    // a wrong type can only be a number that is none.
+    if (!parsed.success) {
+      const reasons = parsed.error.issues.map((i) => {
+        const field = i.path.join('.');
+        const why = i.code === 'invalid_type' ? 'not a whole number' : i.message;
+        return field in q ? `${field} "${q[field]}": ${why}` : `${field}: ${why}`;
+      });
+      return send(res, errorPage({ viewer, status: 400, message: `Bad filter: ${reasons.join('; ')}` }), 400);
+    }
     const f = parsed.data;
     const now = clock();
     const [{ rows, total, totalExact }, staff, unread] = await Promise.all([

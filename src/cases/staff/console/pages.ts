@@ -167,6 +167,10 @@ export function queuePage(opts: {
   const statuses = f.status === 'all' ? CASE_STATUSES : (sel('status') ?? [...OPEN_STATUSES]);
   const names = new Map(opts.staff.map((s) => [s.id, s.displayName]));
   const pages = Math.max(1, Math.ceil(opts.total / opts.pageSize));
+  // A page past the last one (a link kept from a longer queue) is shown, empty, saying so, rather
+  // than sent elsewhere, as the API answers it: its count is then exact (the count goes at least
+  // to the page asked for), so the last page is known.
+  const pastEnd = opts.page > pages && opts.totalExact;
   return layout({
     title: 'Queue',
     viewer: opts.viewer,
@@ -205,13 +209,20 @@ ${opts.rows.map(
 </tr>`,
 )}
 </tbody></table>
-${opts.rows.length === 0 ? html`<p class="muted">No cases match.</p>` : ''}
-<nav class="pager" aria-label="Pages 分页">${opts.page > 1 ? html`<a href="${opts.query(1)}" data-testid="first-page">« first</a><a href="${opts.query(opts.page - 1)}" rel="prev">← previous</a>` : ''}<span>page ${opts.page} of ${pages}${opts.totalExact ? '' : '+'}</span>${
+${
+  pastEnd
+    ? html`<p class="muted" data-testid="past-end">Page ${opts.page} is past the end: there ${pages === 1 ? 'is 1 page' : `are ${pages} pages`}. ${markChinese('已超出末页。')}</p>`
+    : opts.rows.length === 0
+      ? html`<p class="muted">No cases match.</p>`
+      : ''
+}
+<nav class="pager" aria-label="Pages 分页">${opts.page > 1 ? html`<a href="${opts.query(1)}" data-testid="first-page">« first</a>${pastEnd ? '' : html`<a href="${opts.query(opts.page - 1)}" rel="prev">← previous</a>`}` : ''}<span>page ${opts.page} of ${pages}${opts.totalExact ? '' : '+'}</span>${
   opts.page < pages ? html`<a href="${opts.query(opts.page + 1)}" rel="next">next →</a>` : ''
 }${
-  // The last page (the least urgent cases) is one click away, not a dozen. When the count
-  // stopped at its cap the last page is not known, and "next" goes on past it.
-  opts.page < pages && opts.totalExact ? html`<a href="${opts.query(pages)}" data-testid="last-page">last (${pages}) »</a>` : ''
+  // The last page (the least urgent cases) is one click away, not a dozen, from before it and
+  // from past it (an old link after cases were closed). When the count stopped at its cap the
+  // last page is not known, and "next" goes on past it.
+  opts.page !== pages && opts.totalExact ? html`<a href="${opts.query(pages)}" data-testid="last-page">last (${pages}) »</a>` : ''
 }</nav>`,
   });
 }
