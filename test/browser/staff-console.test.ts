@@ -210,4 +210,59 @@ describe('the staff console in Chromium', () => {
       expect((await box()).y + (await box()).height, path).toBeLessThanOrEqual(0);
     }
   });
+
+  it('works the queue and a case with the keyboard alone, a focus ring of 3:1 contrast or more on each stop', async () => {
+    const page = await browser.newPage();
+    await openQueue(page);
+    await page.goto(`${app.url}/staff`);
+    // The focused element and its ring: the outline's width and its contrast with the first
+    // opaque background behind it (the ring is drawn outside the element).
+    const focused = () =>
+      page.evaluate(() => {
+        const e = document.activeElement as HTMLElement;
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = (c: number[]) => {
+          const [r, g, b] = c.slice(0, 3).map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        let bg = [255, 255, 255];
+        for (let p = e.parentElement; p; p = p.parentElement) {
+          const c = rgb(getComputedStyle(p).backgroundColor);
+          if (c.length === 3 || c[3] === 1) {
+            bg = c;
+            break;
+          }
+        }
+        const s = getComputedStyle(e);
+        const [a, b] = [lum(rgb(s.outlineColor)), lum(bg)].sort((x, y) => y - x);
+        return {
+          what: `${e.tagName.toLowerCase()}${e.getAttribute('name') ? `[name=${e.getAttribute('name')}]` : ''} ${(e.textContent ?? '').trim().slice(0, 24)}`,
+          ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && (a! + 0.05) / (b! + 0.05) >= 3,
+        };
+      });
+    const weakRings: string[] = [];
+    /** Presses Tab until `target` has the focus (at most `max` times), noting every stop without a clear ring. */
+    const tabTo = async (target: string, max = 60) => {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press('Tab');
+        const f = await focused();
+        if (!f.ring) weakRings.push(f.what);
+        if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, target)) return;
+      }
+      throw new Error(`Tab never reached ${target}`);
+    };
+    // The filters, then a case.
+    await tabTo('form[data-testid=filters] select[name=cause]');
+    await tabTo('form[data-testid=filters] button[type=submit]');
+    await Promise.all([page.waitForURL(/\/staff\?status=/), page.keyboard.press('Enter')]);
+    await tabTo(`a[href="/staff/cases/${rudeRef}"]`);
+    await Promise.all([page.waitForURL(`${app.url}/staff/cases/${rudeRef}`), page.keyboard.press('Enter')]);
+    // The reply box and its button.
+    await tabTo('form[data-action=replies] textarea');
+    await page.keyboard.type('We are looking into it.');
+    await tabTo('form[data-action=replies] button[type=submit]', 1);
+    await Promise.all([page.waitForURL(`${app.url}/staff/cases/${rudeRef}`), page.keyboard.press('Enter')]);
+    expect(await page.textContent('.flash')).toContain('Reply delivered');
+    expect(weakRings).toEqual([]);
+  });
 });

@@ -58,8 +58,8 @@ export function layout(opts: { title: string; viewer?: Viewer; unread?: number; 
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${opts.title} · Complaint Desk staff</title><link rel="stylesheet" href="/staff/assets/console.css"></head>
 <body>
-<a class="skip-link" href="#main">Skip to content ${markChinese('跳到正文')}</a>
-<header><a href="/staff"><strong>Complaint Desk</strong> · staff ${markChinese('投诉处理')}</a><span class="grow"></span>
+<header><a class="skip-link" href="#main">Skip to content ${markChinese('跳到正文')}</a>
+<a href="/staff"><strong>Complaint Desk</strong> · staff ${markChinese('投诉处理')}</a><span class="grow"></span>
 ${v
   ? html`<nav aria-label="Console 控制台"><a href="/staff">${markChinese('Queue 队列')}</a>
 <a href="/staff/notifications">${markChinese('Alerts 提醒')}${opts.unread ? html` <span class="badge lvl-breached" data-testid="unread">${opts.unread >= UNREAD_COUNT_CAP ? `${UNREAD_COUNT_CAP - 1}+` : opts.unread}</span>` : ''}</a>
