@@ -147,6 +147,19 @@ describe('the tables', () => {
   });
 });
 
+describe('a case decided in Chinese', () => {
+  it('marks the decision and the root cause as Chinese, for a screen reader', async () => {
+    // A resolved seeded case (every fourth is), decided by a colleague who wrote in Chinese.
+    const reference = 'C-20260309-0004';
+    await app.db.case.update({ where: { reference }, data: { resolution: '已全额退还年费并致歉', rootCause: '开户时未告知年费' } });
+    const b = browser();
+    expect((await b.login(ADMIN)).status).toBe(303);
+    const page = await b.go(`/staff/cases/${reference}`);
+    expect(page.text).toContain('<th scope="row">Decision</th><td><span lang="zh-Hans">已全额退还年费并致歉</span></td>');
+    expect(page.text).toContain('<th scope="row">Root cause</th><td><span lang="zh-Hans">开户时未告知年费</span></td>');
+  });
+});
+
 describe('the queue filter', () => {
   it('keeps several statuses when Filter is pressed again, and in the pager', async () => {
     const b = browser();

@@ -326,7 +326,7 @@ export function casePage(opts: {
 <tr><th scope="row">Customer</th><td data-testid="customer">${opts.revealed ? html`<strong>${markLanguage(opts.revealed.name ?? '—')}</strong> · <strong>${opts.revealed.phone ?? '—'}</strong> <small class="muted">(revealed; recorded)</small>` : html`${markLanguage(c.customerName ?? '—')} · ${c.customerPhone ?? '—'}`}
 ${!opts.revealed && (c.customerName || c.customerPhone) ? action('reveal', html``, 'Reveal 显示') : ''}
 ${c.reachable === false ? html`<br><span class="badge lvl-breached">unreachable in chat</span>` : ''}${c.handoffActive ? html`<br><span class="badge lvl-near_75">staff hold the conversation</span>` : ''}${c.humanRequested ? html`<br><span class="badge">asked for a person</span>` : ''}</td></tr>
-${c.resolution ? html`<tr><th scope="row">Decision</th><td>${c.resolution}</td></tr><tr><th scope="row">Root cause</th><td>${c.rootCause ?? ''}</td></tr>` : ''}
+${c.resolution ? html`<tr><th scope="row">Decision</th><td>${markLanguage(c.resolution)}</td></tr><tr><th scope="row">Root cause</th><td>${markLanguage(c.rootCause ?? '')}</td></tr>` : ''}
 </table></section>
 <section class="card" data-testid="classification"><h2>${markChinese('Classification 分类')}</h2>
 <table><caption class="visually-hidden">${markChinese('Classification 分类')}</caption>
