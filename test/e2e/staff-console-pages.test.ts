@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
 import { createStaffUser } from '../../src/cases/staff/accounts.js';
 import { loadConfig } from '../../src/config.js';
+import { staffBrowser } from '../support/staff-browser.js';
 import { databaseUrlIn } from '../support/db.js';
 
 /**
@@ -55,32 +56,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-/** A cookie jar over fetch that never follows redirects: one member of staff's browser. */
-function browser() {
-  const jar = new Map<string, string>();
-  return {
-    async go(p: string, form?: Record<string, string>) {
-      const res = await fetch(`${app.url}${p}`, {
-        method: form ? 'POST' : 'GET',
-        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-        redirect: 'manual',
-      });
-      for (const c of res.headers.getSetCookie()) {
-        const [k, ...v] = c.split(';')[0]!.split('=');
-        const value = v.join('=');
-        if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') jar.delete(k!);
-        else jar.set(k!, value);
-      }
-      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-    },
-    async login(who: { email: string; password: string }) {
-      const page = await this.go('/staff/login');
-      return this.go('/staff/login', { _csrf: csrfFrom(page.text), email: who.email, password: who.password, next: '/staff' });
-    },
-  };
-}
-const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+/** One member of staff's browser. */
+const browser = () => staffBrowser(() => app.url);
 /**
  * The query the queue's filter form sends when Filter is pressed, as a browser builds it: ticked
  * checkboxes, each select's chosen option, the text fields.

@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from '../../src/app.js';
 import { createStaffUser } from '../../src/cases/staff/accounts.js';
 import { loadConfig } from '../../src/config.js';
 import { botFrameworkCustomer, fileComplaint, startFakeConnector } from '../support/fake-connector.js';
+import { csrfFrom, staffBrowser } from '../support/staff-browser.js';
 import { databaseUrlIn } from '../support/db.js';
 
 /**
@@ -39,34 +40,16 @@ afterAll(async () => {
   await connector?.close();
 });
 
-/** A cookie jar over fetch that never follows redirects: one member of staff's browser. */
+/** One member of staff's browser; logging in must succeed. */
 function browser() {
-  const jar = new Map<string, string>();
+  const b = staffBrowser(() => app.url);
   return {
-    jar,
-    async go(p: string, form?: Record<string, string>) {
-      const res = await fetch(`${app.url}${p}`, {
-        method: form ? 'POST' : 'GET',
-        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
-        body: form ? new URLSearchParams(form).toString() : undefined,
-        redirect: 'manual',
-      });
-      for (const c of res.headers.getSetCookie()) {
-        const [k, ...v] = c.split(';')[0]!.split('=');
-        const value = v.join('=');
-        if (/expires=Thu, 01 Jan 1970/i.test(c) || value === '') jar.delete(k!);
-        else jar.set(k!, value);
-      }
-      return { status: res.status, location: res.headers.get('location'), text: await res.text() };
-    },
+    ...b,
     async login(who: { email: string; password: string }) {
-      const page = await this.go('/staff/login');
-      const res = await this.go('/staff/login', { _csrf: csrfFrom(page.text), email: who.email, password: who.password, next: '/staff' });
-      expect(res.status).toBe(303);
+      expect((await b.login(who)).status).toBe(303);
     },
   };
 }
-const csrfFrom = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
 /** The hidden fields of the case page's form for `action`, as the browser would send them. */
 function hiddenOf(html: string, action: string): Record<string, string> {
   const form = new RegExp(`<form [^>]*data-action="${action}"[^>]*>([\\s\\S]*?)</form>`).exec(html)![1]!;
