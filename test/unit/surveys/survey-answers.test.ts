@@ -88,6 +88,16 @@ describe('typed survey answers', () => {
     ['还可以', 3],
     ['not bad', 4],
     ['five', 5],
+    // How customers say the scale's words: 1 = very dissatisfied.
+    ['very unhappy', 1],
+    ['Very unhappy!', 1],
+    ['unhappy', 2],
+    ['not happy, the fee came back', 2],
+    ['很失望', 1],
+    ['very happy', 5],
+    ['四星', 4],
+    ['四颗星', 4],
+    ['4颗星', 4],
   ])('reads "%s" as score %s', (text, expected) => {
     expect(parseScore(text)).toBe(expected);
   });
