@@ -52,4 +52,43 @@ describe('follow-up survey over Telegram (fake Bot API server)', () => {
     expect(texts(out)).toContain('不再向您发送回访');
     expect((await app.db.customer.findUniqueOrThrow({ where: { id: kase.customerId } })).surveyOptOut).toBe(true);
   });
+
+  it('a customer who blocked the bot after the decision: the survey is skipped, not counted as sent, not retried, and staff are told once', async () => {
+    // An app of its own (and Bot API server): its clock moves past the survey's time.
+    let now = new Date();
+    const tg = await startFakeTelegram({ token: TOKEN });
+    const desk = await startTelegramApp(tempDir('tg-survey-blocked-'), tg, { SURVEY_DELAY_MINUTES: '60' }, { clock: () => now });
+    try {
+      const u = telegramUser(tg, { id: 52_002, first_name: 'Test', language_code: 'en' });
+      const first = await u.say('My credit card was charged a 300 dollar annual fee nobody told me about');
+      const { reference } = await completeIntake(u, first, { business: 'credit_card', occurredOn: 'yesterday', amount: '300', resolution: 'refund', name: 'Jane Doe', phone: '+14155550100' });
+      const staff = (method: string, p: string, body?: unknown) =>
+        fetch(`${desk.url}/api/staff${p}`, { method, headers: { authorization: `Bearer ${STAFF_TOKEN}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const day = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+      const surveysSent = async () => ((await (await staff('GET', `/reports/summary?from=${day(-1)}&to=${day(4)}`)).json()) as { csat: { sent: number } }).csat.sent;
+      const sentBefore = await surveysSent();
+      expect((await staff('POST', `/cases/${reference}/transitions`, { to: 'resolved', resolution: 'Fee refunded.', rootCause: 'Fee not disclosed' })).status).toBe(200);
+      // The decision reached them; then they blocked the bot, before the survey was due.
+      tg.block(u.user.id);
+      const survey = () => desk.db.survey.findFirstOrThrow({ where: { case: { reference } } });
+      now = new Date(now.getTime() + 61 * 60_000);
+      await desk.scheduler.runOnce();
+      now = new Date(now.getTime() + 2 * 86_400_000);
+      await desk.scheduler.runOnce();
+
+      expect(await survey()).toMatchObject({ status: 'skipped', sentAt: null, expiresAt: null });
+      const kase = await desk.db.case.findUniqueOrThrow({ where: { reference }, include: { channelAccount: true } });
+      expect(kase.channelAccount?.reachable).toBe(false);
+      const alerts = await desk.db.staffNotification.findMany({ where: { caseId: kase.id, type: 'survey_undelivered' } });
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]!.message).toContain(reference);
+      // Nothing left to retry or remind.
+      expect(await desk.db.job.count({ where: { status: 'pending', payload: { contains: (await survey()).id } } })).toBe(0);
+      // The reports count only surveys that reached the customer.
+      expect(await surveysSent()).toBe(sentBefore);
+    } finally {
+      await desk.stop();
+      await tg.close();
+    }
+  });
 });

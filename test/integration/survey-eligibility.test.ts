@@ -1,6 +1,8 @@
 import type { PrismaClient } from '@prisma/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scheduleSurvey } from '../../src/cases/surveys/index.js';
+import pino from 'pino';
+import { createCustomerMessenger } from '../../src/cases/messenger.js';
+import { scheduleSurvey, sendSurveyJob } from '../../src/cases/surveys/index.js';
 import { openTestDatabase } from '../support/db.js';
 
 let db: PrismaClient;
@@ -91,5 +93,26 @@ describe('who is never surveyed', () => {
     expect(await scheduleSurvey({ db, caseId: c.id, now: NOW, delayMinutes: 60 })).toEqual({ ok: false, error: { type: 'already_surveyed' } });
     expect(await db.job.count({ where: { dedupeKey: `survey:send:${c.id}`, type: 'survey.send' } })).toBe(1);
     expect(await db.survey.findUnique({ where: { caseId: c.id } })).toMatchObject({ status: 'scheduled' });
+  });
+});
+
+describe('a survey the channel keeps refusing', () => {
+  // No channel serves the conversation (its channel switched off since): every send fails, and
+  // not because the customer is unreachable.
+  const refusing = createCustomerMessenger();
+
+  it('is retried, and after the last attempt skipped, not counted as sent, and staff told once', async () => {
+    const c = await resolvedCase();
+    const res = await scheduleSurvey({ db, caseId: c.id, now: NOW, delayMinutes: 0 });
+    if (!res.ok) throw new Error('not scheduled');
+    const handler = sendSurveyJob({ db, messenger: refusing });
+    const run = (attempt: number) => handler({ id: 'j', type: 'survey.send', payload: { surveyId: res.value.surveyId }, attempt, maxAttempts: 5, now: NOW, log: pino({ level: 'silent' }) });
+    await expect(run(1)).rejects.toThrow(/survey delivery failed/);
+    expect(await db.survey.findUniqueOrThrow({ where: { id: res.value.surveyId } })).toMatchObject({ status: 'scheduled', sentAt: null });
+    await expect(run(5)).rejects.toThrow(/survey delivery failed/);
+    expect(await db.survey.findUniqueOrThrow({ where: { id: res.value.surveyId } })).toMatchObject({ status: 'skipped', sentAt: null, expiresAt: null });
+    expect(await reasonOf(c.id)).toBe('delivery_failed');
+    expect(await db.staffNotification.count({ where: { caseId: c.id, type: 'survey_undelivered' } })).toBe(1);
+    expect(await db.job.count({ where: { status: 'pending', dedupeKey: { in: [`survey:remind:${res.value.surveyId}`, `survey:expire:${res.value.surveyId}`] } } })).toBe(0);
   });
 });

@@ -1,11 +1,11 @@
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { z } from 'zod';
 import { surveyQuestionMessage } from '../../dialogs/survey.js';
 import { t } from '../../dialogs/i18n.js';
 import { ZLang, type Lang } from '../../dialogs/types.js';
 import { recordEvent } from '../case-events.js';
 import type { CustomerMessage, CustomerMessenger } from '../messenger.js';
-import { scheduleJob } from '../scheduler/index.js';
+import { cancelJobs, scheduleJob } from '../scheduler/index.js';
 import type { JobHandler } from '../scheduler/index.js';
 import { appendTranscript } from '../transcript.js';
 import { SURVEY_JOB } from './schedule-survey.js';
@@ -46,8 +46,26 @@ type LoadedSurvey = NonNullable<Awaited<ReturnType<typeof loadSurvey>>>;
 const langOf = (s: LoadedSurvey): Lang => ZLang.catch('zh').parse(s.case.language);
 
 /**
+ * A survey whose first question never reached the customer: skipped, and not counted as sent
+ * (the reports' response rate is of surveys sent), its reminder and expiry cancelled, and staff
+ * alerted once, since the 回访 now has to be done some other way (by phone). `reason`:
+ * `unreachable` (blocked the bot, chat gone) or `delivery_failed` (the last attempt failed).
+ */
+async function skipUndelivered(tx: Prisma.TransactionClient, s: LoadedSurvey, now: Date, reason: 'unreachable' | 'delivery_failed'): Promise<void> {
+  const res = await tx.survey.updateMany({ where: { id: s.id, status: { in: ['scheduled', 'sent'] }, solved: null }, data: { status: 'skipped', sentAt: null, expiresAt: null } });
+  if (res.count === 0) return; // answered meanwhile (it did arrive), or skipped already
+  await cancelJobs(tx, [`survey:remind:${s.id}`, `survey:expire:${s.id}`]);
+  await recordEvent(tx, { caseId: s.case.id, type: 'survey_skipped', actor: { type: 'system' }, at: now, data: { reason, purpose: 'survey' } });
+  const why = reason === 'unreachable' ? 'the customer can no longer be reached in their chat' : 'the chat channel kept refusing it';
+  await tx.staffNotification.create({
+    data: { type: 'survey_undelivered', caseId: s.case.id, createdAt: now, message: `回访 of ${s.case.reference} could not be delivered: ${why}. Follow up by phone if needed.` },
+  });
+}
+
+/**
  * Delivers survey messages into the customer's chat. An unreachable chat is marked and the
- * survey skipped; any other failure throws, so the scheduler retries with backoff.
+ * survey skipped (staff told when the first question never arrived); any other failure throws,
+ * so the scheduler retries with backoff.
  */
 async function deliver(deps: SurveyJobDeps, s: LoadedSurvey, messages: CustomerMessage[], now: Date, purpose: string): Promise<boolean> {
   const account = s.case.channelAccount!;
@@ -62,6 +80,8 @@ async function deliver(deps: SurveyJobDeps, s: LoadedSurvey, messages: CustomerM
     if (!result.unreachable && ref) throw new Error(`survey delivery failed: ${result.reason}`);
     await deps.db.$transaction(async (tx) => {
       await tx.channelAccount.update({ where: { id: account.id }, data: { reachable: false, unreachableReason: result.reason.slice(0, 200) } });
+      if (purpose === 'survey') return skipUndelivered(tx, s, now, 'unreachable');
+      // The reminder: the survey itself did arrive (and counts as sent); only the rest stops.
       await tx.survey.update({ where: { id: s.id }, data: { status: 'skipped' } });
       await recordEvent(tx, { caseId: s.case.id, type: 'survey_skipped', actor: { type: 'system' }, at: now, data: { reason: 'unreachable', purpose } });
     });
@@ -121,7 +141,10 @@ export function sendSurveyJob(deps: SurveyJobDeps): JobHandler {
     try {
       if (!(await deliver(deps, s, [first], now, 'survey'))) return;
     } catch (e) {
-      await deps.db.survey.updateMany({ where: { id: s.id, status: 'sent', solved: null }, data: { status: 'scheduled', sentAt: null, expiresAt: null } });
+      // The scheduler gives up after this attempt: the survey is not left `scheduled` for ever
+      // with nobody knowing; otherwise it goes back to `scheduled` for the retry.
+      if (job.attempt >= job.maxAttempts) await deps.db.$transaction((tx) => skipUndelivered(tx, s, now, 'delivery_failed'));
+      else await deps.db.survey.updateMany({ where: { id: s.id, status: 'sent', solved: null }, data: { status: 'scheduled', sentAt: null, expiresAt: null } });
       throw e;
     }
     await recordEvent(deps.db, { caseId: s.case.id, type: 'survey_sent', actor: { type: 'system' }, at: now, data: { language: lang, expiresAt: expiresAt.toISOString() } });
