@@ -492,6 +492,43 @@ describe('survey reminder and expiry (injected clock)', () => {
     }
   });
 
+  it('withdraws an unanswered survey when staff reopen the case: no reminder, an old button is refused, and the next decision is surveyed', async () => {
+    let now = new Date('2026-11-27T02:00:00Z');
+    const app = await startDesk('reopened', {}, () => now);
+    try {
+      const conv = 'survey-staff-reopened';
+      const reference = await fileCase(app, conv);
+      await resolve(app, reference);
+      await app.scheduler.runOnce();
+      await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+      const id = await surveyIdOf(app, reference);
+      // The customer calls the hotline instead: staff reopen the case.
+      expect((await staff(app, 'POST', `/cases/${reference}/transitions`, { to: 'reopened', note: 'Customer called: the fee was charged again.' })).status).toBe(200);
+
+      now = new Date(now.getTime() + DAY + 60_000);
+      await app.scheduler.runOnce();
+      expect(surveyMessages(conv)).toHaveLength(1); // no reminder about a decision that no longer stands
+      const late = await customer(app, conv).say(`[survey:solved:no:${id}]`);
+      expect(late.at(-1)?.text).toContain('no longer open');
+      const kase = await app.db.case.findUniqueOrThrow({ where: { reference } });
+      expect(kase).toMatchObject({ status: 'reopened', reopenCount: 1 });
+      expect(await app.db.staffNotification.count({ where: { caseId: kase.id, type: { in: ['survey_unhappy', 'survey_followup'] } } })).toBe(0);
+
+      // The new decision is what the survey asks about now.
+      await resolve(app, reference);
+      await app.scheduler.runOnce();
+      await connector.waitFor(() => surveyMessages(conv).length === 2, 30_000);
+      expect(actionsOf(surveyMessages(conv)[1])).toContain(`survey:solved:yes:${id}`);
+      const c = customer(app, conv);
+      await c.say(`[survey:solved:yes:${id}]`);
+      await c.say('5');
+      expect(await app.db.survey.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'answered', solved: 'yes', score: 5 });
+      expect((await timelineTypes(app, reference)).filter((t) => t === 'survey_withdrawn')).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('takes a comment only soon after the score: a fraud report starts a new complaint with freeze guidance, so does a message hours later', async () => {
     let now = new Date('2026-11-27T02:00:00Z');
     const app = await startDesk('comment', {}, () => now);

@@ -9,11 +9,13 @@ import { answerSurvey, findAwaitingSurvey, optOutOfSurveys, type LowScoreAction 
 import { requestReview } from './request-review.js';
 import { SURVEY_JOB, scheduleSurvey } from './schedule-survey.js';
 import { expireSurveyJob, remindSurveyJob, sendSurveyJob } from './send-survey.js';
+import { withdrawSurvey } from './withdraw-survey.js';
 
 export * from './answer-survey.js';
 export * from './request-review.js';
 export * from './schedule-survey.js';
 export * from './send-survey.js';
+export * from './withdraw-survey.js';
 
 export interface SurveyServiceDeps {
   db: PrismaClient;
@@ -37,7 +39,7 @@ export interface SurveyService {
 
 /**
  * Wires follow-up surveys (回访): a `case.resolved` listener schedules the survey (side effect
- * follows the domain event, CONVENTIONS.md §6), job handlers send, remind and expire it, and the
+ * follows the domain event, CONVENTIONS.md §6), a `case.reopened` one withdraws it unanswered, job handlers send, remind and expire it, and the
  * port lets the dialog read and record answers.
  */
 export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
@@ -50,6 +52,10 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
     } else {
       log.info({ caseRef: e.reference, reason: res.error.type }, 'survey not scheduled');
     }
+  });
+  // Reopened before the customer answered: the survey's question no longer stands.
+  events.on('case.reopened', async (e) => {
+    if (await withdrawSurvey({ db, caseId: e.caseId, now: e.at })) log.info({ caseRef: e.reference }, 'survey withdrawn, case reopened');
   });
   const jobDeps = { db, messenger: deps.messenger };
   return {

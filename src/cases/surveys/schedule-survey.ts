@@ -27,14 +27,17 @@ export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; n
     select: {
       id: true,
       resolution: true,
-      survey: { select: { id: true } },
+      survey: { select: { id: true, status: true, solved: true } },
       customer: { select: { surveyOptOut: true } },
       channelAccount: { select: { reachable: true } },
       events: { where: { type: { in: NO_DECISION_EVENTS } }, select: { id: true }, take: 1 },
     },
   });
   if (!kase) return err({ type: 'not_found' });
-  if (kase.survey) return err({ type: 'already_surveyed' });
+  // A survey withdrawn unanswered because the case was reopened (withdrawSurvey, or found
+  // reopened when it was due) asked about a decision that no longer stands: this one is asked.
+  const askAfresh = kase.survey !== null && (await wasWithdrawn(db, caseId, kase.survey));
+  if (kase.survey && !askAfresh) return err({ type: 'already_surveyed' });
   const reason: SurveySkipReason | null =
     !kase.resolution?.trim() || kase.events.length > 0
       ? 'no_decision'
@@ -52,15 +55,48 @@ export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; n
   const runAt = new Date(now.getTime() + opts.delayMinutes * 60_000);
   try {
     const surveyId = await db.$transaction(async (tx) => {
+      if (kase.survey && askAfresh) {
+        const res = await tx.survey.updateMany({
+          where: { id: kase.survey.id, status: 'skipped', solved: null },
+          data: { status: 'scheduled', sentAt: null, reminderSentAt: null, expiresAt: null },
+        });
+        if (res.count === 0) return null; // another instance asked it afresh first
+        // The first send job's key is spent; this decision's has its own.
+        await scheduleJob(tx, { type: SURVEY_JOB.send, runAt, payload: { surveyId: kase.survey.id }, dedupeKey: `survey:send:${caseId}:${now.getTime()}` });
+        await recordEvent(tx, { caseId, type: 'survey_scheduled', actor: { type: 'system' }, at: now, data: { runAt: runAt.toISOString(), afresh: true } });
+        return kase.survey.id;
+      }
       const survey = await tx.survey.create({ data: { caseId, status: 'scheduled', createdAt: now }, select: { id: true } });
       await scheduleJob(tx, { type: SURVEY_JOB.send, runAt, payload: { surveyId: survey.id }, dedupeKey: `survey:send:${caseId}` });
       await recordEvent(tx, { caseId, type: 'survey_scheduled', actor: { type: 'system' }, at: now, data: { runAt: runAt.toISOString() } });
       return survey.id;
     });
+    if (surveyId === null) return err({ type: 'already_surveyed' });
     return ok({ surveyId, runAt });
   } catch (e) {
     // Two instances handling the same resolution: the unique caseId lets one win.
     if ((e as { code?: string }).code === 'P2002') return err({ type: 'already_surveyed' });
     throw e;
+  }
+}
+
+/**
+ * True when the case's survey was withdrawn unanswered because the case was reopened: its last
+ * survey event is `survey_withdrawn`, or `survey_skipped` for `case_reopened` (reopened before
+ * it was due).
+ */
+async function wasWithdrawn(db: PrismaClient, caseId: string, survey: { status: string; solved: string | null }): Promise<boolean> {
+  if (survey.status !== 'skipped' || survey.solved !== null) return false;
+  const last = await db.caseEvent.findFirst({
+    where: { caseId, type: { in: ['survey_withdrawn', 'survey_skipped', 'survey_opted_out', 'survey_sent', 'survey_scheduled'] } },
+    orderBy: { createdAt: 'desc' },
+    select: { type: true, data: true },
+  });
+  if (last?.type === 'survey_withdrawn') return true;
+  if (last?.type !== 'survey_skipped') return false;
+  try {
+    return (JSON.parse(last.data ?? '{}') as { reason?: unknown }).reason === 'case_reopened';
+  } catch {
+    return false;
   }
 }
