@@ -121,6 +121,7 @@ export async function startApp(config: Config, opts: AppOptions = {}): Promise<R
     log: log.child({ component: 'surveys' }),
     clock,
     delayMinutes: config.SURVEY_DELAY_MINUTES,
+    hours: { ...config.SURVEY_HOURS, timeZone: policy.timeZone },
     lowScoreAction: config.SURVEY_LOW_SCORE_ACTION,
     wake: () => schedulerRef.current?.wake(),
   });

@@ -75,6 +75,24 @@ export const ZEnv = z
     ),
     COMPLAINT_POLICY: z.preprocess(emptyToUndefined, z.string().default('cn')),
     SURVEY_DELAY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60 * 24 * 30).default(60)),
+    // Survey: the hours of the day (BANK_TIMEZONE) a survey or its reminder may go out; one due
+    // at night waits for the morning. "00:00-24:00" sends at any hour.
+    SURVEY_HOURS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .default('09:00-21:00')
+        .transform((v, ctx) => {
+          const m = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/.exec(v.trim());
+          const from = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+          const to = m ? Number(m[3]) * 60 + Number(m[4]) : NaN;
+          if (!m || to > 24 * 60 || from >= to) {
+            ctx.addIssue({ code: 'custom', message: 'must be HH:MM-HH:MM with the start before the end, such as 09:00-21:00' });
+            return z.NEVER;
+          }
+          return { fromMinute: from, toMinute: to };
+        }),
+    ),
     // Survey: what an unhappy survey answer ("not solved" or a score of 1–2) does
     SURVEY_LOW_SCORE_ACTION: z.preprocess(emptyToUndefined, z.enum(['reopen', 'followup']).default('reopen')),
     STAFF_API_TOKEN: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),

@@ -18,7 +18,7 @@ afterAll(async () => {
 async function startDesk(name: string, env: Record<string, string> = {}, clock?: () => Date) {
   const { url } = await testDatabaseUrl(`survey-${name}-`);
   return startApp(
-    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, SURVEY_DELAY_MINUTES: '0', ...env }),
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: url, LOG_LEVEL: 'silent', STAFF_API_TOKEN: TOKEN, SURVEY_DELAY_MINUTES: '0', SURVEY_HOURS: '00:00-24:00', ...env }),
     clock ? { clock } : {},
   );
 }
@@ -487,6 +487,29 @@ describe('survey reminder and expiry (injected clock)', () => {
       const late = await customer(app, conv).say('[survey:solved:no]');
       expect(late.at(-1)?.text).toContain('no longer open');
       expect((await app.db.case.findUniqueOrThrow({ where: { reference } })).status).toBe('resolved');
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('holds a survey due at night until the bank opens for surveys (09:00 in its zone), and its reminder too', async () => {
+    let now = new Date('2026-11-27T19:00:00Z'); // 03:00 on the 28th in Asia/Shanghai
+    const app = await startDesk('night', { SURVEY_HOURS: '09:00-21:00' }, () => now);
+    try {
+      const conv = 'survey-night';
+      const reference = await fileCase(app, conv);
+      await resolve(app, reference);
+      await app.scheduler.runOnce();
+      now = new Date('2026-11-28T00:59:00Z'); // 08:59
+      await app.scheduler.runOnce();
+      expect(surveyMessages(conv)).toHaveLength(0);
+      expect(await timelineTypes(app, reference)).not.toContain('survey_sent');
+
+      now = new Date('2026-11-28T01:00:00Z'); // 09:00
+      await app.scheduler.runOnce();
+      await connector.waitFor(() => surveyMessages(conv).length === 1, 30_000);
+      const reminder = await app.db.job.findFirstOrThrow({ where: { dedupeKey: `survey:remind:${await surveyIdOf(app, reference)}` } });
+      expect(reminder.runAt.toISOString()).toBe('2026-11-29T01:00:00.000Z');
     } finally {
       await app.stop();
     }

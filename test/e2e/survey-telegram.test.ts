@@ -9,7 +9,7 @@ describe('follow-up survey over Telegram (fake Bot API server)', () => {
 
   beforeAll(async () => {
     fake = await startFakeTelegram({ token: TOKEN });
-    app = await startTelegramApp(tempDir('tg-survey-'), fake, { SURVEY_DELAY_MINUTES: '0' });
+    app = await startTelegramApp(tempDir('tg-survey-'), fake, { SURVEY_DELAY_MINUTES: '0', SURVEY_HOURS: '00:00-24:00' });
   });
   afterAll(async () => {
     await app?.stop();
@@ -57,7 +57,7 @@ describe('follow-up survey over Telegram (fake Bot API server)', () => {
     // An app of its own (and Bot API server): its clock moves past the survey's time.
     let now = new Date();
     const tg = await startFakeTelegram({ token: TOKEN });
-    const desk = await startTelegramApp(tempDir('tg-survey-blocked-'), tg, { SURVEY_DELAY_MINUTES: '60' }, { clock: () => now });
+    const desk = await startTelegramApp(tempDir('tg-survey-blocked-'), tg, { SURVEY_DELAY_MINUTES: '60', SURVEY_HOURS: '00:00-24:00' }, { clock: () => now });
     try {
       const u = telegramUser(tg, { id: 52_002, first_name: 'Test', language_code: 'en' });
       const first = await u.say('My credit card was charged a 300 dollar annual fee nobody told me about');

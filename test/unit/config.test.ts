@@ -6,6 +6,7 @@ describe('loadConfig', () => {
   it('needs nothing set: embedded SQLite in ./data, port 3978, rules only', () => {
     const c = loadConfig({}, '/srv/desk');
     expect(c).toMatchObject({ PORT: 3978, DATABASE_URL: 'file:/srv/desk/data/complaint-desk.db', dataDir: '/srv/desk/data', COMPLAINT_POLICY: 'cn', SURVEY_DELAY_MINUTES: 60 });
+    expect(c.SURVEY_HOURS).toEqual({ fromMinute: 9 * 60, toMinute: 21 * 60 });
     expect(c.OPENAI_API_KEY).toBeUndefined();
     expect(c.publicUrl).toBe('http://localhost:3978');
   });
@@ -28,6 +29,8 @@ describe('loadConfig', () => {
     [{ BANK_TIMEZONE: 'Mars/Olympus' }, 'BANK_TIMEZONE: must be an IANA time zone'],
     [{ MicrosoftAppId: 'app' }, 'MicrosoftAppPassword: is required when MicrosoftAppId is set'],
     [{ SURVEY_DELAY_MINUTES: '-5' }, 'SURVEY_DELAY_MINUTES'],
+    [{ SURVEY_HOURS: '21:00-09:00' }, 'SURVEY_HOURS: must be HH:MM-HH:MM with the start before the end'],
+    [{ SURVEY_HOURS: '9-21' }, 'SURVEY_HOURS: must be HH:MM-HH:MM'],
     [{ TRUST_PROXY: 'true' }, 'TRUST_PROXY: must be a number of proxies'],
     [{ TRUST_PROXY: '10.0.0.1, nginx' }, 'TRUST_PROXY: must be a number of proxies'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],

@@ -9,12 +9,14 @@ import { answerSurvey, findAwaitingSurvey, optOutOfSurveys, type LowScoreAction 
 import { requestReview } from './request-review.js';
 import { SURVEY_JOB, scheduleSurvey } from './schedule-survey.js';
 import { expireSurveyJob, remindSurveyJob, sendSurveyJob } from './send-survey.js';
+import type { SurveyHours } from './survey-hours.js';
 import { withdrawSurvey } from './withdraw-survey.js';
 
 export * from './answer-survey.js';
 export * from './request-review.js';
 export * from './schedule-survey.js';
 export * from './send-survey.js';
+export * from './survey-hours.js';
 export * from './withdraw-survey.js';
 
 export interface SurveyServiceDeps {
@@ -25,6 +27,8 @@ export interface SurveyServiceDeps {
   log: Logger;
   clock: () => Date;
   delayMinutes: number;
+  /** When in the day surveys and reminders may go out (SURVEY_HOURS in the bank's zone). */
+  hours: SurveyHours;
   lowScoreAction: LowScoreAction;
   /** Asks the scheduler to look for due jobs now (a survey due at once goes out at once). */
   wake: () => void;
@@ -45,10 +49,10 @@ export interface SurveyService {
 export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   const { db, events, log } = deps;
   events.on('case.resolved', async (e) => {
-    const res = await scheduleSurvey({ db, caseId: e.caseId, now: e.at, delayMinutes: deps.delayMinutes });
+    const res = await scheduleSurvey({ db, caseId: e.caseId, now: e.at, delayMinutes: deps.delayMinutes, hours: deps.hours });
     if (res.ok) {
       log.info({ caseRef: e.reference, runAt: res.value.runAt }, 'survey scheduled');
-      if (deps.delayMinutes === 0) deps.wake();
+      if (res.value.runAt.getTime() <= e.at.getTime()) deps.wake();
     } else {
       log.info({ caseRef: e.reference, reason: res.error.type }, 'survey not scheduled');
     }
@@ -57,7 +61,7 @@ export function createSurveyService(deps: SurveyServiceDeps): SurveyService {
   events.on('case.reopened', async (e) => {
     if (await withdrawSurvey({ db, caseId: e.caseId, now: e.at })) log.info({ caseRef: e.reference }, 'survey withdrawn, case reopened');
   });
-  const jobDeps = { db, messenger: deps.messenger };
+  const jobDeps = { db, messenger: deps.messenger, hours: deps.hours };
   return {
     handlers: {
       [SURVEY_JOB.send]: sendSurveyJob(jobDeps),

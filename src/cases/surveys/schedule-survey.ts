@@ -2,6 +2,7 @@ import type { PrismaClient } from '@prisma/client';
 import { recordEvent } from '../case-events.js';
 import { err, ok, type Result } from '../result.js';
 import { scheduleJob } from '../scheduler/index.js';
+import { withinSurveyHours, type SurveyHours } from './survey-hours.js';
 
 export const SURVEY_JOB = { send: 'survey.send', remind: 'survey.remind', expire: 'survey.expire' } as const;
 
@@ -11,7 +12,8 @@ const NO_DECISION_EVENTS = ['duplicate', 'marked_duplicate', 'merged', 'bulk_clo
 export type SurveySkipReason = 'no_decision' | 'opted_out' | 'unreachable' | 'no_chat' | 'already_surveyed' | 'not_found';
 
 /**
- * Schedules the follow-up survey (回访) of a resolved case `delayMinutes` after `now`: a Survey
+ * Schedules the follow-up survey (回访) of a resolved case `delayMinutes` after `now`, or when
+ * `hours` next open if that falls at night in the bank's zone: a Survey
  * row (`scheduled`) and a `survey.send` job. Never surveyed: a case without a decision
  * (no resolution, a duplicate or bulk close), a customer who opted out or cannot be reached, a
  * case already surveyed (Survey.caseId is unique, the job's dedupeKey too). A case filed
@@ -20,7 +22,7 @@ export type SurveySkipReason = 'no_decision' | 'opted_out' | 'unreachable' | 'no
  * survey asks. (An intake abandoned without asking for anyone never becomes a case.)
  * A skip is recorded on the timeline with its reason, except a repeat (already surveyed).
  */
-export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; now: Date; delayMinutes: number }): Promise<Result<{ surveyId: string; runAt: Date }, { type: SurveySkipReason }>> {
+export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; now: Date; delayMinutes: number; hours?: SurveyHours }): Promise<Result<{ surveyId: string; runAt: Date }, { type: SurveySkipReason }>> {
   const { db, caseId, now } = opts;
   const kase = await db.case.findUnique({
     where: { id: caseId },
@@ -52,7 +54,7 @@ export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; n
     await recordEvent(db, { caseId, type: 'survey_skipped', actor: { type: 'system' }, at: now, data: { reason } });
     return err({ type: reason });
   }
-  const runAt = new Date(now.getTime() + opts.delayMinutes * 60_000);
+  const runAt = withinSurveyHours(new Date(now.getTime() + opts.delayMinutes * 60_000), opts.hours);
   try {
     const surveyId = await db.$transaction(async (tx) => {
       if (kase.survey && askAfresh) {

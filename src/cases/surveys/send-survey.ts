@@ -9,6 +9,7 @@ import { cancelJobs, scheduleJob } from '../scheduler/index.js';
 import type { JobHandler } from '../scheduler/index.js';
 import { appendTranscript } from '../transcript.js';
 import { SURVEY_JOB } from './schedule-survey.js';
+import { withinSurveyHours, type SurveyHours } from './survey-hours.js';
 
 export const SURVEY_REMINDER_MS = 24 * 60 * 60_000;
 export const SURVEY_LIFETIME_MS = 7 * 24 * 60 * 60_000;
@@ -18,6 +19,8 @@ const ZSurveyJobPayload = z.object({ surveyId: z.string().min(1) });
 export interface SurveyJobDeps {
   db: PrismaClient;
   messenger: CustomerMessenger;
+  /** The reminder waits for these hours too (SURVEY_HOURS); absent: any hour. */
+  hours?: SurveyHours;
 }
 
 const surveySelect = {
@@ -134,7 +137,7 @@ export function sendSurveyJob(deps: SurveyJobDeps): JobHandler {
     const expiresAt = new Date(now.getTime() + SURVEY_LIFETIME_MS);
     await deps.db.$transaction(async (tx) => {
       await tx.survey.update({ where: { id: s.id }, data: { status: 'sent', sentAt: now, expiresAt } });
-      await scheduleJob(tx, { type: SURVEY_JOB.remind, runAt: new Date(now.getTime() + SURVEY_REMINDER_MS), payload: { surveyId: s.id }, dedupeKey: `survey:remind:${s.id}` });
+      await scheduleJob(tx, { type: SURVEY_JOB.remind, runAt: withinSurveyHours(new Date(now.getTime() + SURVEY_REMINDER_MS), deps.hours), payload: { surveyId: s.id }, dedupeKey: `survey:remind:${s.id}` });
       await scheduleJob(tx, { type: SURVEY_JOB.expire, runAt: expiresAt, payload: { surveyId: s.id }, dedupeKey: `survey:expire:${s.id}` });
     });
     const first = surveyQuestionMessage(lang, 'solved', s.id, t(lang, 'survey_intro', { reference: s.case.reference }));
