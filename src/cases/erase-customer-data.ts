@@ -163,6 +163,8 @@ export async function eraseCustomerData(
     // The timeline keeps the questions staff asked the customer, which may repeat personal
     // details, and the customer's own survey comment.
     await tx.caseEvent.updateMany({ where: { caseId: { in: caseIds }, type: { in: ['info_requested', 'survey_comment'] } }, data: { note: ERASED } });
+    // A survey answer typed as a sentence keeps the sentence in its note; a bare answer has none.
+    await tx.caseEvent.updateMany({ where: { caseId: { in: caseIds }, type: 'survey_answered', note: { not: null } }, data: { note: ERASED } });
     // The survey's answers (solved, score) are statistics; the comment is the customer's words.
     await tx.survey.updateMany({ where: { caseId: { in: caseIds }, comment: { not: null } }, data: { comment: ERASED } });
     for (const a of accounts) {

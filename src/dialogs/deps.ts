@@ -89,7 +89,15 @@ export interface AwaitingSurvey {
   openComment?: { surveyId: string; reference: string; language: Lang; askedAt: Date };
 }
 
-export type SurveyAnswer = { question: 'solved'; value: SurveySolved } | { question: 'score'; value: number } | { question: 'comment'; value: string | null };
+/**
+ * `words`: the customer's whole message when it said more than the answer ("没有解决，还是被扣费",
+ * "No, the fee was charged again"), kept on the timeline for staff: an unhappy answer goes back
+ * to them with what the customer said, not only "not solved".
+ */
+export type SurveyAnswer =
+  | { question: 'solved'; value: SurveySolved; words?: string }
+  | { question: 'score'; value: number; words?: string }
+  | { question: 'comment'; value: string | null };
 
 /** What recording an answer led to. */
 export interface SurveyAnswerOutcome {

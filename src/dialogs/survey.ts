@@ -369,15 +369,18 @@ function isAnswered(pressed: PressedButton, awaiting: AwaitingSurvey): boolean {
   return i >= 0 && i < QUESTION_ORDER.indexOf(awaiting.question);
 }
 
+/** The message itself when it says more than a bare answer (`bare`: the answer alone reads so). */
+const wordsBeyond = (text: string, bare: boolean): { words?: string } => (bare ? {} : { words: text.trim().slice(0, 2000) });
+
 function answerFromText(text: string, awaiting: AwaitingSurvey): SurveyAnswer | null {
   switch (awaiting.question) {
     case 'solved': {
       const v = parseSolved(text);
-      return v ? { question: 'solved', value: v } : null;
+      return v ? { question: 'solved', value: v, ...wordsBeyond(text, SOLVED_PATTERNS.some(([, re]) => re.test(norm(text)))) } : null;
     }
     case 'score': {
       const n = parseScore(text);
-      return n ? { question: 'score', value: n } : null;
+      return n ? { question: 'score', value: n, ...wordsBeyond(text, scoreOf(norm(text)) !== null) } : null;
     }
     case 'comment': {
       const s = text.trim();

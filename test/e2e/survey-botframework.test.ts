@@ -189,6 +189,28 @@ describe('follow-up survey over the Bot Framework protocol', () => {
     expect(await app.db.case.count({ where: { customerId: kase.customerId } })).toBe(1);
   });
 
+  it("sends an unhappy answer typed as a sentence back to staff with the customer's words, naming the assignee", async () => {
+    const conv = 'survey-words';
+    const reference = await fileCase(app, conv);
+    const agent = await app.db.staffUser.create({ data: { email: 'li.na@bank.example', displayName: 'Li Na', role: 'agent', passwordHash: 'x' } });
+    await app.db.case.update({ where: { reference }, data: { assigneeId: agent.id } });
+    await resolve(app, reference);
+    await connector.waitFor(() => surveyMessages(conv).length > 0, 30_000);
+    const c = customer(app, conv);
+    await c.say('没有解决，这个月又被扣了200元年费');
+    await c.say('1');
+    const answered = await app.db.caseEvent.findMany({ where: { case: { reference }, type: 'survey_answered' }, orderBy: { createdAt: 'asc' } });
+    expect(answered.map((e) => e.note)).toEqual(['没有解决，这个月又被扣了200元年费', null]); // a bare "1" says nothing more
+    const kase = await app.db.case.findUniqueOrThrow({ where: { reference } });
+    expect(kase.status).toBe('reopened');
+    const alert = await app.db.staffNotification.findFirstOrThrow({ where: { caseId: kase.id, type: 'survey_unhappy' } });
+    expect(alert.message).toContain("the customer's words are on the timeline");
+    expect(alert.message).toContain('assigned to Li Na');
+    expect(alert.message).not.toContain('年费'); // the words stay on the timeline, not in alerts
+    const detail = await staff(app, 'GET', `/cases/${reference}`);
+    expect(detail.body.timeline.some((e: { type: string; note: string | null }) => e.type === 'survey_answered' && e.note)).toBe(true);
+  });
+
   it('re-asks a short unclear answer, but lets a new complaint through and keeps the survey open', async () => {
     const conv = 'survey-newtopic';
     const reference = await fileCase(app, conv);

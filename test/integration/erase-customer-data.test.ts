@@ -88,6 +88,9 @@ describe('eraseCustomerData', () => {
     // The follow-up survey: the answers are statistics, the comment is the customer's words.
     await db.survey.create({ data: { caseId: created.id, status: 'answered', solved: 'no', score: 2, comment: 'Wang Fang here, call me on 13812345678', answeredAt: now } });
     await recordEvent(db, { caseId: created.id, type: 'survey_comment', actor: { type: 'customer' }, at: now, note: 'Wang Fang here, call me on 13812345678' });
+    // An answer typed as a sentence keeps the sentence; a bare one has no note.
+    await recordEvent(db, { caseId: created.id, type: 'survey_answered', actor: { type: 'customer' }, at: now, note: '没有解决，王芳 13812345678', data: { question: 'solved', solved: 'no' } });
+    await recordEvent(db, { caseId: created.id, type: 'survey_answered', actor: { type: 'customer' }, at: now, data: { question: 'score', score: 2 } });
 
     const result = await eraseCustomerData(db, { reference: created.reference, dataDir, now, closeOpenCases: true });
     expect(result.ok).toBe(true);
@@ -100,6 +103,7 @@ describe('eraseCustomerData', () => {
     expect(c.events.at(-1)?.type).toBe('customer_data_erased');
     expect(c.events.find((e) => e.type === 'info_requested')?.note).toBe(ERASED);
     expect(c.events.find((e) => e.type === 'survey_comment')?.note).toBe(ERASED);
+    expect(c.events.filter((e) => e.type === 'survey_answered').map((e) => e.note)).toEqual(expect.arrayContaining([ERASED, null]));
     expect(await db.survey.findUniqueOrThrow({ where: { caseId: created.id } })).toMatchObject({ comment: ERASED, solved: 'no', score: 2 });
     // Field by field: the erased placeholders are random hex, which may itself contain "777".
     const accounts = await db.channelAccount.findMany({ where: { customerId: account.customerId } });

@@ -103,9 +103,11 @@ export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: str
   if (answer.question === 'solved') {
     const res = await db.survey.updateMany({ where: { id: surveyId, status: 'sent', solved: null }, data: { solved: answer.value } });
     if (res.count === 0) return { recorded: false };
-    await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, data: { question: 'solved', solved: answer.value } });
+    // What the customer said beyond the answer is their own words: in the note (staff read it,
+    // erasure blanks it), never in `data` or logs.
+    await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, note: answer.words ?? null, data: { question: 'solved', solved: answer.value } });
     if (answer.value !== 'no') return { recorded: true };
-    return { recorded: true, ...(await handleUnhappy(deps, { caseId, reference, customerId, solved: 'no', score: null, now })) };
+    return { recorded: true, ...(await handleUnhappy(deps, { caseId, reference, customerId, solved: 'no', score: null, said: answer.words !== undefined, now })) };
   }
 
   if (answer.question === 'score') {
@@ -115,11 +117,11 @@ export async function answerSurvey(deps: AnswerSurveyDeps, opts: { surveyId: str
     });
     if (res.count === 0) return { recorded: false };
     await cancelJobs(db, [`survey:remind:${surveyId}`, `survey:expire:${surveyId}`]);
-    await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, data: { question: 'score', score: answer.value, solved: survey.solved } });
+    await recordEvent(db, { caseId, type: 'survey_answered', actor, at: now, note: answer.words ?? null, data: { question: 'score', score: answer.value, solved: survey.solved } });
     await deps.events.emit({ type: 'survey.answered', caseId, reference, solved: survey.solved, score: answer.value, at: now });
     // "No" already made the case unhappy at the first question; a low score only counts once.
     if (answer.value > 2 || survey.solved === 'no') return { recorded: true };
-    return { recorded: true, ...(await handleUnhappy(deps, { caseId, reference, customerId, solved: survey.solved, score: answer.value, now })) };
+    return { recorded: true, ...(await handleUnhappy(deps, { caseId, reference, customerId, solved: survey.solved, score: answer.value, said: answer.words !== undefined, now })) };
   }
 
   const res = await db.survey.updateMany({ where: { id: surveyId, status: 'answered', comment: null }, data: { comment: answer.value ?? '' } });
@@ -142,7 +144,7 @@ type Unhappy = Pick<SurveyAnswerOutcome, 'lowScoreAction' | 'review'>;
 
 async function handleUnhappy(
   deps: AnswerSurveyDeps,
-  u: { caseId: string; reference: string; customerId: string; solved: string | null; score: number | null; now: Date },
+  u: { caseId: string; reference: string; customerId: string; solved: string | null; score: number | null; said: boolean; now: Date },
 ): Promise<Unhappy> {
   const { db, events } = deps;
   const { caseId, reference, now } = u;
@@ -158,6 +160,10 @@ async function handleUnhappy(
   const review = closed ? await requestReview({ db, events, policy: deps.policy }, { reference, customerId: u.customerId, now, trigger: 'survey' }) : null;
   const action = reopened ? 'reopened' : review ? 'review' : 'followup';
   const answers = `solved=${u.solved ?? '-'}, score=${u.score ?? '-'}`;
+  // The alert names whose case it is (everyone sees alerts) and says when the customer said why;
+  // the words themselves stay on the timeline, where staff screens mask them like the rest.
+  const assignee = (await db.case.findUnique({ where: { id: caseId }, select: { assignee: { select: { displayName: true } } } }))?.assignee?.displayName;
+  const extra = `${u.said ? "; the customer's words are on the timeline" : ''}${assignee ? `; assigned to ${assignee}` : ''}`;
   await db.$transaction(async (tx) => {
     if (action === 'reopened') {
       await recordEvent(tx, {
@@ -178,7 +184,7 @@ async function handleUnhappy(
         ? 'case reopened'
         : 'case needs a supervisor follow-up';
     await tx.staffNotification.create({
-      data: { type: 'survey_unhappy', caseId: review?.caseId ?? caseId, createdAt: now, message: `Unhappy survey on ${reference} (${answers}); ${outcome}.` },
+      data: { type: 'survey_unhappy', caseId: review?.caseId ?? caseId, createdAt: now, message: `Unhappy survey on ${reference} (${answers}); ${outcome}${extra}.` },
     });
   });
   if (action === 'reopened') {

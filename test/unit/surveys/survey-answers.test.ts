@@ -164,7 +164,8 @@ describe('a survey answered in the customer\'s own words', () => {
     expect(h.state.intake).toBeUndefined();
     expect(reply).toContain('1');
     expect(textOf(await h.say('挺好的，谢谢'))).not.toContain('隐私');
-    expect(answers[1]).toEqual({ question: 'score', value: 4 });
+    // More than the bare answer: the whole message is kept for staff.
+    expect(answers[1]).toEqual({ question: 'score', value: 4, words: '挺好的，谢谢' });
     expect(h.state.intake).toBeUndefined();
   });
 });
