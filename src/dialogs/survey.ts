@@ -66,11 +66,11 @@ const SOLVED_PATTERNS: [SurveySolved, RegExp][] = [
   ],
   [
     'no',
-    /^(no|nope|nah|n|not really|not at all|not yet|still not|still no|not solved|unsolved|no it was not|no it wasn['’]t|否|不是|没有|没|不|没解决|没有解决|未解决|还没解决|没有解决好|不满意|还没有?|还没有?呢|没有?呢)$/,
+    /^(no|nope|nah|n|not really|not at all|not yet|still not|still no|not solved|unsolved|no it was not|no it wasn['’]t|not happy( at all)?|否|不是|没有|没|不|没解决|没有解决|未解决|还没解决|没有解决好|(非常|很)?不满意|还没有?|还没有?呢|没有?呢|问题依旧|(问题)?(还是|依然|仍然)(老样子|一样)|老样子)$/,
   ],
   [
     'yes',
-    /^(yes|yeah|yep|y|solved|it was|it is|resolved|(yes|yeah|yep) (it was|it is|it has been|thanks|thank you|all good|all sorted|solved|resolved)|是|是的|对|嗯|好了|已经好了|解决了|已解决|解决|已经解决了?)$/,
+    /^(yes|yeah|yep|y|solved|it was|it is|resolved|all good( now)?|all sorted|(yes|yeah|yep) (it was|it is|it has been|thanks|thank you|all good|all sorted|solved|resolved)|是|是的|对|嗯|好了|已经好了|解决了|已解决|解决|已经解决了?)$/,
   ],
 ];
 
@@ -86,7 +86,7 @@ const LEADING_SOLVED: [SurveySolved, RegExp][] = [
   ],
   [
     'no',
-    /^((no|nope|nah),? )?((it|the problem|my problem|the issue)('s| was| is| has| has been)? )?(still )?((not|never)( really| yet| at all| been)? (solved|resolved|fixed|sorted)|(wasn['’]t|isn['’]t|hasn['’]t( been)?) (solved|resolved|fixed|sorted)|not (really|at all|yet)\b)|^(问题)?(还|并|根本|一直|完全|都)?(没有?|未)(被)?(解决|处理好|搞定|办好)/,
+    /^((no|nope|nah),? )?((it|the problem|my problem|the issue)('s| was| is| has| has been)? )?(still )?((not|never)( really| yet| at all| been)? (solved|resolved|fixed|sorted)|(wasn['’]t|isn['’]t|hasn['’]t( been)?) (solved|resolved|fixed|sorted)|not (really|at all|yet)\b)|^(问题)?(还是|还|并|根本|一直|完全|都|一点(都|也)|仍然|依然)?(没有?|未)(被)?(解决|处理好|搞定|办好)/,
   ],
   ['yes', /^((yes|yeah|yep),? )?((it|the problem|my problem)( was|'s| is| has been) )?(solved|resolved|fixed|sorted)\b|^(问题)?(已经|已)?解决了/],
 ];

@@ -20,6 +20,15 @@ describe('typed survey answers', () => {
     ['否', 'no'],
     ['maybe tomorrow', null],
     ['我的卡又被扣费了', null],
+    // Said every way a customer says it, none of them a new complaint.
+    ['还是没解决', 'no'],
+    ['一点都没解决', 'no'],
+    ['问题依旧', 'no'],
+    ['还是老样子', 'no'],
+    ['非常不满意', 'no'],
+    ['not happy at all', 'no'],
+    ['all good now', 'yes'],
+    ['还是没人联系我', null],
     // An answer opening a sentence is still the answer; a new complaint is not.
     ['No, it was not solved at all', 'no'],
     ['No it was not solved at all', 'no'],
