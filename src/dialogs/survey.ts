@@ -119,10 +119,10 @@ export function parseSolved(text: string): SurveySolved | null {
 
 const SCORE_WORDS: [number, RegExp][] = [
   // The scale's own words (1 = very dissatisfied) and how people say them: "very unhappy", 很失望.
-  [1, /^(非常不满意|很不满意|极不满意|非常差|很差|太差了|非常失望|很失望|非常不开心|very dissatisfied|very unsatisfied|(very|really|extremely) (unhappy|disappointed)|very bad|terrible|awful|one)$/],
+  [1, /^(非常不满意|很不满意|极不满意|非常差|很差|太差了|非常失望|很失望|非常不开心|差评|very dissatisfied|very unsatisfied|not (satisfied|happy) at all|(very|really|extremely) (unhappy|disappointed)|very (bad|poor)|terrible|awful|one)$/],
   [2, /^(不满意|不太满意|不好|差|失望|不开心|dissatisfied|unsatisfied|not satisfied|unhappy|not happy|disappointed|bad|poor|two)$/],
-  [3, /^(一般|还行|还可以|凑合|neutral|ok|okay|average|so-so|so so|three)$/],
-  [5, /^(非常满意|很满意|特别满意|十分满意|非常好|很好|满分|very satisfied|(very|really) happy|excellent|great|very good|five)$/],
+  [3, /^(一般般?|还行|还好|还可以|凑合|neutral|ok|okay|average|so-so|so so|meh|three)$/],
+  [5, /^(非常满意|很满意|特别满意|十分满意|非常好|很好|满分|满分[五5]分|好评|very satisfied|(very|really) happy|excellent|great|very good|five)$/],
   [4, /^(满意|比较满意|还算满意|不错|还不错|挺好的?|satisfied|happy|good|not bad|four)$/],
 ];
 
@@ -136,8 +136,14 @@ export function parseScore(text: string): number | null {
 }
 
 function scoreOf(text: string): number | null {
-  // "给5分", "打4分吧", "4分吧": the score with the words said around it.
-  const s = text.replace(/^(给|打)\s*(?=[1-5一二三四五])/, '').replace(/(吧|啦|了)$/, '');
+  // "给5分", "打4分吧", "4分吧", "五星好评", "I'd give it a 4": the score with the words said around it.
+  const s = text
+    .replace(/^(给|打)\s*(?=[1-5一二三四五])/, '')
+    .replace(/^(i would |i['’]d |i will |i['’]ll )?(give|rate)( (it|you|this|them))?( an?)?\s+(?=[1-5])/, '')
+    .replace(/(吧|啦|了)$/, '')
+    .replace(/(?<=星)好评$/, '');
+  const stars = /^(?:⭐|★){1,5}$/u.exec(s);
+  if (stars) return [...s].length;
   const digit = /^([1-5])\s*(分|颗?星|stars?|points?|\/\s*5|out of 5)?$/.exec(s);
   if (digit) return Number(digit[1]);
   const zhDigit = /^([一二三四五])\s*(分|颗?星)?$/.exec(s);

@@ -107,6 +107,20 @@ describe('typed survey answers', () => {
     ['四星', 4],
     ['四颗星', 4],
     ['4颗星', 4],
+    ['五星好评', 5],
+    ['5星好评', 5],
+    ['好评', 5],
+    ['差评', 1],
+    ['满分五分', 5],
+    ['一般般', 3],
+    ['还好', 3],
+    ['⭐⭐⭐⭐', 4],
+    ['very poor', 1],
+    ['not satisfied at all', 1],
+    ["I'd give it a 4", 4],
+    ['I would give it a 4', 4],
+    ['rate you 5 stars', 5],
+    ['I would give it a 10', null],
   ])('reads "%s" as score %s', (text, expected) => {
     expect(parseScore(text)).toBe(expected);
   });
