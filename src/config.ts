@@ -76,12 +76,13 @@ export const ZEnv = z
     COMPLAINT_POLICY: z.preprocess(emptyToUndefined, z.string().default('cn')),
     SURVEY_DELAY_MINUTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(60 * 24 * 30).default(60)),
     // Survey: the hours of the day (BANK_TIMEZONE) a survey or its reminder may go out; one due
-    // at night waits for the morning. "00:00-24:00" sends at any hour.
+    // outside them waits for the start. Any hour unless set: DESIGN.md's SURVEY_DELAY_MINUTES
+    // "0 = at once" stays true of a default install; a bank sets e.g. 09:00-21:00.
     SURVEY_HOURS: z.preprocess(
       emptyToUndefined,
       z
         .string()
-        .default('09:00-21:00')
+        .default('00:00-24:00')
         .transform((v, ctx) => {
           const m = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/.exec(v.trim());
           const from = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('needs nothing set: embedded SQLite in ./data, port 3978, rules only', () => {
     const c = loadConfig({}, '/srv/desk');
     expect(c).toMatchObject({ PORT: 3978, DATABASE_URL: 'file:/srv/desk/data/complaint-desk.db', dataDir: '/srv/desk/data', COMPLAINT_POLICY: 'cn', SURVEY_DELAY_MINUTES: 60 });
-    expect(c.SURVEY_HOURS).toEqual({ fromMinute: 9 * 60, toMinute: 21 * 60 });
+    expect(c.SURVEY_HOURS).toEqual({ fromMinute: 0, toMinute: 24 * 60 });
     expect(c.OPENAI_API_KEY).toBeUndefined();
     expect(c.publicUrl).toBe('http://localhost:3978');
   });

@@ -2,8 +2,8 @@ import { addCivilDays, civilDateInZone, timeOfDayInZone, zonedInstant } from '..
 
 /**
  * The hours of the day surveys and their reminders go out, on the bank's wall clock
- * (`SURVEY_HOURS`, default 09:00–21:00). A bank rings nobody at 03:00 for a 回访, and a chat
- * message is no different: it wakes the phone on the night stand.
+ * (`SURVEY_HOURS`, any hour unless set; e.g. 09:00–21:00). A bank rings nobody at 03:00 for a
+ * 回访, and a chat message is no different: it wakes the phone on the night stand.
  */
 export interface SurveyHours {
   /** Minutes after local midnight the window opens (inclusive). */
