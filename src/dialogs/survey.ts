@@ -1,5 +1,5 @@
 import type { AwaitingSurvey, DialogDeps, SurveyAnswer, SurveyQuestion, SurveySolved } from './deps.js';
-import { formatDateTime, t, type MessageKey } from './i18n.js';
+import { formatDateTime, t, wordForm, type MessageKey } from './i18n.js';
 import { detectInterruption } from './interruptions.js';
 import type { ConversationState } from './state.js';
 import type { InboundMessage, Lang, OutboundMessage } from './types.js';
@@ -48,8 +48,10 @@ export function beyondBankText(lang: Lang, policyName: string): string {
   return t(lang, key);
 }
 
+// Traditional Chinese and Hong Kong's written Cantonese are read as the Simplified the answer
+// patterns know (wordForm: 沒有解決, 非常滿意, 冇解決, 唔滿意).
 const norm = (s: string) =>
-  s
+  wordForm(s)
     .trim()
     .toLowerCase()
     .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))

@@ -3,6 +3,29 @@ import type { SurveyAnswer, SurveyPort } from '../../../src/dialogs/deps.js';
 import { beyondBankText, isSurveyOptOut, parseScore, parseSolved, surveyQuestionMessage } from '../../../src/dialogs/survey.js';
 import { createDialogHarness, textOf } from '../../support/dialog-harness.js';
 
+describe('typed survey answers in Traditional Chinese and written Cantonese', () => {
+  it.each([
+    ['已經解決了', 'yes'],
+    ['沒有解決', 'no'],
+    ['冇解決', 'no'],
+    ['部分解決', 'partly'],
+  ])('%s → solved %s', (text, expected) => {
+    expect(parseSolved(text)).toBe(expected);
+  });
+
+  it.each([
+    ['非常滿意', 5],
+    ['唔滿意', 2],
+    ['五顆星', 5],
+  ])('%s → score %s', (text, expected) => {
+    expect(parseScore(text)).toBe(expected);
+  });
+
+  it('knows 不要再發 as stop', () => {
+    expect(isSurveyOptOut('不要再發了')).toBe(true);
+  });
+});
+
 describe('typed survey answers', () => {
   it.each([
     ['yes', 'yes'],
