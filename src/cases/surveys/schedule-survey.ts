@@ -63,6 +63,13 @@ export async function scheduleSurvey(opts: { db: PrismaClient; caseId: string; n
           data: { status: 'scheduled', sentAt: null, reminderSentAt: null, expiresAt: null },
         });
         if (res.count === 0) return null; // another instance asked it afresh first
+        // The withdrawn survey's reminder and expiry keep their rows (cancelled) but give up their
+        // keys, which its sending takes again: a unique clash there would abort the sending's
+        // transaction on PostgreSQL.
+        await tx.job.updateMany({
+          where: { dedupeKey: { in: [`survey:remind:${kase.survey.id}`, `survey:expire:${kase.survey.id}`] }, status: { not: 'pending' } },
+          data: { dedupeKey: null },
+        });
         // The first send job's key is spent; this decision's has its own.
         await scheduleJob(tx, { type: SURVEY_JOB.send, runAt, payload: { surveyId: kase.survey.id }, dedupeKey: `survey:send:${caseId}:${now.getTime()}` });
         await recordEvent(tx, { caseId, type: 'survey_scheduled', actor: { type: 'system' }, at: now, data: { runAt: runAt.toISOString(), afresh: true } });
@@ -91,7 +98,9 @@ async function wasWithdrawn(db: PrismaClient, caseId: string, survey: { status: 
   if (survey.status !== 'skipped' || survey.solved !== null) return false;
   const last = await db.caseEvent.findFirst({
     where: { caseId, type: { in: ['survey_withdrawn', 'survey_skipped', 'survey_opted_out', 'survey_sent', 'survey_scheduled'] } },
-    orderBy: { createdAt: 'desc' },
+    // Withdrawn at the moment it was sent (a clock that did not move, or the same millisecond):
+    // the later row wins, by its id (cuid: ordered by creation).
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     select: { type: true, data: true },
   });
   if (last?.type === 'survey_withdrawn') return true;
