@@ -30,6 +30,14 @@ type JobWriter = Pick<PrismaClient, 'job'> | Prisma.TransactionClient;
  */
 export async function scheduleJob(db: JobWriter, input: TScheduleJob): Promise<ScheduledJob> {
   const job = ZScheduleJob.parse(input);
+  // A key already taken is looked up first, not found by a failing insert: inside a transaction
+  // on PostgreSQL, a unique violation aborts the whole transaction (a survey's retried sending
+  // scheduled its reminder again and lost everything after). Two instances racing for a new key
+  // still meet the unique index below.
+  if (job.dedupeKey) {
+    const existing = await db.job.findUnique({ where: { dedupeKey: job.dedupeKey }, select: { id: true } });
+    if (existing) return { id: existing.id, created: false };
+  }
   try {
     const row = await db.job.create({
       data: {
