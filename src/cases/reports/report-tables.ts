@@ -4,8 +4,7 @@ import { BUSINESS_LABELS, BUSINESSES, CAUSE_LABELS, CAUSES, CHANNEL_LABELS, CHAN
 import type { ReportRange } from './report-range.js';
 import { t, type MessageKey } from '../../dialogs/i18n.js';
 import type { Lang } from '../../dialogs/types.js';
-import { sqlDate } from '../../db/sqlite-writer.js';
-import { getReportSummary, inRange, monthlyOf, rangeCounts, rangeParams, type ReportDeps, type ReportSummary, type SqlDialect } from './summary.js';
+import { getReportSummary, inRange, instantParams, monthlyOf, rangeCounts, type ReportDeps, type ReportSummary, type SqlDialect } from './summary.js';
 
 /**
  * One table of the reports page; the same data renders as HTML and as CSV. The CSV is for
@@ -92,13 +91,8 @@ export async function complaintsOverTime(deps: ReportDeps, buckets: Bucket[], di
  */
 export function overTimeSql(dialect: SqlDialect, buckets: Bucket[], dimensions: TimeDimension | readonly TimeDimension[]): { sql: string; params: string[] } {
   const dims: readonly TimeDimension[] = typeof dimensions === 'string' ? [dimensions] : dimensions;
-  const params: string[] = [];
-  // Compared as stored: SQLite holds Prisma's ISO text, PostgreSQL a UTC timestamp, so the
-  // `receivedAt` index serves the range.
-  const param = (d: Date) => {
-    params.push(dialect === 'sqlite' ? sqlDate(d) : d.toISOString());
-    return dialect === 'sqlite' ? '?' : `$${params.length}::timestamp`;
-  };
+  // Compared as stored, so the `receivedAt` index serves the range (instantParams).
+  const { at: param, values: params } = instantParams(dialect);
   // The last bucket is the ELSE: the WHERE already ends the range there.
   const whens = buckets.slice(0, -1).map((b, i) => `WHEN "receivedAt" < ${param(b.to)} THEN ${i}`);
   const bucketExpr = whens.length ? `CASE ${whens.join(' ')} ELSE ${buckets.length - 1} END` : '0';
@@ -131,11 +125,11 @@ export async function topRootCauses(db: PrismaClient, range: ReportRange) {
  */
 export async function repeatComplainants(deps: ReportDeps, range: ReportRange) {
   const { db, dialect } = deps;
-  const at = dialect === 'sqlite' ? ['?', '?'] : ['$1::timestamp', '$2::timestamp'];
+  const p = instantParams(dialect);
   // Fixed SQL; the range comes in as parameters.
-  const sql = `WITH r AS MATERIALIZED (SELECT "customerId" FROM "Case" WHERE "receivedAt" >= ${at[0]} AND "receivedAt" <= ${at[1]} AND "parentCaseId" IS NULL)
+  const sql = `WITH r AS MATERIALIZED (SELECT "customerId" FROM "Case" WHERE "receivedAt" >= ${p.at(range.from)} AND "receivedAt" <= ${p.at(range.to)} AND "parentCaseId" IS NULL)
     SELECT "customerId", COUNT(*) AS n FROM r GROUP BY "customerId" HAVING COUNT(*) > 1 ORDER BY n DESC, "customerId" LIMIT 20`;
-  const rows = await db.$queryRawUnsafe<{ customerId: string; n: number | bigint | string }[]>(sql, ...rangeParams(dialect, range));
+  const rows = await db.$queryRawUnsafe<{ customerId: string; n: number | bigint | string }[]>(sql, ...p.values);
   return rows.map((r) => ({ customerId: r.customerId, count: Number(r.n) }));
 }
 

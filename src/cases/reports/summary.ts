@@ -28,13 +28,22 @@ function countsOf(rows: { key: string | null; n: number }[], keys?: readonly str
 export const inRange = (r: ReportRange): Prisma.CaseWhereInput => ({ receivedAt: { gte: r.from, lte: r.to } });
 
 /**
- * The range's instants as the raw queries compare them with `receivedAt` as stored, so that its
- * index serves them: Prisma's ISO text on SQLite (`julianday()` around the column would read
- * every row), and on PostgreSQL a UTC timestamp (`::timestamp`: a `timestamptz` would cast the
- * column instead, by the session's zone).
+ * The instants of a raw report query, compared with the columns as stored so that their indexes
+ * serve them: Prisma's ISO text on SQLite (`julianday()` around the column would read every
+ * row), and on PostgreSQL a UTC timestamp (`::timestamp`: a `timestamptz` would cast the column
+ * instead, by the session's zone). `at(d)` adds one and gives its placeholder, to be written in
+ * the SQL in the order of the calls (SQLite's `?` are positional); `values` go to the query.
  */
-export const rangeParams = (dialect: SqlDialect, r: ReportRange) =>
-  dialect === 'sqlite' ? [sqlDate(r.from), sqlDate(r.to)] : [r.from.toISOString(), r.to.toISOString()];
+export function instantParams(dialect: SqlDialect) {
+  const values: string[] = [];
+  return {
+    values,
+    at(d: Date): string {
+      values.push(dialect === 'sqlite' ? sqlDate(d) : d.toISOString());
+      return dialect === 'sqlite' ? '?' : `$${values.length}::timestamp`;
+    },
+  };
+}
 
 /** The columns complaints are counted by. */
 export type CountColumn = 'severity' | 'business' | 'cause' | 'channel' | 'intakeChannel' | 'status';
@@ -64,16 +73,16 @@ export interface RangeCounts {
 export async function rangeCounts(deps: ReportDeps, range: ReportRange, groupings: readonly (readonly [CountColumn] | readonly [CountColumn, CountColumn])[]): Promise<RangeCounts> {
   const { db, dialect } = deps;
   const columns = [...new Set(groupings.flat())];
-  const at = dialect === 'sqlite' ? ['?', '?'] : ['$1::timestamp', '$2::timestamp'];
+  const p = instantParams(dialect);
   // Column names are CountColumn literals and the groupings' indexes numbers; the range comes in
   // as parameters. `complaint` is 0/1 on SQLite and a boolean on PostgreSQL: both read as a test.
   const sql = `WITH r AS MATERIALIZED (SELECT "parentCaseId" IS NULL AS complaint, "incomplete"${columns.map((c) => `, "${c}"`).join('')}
-      FROM "Case" WHERE "receivedAt" >= ${at[0]} AND "receivedAt" <= ${at[1]})
+      FROM "Case" WHERE "receivedAt" >= ${p.at(range.from)} AND "receivedAt" <= ${p.at(range.to)})
     SELECT -1 AS g, NULL AS k, NULL AS k2, COUNT(*) AS n FROM r WHERE complaint
     UNION ALL SELECT -2, NULL, NULL, COUNT(*) FROM r WHERE NOT complaint
     UNION ALL SELECT -3, NULL, NULL, COUNT(*) FROM r WHERE complaint AND "incomplete"
     ${groupings.map(([a, b], i) => `UNION ALL SELECT ${i}, "${a}", ${b ? `"${b}"` : 'NULL'}, COUNT(*) FROM r WHERE complaint GROUP BY "${a}"${b ? `, "${b}"` : ''}`).join('\n    ')}`;
-  const rows = await db.$queryRawUnsafe<{ g: number | bigint; k: string | null; k2: string | null; n: number | bigint | string }[]>(sql, ...rangeParams(dialect, range));
+  const rows = await db.$queryRawUnsafe<{ g: number | bigint; k: string | null; k2: string | null; n: number | bigint | string }[]>(sql, ...p.values);
   const out: RangeCounts = { total: 0, reviews: 0, incomplete: 0, groups: groupings.map(() => []) };
   for (const r of rows) {
     const g = Number(r.g);
@@ -105,13 +114,8 @@ export async function rangeCounts(deps: ReportDeps, range: ReportRange, grouping
  */
 export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date) {
   const { db, dialect } = deps;
-  const params: string[] = [];
-  const param = (v: string) => {
-    params.push(v);
-    return dialect === 'sqlite' ? '?' : `$${params.length}::timestamp`;
-  };
-  const nowText = dialect === 'sqlite' ? sqlDate(now) : now.toISOString();
-  const ranOut = (due: string) => `(c."${due}" < ${param(nowText)} AND (c."closedAt" IS NULL OR c."${due}" < c."closedAt"))`;
+  const p = instantParams(dialect);
+  const ranOut = (due: string) => `(c."${due}" < ${p.at(now)} AND (c."closedAt" IS NULL OR c."${due}" < c."closedAt"))`;
   const count = (cond: string) => `COALESCE(SUM(CASE WHEN ${cond} THEN 1 ELSE 0 END), 0)`;
   const firstDecisionInTime =
     dialect === 'sqlite'
@@ -128,11 +132,10 @@ export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date
     `${count('c."reopenCount" > 0')} AS "reopenedEvaluated"`,
     `${count(`c."reopenCount" > 0 AND ${firstDecisionInTime}`)} AS "reopenedMet"`,
   ];
-  const [from, to] = rangeParams(dialect, range) as [string, string];
   const sql = `SELECT ${select.join(',\n      ')}
-    FROM "Case" c WHERE c."receivedAt" >= ${param(from)} AND c."receivedAt" <= ${param(to)}`;
+    FROM "Case" c WHERE c."receivedAt" >= ${p.at(range.from)} AND c."receivedAt" <= ${p.at(range.to)}`;
   type Counts = 'firstResponseMet' | 'firstResponseLate' | 'firstResponseDue' | 'decidedMet' | 'decidedLate' | 'decidedDue' | 'reopenedEvaluated' | 'reopenedMet';
-  const [row] = await db.$queryRawUnsafe<Record<Counts, number | bigint | string>[]>(sql, ...params);
+  const [row] = await db.$queryRawUnsafe<Record<Counts, number | bigint | string>[]>(sql, ...p.values);
   const n = (k: Counts) => Number(row?.[k] ?? 0);
   const [firstResponseMet, firstResponseLate, firstResponseDue] = [n('firstResponseMet'), n('firstResponseLate'), n('firstResponseDue')];
   const reopened = { met: n('reopenedMet'), evaluated: n('reopenedEvaluated') };
@@ -168,18 +171,18 @@ export async function slaSummary(deps: ReportDeps, range: ReportRange, now: Date
 export async function csatSummary(deps: ReportDeps, range: ReportRange) {
   const { db, dialect } = deps;
   const sentWhere: Prisma.SurveyWhereInput = { sentAt: { gte: range.from, lte: range.to } };
-  const at = dialect === 'sqlite' ? ['?', '?'] : ['$1::timestamp', '$2::timestamp'];
+  const p = instantParams(dialect);
   // One pass over the range's surveys (through the sentAt index) for every count but the
   // distribution. The score is asked after "solved?", so an answered survey always has `solved`;
   // a score alone counts too, so that a survey answered some other way is not lost. Fixed SQL;
-  // the range comes in as parameters, compared with `sentAt` as stored (see rangeParams).
+  // the range comes in as parameters, compared with `sentAt` as stored (instantParams).
   const sql = `SELECT COUNT(*) AS sent, COUNT("score") AS scored, AVG("score") AS average,
       COALESCE(SUM(CASE WHEN "solved" = 'yes' THEN 1 ELSE 0 END), 0) AS "solvedYes", COUNT("solved") AS "solvedAny",
       COALESCE(SUM(CASE WHEN "solved" IS NOT NULL OR "score" IS NOT NULL THEN 1 ELSE 0 END), 0) AS responses
-    FROM "Survey" WHERE "sentAt" >= ${at[0]} AND "sentAt" <= ${at[1]}`;
+    FROM "Survey" WHERE "sentAt" >= ${p.at(range.from)} AND "sentAt" <= ${p.at(range.to)}`;
   type Row = Record<'sent' | 'scored' | 'solvedYes' | 'solvedAny' | 'responses', number | bigint | string> & { average: number | string | null };
   const [[row], byScore] = await Promise.all([
-    db.$queryRawUnsafe<Row[]>(sql, ...rangeParams(dialect, range)),
+    db.$queryRawUnsafe<Row[]>(sql, ...p.values),
     db.survey.groupBy({ by: ['score'], where: { ...sentWhere, score: { not: null } }, _count: { _all: true } }),
   ]);
   const n = (k: Exclude<keyof Row, 'average'>) => Number(row?.[k] ?? 0);
@@ -215,17 +218,19 @@ export async function medianHours(deps: ReportDeps, range: ReportRange, end: 'fi
   const { db, dialect } = deps;
   // Fixed SQL; the range comes in as parameters.
   const endAt = end === 'firstResponse' ? 'c."firstResponseAt"' : FIRST_DECISION;
+  const p = instantParams(dialect);
+  const [from, to] = [p.at(range.from), p.at(range.to)];
   const hours =
     dialect === 'sqlite'
       ? `SELECT (julianday(t.endAt) - julianday(t."receivedAt")) * 24.0 AS h FROM (SELECT c."receivedAt", ${endAt} AS endAt FROM "Case" c
-           WHERE c."receivedAt" >= ? AND c."receivedAt" <= ?) t WHERE t.endAt IS NOT NULL`
+           WHERE c."receivedAt" >= ${from} AND c."receivedAt" <= ${to}) t WHERE t.endAt IS NOT NULL`
       : `SELECT EXTRACT(EPOCH FROM (t.endAt - t."receivedAt")) / 3600.0 AS h FROM (SELECT c."receivedAt", ${endAt} AS endAt FROM "Case" c
-           WHERE c."receivedAt" >= $1::timestamp AND c."receivedAt" <= $2::timestamp) t WHERE t.endAt IS NOT NULL`;
+           WHERE c."receivedAt" >= ${from} AND c."receivedAt" <= ${to}) t WHERE t.endAt IS NOT NULL`;
   // Rows (n + 1) / 2 and (n + 2) / 2 in integer division: the middle one of an odd count, the two
   // middle ones of an even count.
   const sql = `SELECT AVG(h) AS median, MAX(n) AS n FROM (SELECT h, ROW_NUMBER() OVER (ORDER BY h) AS rn, COUNT(*) OVER () AS n FROM (${hours}) hs) ranked
     WHERE rn = (n + 1) / 2 OR rn = (n + 2) / 2`;
-  const [row] = await db.$queryRawUnsafe<{ median: number | string | null }[]>(sql, ...rangeParams(dialect, range));
+  const [row] = await db.$queryRawUnsafe<{ median: number | string | null }[]>(sql, ...p.values);
   if (row?.median === null || row?.median === undefined) return null;
   return Math.round(Number(row.median) * 100) / 100;
 }
